@@ -1,0 +1,150 @@
+// Raw stack config -> one typed, validated MembraneConfig. Every rule names its key; all problems are
+// reported together, before the program registers anything. Mocks accept any value, AWS does not: the
+// limits AWS enforces are checked here, each with its source.
+import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
+import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
+
+export { ConfigError } from "./config-reader";
+export type { RawConfig } from "./config-reader";
+
+export interface NetworkConfig {
+    readonly vpcId: string;
+    readonly vpcCidr: string;
+    readonly privateSubnetIds: readonly string[];
+}
+
+export interface StorageConfig {
+    readonly bucketNames: Readonly<Record<BucketPurpose, string>>;
+    readonly tmpExpirationDays: number;
+    readonly connectorsNoncurrentVersionDays: number;
+    readonly corsAllowedOrigins: readonly string[];
+}
+
+export interface MembraneConfig {
+    /** aws:region, where everything but the CloudFront certificate lives. */
+    readonly region: string;
+    readonly environment: string;
+    readonly production: boolean;
+    readonly namePrefix: string;
+    readonly network: NetworkConfig;
+    readonly storage: StorageConfig;
+    /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
+    readonly warnings: readonly string[];
+}
+
+// Commercial, GovCloud, China, ISO and EU sovereign partitions: us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
+const REGION = /^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// Resource ids are the prefix and 8 or 17 hex digits.
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
+
+/** `a.b.c.d/n` with octets 0-255 and the address aligned to its prefix; returns the prefix length or a problem. */
+export function parseIpv4Cidr(cidr: string): { prefix: number; octets: number[] } | string {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+    if (!m) {
+        return `must be an IPv4 CIDR block such as 10.0.0.0/16 (got "${cidr}")`;
+    }
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) {
+        return `is not a valid IPv4 CIDR block (got "${cidr}")`;
+    }
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const hostBits = 2 ** (32 - prefix);
+    if (address % hostBits !== 0) {
+        return `has host bits set; the network address of a /${prefix} must be a multiple of ${hostBits} (got "${cidr}")`;
+    }
+    return { prefix, octets };
+}
+
+// An S3 CORS origin may contain at most one "*" wildcard.
+const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9*.-]+(:\d{1,5})?)$/i;
+
+function readNetwork(r: ConfigReader): NetworkConfig {
+    const vpcId = r.string("vpcId", { required: true });
+    if (vpcId && !VPC_ID.test(vpcId)) {
+        r.problem("vpcId", `must be a VPC id: "vpc-" and 8 or 17 hex digits (got "${vpcId}")`);
+    }
+    const vpcCidr = r.string("vpcCidr", { required: true });
+    if (vpcCidr) {
+        const parsed = parseIpv4Cidr(vpcCidr);
+        if (typeof parsed === "string") {
+            r.problem("vpcCidr", parsed);
+        } else if (parsed.prefix < 16 || parsed.prefix > 28) {
+            // A VPC's IPv4 block is between /16 and /28.
+            r.problem("vpcCidr", `a VPC's CIDR block is between /16 and /28 (got /${parsed.prefix})`);
+        }
+    }
+    const privateSubnetIds = r.list("privateSubnetIds", { required: true });
+    for (const id of privateSubnetIds.filter((s) => !SUBNET_ID.test(s))) {
+        r.problem("privateSubnetIds", `"${id}" is not a subnet id: "subnet-" and 8 or 17 hex digits`);
+    }
+    if (new Set(privateSubnetIds).size !== privateSubnetIds.length) {
+        r.problem("privateSubnetIds", "lists a subnet more than once");
+    }
+    return { vpcId, vpcCidr, privateSubnetIds };
+}
+
+function readStorage(r: ConfigReader, namePrefix: string, environment: string): StorageConfig {
+    const bucketNames = Object.fromEntries(
+        BUCKET_PURPOSES.map((p) => [p, bucketName(namePrefix, environment, p)]),
+    ) as Record<BucketPurpose, string>;
+    if (environment && ENVIRONMENT.test(environment)) {
+        for (const name of Object.values(bucketNames)) {
+            for (const rule of bucketNameProblems(name)) {
+                const key = namePrefix ? "membrane:namePrefix and membrane:environment" : "environment";
+                r.problem(key, `make the bucket name "${name}", which ${rule}`);
+            }
+        }
+    }
+    // S3 lifecycle days are positive integers.
+    const tmpExpirationDays = r.integer("tmpExpirationDays", { min: 1, max: 3650 });
+    const connectorsNoncurrentVersionDays = r.integer("connectorsNoncurrentVersionDays", { min: 1, max: 3650 });
+    const corsAllowedOrigins = r.list("corsAllowedOrigins");
+    if (corsAllowedOrigins.length === 0) {
+        r.problem("corsAllowedOrigins", 'must list at least one origin ("*" allows any)');
+    }
+    for (const origin of corsAllowedOrigins) {
+        if (!CORS_ORIGIN.test(origin) || (origin.match(/\*/g) ?? []).length > 1) {
+            r.problem("corsAllowedOrigins", `"${origin}" is not an origin: "*" or scheme://host[:port], with at most one "*"`);
+        }
+    }
+    return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };
+}
+
+/** Validates raw config into a MembraneConfig, or throws a ConfigError listing every problem. */
+export function parseConfig(raw: RawConfig): MembraneConfig {
+    const r = new ConfigReader(raw);
+    const warnings: string[] = [];
+
+    const region = r.string("aws:region", { required: true });
+    if (region && !REGION.test(region)) {
+        r.problem("aws:region", `must be an AWS region code such as us-east-1 (got "${region}")`);
+    }
+    const environment = r.string("environment", { required: true });
+    if (environment && !ENVIRONMENT.test(environment)) {
+        r.problem(
+            "environment",
+            `must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
+        );
+    }
+    const production = r.boolean("production");
+    const namePrefix = r.string("namePrefix");
+    if (namePrefix && !NAME_PREFIX.test(namePrefix)) {
+        r.problem("namePrefix", `must be lowercase letters, digits and hyphens, starting with a letter or digit (got "${namePrefix}")`);
+    }
+    if (!namePrefix) {
+        warnings.push(
+            "membrane:namePrefix is empty: the bucket names are the vendor's bare names (for example prod-integration-app-tmp), which S3 gives to one account in the world. Set a prefix such as \"acme-\".",
+        );
+    }
+    const network = readNetwork(r);
+    const storage = readStorage(r, namePrefix, environment);
+
+    if (r.problems.length > 0) {
+        throw new ConfigError(r.problems);
+    }
+    return { region, environment, production, namePrefix, network, storage, warnings };
+}

@@ -1,0 +1,22 @@
+// The components' outputs -> Membrane's environment variables, named exactly as the services read them.
+// `pulumi stack output --shell --show-secrets > .env` then hands the services what they need.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface EnvironmentInputs {
+    /** aws:region. */
+    readonly region: string;
+    readonly tmpBucket: pulumi.Input<string>;
+    readonly connectorsBucket: pulumi.Input<string>;
+    readonly staticBucket: pulumi.Input<string>;
+}
+
+/** Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY never appear. */
+export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi.Input<string>> {
+    return {
+        STORAGE_PROVIDER: "s3",
+        AWS_REGION: i.region,
+        TMP_STORAGE_BUCKET: i.tmpBucket,
+        CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
+        STATIC_STORAGE_BUCKET: i.staticBucket,
+    };
+}

@@ -1,0 +1,133 @@
+import { expect } from "chai";
+import { ConfigError, parseConfig, parseIpv4Cidr } from "../components/config";
+import { raw, VALID } from "./harness";
+
+function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
+    try {
+        parseConfig(raw({ ...VALID, ...values }, secretKeys));
+        return [];
+    } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return [...(e as ConfigError).problems];
+    }
+}
+
+const without = (key: string): Record<string, unknown> => ({ [key]: undefined });
+
+describe("config: core and storage", () => {
+    it("accepts a valid config and types it", () => {
+        const c = parseConfig(raw({ ...VALID, production: true, tmpExpirationDays: 3, corsAllowedOrigins: ["https://app.acme.com"] }));
+        expect(c.region).to.equal("us-east-1");
+        expect(c.environment).to.equal("prod");
+        expect(c.production).to.equal(true);
+        expect(c.network.privateSubnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]);
+        expect(c.storage.bucketNames).to.deep.equal({
+            tmp: "acme-prod-integration-app-tmp",
+            connectors: "acme-prod-integration-app-connectors",
+            static: "acme-prod-integration-app-static",
+        });
+        expect(c.storage.tmpExpirationDays).to.equal(3);
+        expect(c.storage.corsAllowedOrigins).to.deep.equal(["https://app.acme.com"]);
+        expect(c.warnings).to.deep.equal([]);
+    });
+
+    it("takes Pulumi.yaml's defaults (the seed's values) for optional keys", () => {
+        const c = parseConfig(raw(VALID));
+        expect(c.production).to.equal(false);
+        expect(c.storage.tmpExpirationDays).to.equal(7);
+        expect(c.storage.connectorsNoncurrentVersionDays).to.equal(90);
+    });
+
+    it("warns, without failing, when namePrefix is empty", () => {
+        const c = parseConfig(raw({ ...VALID, namePrefix: "" }));
+        expect(c.storage.bucketNames.tmp).to.equal("prod-integration-app-tmp");
+        expect(c.warnings).to.have.lengthOf(1);
+        expect(c.warnings[0]).to.match(/membrane:namePrefix is empty/);
+    });
+
+    const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["environment with uppercase and underscore", { environment: "Prod_Env" }, /^membrane:environment: must be lowercase letters, digits and hyphens.*"Prod_Env"/],
+        ["environment starting with a digit", { environment: "1prod" }, /^membrane:environment: must be lowercase/],
+        ["environment ending with a hyphen", { environment: "prod-" }, /^membrane:environment: must be lowercase/],
+        ["environment with a dot", { environment: "prod.eu" }, /^membrane:environment: must be lowercase/],
+        ["environment of one character", { environment: "p" }, /^membrane:environment: must be lowercase/],
+        ["missing environment", without("environment"), /^membrane:environment: is required/],
+        [
+            "environment that makes a bucket name longer than 63 characters",
+            { namePrefix: "", environment: "a-very-long-environment-name-for-testing-xyz" },
+            /^membrane:environment: make the bucket name "a-very-long-environment-name-for-testing-xyz-integration-app-connectors", which is 71 characters long; S3 allows 3 to 63$/,
+        ],
+        [
+            "prefix and environment together too long",
+            { namePrefix: "acme-corporation-international-", environment: "production" },
+            /^membrane:namePrefix and membrane:environment: make the bucket name "acme-corporation-international-production-integration-app-connectors", which is 68 characters long/,
+        ],
+        ["prefix with a reserved start", { namePrefix: "xn--" }, /must not start with the reserved prefix "xn--"/],
+        ["prefix with uppercase", { namePrefix: "Acme-" }, /^membrane:namePrefix: must be lowercase letters/],
+        ["prefix with a dot", { namePrefix: "acme." }, /^membrane:namePrefix: must be lowercase letters/],
+        ["missing region", without("aws:region"), /^aws:region: is required/],
+        ["bad region", { "aws:region": "us-east" }, /^aws:region: must be an AWS region code/],
+        ["bad VPC id", { vpcId: "vpc-123" }, /^membrane:vpcId: must be a VPC id.*"vpc-123"/],
+        ["VPC id with uppercase hex", { vpcId: "vpc-0A1B2C3D4E5F60718" }, /^membrane:vpcId: must be a VPC id/],
+        ["missing VPC id", without("vpcId"), /^membrane:vpcId: is required/],
+        ["CIDR without prefix", { vpcCidr: "10.0.0.0" }, /^membrane:vpcCidr: must be an IPv4 CIDR block/],
+        ["CIDR with an octet over 255", { vpcCidr: "10.0.300.0/16" }, /^membrane:vpcCidr: is not a valid IPv4 CIDR block/],
+        ["CIDR with host bits", { vpcCidr: "10.0.1.0/16" }, /^membrane:vpcCidr: has host bits set/],
+        ["CIDR wider than a VPC allows", { vpcCidr: "10.0.0.0/8" }, /^membrane:vpcCidr: a VPC's CIDR block is between \/16 and \/28 \(got \/8\)/],
+        ["CIDR narrower than a VPC allows", { vpcCidr: "10.0.0.0/29" }, /^membrane:vpcCidr: a VPC's CIDR block is between \/16 and \/28/],
+        ["empty subnet list", { privateSubnetIds: [] }, /^membrane:privateSubnetIds: must not be empty/],
+        ["missing subnet list", without("privateSubnetIds"), /^membrane:privateSubnetIds: is required/],
+        ["malformed subnet id", { privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-xyz"] }, /^membrane:privateSubnetIds: "subnet-xyz" is not a subnet id/],
+        ["duplicate subnet", { privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3d"] }, /^membrane:privateSubnetIds: lists a subnet more than once/],
+        ["subnet list that is not a list", { privateSubnetIds: "subnet-0a1b2c3d" }, /^membrane:privateSubnetIds: must be a list of strings/],
+        ["production not a boolean", { production: "yes" }, /^membrane:production: must be true or false \(got "yes"\)/],
+        ["tmp expiration of zero days", { tmpExpirationDays: 0 }, /^membrane:tmpExpirationDays: must be between 1 and 3650 \(got 0\)/],
+        ["tmp expiration not a number", { tmpExpirationDays: "seven" }, /^membrane:tmpExpirationDays: must be a whole number/],
+        ["a declared key that reached the program without a value", { tmpExpirationDays: undefined }, /^membrane:tmpExpirationDays: has no value \(its default belongs in Pulumi.yaml\)/],
+        ["noncurrent days negative", { connectorsNoncurrentVersionDays: -1 }, /^membrane:connectorsNoncurrentVersionDays: must be between 1 and 3650/],
+        ["no CORS origins", { corsAllowedOrigins: [] }, /^membrane:corsAllowedOrigins: must list at least one origin/],
+        ["CORS origin with a path", { corsAllowedOrigins: ["https://app.acme.com/path"] }, /^membrane:corsAllowedOrigins: "https:\/\/app.acme.com\/path" is not an origin/],
+        ["CORS origin with two wildcards", { corsAllowedOrigins: ["https://*.*.acme.com"] }, /is not an origin.*at most one "\*"/],
+    ];
+    for (const [what, values, message] of bad) {
+        it(`refuses ${what}`, () => {
+            const problems = problemsOf(values);
+            expect(problems.some((p) => message.test(p)), problems.join("\n")).to.equal(true);
+        });
+    }
+
+    it("reports every problem at once", () => {
+        const problems = problemsOf({ environment: "Prod_Env", vpcId: "nope", vpcCidr: "x", privateSubnetIds: [] });
+        expect(problems).to.have.lengthOf(4);
+        expect(problems.map((p) => p.split(":")[1])).to.deep.equal(["environment", "vpcId", "vpcCidr", "privateSubnetIds"]);
+    });
+
+    it("puts every problem in the error message, one per line", () => {
+        expect(() => parseConfig(raw({ ...VALID, environment: "Prod_Env", vpcId: "nope" })))
+            .to.throw(ConfigError, /invalid stack configuration:\n  - membrane:environment: .*\n  - membrane:vpcId: /);
+    });
+});
+
+describe("config: IPv4 CIDR parsing", () => {
+    const cases: Array<[string, number | RegExp]> = [
+        ["10.0.0.0/16", 16],
+        ["192.168.10.0/24", 24],
+        ["203.0.113.24/32", 32],
+        ["0.0.0.0/0", 0],
+        ["10.0.0.1/24", /host bits/],
+        ["256.0.0.0/8", /not a valid/],
+        ["10.0.0.0/33", /not a valid/],
+        ["10.0.0/16", /must be an IPv4 CIDR/],
+        ["fd00::/8", /must be an IPv4 CIDR/],
+    ];
+    for (const [cidr, expected] of cases) {
+        it(`${cidr} -> ${expected}`, () => {
+            const parsed = parseIpv4Cidr(cidr);
+            if (typeof expected === "number") {
+                expect(parsed).to.have.property("prefix", expected);
+            } else {
+                expect(parsed).to.be.a("string").and.match(expected);
+            }
+        });
+    }
+});

@@ -1,0 +1,71 @@
+// Shared helpers over an offline evaluation: find resources by type and name, read a component's children.
+import { expect } from "chai";
+import type { Evaluation, RegisteredResource } from "../tools/engine";
+import type { RawConfig } from "../components/config-reader";
+import { PROJECT_DIR } from "../tools/engine";
+import { loadProject } from "../tools/stack-config";
+
+const defaults: Record<string, unknown> = Object.fromEntries(
+    Object.entries(loadProject(PROJECT_DIR).config)
+        .filter(([, entry]) => entry.default !== undefined)
+        .map(([key, entry]) => [key, entry.default]),
+);
+
+export function byType(ev: Evaluation, type: string): RegisteredResource[] {
+    return ev.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of `type` (named `name`, when given); fails the test when there is not exactly one. */
+export function one(ev: Evaluation, type: string, name?: string): RegisteredResource {
+    const found = byType(ev, type).filter((r) => name === undefined || r.name === name);
+    expect(found, `${type}${name ? ` named ${name}` : ""}`).to.have.lengthOf(1);
+    return found[0];
+}
+
+export function childrenOf(ev: Evaluation, parent: RegisteredResource): RegisteredResource[] {
+    return ev.resources.filter((r) => r.parent === parent.urn);
+}
+
+/** Every resource below `root`, at any depth. */
+export function descendantsOf(ev: Evaluation, root: RegisteredResource): RegisteredResource[] {
+    const out: RegisteredResource[] = [];
+    const walk = (p: RegisteredResource) => {
+        for (const c of childrenOf(ev, p)) {
+            out.push(c);
+            walk(c);
+        }
+    };
+    walk(root);
+    return out;
+}
+
+/**
+ * Raw config as the CLI hands it to the program: Pulumi.yaml's defaults, then `values` (bare keys mean
+ * `membrane:`; `undefined` removes a key, as if Pulumi.yaml had no default for it).
+ */
+export function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {
+    const out: Record<string, string> = {};
+    const given = Object.fromEntries(Object.entries(values).map(([k, v]) => [k.includes(":") ? k : `membrane:${k}`, v]));
+    for (const [key, v] of Object.entries({ ...defaults, ...given })) {
+        if (v === undefined) {
+            continue;
+        }
+        out[key] = typeof v === "string" ? v : Array.isArray(v) ? JSON.stringify(v) : String(v);
+    }
+    return { values: out, secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `membrane:${k}`)) };
+}
+
+/** A complete, valid raw config to vary one key at a time. */
+export const VALID: Record<string, unknown> = {
+    "aws:region": "us-east-1",
+    environment: "prod",
+    namePrefix: "acme-",
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    vpcCidr: "10.20.0.0/16",
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+};
+
+export function policyOf(r: RegisteredResource): any {
+    const p = r.inputs.policy;
+    return typeof p === "string" ? JSON.parse(p) : p;
+}

@@ -1,0 +1,119 @@
+import { expect } from "chai";
+import { listStacks, loadProject, Project, resolveStackConfig, StackConfigError, UnknownStackError, loadStackFile } from "../tools/stack-config";
+import { PROJECT_DIR } from "../tools/engine";
+
+const project: Project = {
+    name: "demo",
+    dir: ".",
+    main: ".",
+    runtime: { name: "nodejs", options: {} },
+    config: {
+        "demo:name": { type: "string" },
+        "demo:count": { type: "integer", default: 2 },
+        "demo:on": { type: "boolean", default: false },
+        "demo:list": { type: "array", items: { type: "string" }, default: [] },
+        "demo:token": { type: "string", secret: true },
+    },
+};
+
+function problems(stack: Record<string, unknown>): string[] {
+    try {
+        resolveStackConfig(project, "dev", stack);
+        return [];
+    } catch (e) {
+        expect(e).to.be.instanceOf(StackConfigError);
+        return (e as StackConfigError).problems;
+    }
+}
+
+describe("stack config, resolved as the CLI resolves it", () => {
+    it("fills defaults and passes values as the CLI does: scalars as text, lists as JSON, secrets listed", () => {
+        const r = resolveStackConfig(project, "dev", {
+            "demo:name": "x",
+            "demo:token": { secure: "AAABAxyz" },
+            "aws:region": "eu-west-1",
+        });
+        expect(r.values).to.deep.equal({
+            "demo:name": "x",
+            "demo:count": "2",
+            "demo:on": "false",
+            "demo:list": "[]",
+            "demo:token": "offline-placeholder-for-an-encrypted-value",
+            "aws:region": "eu-west-1",
+        });
+        expect(r.secretKeys).to.deep.equal(["demo:token"]);
+    });
+
+    it("takes a decrypted secret given as { secret } and keeps it secret", () => {
+        const r = resolveStackConfig(project, "dev", { "demo:name": "x", "demo:token": { secret: "s3cr3t" } });
+        expect(r.values["demo:token"]).to.equal("s3cr3t");
+        expect(r.secretKeys).to.deep.equal(["demo:token"]);
+    });
+
+    it("accepts integers and booleans written as strings, as the CLI does", () => {
+        const r = resolveStackConfig(project, "dev", { "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "5", "demo:on": "true" });
+        expect(r.values["demo:count"]).to.equal("5");
+        expect(r.values["demo:on"]).to.equal("true");
+    });
+
+    it("refuses missing keys that have no default, naming all of them", () => {
+        expect(problems({})).to.deep.equal(["Stack 'dev' is missing configuration values 'name' and 'token'"]);
+        expect(problems({ "demo:token": { secure: "a" } })).to.deep.equal(["Stack 'dev' is missing configuration value 'name'"]);
+    });
+
+    it("refuses values of the wrong type", () => {
+        expect(problems({ "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "two", "demo:on": "yes", "demo:list": [1] })).to.deep.equal([
+            "Stack 'dev' with configuration key 'count' must be of type 'integer'",
+            "Stack 'dev' with configuration key 'on' must be of type 'boolean'",
+            "Stack 'dev' with configuration key 'list' must be of type 'array<string>'",
+        ]);
+        expect(problems({ "demo:name": ["x"], "demo:token": { secure: "a" } })).to.deep.equal([
+            "Stack 'dev' with configuration key 'name' must be of type 'string'",
+        ]);
+    });
+
+    it("refuses a plain-text value for a secret key", () => {
+        expect(problems({ "demo:name": "x", "demo:token": "plain" })).to.deep.equal([
+            "Stack 'dev' with configuration key 'token' must be encrypted as it's secret",
+        ]);
+    });
+
+    it("refuses a secret key whose default is plain text, as the CLI does", () => {
+        const p: Project = { ...project, config: { "demo:pw": { type: "string", secret: true, default: "" } } };
+        expect(() => resolveStackConfig(p, "dev", {})).to.throw(StackConfigError, /configuration key 'pw' must be encrypted/);
+    });
+
+    it("loads this project's schema: every key typed and described, every optional key with a default", () => {
+        const p = loadProject(PROJECT_DIR);
+        expect(p.name).to.equal("membrane");
+        const keys = Object.keys(p.config);
+        expect(keys.length).to.be.greaterThan(30);
+        for (const [key, entry] of Object.entries(p.config)) {
+            expect(key, key).to.match(/^membrane:[a-z][A-Za-z0-9]*$/);
+            expect(entry.type, key).to.be.oneOf(["string", "integer", "boolean", "array"]);
+            expect(entry.description, key).to.be.a("string").and.not.equal("");
+        }
+        const required = keys.filter((k) => p.config[k].default === undefined).sort();
+        expect(required).to.deep.equal(["membrane:environment", "membrane:privateSubnetIds", "membrane:vpcCidr", "membrane:vpcId"]);
+    });
+
+    it("lists the stacks and refuses an unknown one, naming those that exist", () => {
+        expect(listStacks(PROJECT_DIR)).to.deep.equal(["prod", "staging"]);
+        expect(() => loadStackFile(PROJECT_DIR, "dev")).to.throw(UnknownStackError, "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging");
+        expect(() => loadStackFile(PROJECT_DIR, "../etc/passwd")).to.throw(UnknownStackError);
+    });
+
+    it("keeps secrets out of the stack files", () => {
+        for (const stack of listStacks(PROJECT_DIR)) {
+            const values = loadStackFile(PROJECT_DIR, stack);
+            for (const [key, value] of Object.entries(values)) {
+                if (/secret|password|token|uri|key$/i.test(key) && !/^membrane:(existing|external)/.test(key)) {
+                    expect.fail(`${stack}: ${key} looks like a secret`);
+                }
+                if (/^membrane:(existingSecret|existingEncryptionSecret|externalMongoUri)$/.test(key)) {
+                    expect(value, `${stack}: ${key}`).to.have.property("secure");
+                }
+            }
+        }
+    });
+});

@@ -1,0 +1,244 @@
+// Runs a Pulumi program in this process under Pulumi's mocks, as the Node.js language host would run
+// it under `pulumi preview`: config set first, the program required inside the root Stack resource,
+// then every registration awaited. Pulumi's runtime state is process-global, so a process runs one
+// program once: `evaluate()` in engine.ts forks a process for each evaluation.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
+import * as mockCloud from "./mock-cloud";
+
+/** A registered resource, as the engine would receive it. */
+export interface RegisteredResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly parent?: string;
+    /** Inputs with secrets unwrapped; `secretInputs` lists the top-level keys that were secret. */
+    readonly inputs: Record<string, unknown>;
+    readonly secretInputs: string[];
+    readonly dependencies: string[];
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly ignoreChanges: string[];
+    readonly additionalSecretOutputs: string[];
+    readonly aliases: number;
+    readonly provider?: string;
+    /** What the mocked provider answered (secrets unwrapped); for components, their registered outputs. */
+    readonly outputs: Record<string, unknown>;
+    readonly secretOutputs: string[];
+}
+
+export interface StackOutput {
+    readonly value: unknown;
+    readonly secret: boolean;
+}
+
+export interface InvokeRecord {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface Evaluation {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: RegisteredResource[];
+    readonly outputs: Record<string, StackOutput>;
+    readonly invokes: InvokeRecord[];
+    readonly warnings: string[];
+}
+
+export interface RunOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** Absolute path of the program (a file or a folder with index.ts). */
+    readonly program: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Plain JSON from a protobuf struct's JS form: secrets unwrapped (their top-level keys reported), resources as URNs. */
+export function plain(raw: Record<string, unknown>): { values: Record<string, unknown>; secrets: string[] } {
+    const secrets = new Set<string>();
+    const walk = (v: unknown, top: string): unknown => {
+        if (v === UNKNOWN) {
+            return "<unknown>";
+        }
+        if (Array.isArray(v)) {
+            return v.map((e) => walk(e, top));
+        }
+        if (v !== null && typeof v === "object") {
+            const o = v as Record<string, unknown>;
+            if (o[SIG] === SECRET_SIG) {
+                secrets.add(top);
+                return walk(o.value, top);
+            }
+            if (o[SIG] === RESOURCE_SIG) {
+                return o.urn;
+            }
+            return Object.fromEntries(Object.entries(o).map(([k, e]) => [k, walk(e, top)]));
+        }
+        return v;
+    };
+    const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, walk(v, k)]));
+    return { values, secrets: [...secrets].sort() };
+}
+
+function secretWrap(value: unknown): unknown {
+    return { [SIG]: SECRET_SIG, value };
+}
+
+/**
+ * The SDK's MockMonitor sees only type, name and inputs. This one sees the whole register request, as
+ * the engine does: parent, dependencies, protect, retainOnDelete, additionalSecretOutputs. And it
+ * behaves like the engine where the SDK's mock does not: outputs listed in additionalSecretOutputs,
+ * or fed by a secret input, come back secret; the root stack is left out of child URNs.
+ */
+class RecordingMonitor extends MockMonitor {
+    readonly records = new Map<string, RegisteredResource>();
+    readonly invokeRecords: InvokeRecord[] = [];
+    stackOutputs: Record<string, StackOutput> = {};
+    private rootUrn = "";
+
+    constructor(private readonly region: string) {
+        super({
+            call: (args) => {
+                this.invokeRecords.push({ token: args.token, inputs: plain(args.inputs).values });
+                return mockCloud.invoke(args.token, plain(args.inputs).values, this.region);
+            },
+            newResource: () => {
+                throw new Error("unused: RecordingMonitor answers registrations itself");
+            },
+        });
+    }
+
+    private urnFor(parent: string, type: string, name: string): string {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parent && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+    }
+
+    async registerResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
+        try {
+            const { values: inputs, secrets: secretInputs } = plain(req.getObject().toJavaScript());
+            const type: string = req.getType();
+            const name: string = req.getName();
+            const custom: boolean = req.getCustom();
+            const urn = this.urnFor(req.getParent(), type, name);
+            const region = typeof inputs.region === "string" ? inputs.region : this.region;
+            const { id, state } = custom
+                ? mockCloud.newResourceState({ type, name, inputs, region })
+                : { id: "", state: {} as Record<string, unknown> };
+            const secretOutputs = new Set<string>([...req.getAdditionalsecretoutputsList(), ...secretInputs]);
+            const wire: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(state)) {
+                wire[k] = secretOutputs.has(k) ? secretWrap(v) : v;
+            }
+            if (type === ROOT_STACK_TYPE) {
+                this.rootUrn = urn;
+            }
+            this.records.set(urn, {
+                urn,
+                type,
+                name,
+                custom,
+                parent: req.getParent() || undefined,
+                inputs,
+                secretInputs,
+                dependencies: req.getDependenciesList(),
+                protect: req.getProtect() === true,
+                retainOnDelete: req.getRetainondelete() === true,
+                deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                ignoreChanges: req.getIgnorechangesList(),
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                aliases: req.getAliasesList().length + req.getAliasurnsList().length,
+                provider: req.getProvider() || undefined,
+                outputs: state,
+                secretOutputs: [...secretOutputs].filter((k) => k in state).sort(),
+            });
+            this.resources.set(urn, { urn, id, state: wire });
+            const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+            const resproto = require("@pulumi/pulumi/proto/resource_pb");
+            const resp = new resproto.RegisterResourceResponse();
+            resp.setUrn(urn);
+            resp.setId(id);
+            resp.setObject(Struct.fromJavaScript(wire));
+            callback(null, resp);
+        } catch (err) {
+            callback(err);
+        }
+    }
+
+    registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
+        const urn: string = req.getUrn();
+        const { values, secrets } = plain(req.getOutputs()?.toJavaScript() ?? {});
+        if (urn === this.rootUrn) {
+            this.stackOutputs = Object.fromEntries(
+                Object.entries(values).map(([k, v]) => [k, { value: v, secret: secrets.includes(k) }]),
+            );
+        }
+        const rec = this.records.get(urn);
+        if (rec) {
+            this.records.set(urn, { ...rec, outputs: values, secretOutputs: secrets });
+        }
+        super.registerResourceOutputs(req, callback);
+    }
+}
+
+/** Evaluates the program once in this process. */
+export async function runProgram(opts: RunOptions): Promise<Evaluation> {
+    const region = opts.config["aws:region"] ?? "us-east-1";
+    const monitor = new RecordingMonitor(region);
+    setMockOptions(monitor, opts.project, opts.stack, false);
+    const store = require("@pulumi/pulumi/runtime/state").getStore();
+    Object.assign(store, {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: false,
+        supportsInvokeTransforms: false,
+        supportsInvokeDependsOn: false,
+    });
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+
+    const warnings: string[] = [];
+    const log = pulumi.log as any;
+    const originalWarn = log.warn;
+    log.warn = (msg: string) => {
+        warnings.push(String(msg));
+    };
+
+    const stackModule = require("@pulumi/pulumi/runtime/stack");
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    try {
+        await stackModule.runInPulumiStack(async () => {
+            const exported = require(path.resolve(opts.program));
+            return exported instanceof Function ? exported() : exported;
+        });
+        await settings.waitForRPCs();
+    } catch (err) {
+        // Tell the caller how far the program got: config errors must stop it before any resource.
+        const registered = [...monitor.records.keys()];
+        throw Object.assign(err instanceof Error ? err : new Error(String(err)), { registered });
+    } finally {
+        log.warn = originalWarn;
+    }
+    return {
+        project: opts.project,
+        stack: opts.stack,
+        resources: [...monitor.records.values()],
+        outputs: monitor.stackOutputs,
+        invokes: monitor.invokeRecords,
+        warnings,
+    };
+}

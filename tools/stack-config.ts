@@ -1,0 +1,215 @@
+// Reads Pulumi.yaml and Pulumi.<stack>.yaml and resolves a stack's config the way the Pulumi CLI
+// does before it starts the program: defaults from the project's schema, type checks, missing keys,
+// `secret: true` keys that are not encrypted. Pure apart from reading the two files.
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+
+export type SchemaType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigSchemaEntry {
+    readonly type?: SchemaType;
+    readonly items?: { readonly type: SchemaType };
+    readonly description?: string;
+    readonly default?: unknown;
+    readonly secret?: boolean;
+}
+
+export interface Project {
+    readonly name: string;
+    readonly dir: string;
+    readonly main: string;
+    readonly runtime: { readonly name: string; readonly options: Record<string, unknown> };
+    /** Keys are fully qualified: `membrane:environment`. */
+    readonly config: Record<string, ConfigSchemaEntry>;
+}
+
+/** A stack-file value: plain YAML, or `{ secure: ciphertext }`, or (for tests and overrides) `{ secret: plaintext }`. */
+export type StackConfigValue = unknown;
+
+export interface ResolvedConfig {
+    /** What the CLI hands the program in PULUMI_CONFIG: every value a string, structured values as JSON. */
+    readonly values: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+export class StackConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+        this.name = "StackConfigError";
+    }
+}
+
+export class UnknownStackError extends Error {
+    constructor(readonly stack: string, readonly available: string[]) {
+        super(
+            `no stack file Pulumi.${stack}.yaml; the stacks of this project are: ${available.join(", ") || "(none)"}`,
+        );
+        this.name = "UnknownStackError";
+    }
+}
+
+const PLACEHOLDER_SECRET = "offline-placeholder-for-an-encrypted-value";
+
+/**
+ * Offline the engine cannot decrypt `secure:` values. It substitutes a placeholder that the program's
+ * own validation accepts for that key, still marked secret.
+ */
+const SECRET_PLACEHOLDERS: Record<string, string> = {
+    "membrane:externalMongoUri": "mongodb+srv://offline:placeholder@offline-placeholder.invalid/membrane",
+};
+
+export function loadProject(dir: string): Project {
+    const file = path.join(dir, "Pulumi.yaml");
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as Record<string, any>;
+    const name = String(doc.name ?? "");
+    if (!name) {
+        throw new Error(`${file}: project is missing a 'name' attribute`);
+    }
+    const runtime =
+        typeof doc.runtime === "string"
+            ? { name: doc.runtime, options: {} }
+            : { name: String(doc.runtime?.name), options: { ...(doc.runtime?.options ?? {}) } };
+    const config: Record<string, ConfigSchemaEntry> = {};
+    for (const [key, entry] of Object.entries<any>(doc.config ?? {})) {
+        const full = key.includes(":") ? key : `${name}:${key}`;
+        const isObject = entry !== null && typeof entry === "object" && !Array.isArray(entry);
+        // Shorthand `key: value` is a default for project keys (the CLI's RewriteShorthandConfigValues).
+        config[full] = isObject ? entry : { default: entry };
+        if (config[full].type === "array" && !config[full].items) {
+            throw new Error(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+        }
+        const def = config[full].default;
+        if (config[full].type && def !== undefined && !matchesType(config[full], def)) {
+            throw new Error(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(config[full])}'`);
+        }
+    }
+    return { name, dir, main: String(doc.main ?? "."), runtime, config };
+}
+
+export function listStacks(dir: string): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined && !s.endsWith(".deploy"))
+        .sort();
+}
+
+export function loadStackFile(dir: string, stack: string): Record<string, StackConfigValue> {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
+        throw new UnknownStackError(stack, listStacks(dir));
+    }
+    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, any>;
+    return { ...(doc.config ?? {}) };
+}
+
+function isSecure(v: unknown): v is { secure: string } {
+    return typeof v === "object" && v !== null && "secure" in v;
+}
+
+function isPlainSecret(v: unknown): v is { secret: unknown } {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && "secret" in v;
+}
+
+function typeName(entry: ConfigSchemaEntry): string {
+    return entry.type === "array" ? `array<${entry.items?.type}>` : String(entry.type);
+}
+
+function matchesScalar(type: SchemaType, value: unknown): boolean {
+    switch (type) {
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^-?\d+$/.test(value));
+        case "boolean":
+            return typeof value === "boolean" || value === "true" || value === "false";
+        default:
+            return false;
+    }
+}
+
+function matchesType(entry: ConfigSchemaEntry, value: unknown): boolean {
+    if (entry.type === "array") {
+        return Array.isArray(value) && value.every((v) => matchesScalar(entry.items!.type, v));
+    }
+    return matchesScalar(entry.type!, value);
+}
+
+/** How the CLI passes a value to the program: scalars as their text, arrays and maps as JSON. */
+function toConfigString(value: unknown): string {
+    if (typeof value === "string") {
+        return value;
+    }
+    if (typeof value === "number" || typeof value === "boolean") {
+        return String(value);
+    }
+    return JSON.stringify(value);
+}
+
+/**
+ * Resolves the config a program sees for `stack`: the stack file's values (after `overrides`), with
+ * the project's defaults filled in, validated like the CLI. Throws StackConfigError with every problem.
+ */
+export function resolveStackConfig(
+    project: Project,
+    stack: string,
+    stackConfig: Record<string, StackConfigValue>,
+    overrides: Record<string, StackConfigValue> = {},
+): ResolvedConfig {
+    const merged: Record<string, StackConfigValue> = {};
+    for (const [key, value] of Object.entries({ ...stackConfig, ...overrides })) {
+        merged[key.includes(":") ? key : `${project.name}:${key}`] = value;
+    }
+    const problems: string[] = [];
+    const missing: string[] = [];
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+
+    for (const [key, entry] of Object.entries(project.config)) {
+        const bare = key.startsWith(`${project.name}:`) ? key.slice(project.name.length + 1) : key;
+        if (!key.startsWith(`${project.name}:`)) {
+            continue;
+        }
+        const fromStack = key in merged && merged[key] !== undefined;
+        if (!fromStack && entry.default === undefined) {
+            missing.push(bare);
+            continue;
+        }
+        const value = fromStack ? merged[key] : entry.default;
+        const secret = isSecure(value) || isPlainSecret(value);
+        // The CLI checks defaults with the same validator, so a `secret: true` key with a plain default fails too.
+        if (entry.secret && !secret) {
+            problems.push(`Stack '${stack}' with configuration key '${bare}' must be encrypted as it's secret`);
+            continue;
+        }
+        if (!secret && entry.type && !matchesType(entry, value)) {
+            problems.push(`Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'`);
+            continue;
+        }
+        merged[key] = value;
+    }
+    if (missing.length > 0) {
+        const quoted = missing.map((k) => `'${k}'`);
+        const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted[0];
+        problems.unshift(`Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${list}`);
+    }
+    if (problems.length > 0) {
+        throw new StackConfigError(problems);
+    }
+    for (const [key, value] of Object.entries(merged)) {
+        if (value === undefined) {
+            continue;
+        }
+        if (isSecure(value)) {
+            values[key] = SECRET_PLACEHOLDERS[key] ?? PLACEHOLDER_SECRET;
+            secretKeys.push(key);
+        } else if (isPlainSecret(value)) {
+            values[key] = toConfigString(value.secret);
+            secretKeys.push(key);
+        } else {
+            values[key] = toConfigString(value);
+        }
+    }
+    return { values, secretKeys: secretKeys.sort() };
+}
