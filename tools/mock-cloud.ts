@@ -73,7 +73,7 @@ type StateFn = (args: NewResourceArgs) => State;
 
 const str = (v: unknown, fallback: string): string => (typeof v === "string" && v !== "" ? v : fallback);
 
-const resourceState: Record<string, StateFn> = {
+const storageState: Record<string, StateFn> = {
     "aws:s3/bucket:Bucket": ({ name, inputs, region }) => {
         const bucket = str(inputs.bucket, `${name}-${ACCOUNT_ID}`);
         return {
@@ -85,11 +85,29 @@ const resourceState: Record<string, StateFn> = {
             bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
         };
     },
+};
+
+const randomState: Record<string, StateFn> = {
     "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
         result: randomString(name, inputs),
         bcryptHash: placeholder(name, "bcryptHash"),
     }),
     "random:index/randomString:RandomString": ({ name, inputs }) => ({ result: randomString(name, inputs) }),
+};
+
+// One table per component's resource family.
+const cdnState: Record<string, StateFn> = {};
+const redisState: Record<string, StateFn> = {};
+const iamState: Record<string, StateFn> = {};
+const databaseState: Record<string, StateFn> = {};
+
+const resourceState: Record<string, StateFn> = {
+    ...storageState,
+    ...randomState,
+    ...cdnState,
+    ...redisState,
+    ...iamState,
+    ...databaseState,
 };
 
 /** The outputs a provider adds to a resource's inputs, and its id. */
@@ -107,7 +125,7 @@ export function newResourceState(args: NewResourceArgs): { id: string; state: St
 
 type InvokeFn = (inputs: State, region: string) => State;
 
-const invokes: Record<string, InvokeFn> = {
+const awsInvokes: Record<string, InvokeFn> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         accountId: ACCOUNT_ID,
         arn: `arn:aws:iam::${ACCOUNT_ID}:user/offline`,
@@ -122,6 +140,14 @@ const invokes: Record<string, InvokeFn> = {
     }),
     "aws:index/getRegion:getRegion": (_inputs, region) => ({ name: region, region, id: region }),
 };
+
+// One table per component's data sources.
+const cdnInvokes: Record<string, InvokeFn> = {};
+const redisInvokes: Record<string, InvokeFn> = {};
+const iamInvokes: Record<string, InvokeFn> = {};
+const databaseInvokes: Record<string, InvokeFn> = {};
+
+const invokes: Record<string, InvokeFn> = { ...awsInvokes, ...cdnInvokes, ...redisInvokes, ...iamInvokes, ...databaseInvokes };
 
 export class UnknownInvokeError extends Error {}
 
