@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { TYPES, atlasBackupsAndPitr, atlasNoOpenAccessList, iamNoWildcardActions } from "../policies";
+import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
+
+describe("iam-no-wildcard-actions", () => {
+    const BUCKET_ARN = "arn:aws:s3:::acme-prod-integration-app-connectors";
+    type Statement = Record<string, unknown>;
+
+    const scoped: Statement[] = [
+        { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: BUCKET_ARN },
+        { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${BUCKET_ARN}/*` },
+    ];
+    const documentOf = (statements: Statement[]) => ({ Version: "2012-10-17", Statement: statements });
+
+    const rolePolicy = (statements: Statement[] = scoped, type: string = TYPES.iamRolePolicy): FakeResource => ({
+        type,
+        props: { role: "membrane-api", policy: JSON.stringify(documentOf(statements)) },
+    });
+
+    const check = (resource: FakeResource) => messagesOf(checkResource(iamNoWildcardActions, resource));
+
+    for (const type of [TYPES.iamRolePolicy, TYPES.iamPolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy]) {
+        it(`passes scoped actions on ${type}`, () => {
+            expect(checkResource(iamNoWildcardActions, rolePolicy(scoped, type))).to.deep.equal({ violations: [] });
+        });
+
+        it(`fails s3:* on ${type}`, () => {
+            const messages = check(rolePolicy([...scoped, { Effect: "Allow", Action: "s3:*", Resource: BUCKET_ARN }], type));
+            expect(messages).to.deep.equal([
+                "policy allows s3:*. List the specific actions instead, scoped to the bucket ARN for bucket " +
+                "actions and to \"<bucket ARN>/*\" for object actions.",
+            ]);
+        });
+    }
+
+    it("fails a bare * action in an array", () => {
+        expect(check(rolePolicy([{ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: "*" }]))[0])
+            .to.match(/^policy allows \*\./);
+    });
+
+    it("fails a service wildcard in any case", () => {
+        expect(check(rolePolicy([{ Effect: "Allow", Action: "SQS:*", Resource: "*" }]))).to.have.length(1);
+    });
+
+    it("fails NotAction on an Allow statement", () => {
+        const messages = check(rolePolicy([{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }]));
+        expect(messages).to.have.length(1);
+        expect(messages[0]).to.match(/^policy allows NotAction "iam:\*"\./);
+    });
+
+    it("allows wildcards in Deny statements and prefix wildcards such as s3:Get*", () => {
+        const statements = [
+            { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Effect: "Deny", NotAction: "s3:*", Resource: "*" },
+            { Effect: "Allow", Action: "s3:Get*", Resource: `${BUCKET_ARN}/*` },
+        ];
+        expect(check(rolePolicy(statements))).to.deep.equal([]);
+    });
+
+    it("reads a document given as an object and a single statement", () => {
+        const resource: FakeResource = {
+            type: TYPES.iamPolicy,
+            props: { policy: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } } },
+        };
+        expect(check(resource)).to.have.length(1);
+    });
+
+    it("checks a role's inline policies but not its trust policy", () => {
+        const role = (inline: Statement[]): FakeResource => ({
+            type: TYPES.iamRole,
+            props: {
+                assumeRolePolicy: JSON.stringify(documentOf([
+                    { Effect: "Allow", Action: "sts:*", Principal: { Service: "ecs-tasks.amazonaws.com" } },
+                ])),
+                inlinePolicies: [
+                    { name: "scoped", policy: JSON.stringify(documentOf(scoped)) },
+                    { name: "extra", policy: JSON.stringify(documentOf(inline)) },
+                ],
+            },
+        });
+        expect(check(role([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*" }]))).to.deep.equal([]);
+        const messages = check(role([{ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }]));
+        expect(messages).to.have.length(1);
+        expect(messages[0]).to.match(/^inlinePolicies\[1\] allows dynamodb:\*\./);
+    });
+
+    it("skips a document that is unknown at preview, missing or malformed", () => {
+        for (const policy of [UNKNOWN_STRING, undefined, "{not json"]) {
+            const resource: FakeResource = { type: TYPES.iamRolePolicy, props: { role: "r", policy } };
+            expect(checkResource(iamNoWildcardActions, resource)).to.deep.equal({ violations: [] });
+        }
+    });
+
+    it("ignores trust-only roles and other resource types", () => {
+        const wildcard = JSON.stringify(documentOf([{ Effect: "Allow", Action: "*", Resource: "*" }]));
+        expect(check({ type: TYPES.iamRole, props: { assumeRolePolicy: wildcard } })).to.deep.equal([]);
+        expect(check({ type: TYPES.bucketPolicy, props: { policy: wildcard } })).to.deep.equal([]);
+    });
+});
+
+describe("atlas-no-open-access-list", () => {
+    const entry = (props: Record<string, unknown>): FakeResource =>
+        ({ type: TYPES.atlasAccessList, props: { projectId: "p1", comment: "membrane VPC", ...props } });
+
+    it("passes the VPC CIDR", () => {
+        expect(checkResource(atlasNoOpenAccessList, entry({ cidrBlock: "10.0.0.0/16" }))).to.deep.equal({ violations: [] });
+    });
+
+    it("passes a single address", () => {
+        expect(checkResource(atlasNoOpenAccessList, entry({ ipAddress: "203.0.113.10" })).violations).to.deep.equal([]);
+    });
+
+    for (const props of [{ cidrBlock: "0.0.0.0/0" }, { cidrBlock: "::/0" }, { ipAddress: "0.0.0.0" }, { cidrBlock: " 0.0.0.0/0 " }]) {
+        it(`fails ${JSON.stringify(props)}`, () => {
+            const messages = messagesOf(checkResource(atlasNoOpenAccessList, entry(props)));
+            expect(messages).to.have.length(1);
+            expect(messages[0]).to.match(/^The entry allows .* \(any address\)\. Allow the VPC CIDR/);
+        });
+    }
+});
+
+describe("atlas-backups-and-pitr", () => {
+    const cluster = (overrides: Record<string, unknown> = {}): FakeResource => ({
+        type: TYPES.atlasCluster,
+        props: {
+            projectId: "p1",
+            name: "membrane-prod",
+            clusterType: "REPLICASET",
+            backupEnabled: true,
+            pitEnabled: true,
+            ...overrides,
+        },
+    });
+
+    it("passes with backups and point-in-time recovery", () => {
+        expect(checkResource(atlasBackupsAndPitr, cluster())).to.deep.equal({ violations: [] });
+    });
+
+    it("fails without backups", () => {
+        expect(messagesOf(checkResource(atlasBackupsAndPitr, cluster({ backupEnabled: false })))).to.deep.equal([
+            "backupEnabled is not true. Set backupEnabled and pitEnabled to true (lower this policy to advisory " +
+            "for throwaway dev stacks).",
+        ]);
+    });
+
+    it("fails without point-in-time recovery", () => {
+        const messages = messagesOf(checkResource(atlasBackupsAndPitr, cluster({ pitEnabled: undefined })));
+        expect(messages).to.have.length(1);
+        expect(messages[0]).to.match(/^pitEnabled is not true\./);
+    });
+});
