@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
+import { Cdn } from "./components/cdn";
 import { membraneEnvironment } from "./components/env";
 import { Storage } from "./components/storage";
 
@@ -14,11 +15,23 @@ const storage = new Storage("storage", {
     ...config.storage,
 });
 
+const cdn = new Cdn("cdn", {
+    environment: config.environment,
+    namePrefix: config.namePrefix,
+    staticBucketName: storage.staticBucketName,
+    staticBucketArn: storage.staticBucketArn,
+    staticBucketRegionalDomainName: storage.staticBucketRegionalDomainName,
+    staticPublicAccessBlock: storage.staticPublicAccessBlock,
+    corsAllowedOrigins: config.storage.corsAllowedOrigins,
+    ...config.cdn,
+});
+
 export = {
     ...membraneEnvironment({
         region: config.region,
         tmpBucket: storage.tmpBucketName,
         connectorsBucket: storage.connectorsBucketName,
         staticBucket: storage.staticBucketName,
+        baseStaticUri: cdn.baseStaticUri,
     }),
 };

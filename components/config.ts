@@ -1,6 +1,7 @@
 // Raw stack config -> one typed, validated MembraneConfig. Every rule names its key; all problems are
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
+import { CdnConfig, readCdnConfig } from "./config-cdn";
 import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
@@ -28,6 +29,7 @@ export interface MembraneConfig {
     readonly namePrefix: string;
     readonly network: NetworkConfig;
     readonly storage: StorageConfig;
+    readonly cdn: CdnConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -142,9 +144,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     }
     const network = readNetwork(r);
     const storage = readStorage(r, namePrefix, environment);
+    const cdn = readCdnConfig(r, environment, warnings);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, warnings };
+    return { region, environment, production, namePrefix, network, storage, cdn, warnings };
 }

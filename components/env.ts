@@ -8,6 +8,8 @@ export interface EnvironmentInputs {
     readonly tmpBucket: pulumi.Input<string>;
     readonly connectorsBucket: pulumi.Input<string>;
     readonly staticBucket: pulumi.Input<string>;
+    /** Where the services link static files: the CDN's custom-domain URL, or its *.cloudfront.net URL. */
+    readonly baseStaticUri: pulumi.Input<string>;
 }
 
 /** Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY never appear. */
@@ -18,5 +20,6 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
         TMP_STORAGE_BUCKET: i.tmpBucket,
         CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
         STATIC_STORAGE_BUCKET: i.staticBucket,
+        BASE_STATIC_URI: i.baseStaticUri,
     };
 }

@@ -63,6 +63,8 @@ export const VALID: Record<string, unknown> = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
     vpcCidr: "10.20.0.0/16",
     privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+    // As in both real stacks; without a zone the config warns that the CDN uses CloudFront's default certificate.
+    hostedZoneName: "acme.example.com",
 };
 
 export function policyOf(r: RegisteredResource): any {

@@ -95,8 +95,69 @@ const randomState: Record<string, StateFn> = {
     "random:index/randomString:RandomString": ({ name, inputs }) => ({ result: randomString(name, inputs) }),
 };
 
+/** Hex digits of a hash of `text`: stable, realistic-looking values for what the cloud would generate. */
+function hashHex(text: string, length: number): string {
+    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** CloudFront's fixed hosted zone id for alias records (a real constant, not a placeholder). */
+export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
+/** The hosted zone that `aws.route53.getZone` answers with (fake, shaped like a real id). */
+export const HOSTED_ZONE_ID = "Z0123456789ABCDEFGHIJ";
+
+const withoutDot = (name: string): string => name.replace(/\.$/, "").toLowerCase();
+
+/** A CloudFront resource: global, so its ARN has no region. */
+function cloudfrontGlobal(name: string, kind: string): State {
+    const id = placeholder(name, "id");
+    return { id, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:${kind}/${id}`, etag: placeholder(name, "etag") };
+}
+
 // One table per component's resource family.
-const cdnState: Record<string, StateFn> = {};
+const cdnState: Record<string, StateFn> = {
+    // ACM's validation records are `_<hash>.<domain>.` CNAMEs; the hashes here are fake but DNS-valid,
+    // because they flow into Route 53 record names. The certificate id is only known to ACM.
+    "aws:acm/certificate:Certificate": ({ name, inputs, region }) => {
+        const arn = `arn:aws:acm:${region}:${ACCOUNT_ID}:certificate/${placeholder(name, "certificateId")}`;
+        const domains = [str(inputs.domainName, ""), ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])].filter(Boolean);
+        return {
+            id: arn,
+            arn,
+            status: "PENDING_VALIDATION",
+            domainValidationOptions: [...new Set(domains)].map((domain) => ({
+                domainName: domain,
+                resourceRecordName: `_${hashHex(`name:${domain}`, 32)}.${domain}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${hashHex(`value:${domain}`, 32)}.${hashHex(`zone:${domain}`, 10)}.acm-validations.aws.`,
+            })),
+        };
+    },
+    "aws:acm/certificateValidation:CertificateValidation": ({ inputs }) => ({
+        id: str(inputs.certificateArn, ""),
+        certificateArn: inputs.certificateArn,
+    }),
+    // The distribution's id is CloudFront's; its domain name is `d<13 hex of the name>.cloudfront.net`,
+    // fake but DNS-valid since it is a URL and an alias target.
+    "aws:cloudfront/distribution:Distribution": ({ name }) => {
+        const id = placeholder(name, "id");
+        return {
+            id,
+            arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${id}`,
+            domainName: `d${hashHex(name, 13)}.cloudfront.net`,
+            hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
+            status: "Deployed",
+            etag: placeholder(name, "etag"),
+        };
+    },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": ({ name }) => cloudfrontGlobal(name, "origin-access-control"),
+    "aws:cloudfront/cachePolicy:CachePolicy": ({ name }) => cloudfrontGlobal(name, "cache-policy"),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": ({ name }) => cloudfrontGlobal(name, "response-headers-policy"),
+    // Route 53 stores names lowercased without the trailing dot; the id is zone_name_type.
+    "aws:route53/record:Record": ({ name, inputs }) => {
+        const recordName = typeof inputs.name === "string" ? withoutDot(inputs.name) : placeholder(name, "name");
+        return { id: `${str(inputs.zoneId, "")}_${recordName}_${str(inputs.type, "")}`, name: recordName, fqdn: recordName };
+    },
+};
 const redisState: Record<string, StateFn> = {};
 const iamState: Record<string, StateFn> = {};
 const databaseState: Record<string, StateFn> = {};
@@ -142,7 +203,21 @@ const awsInvokes: Record<string, InvokeFn> = {
 };
 
 // One table per component's data sources.
-const cdnInvokes: Record<string, InvokeFn> = {};
+const cdnInvokes: Record<string, InvokeFn> = {
+    "aws:route53/getZone:getZone": (inputs) => {
+        if (typeof inputs.name !== "string" || inputs.name === "") {
+            throw new Error("the offline engine answers aws.route53.getZone by name only");
+        }
+        return {
+            id: HOSTED_ZONE_ID,
+            zoneId: HOSTED_ZONE_ID,
+            name: withoutDot(inputs.name),
+            arn: `arn:aws:route53:::hostedzone/${HOSTED_ZONE_ID}`,
+            privateZone: inputs.privateZone === true,
+            nameServers: [placeholder("hosted-zone", "nameServers")],
+        };
+    },
+};
 const redisInvokes: Record<string, InvokeFn> = {};
 const iamInvokes: Record<string, InvokeFn> = {};
 const databaseInvokes: Record<string, InvokeFn> = {};
