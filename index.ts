@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
 import { membraneEnvironment } from "./components/env";
+import { Iam } from "./components/iam";
 import { Storage } from "./components/storage";
 
 const config = parseConfig(readStackConfig());
@@ -14,6 +15,13 @@ const storage = new Storage("storage", {
     ...config.storage,
 });
 
+const iam = new Iam("iam", {
+    environment: config.environment,
+    region: config.region,
+    bucketArns: { tmp: storage.tmpBucketArn, connectors: storage.connectorsBucketArn, static: storage.staticBucketArn },
+    ...config.iam,
+});
+
 export = {
     ...membraneEnvironment({
         region: config.region,
@@ -21,4 +29,9 @@ export = {
         connectorsBucket: storage.connectorsBucketName,
         staticBucket: storage.staticBucketName,
     }),
+    // Not Membrane variables: what the deployment (ECS task definition, Kubernetes service account) needs.
+    // camelCase, so they cannot collide with the variables; absent when the role is off.
+    ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
+    ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
+    ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),
 };
