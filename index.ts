@@ -4,6 +4,7 @@ import { parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
 import { Cdn } from "./components/cdn";
 import { membraneEnvironment } from "./components/env";
+import { Iam } from "./components/iam";
 import { Storage } from "./components/storage";
 
 const config = parseConfig(readStackConfig());
@@ -26,6 +27,13 @@ const cdn = new Cdn("cdn", {
     ...config.cdn,
 });
 
+const iam = new Iam("iam", {
+    environment: config.environment,
+    region: config.region,
+    bucketArns: { tmp: storage.tmpBucketArn, connectors: storage.connectorsBucketArn, static: storage.staticBucketArn },
+    ...config.iam,
+});
+
 export = {
     ...membraneEnvironment({
         region: config.region,
@@ -34,4 +42,9 @@ export = {
         staticBucket: storage.staticBucketName,
         baseStaticUri: cdn.baseStaticUri,
     }),
+    // Not Membrane variables: what the deployment (ECS task definition, Kubernetes service account) needs.
+    // camelCase, so they cannot collide with the variables; absent when the role is off.
+    ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
+    ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
+    ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),
 };

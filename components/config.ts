@@ -3,6 +3,7 @@
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
 import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
+import { IamConfig, readIamConfig } from "./config-iam";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -30,6 +31,7 @@ export interface MembraneConfig {
     readonly network: NetworkConfig;
     readonly storage: StorageConfig;
     readonly cdn: CdnConfig;
+    readonly iam: IamConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -145,9 +147,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const network = readNetwork(r);
     const storage = readStorage(r, namePrefix, environment);
     const cdn = readCdnConfig(r, environment, warnings);
+    const iam = readIamConfig(r, environment);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, warnings };
+    return { region, environment, production, namePrefix, network, storage, cdn, iam, warnings };
 }

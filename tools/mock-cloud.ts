@@ -159,7 +159,36 @@ const cdnState: Record<string, StateFn> = {
     },
 };
 const redisState: Record<string, StateFn> = {};
-const iamState: Record<string, StateFn> = {};
+const iamState: Record<string, StateFn> = {
+    "aws:iam/role:Role": ({ name, inputs }) => {
+        const roleName = str(inputs.name, `${name}-${placeholder(name, "suffix")}`);
+        return {
+            id: roleName,
+            name: roleName,
+            arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`,
+            uniqueId: placeholder(name, "uniqueId"),
+            createDate: placeholder(name, "createDate"),
+        };
+    },
+    "aws:iam/rolePolicy:RolePolicy": ({ name, inputs }) => ({
+        id: `${str(inputs.role, placeholder(name, "role"))}:${str(inputs.name, placeholder(name, "name"))}`,
+    }),
+    // The provider's ARN names the issuer without its scheme, as IAM stores the URL.
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ({ name, inputs }) => {
+        const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${str(inputs.url, placeholder(name, "url")).replace(/^https:\/\//, "")}`;
+        return { id: arn, arn };
+    },
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ name, inputs, region }) => {
+        const associationId = placeholder(name, "associationId");
+        return {
+            id: `${str(inputs.clusterName, placeholder(name, "clusterName"))},${associationId}`,
+            associationId,
+            associationArn: `arn:aws:eks:${region}:${ACCOUNT_ID}:podidentityassociation/${str(inputs.clusterName, "")}/${associationId}`,
+            disableSessionTags: inputs.disableSessionTags ?? false,
+            externalId: placeholder(name, "externalId"),
+        };
+    },
+};
 const databaseState: Record<string, StateFn> = {};
 
 const resourceState: Record<string, StateFn> = {
@@ -219,7 +248,84 @@ const cdnInvokes: Record<string, InvokeFn> = {
     },
 };
 const redisInvokes: Record<string, InvokeFn> = {};
-const iamInvokes: Record<string, InvokeFn> = {};
+/** EKS issuer ids are 32 upper-case hex digits; here derived from the cluster's name and region. */
+export function eksIssuer(clusterName: string, region: string): string {
+    const id = crypto.createHash("sha256").update(`${region}/${clusterName}`).digest("hex").slice(0, 32).toUpperCase();
+    return `https://oidc.eks.${region}.amazonaws.com/id/${id}`;
+}
+
+const EKS_ISSUER = /^https:\/\/(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-F]{32})$/;
+
+const iamInvokes: Record<string, InvokeFn> = {
+    // Every cluster the program names exists and has its OIDC issuer; what only EKS knows is a placeholder.
+    "aws:eks/getCluster:getCluster": (inputs, providerRegion) => {
+        const name = str(inputs.name, "");
+        if (!name) {
+            throw new Error("aws:eks/getCluster needs a cluster name");
+        }
+        const region = str(inputs.region, providerRegion);
+        const issuer = eksIssuer(name, region);
+        return {
+            id: name,
+            name,
+            region,
+            arn: `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${name}`,
+            identities: [{ oidcs: [{ issuer }] }],
+            endpoint: `https://${issuer.slice(-32)}.gr7.${region}.eks.amazonaws.com`,
+            certificateAuthorities: [{ data: placeholder(name, "certificateAuthority") }],
+            clusterId: placeholder(name, "clusterId"),
+            createdAt: placeholder(name, "createdAt"),
+            platformVersion: placeholder(name, "platformVersion"),
+            version: placeholder(name, "version"),
+            roleArn: placeholder(name, "roleArn"),
+            status: "ACTIVE",
+            tags: {},
+        };
+    },
+    // The existing provider of an EKS issuer (most clusters have one); any other URL is not found, as in IAM.
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs) => {
+        const m = EKS_ISSUER.exec(str(inputs.url, ""));
+        if (!m) {
+            throw new Error(`no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows EKS issuers only)`);
+        }
+        const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${m[1]}`;
+        return {
+            id: arn,
+            arn,
+            url: m[1],
+            clientIdLists: ["sts.amazonaws.com"],
+            thumbprintLists: [placeholder(m[1], "thumbprint")],
+            tags: {},
+        };
+    },
+    // The chain as the tls provider lists it: root first, the server's own certificate last.
+    "tls:index/getCertificate:getCertificate": (inputs) => {
+        const url = str(inputs.url, "");
+        if (!url.startsWith("https://")) {
+            throw new Error(`tls:index/getCertificate offline answers https URLs only (got ${JSON.stringify(inputs.url ?? null)})`);
+        }
+        const host = new URL(url).host;
+        const cert = (label: string, isCa: boolean) => ({
+            certPem: placeholder(label, "certPem"),
+            isCa,
+            issuer: placeholder(label, "issuer"),
+            subject: placeholder(label, "subject"),
+            maxPathLength: isCa ? 0 : -1,
+            notAfter: placeholder(label, "notAfter"),
+            notBefore: placeholder(label, "notBefore"),
+            publicKeyAlgorithm: "RSA",
+            serialNumber: placeholder(label, "serialNumber"),
+            sha1Fingerprint: placeholder(label, "sha1Fingerprint"),
+            signatureAlgorithm: "SHA256-RSA",
+            version: 3,
+        });
+        return {
+            id: placeholder(host, "chain"),
+            url,
+            certificates: [cert("root-ca", true), cert("intermediate-ca", true), cert(host, false)],
+        };
+    },
+};
 const databaseInvokes: Record<string, InvokeFn> = {};
 
 const invokes: Record<string, InvokeFn> = { ...awsInvokes, ...cdnInvokes, ...redisInvokes, ...iamInvokes, ...databaseInvokes };

@@ -1,0 +1,119 @@
+// The IAM slice of the stack config: which roles to create, for which Kubernetes service account, and
+// how EKS trusts them. Pure; every rule names its key and its source.
+import { ConfigReader } from "./config-reader";
+
+export type OidcProviderMode = "existing" | "create";
+
+/** A role and the inline policy that grants it the bucket access. */
+export interface RoleNames {
+    readonly roleName: string;
+    readonly policyName: string;
+}
+
+/** The Kubernetes service account's role, trusted through IRSA or EKS Pod Identity. */
+export interface EksRoleConfig extends RoleNames {
+    readonly clusterName: string;
+    readonly namespace: string;
+    readonly serviceAccount: string;
+    /** `irsa`: the cluster's OIDC provider (looked up or created); `pod-identity`: an EKS Pod Identity association. */
+    readonly trust: { readonly kind: "irsa"; readonly oidcProvider: OidcProviderMode } | { readonly kind: "pod-identity" };
+}
+
+export interface IamConfig {
+    /** The ECS task role; undefined when `ecsTaskRole` is false. */
+    readonly ecsTaskRole?: RoleNames;
+    /** The Kubernetes service-account role; undefined when no EKS cluster is configured. */
+    readonly eksRole?: EksRoleConfig;
+}
+
+/** The seed's names. */
+export function iamNames(environment: string): { ecs: RoleNames; eks: RoleNames } {
+    return {
+        ecs: { roleName: `${environment}-membrane-task-role`, policyName: `${environment}-membrane-s3-access` },
+        eks: { roleName: `${environment}-membrane-k8s-role`, policyName: `${environment}-membrane-k8s-s3-access` },
+    };
+}
+
+// IAM quotas: role names 1-64 characters, inline policy names 1-128, both [\w+=,.@-].
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+const ROLE_NAME_MAX = 64;
+const POLICY_NAME_MAX = 128;
+// Kubernetes: a namespace is an RFC 1123 DNS label; a service account name a DNS subdomain.
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// EKS CreateCluster: name 1-100 characters, ^[0-9A-Za-z][A-Za-z0-9\-_]*$.
+// https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
+
+function checkNames(r: ConfigReader, names: RoleNames): void {
+    if (names.roleName.length > ROLE_NAME_MAX) {
+        r.problem("environment", `makes the IAM role name "${names.roleName}" ${names.roleName.length} characters long; IAM allows ${ROLE_NAME_MAX}`);
+    }
+    if (names.policyName.length > POLICY_NAME_MAX) {
+        r.problem("environment", `makes the IAM policy name "${names.policyName}" ${names.policyName.length} characters long; IAM allows ${POLICY_NAME_MAX}`);
+    }
+}
+
+/** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
+export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
+    const ecsTaskRole = r.boolean("ecsTaskRole");
+    const clusterName = r.string("eksClusterName");
+    const namespace = r.string("k8sNamespace");
+    const serviceAccount = r.string("k8sServiceAccount");
+    const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
+    const podIdentity = r.boolean("eksPodIdentity");
+
+    if (clusterName && (clusterName.length > 100 || !EKS_CLUSTER_NAME.test(clusterName))) {
+        r.problem(
+            "eksClusterName",
+            `must be an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit (got "${clusterName}")`,
+        );
+    }
+    if (namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+        r.problem(
+            "k8sNamespace",
+            `must be a Kubernetes namespace name (an RFC 1123 label): at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit (got "${namespace}")`,
+        );
+    }
+    if (serviceAccount.length > 253 || !DNS_SUBDOMAIN.test(serviceAccount)) {
+        r.problem(
+            "k8sServiceAccount",
+            `must be a Kubernetes service account name (an RFC 1123 subdomain): at most 253 lowercase letters, digits, hyphens and dots, each part starting and ending with a letter or digit (got "${serviceAccount}")`,
+        );
+    }
+    if (!clusterName && podIdentity) {
+        r.problem("eksPodIdentity", "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster");
+    }
+    if (!clusterName && oidcProvider === "create") {
+        r.problem("eksOidcProvider", "is \"create\" but membrane:eksClusterName is empty: the OIDC provider is the cluster's issuer");
+    }
+    if (podIdentity && oidcProvider === "create") {
+        r.problem("eksOidcProvider", "is \"create\" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other");
+    }
+    // Without a role the services have no credentials for their buckets: the stack exports no access keys.
+    if (!ecsTaskRole && !clusterName && !podIdentity && oidcProvider !== "create") {
+        r.problem(
+            "ecsTaskRole",
+            "is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets; keep the ECS task role or set the EKS cluster",
+        );
+    }
+
+    const names = iamNames(environment);
+    const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig } = {};
+    if (ecsTaskRole) {
+        checkNames(r, names.ecs);
+        config.ecsTaskRole = names.ecs;
+    }
+    if (clusterName) {
+        checkNames(r, names.eks);
+        config.eksRole = {
+            ...names.eks,
+            clusterName,
+            namespace,
+            serviceAccount,
+            trust: podIdentity ? { kind: "pod-identity" } : { kind: "irsa", oidcProvider },
+        };
+    }
+    return config;
+}

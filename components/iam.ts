@@ -1,0 +1,251 @@
+// Iam: the roles Membrane's containers assume instead of holding access keys (seed: "IAM Configuration"),
+// tightened to what AWS Security Hub (IAM.1/IAM.21) and checkov (CKV_AWS_60/61) expect: one least-privilege
+// S3 policy, and trust policies that name one principal with conditions.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { EksRoleConfig, RoleNames } from "./config-iam";
+import { BucketPurpose, childName, tags } from "./naming";
+
+export interface IamArgs {
+    /** Environment name, for tags. */
+    readonly environment: string;
+    /** aws:region: where the ECS tasks run and the EKS cluster lives; part of the trust conditions. */
+    readonly region: string;
+    /** The three buckets' ARNs, from Storage. */
+    readonly bucketArns: Readonly<Record<BucketPurpose, pulumi.Input<string>>>;
+    /** The ECS task role and its policy's names; undefined = no ECS task role. */
+    readonly ecsTaskRole?: RoleNames;
+    /** The Kubernetes service account's role (IRSA or Pod Identity); undefined = none. */
+    readonly eksRole?: EksRoleConfig;
+}
+
+export interface IamStatement {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Principal?: Record<string, string>;
+    readonly Action: string | string[];
+    readonly Resource?: string | string[];
+    readonly Condition?: Record<string, Record<string, string>>;
+}
+
+export interface IamPolicyDocument {
+    readonly Version: "2012-10-17";
+    readonly Statement: IamStatement[];
+}
+
+const document = (...Statement: IamStatement[]): IamPolicyDocument => ({ Version: "2012-10-17", Statement });
+
+/**
+ * What Membrane does with its buckets, and nothing else. Bucket-level actions name the buckets,
+ * object-level actions name `bucket/*`: an action given a resource of the other kind matches nothing.
+ * Connector packages are restored by version id, hence the version actions on the connectors bucket only.
+ */
+export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): IamPolicyDocument {
+    const buckets = [arns.tmp, arns.connectors, arns.static];
+    return document(
+        { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: buckets },
+        {
+            Sid: "ReadWriteObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: buckets.map((b) => `${b}/*`),
+        },
+        { Sid: "ReadConnectorVersions", Effect: "Allow", Action: ["s3:GetObjectVersion"], Resource: [`${arns.connectors}/*`] },
+        { Sid: "ListConnectorVersions", Effect: "Allow", Action: ["s3:ListBucketVersions"], Resource: [arns.connectors] },
+    );
+}
+
+/**
+ * ECS tasks of this account in this region only: AWS's recommended confused-deputy conditions for a
+ * task role (aws:SourceAccount and aws:SourceArn).
+ */
+export function ecsTaskTrustPolicy(p: { accountId: string; partition: string; region: string }): IamPolicyDocument {
+    return document({
+        Sid: "EcsTasksAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+            StringEquals: { "aws:SourceAccount": p.accountId },
+            ArnLike: { "aws:SourceArn": `arn:${p.partition}:ecs:${p.region}:${p.accountId}:*` },
+        },
+    });
+}
+
+/** The issuer without its scheme: the prefix of the `:sub` and `:aud` condition keys. */
+export function issuerHost(issuer: string): string {
+    return issuer.replace(/^https:\/\//, "");
+}
+
+/** IRSA: tokens of one service account, issued for STS, by the cluster's OIDC provider. */
+export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namespace: string; serviceAccount: string }): IamPolicyDocument {
+    const host = issuerHost(p.issuer);
+    return document({
+        Sid: "ServiceAccountAssumeRoleWithWebIdentity",
+        Effect: "Allow",
+        Principal: { Federated: p.providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+            StringEquals: {
+                [`${host}:sub`]: `system:serviceaccount:${p.namespace}:${p.serviceAccount}`,
+                [`${host}:aud`]: "sts.amazonaws.com",
+            },
+        },
+    });
+}
+
+/**
+ * EKS Pod Identity. The service needs sts:TagSession to pass the session tags EKS adds to every
+ * request; the conditions on those tags pin the role to one cluster, namespace and service account,
+ * so another association in the account cannot use it.
+ */
+export function podIdentityTrustPolicy(p: { clusterArn: string; namespace: string; serviceAccount: string }): IamPolicyDocument {
+    return document({
+        Sid: "EksPodIdentityAssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+            StringEquals: {
+                "aws:RequestTag/eks-cluster-arn": p.clusterArn,
+                "aws:RequestTag/kubernetes-namespace": p.namespace,
+                "aws:RequestTag/kubernetes-service-account": p.serviceAccount,
+            },
+        },
+    });
+}
+
+/** The annotation an IRSA service account needs to receive the role's credentials. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+export class Iam extends pulumi.ComponentResource {
+    /** The S3 access policy every role gets, as JSON. */
+    readonly s3AccessPolicy: pulumi.Output<string>;
+    /** The ECS task role's ARN; undefined when the role is off. */
+    readonly ecsTaskRoleArn?: pulumi.Output<string>;
+    /** The Kubernetes service account's role ARN; undefined without an EKS cluster. */
+    readonly k8sServiceAccountRoleArn?: pulumi.Output<string>;
+    /** IRSA only: the annotations the service account needs. Pod Identity needs none. */
+    readonly k8sServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
+    /** IRSA only: the ARN of the cluster's OIDC provider, looked up or created. */
+    readonly oidcProviderArn?: pulumi.Output<string>;
+
+    private readonly args: IamArgs;
+
+    constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("membrane:iam:Iam", name, {}, opts);
+        this.args = args;
+        const b = args.bucketArns;
+        // Built once, attached to every role.
+        this.s3AccessPolicy = pulumi
+            .all([b.tmp, b.connectors, b.static])
+            .apply(([t, c, s]) => JSON.stringify(s3AccessPolicy({ tmp: t, connectors: c, static: s })));
+
+        // Read once, and only by the roles whose trust conditions name the account.
+        let where: { accountId: pulumi.Output<string>; partition: pulumi.Output<string> } | undefined;
+        const account = () =>
+            (where ??= {
+                accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+                partition: aws.getPartitionOutput({}, { parent: this }).partition,
+            });
+
+        if (args.ecsTaskRole) {
+            const { accountId, partition } = account();
+            const trust = pulumi
+                .all([accountId, partition])
+                .apply(([a, p]) => JSON.stringify(ecsTaskTrustPolicy({ accountId: a, partition: p, region: args.region })));
+            this.ecsTaskRoleArn = this.roleWithS3Access(childName(name, "ecs-task"), args.ecsTaskRole, trust);
+        }
+
+        const eks = args.eksRole;
+        if (eks) {
+            const k8s = childName(name, "k8s");
+            if (eks.trust.kind === "pod-identity") {
+                const { accountId, partition } = account();
+                const clusterArn = pulumi.interpolate`arn:${partition}:eks:${args.region}:${accountId}:cluster/${eks.clusterName}`;
+                const trust = clusterArn.apply((arn) =>
+                    JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
+                );
+                this.k8sServiceAccountRoleArn = this.roleWithS3Access(k8s, eks, trust);
+                new aws.eks.PodIdentityAssociation(
+                    childName(name, "k8s-pod-identity"),
+                    {
+                        clusterName: eks.clusterName,
+                        namespace: eks.namespace,
+                        serviceAccount: eks.serviceAccount,
+                        roleArn: this.k8sServiceAccountRoleArn,
+                        tags: tags(args.environment),
+                    },
+                    { parent: this },
+                );
+            } else {
+                const issuer = aws.eks.getClusterOutput({ name: eks.clusterName }, { parent: this }).identities.apply((ids) => {
+                    const url = ids[0]?.oidcs[0]?.issuer;
+                    if (!url) {
+                        throw new Error(`EKS cluster "${eks.clusterName}" reports no OIDC issuer, which IRSA needs`);
+                    }
+                    return url;
+                });
+                this.oidcProviderArn =
+                    eks.trust.oidcProvider === "existing" ? this.existingOidcProvider(issuer) : this.createdOidcProvider(name, issuer);
+                const trust = pulumi.all([this.oidcProviderArn, issuer]).apply(([providerArn, url]) =>
+                    JSON.stringify(irsaTrustPolicy({ providerArn, issuer: url, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
+                );
+                this.k8sServiceAccountRoleArn = this.roleWithS3Access(k8s, eks, trust);
+                this.k8sServiceAccountAnnotations = this.k8sServiceAccountRoleArn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
+            }
+        }
+
+        this.registerOutputs({
+            s3AccessPolicy: this.s3AccessPolicy,
+            ecsTaskRoleArn: this.ecsTaskRoleArn,
+            k8sServiceAccountRoleArn: this.k8sServiceAccountRoleArn,
+            k8sServiceAccountAnnotations: this.k8sServiceAccountAnnotations,
+            oidcProviderArn: this.oidcProviderArn,
+        });
+    }
+
+    /**
+     * A role with the S3 policy inline, as a separate RolePolicy and never also in the role's
+     * inlinePolicies/managedPolicyArns (the two would fight at every deploy). Returns the role's ARN,
+     * resolved once the policy is attached, so that whoever uses the role can already reach the buckets.
+     */
+    private roleWithS3Access(name: string, names: RoleNames, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
+        const role = new aws.iam.Role(
+            childName(name, "role"),
+            { name: names.roleName, assumeRolePolicy, tags: tags(this.args.environment) },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicy(
+            childName(name, "s3-access"),
+            { name: names.policyName, role: role.name, policy: this.s3AccessPolicy },
+            { parent: this },
+        );
+        return pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+    }
+
+    /** AWS allows one provider per issuer URL in an account, and most clusters already have theirs. */
+    private existingOidcProvider(issuer: pulumi.Output<string>): pulumi.Output<string> {
+        return aws.iam.getOpenIdConnectProviderOutput({ url: issuer }, { parent: this }).arn;
+    }
+
+    /**
+     * The seed's provider. tls.getCertificate lists the chain root first, so certificates[0] is the
+     * topmost CA the issuer presents: the "top intermediate CA" whose thumbprint AWS asks for.
+     */
+    private createdOidcProvider(name: string, issuer: pulumi.Output<string>): pulumi.Output<string> {
+        const chain = tls.getCertificateOutput({ url: issuer }, { parent: this });
+        const provider = new aws.iam.OpenIdConnectProvider(
+            childName(name, "oidc-provider"),
+            {
+                url: issuer,
+                clientIdLists: ["sts.amazonaws.com"],
+                thumbprintLists: [chain.certificates.apply((certs) => certs[0].sha1Fingerprint)],
+                tags: tags(this.args.environment),
+            },
+            { parent: this },
+        );
+        return provider.arn;
+    }
+}
