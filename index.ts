@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
 import { membraneEnvironment } from "./components/env";
+import { Redis } from "./components/redis";
 import { Storage } from "./components/storage";
 
 const config = parseConfig(readStackConfig());
@@ -14,11 +15,19 @@ const storage = new Storage("storage", {
     ...config.storage,
 });
 
+const redis = new Redis("redis", {
+    environment: config.environment,
+    production: config.production,
+    ...config.network,
+    ...config.redis,
+});
+
 export = {
     ...membraneEnvironment({
         region: config.region,
         tmpBucket: storage.tmpBucketName,
         connectorsBucket: storage.connectorsBucketName,
         staticBucket: storage.staticBucketName,
+        redis: { uri: redis.uri, clusterMode: config.redis.topology.clusterMode },
     }),
 };

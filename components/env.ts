@@ -8,6 +8,13 @@ export interface EnvironmentInputs {
     readonly tmpBucket: pulumi.Input<string>;
     readonly connectorsBucket: pulumi.Input<string>;
     readonly staticBucket: pulumi.Input<string>;
+    /** Redis's connection URI (secret), and whether it is a cluster-mode configuration endpoint. */
+    readonly redis?: { readonly uri: pulumi.Input<string>; readonly clusterMode: boolean };
+}
+
+/** One Redis instance is REDIS_URI; a Redis Cluster is REDIS_CLUSTER_URI_1, … (its configuration endpoint is enough). */
+export function redisVariable(clusterMode: boolean): "REDIS_URI" | "REDIS_CLUSTER_URI_1" {
+    return clusterMode ? "REDIS_CLUSTER_URI_1" : "REDIS_URI";
 }
 
 /** Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY never appear. */
@@ -18,5 +25,6 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
         TMP_STORAGE_BUCKET: i.tmpBucket,
         CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
         STATIC_STORAGE_BUCKET: i.staticBucket,
+        ...(i.redis ? { [redisVariable(i.redis.clusterMode)]: pulumi.secret(i.redis.uri) } : {}),
     };
 }
