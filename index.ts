@@ -5,6 +5,7 @@ import { readStackConfig } from "./components/config-source";
 import { Cdn } from "./components/cdn";
 import { membraneEnvironment } from "./components/env";
 import { Iam } from "./components/iam";
+import { Redis } from "./components/redis";
 import { Storage } from "./components/storage";
 
 const config = parseConfig(readStackConfig());
@@ -34,6 +35,13 @@ const iam = new Iam("iam", {
     ...config.iam,
 });
 
+const redis = new Redis("redis", {
+    environment: config.environment,
+    production: config.production,
+    ...config.network,
+    ...config.redis,
+});
+
 export = {
     ...membraneEnvironment({
         region: config.region,
@@ -41,6 +49,7 @@ export = {
         connectorsBucket: storage.connectorsBucketName,
         staticBucket: storage.staticBucketName,
         baseStaticUri: cdn.baseStaticUri,
+        redis: { uri: redis.uri, clusterMode: config.redis.topology.clusterMode },
     }),
     // Not Membrane variables: what the deployment (ECS task definition, Kubernetes service account) needs.
     // camelCase, so they cannot collide with the variables; absent when the role is off.

@@ -4,6 +4,7 @@
 import { CdnConfig, readCdnConfig } from "./config-cdn";
 import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
 import { IamConfig, readIamConfig } from "./config-iam";
+import { readRedisConfig, RedisConfig } from "./config-redis";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -32,6 +33,7 @@ export interface MembraneConfig {
     readonly storage: StorageConfig;
     readonly cdn: CdnConfig;
     readonly iam: IamConfig;
+    readonly redis: RedisConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -148,9 +150,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const storage = readStorage(r, namePrefix, environment);
     const cdn = readCdnConfig(r, environment, warnings);
     const iam = readIamConfig(r, environment);
+    const redis = readRedisConfig(r, environment, production);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, iam, warnings };
+    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, warnings };
 }

@@ -10,6 +10,13 @@ export interface EnvironmentInputs {
     readonly staticBucket: pulumi.Input<string>;
     /** Where the services link static files: the CDN's custom-domain URL, or its *.cloudfront.net URL. */
     readonly baseStaticUri: pulumi.Input<string>;
+    /** Redis's connection URI (secret), and whether it is a cluster-mode configuration endpoint. */
+    readonly redis?: { readonly uri: pulumi.Input<string>; readonly clusterMode: boolean };
+}
+
+/** One Redis instance is REDIS_URI; a Redis Cluster is REDIS_CLUSTER_URI_1, … (its configuration endpoint is enough). */
+export function redisVariable(clusterMode: boolean): "REDIS_URI" | "REDIS_CLUSTER_URI_1" {
+    return clusterMode ? "REDIS_CLUSTER_URI_1" : "REDIS_URI";
 }
 
 /** Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY never appear. */
@@ -21,5 +28,6 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
         CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
         STATIC_STORAGE_BUCKET: i.staticBucket,
         BASE_STATIC_URI: i.baseStaticUri,
+        ...(i.redis ? { [redisVariable(i.redis.clusterMode)]: pulumi.secret(i.redis.uri) } : {}),
     };
 }

@@ -158,7 +158,51 @@ const cdnState: Record<string, StateFn> = {
         return { id: `${str(inputs.zoneId, "")}_${recordName}_${str(inputs.type, "")}`, name: recordName, fqdn: recordName };
     },
 };
-const redisState: Record<string, StateFn> = {};
+const redisState: Record<string, StateFn> = {
+    "aws:elasticache/subnetGroup:SubnetGroup": ({ name, inputs, region }) => {
+        // ElastiCache stores the name in lowercase.
+        const group = str(inputs.name, name).toLowerCase();
+        return { id: group, name: group, arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:subnetgroup:${group}`, vpcId: placeholder(name, "vpcId") };
+    },
+    "aws:ec2/securityGroup:SecurityGroup": ({ name, inputs, region }) => {
+        const id = `sg-${hashHex(`${region}/${name}`, 17)}`;
+        return {
+            id,
+            arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group/${id}`,
+            // The provider appends a unique suffix to name_prefix.
+            name: str(inputs.name, `${str(inputs.namePrefix, "terraform-")}${placeholder(name, "nameSuffix")}`),
+            ownerId: ACCOUNT_ID,
+        };
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ({ name, region }) => {
+        const id = `sgr-${hashHex(`${region}/${name}`, 17)}`;
+        return { id, securityGroupRuleId: id, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:security-group-rule/${id}` };
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": ({ name, inputs, region }) => {
+        const id = str(inputs.replicationGroupId, name).toLowerCase();
+        const clusterEnabled = inputs.clusterMode === "enabled";
+        // Member cache clusters as ElastiCache names them: <id>-00N, or <id>-000S-00N per shard in cluster mode.
+        const pad = (n: number, w: number) => String(n).padStart(w, "0");
+        const members = clusterEnabled
+            ? Array.from({ length: Number(inputs.numNodeGroups ?? 1) }, (_, s) =>
+                  Array.from({ length: Number(inputs.replicasPerNodeGroup ?? 0) + 1 }, (_, n) => `${id}-${pad(s + 1, 4)}-${pad(n + 1, 3)}`),
+              ).flat()
+            : Array.from({ length: Number(inputs.numCacheClusters ?? 1) }, (_, n) => `${id}-${pad(n + 1, 3)}`);
+        // The endpoints' host names hold a token only ElastiCache knows; in cluster mode there is only a
+        // configuration endpoint, otherwise only primary and reader endpoints.
+        const endpoints = clusterEnabled
+            ? { configurationEndpointAddress: placeholder(name, "configurationEndpointAddress") }
+            : { primaryEndpointAddress: placeholder(name, "primaryEndpointAddress"), readerEndpointAddress: placeholder(name, "readerEndpointAddress") };
+        return {
+            id,
+            arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:replicationgroup:${id}`,
+            clusterEnabled,
+            memberClusters: members,
+            engineVersionActual: placeholder(name, "engineVersionActual"),
+            ...endpoints,
+        };
+    },
+};
 const iamState: Record<string, StateFn> = {
     "aws:iam/role:Role": ({ name, inputs }) => {
         const roleName = str(inputs.name, `${name}-${placeholder(name, "suffix")}`);

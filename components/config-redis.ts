@@ -1,0 +1,229 @@
+// Redis config: the raw `redis*` keys -> a validated RedisConfig. Pure. Every limit ElastiCache would
+// refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
+import { ConfigReader, fullKey } from "./config-reader";
+
+export type RedisEngine = "redis" | "valkey";
+
+/** Cluster mode disabled (one shard: a primary and its replicas) or enabled (sharded keyspace). */
+export type RedisTopology =
+    | { readonly clusterMode: false; readonly numCacheClusters: number }
+    | { readonly clusterMode: true; readonly numNodeGroups: number; readonly replicasPerNodeGroup: number };
+
+export interface RedisConfig {
+    /** `<environment>-membrane`, as in the seed; validated against ElastiCache's id rules. */
+    readonly replicationGroupId: string;
+    /** `<environment>-membrane-redis`, as in the seed. */
+    readonly subnetGroupName: string;
+    /** `<environment>-membrane-redis-`: the seed's name_prefix, so a replaced group is created before the old one goes. */
+    readonly securityGroupNamePrefix: string;
+    readonly engine: RedisEngine;
+    /** major.minor, a version ElastiCache offers for the engine. */
+    readonly engineVersion: string;
+    /** The engine version's default parameter group (`.cluster.on` in cluster mode). */
+    readonly parameterGroupName: string;
+    readonly nodeType: string;
+    readonly topology: RedisTopology;
+    readonly automaticFailover: boolean;
+    readonly multiAz: boolean;
+    /** Empty: the VPC CIDR may connect. Otherwise only these security groups. */
+    readonly allowedSecurityGroupIds: readonly string[];
+    readonly maintenanceWindow: string;
+    readonly snapshotRetentionLimit: number;
+}
+
+export const REDIS_ENGINES: readonly RedisEngine[] = ["redis", "valkey"];
+
+// Versions ElastiCache offers for node-based clusters, each with its parameter group family; the default
+// parameter group of a family is `default.<family>` (cluster mode: `default.<family>.cluster.on`).
+// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/engine-versions.html
+// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html
+// Redis OSS stops at 7.1 on ElastiCache; 6.0 is Membrane's minimum, so 4.x and 5.x are left out.
+export const ENGINE_VERSIONS: Readonly<Record<RedisEngine, Readonly<Record<string, string>>>> = {
+    redis: { "6.0": "redis6.x", "6.2": "redis6.x", "7.0": "redis7", "7.1": "redis7" },
+    valkey: { "7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8", "8.2": "valkey8", "9.0": "valkey9", "9.1": "valkey9" },
+};
+
+const ENGINE_NAMES: Record<RedisEngine, string> = { redis: "Redis OSS", valkey: "Valkey" };
+
+/** The default parameter group of an engine version ElastiCache offers; undefined for any other version. */
+export function defaultParameterGroupName(engine: RedisEngine, version: string, clusterMode: boolean): string | undefined {
+    const family = ENGINE_VERSIONS[engine]?.[version];
+    return family === undefined ? undefined : `default.${family}${clusterMode ? ".cluster.on" : ""}`;
+}
+
+// Node types are cache.<family>.<size>: cache.t3.medium, cache.r7g.xlarge, cache.m6gd.2xlarge.
+const NODE_TYPE = /^cache\.[a-z][a-z0-9]*\.[a-z0-9]+$/;
+const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+// Default quota: 60 inbound rules per security group, one rule per allowed group here.
+// https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+const MAX_ALLOWED_SECURITY_GROUPS = 60;
+const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const WINDOW = /^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)-(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)$/;
+
+/**
+ * The length in minutes of a weekly window `ddd:hh24:mi-ddd:hh24:mi` (it may wrap past Saturday
+ * night), or undefined when the format is wrong.
+ */
+export function maintenanceWindowMinutes(window: string): number | undefined {
+    const m = WINDOW.exec(window);
+    if (!m) {
+        return undefined;
+    }
+    const at = (day: string, h: string, min: string) => DAYS.indexOf(day) * 1440 + Number(h) * 60 + Number(min);
+    const week = 7 * 1440;
+    return (((at(m[4], m[5], m[6]) - at(m[1], m[2], m[3])) % week) + week) % week;
+}
+
+/**
+ * Every rule ElastiCache's CreateReplicationGroup applies to a replication group id that `id` breaks:
+ * 1-40 characters, lowercase letters, digits and hyphens, starts with a letter, no two consecutive
+ * hyphens, does not end with a hyphen.
+ */
+export function replicationGroupIdProblems(id: string): string[] {
+    const problems: string[] = [];
+    if (id.length < 1 || id.length > 40) {
+        problems.push(`is ${id.length} characters long; ElastiCache allows 1 to 40`);
+    }
+    if (!/^[a-z0-9-]*$/.test(id)) {
+        problems.push("may contain only lowercase letters, digits and hyphens");
+    }
+    if (!/^[a-z]/.test(id)) {
+        problems.push("must start with a letter");
+    }
+    if (id.includes("--")) {
+        problems.push("must not contain two consecutive hyphens");
+    }
+    if (id.endsWith("-")) {
+        problems.push("must not end with a hyphen");
+    }
+    return problems;
+}
+
+function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
+    if (r.boolean("redisClusterMode")) {
+        // Up to 500 shards, and up to 5 replicas in each, within 500 nodes per cluster.
+        // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Shards.html
+        const numNodeGroups = r.integer("redisNumNodeGroups", { min: 1, max: 500 });
+        const replicasPerNodeGroup = r.integer("redisReplicasPerNodeGroup", { min: 0, max: 5 });
+        const nodes = numNodeGroups * (replicasPerNodeGroup + 1);
+        if (nodes > 500) {
+            r.problem(
+                "membrane:redisNumNodeGroups and membrane:redisReplicasPerNodeGroup",
+                `make ${nodes} nodes; an ElastiCache cluster has at most 500 (got ${numNodeGroups} shards of ${replicasPerNodeGroup + 1} nodes)`,
+            );
+        }
+        // CreateReplicationGroup: AutomaticFailoverEnabled must be enabled for cluster-mode-enabled groups.
+        if (!automaticFailover) {
+            r.problem("redisAutomaticFailover", "must be true with membrane:redisClusterMode: ElastiCache requires automatic failover in cluster mode (got false)");
+        }
+        if (multiAz && replicasPerNodeGroup === 0) {
+            r.problem("redisMultiAz", "needs at least one replica per shard: set membrane:redisReplicasPerNodeGroup to 1 or more, or membrane:redisMultiAz to false");
+        }
+        if (production && replicasPerNodeGroup === 0) {
+            r.problem("redisReplicasPerNodeGroup", "must be at least 1 in production: a shard without a replica loses its keys and stops when its node fails (got 0)");
+        }
+        return { clusterMode: true, numNodeGroups, replicasPerNodeGroup };
+    }
+    // A primary and up to 5 replicas. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.html
+    const numCacheClusters = r.integer("redisNumCacheClusters", { min: 1, max: 6, why: "a primary and up to 5 replicas" });
+    // CreateReplicationGroup: failover and Multi-AZ need a replica; Multi-AZ needs automatic failover.
+    if (automaticFailover && numCacheClusters < 2) {
+        r.problem("redisAutomaticFailover", `needs 2 or more nodes (membrane:redisNumCacheClusters is ${numCacheClusters}); a single node has no replica to fail over to: set it to false`);
+    }
+    if (multiAz && numCacheClusters < 2) {
+        r.problem("redisMultiAz", `needs 2 or more nodes (membrane:redisNumCacheClusters is ${numCacheClusters}): set it to false`);
+    }
+    if (production && numCacheClusters < 2) {
+        r.problem("redisNumCacheClusters", `must be at least 2 in production (a primary and a replica) (got ${numCacheClusters})`);
+    }
+    if (production && !automaticFailover) {
+        r.problem("redisAutomaticFailover", "must be true in production: without it a failed primary stops Membrane until AWS replaces the node (got false)");
+    }
+    return { clusterMode: false, numCacheClusters };
+}
+
+/** Validates the `redis*` keys; the names derive from `environment`. Problems go to `r`. */
+export function readRedisConfig(r: ConfigReader, environment: string, production: boolean): RedisConfig {
+    const replicationGroupId = `${environment}-membrane`;
+    // A refused environment is reported under its own key already; its derived names would only repeat it.
+    const environmentRefused = r.problems.some((p) => p.startsWith(`${fullKey("environment")}:`));
+    if (environment && !environmentRefused) {
+        for (const rule of replicationGroupIdProblems(replicationGroupId)) {
+            r.problem("environment", `makes the Redis replication group id "${replicationGroupId}", which ${rule}`);
+        }
+        // EC2 refuses a security group name that starts with "sg-".
+        if (environment.startsWith("sg-")) {
+            r.problem("environment", `makes the Redis security group name "${environment}-membrane-redis-…", and EC2 refuses names that start with "sg-"`);
+        }
+    }
+
+    const engine = r.oneOf("redisEngine", REDIS_ENGINES);
+    const engineVersion = r.string("redisEngineVersion", { required: true });
+    const offered = Object.keys(ENGINE_VERSIONS[engine] ?? {});
+    if (engineVersion && !/^\d+\.\d+$/.test(engineVersion)) {
+        r.problem("redisEngineVersion", `must be a major.minor version such as 7.1 (got "${engineVersion}")`);
+    } else if (engineVersion && engine === "redis" && Number(engineVersion.split(".")[0]) < 6) {
+        r.problem("redisEngineVersion", `Membrane needs Redis 6.0 or newer (got "${engineVersion}")`);
+    } else if (engineVersion && !offered.includes(engineVersion)) {
+        r.problem(
+            "redisEngineVersion",
+            `ElastiCache offers ${ENGINE_NAMES[engine]} ${offered.join(", ")} for membrane:redisEngine ${engine} (got "${engineVersion}")`,
+        );
+    }
+
+    const nodeType = r.string("redisNodeType", { required: true });
+    if (nodeType && !NODE_TYPE.test(nodeType)) {
+        r.problem("redisNodeType", `must be an ElastiCache node type such as cache.t3.medium (got "${nodeType}")`);
+    } else if (/^cache\.r6gd\./.test(nodeType)) {
+        // r6gd nodes require DataTieringEnabled, which this program does not turn on.
+        r.problem("redisNodeType", `r6gd nodes need data tiering, which this program does not enable; choose another family (got "${nodeType}")`);
+    }
+
+    const automaticFailover = r.boolean("redisAutomaticFailover");
+    const multiAz = r.boolean("redisMultiAz");
+    if (multiAz && !automaticFailover) {
+        r.problem("redisMultiAz", "needs membrane:redisAutomaticFailover to be true: ElastiCache refuses Multi-AZ without automatic failover");
+    }
+    const topology = readTopology(r, production, automaticFailover, multiAz);
+
+    const allowedSecurityGroupIds = r.list("redisAllowedSecurityGroupIds");
+    for (const id of allowedSecurityGroupIds.filter((s) => !SECURITY_GROUP_ID.test(s))) {
+        r.problem("redisAllowedSecurityGroupIds", `"${id}" is not a security group id: "sg-" and 8 or 17 hex digits`);
+    }
+    if (new Set(allowedSecurityGroupIds).size !== allowedSecurityGroupIds.length) {
+        r.problem("redisAllowedSecurityGroupIds", "lists a security group more than once");
+    }
+    if (allowedSecurityGroupIds.length > MAX_ALLOWED_SECURITY_GROUPS) {
+        r.problem(
+            "redisAllowedSecurityGroupIds",
+            `lists ${allowedSecurityGroupIds.length} groups; a security group holds at most ${MAX_ALLOWED_SECURITY_GROUPS} inbound rules by default`,
+        );
+    }
+
+    const maintenanceWindow = r.string("redisMaintenanceWindow", { required: true });
+    const minutes = maintenanceWindowMinutes(maintenanceWindow);
+    if (maintenanceWindow && minutes === undefined) {
+        r.problem("redisMaintenanceWindow", `must be ddd:hh24:mi-ddd:hh24:mi in UTC, days sun to sat, such as sun:05:00-sun:06:00 (got "${maintenanceWindow}")`);
+    } else if (minutes !== undefined && minutes < 60) {
+        // ElastiCache: "The minimum maintenance window is a 60 minute period."
+        r.problem("redisMaintenanceWindow", `must be at least 60 minutes long (got ${minutes} minutes: "${maintenanceWindow}")`);
+    }
+    // ElastiCache keeps automatic snapshots for at most 35 days; 0 turns them off.
+    const snapshotRetentionLimit = r.integer("redisSnapshotRetentionLimit", { min: 0, max: 35 });
+
+    return {
+        replicationGroupId,
+        subnetGroupName: `${environment}-membrane-redis`,
+        securityGroupNamePrefix: `${environment}-membrane-redis-`,
+        engine,
+        engineVersion,
+        parameterGroupName: defaultParameterGroupName(engine, engineVersion, topology.clusterMode) ?? "",
+        nodeType,
+        topology,
+        automaticFailover,
+        multiAz,
+        allowedSecurityGroupIds,
+        maintenanceWindow,
+        snapshotRetentionLimit,
+    };
+}
