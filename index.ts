@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
+import { Database, databaseArgs } from "./components/database";
 import { membraneEnvironment } from "./components/env";
 import { Storage } from "./components/storage";
 
@@ -14,11 +15,14 @@ const storage = new Storage("storage", {
     ...config.storage,
 });
 
+const database = new Database("database", databaseArgs(config));
+
 export = {
     ...membraneEnvironment({
         region: config.region,
         tmpBucket: storage.tmpBucketName,
         connectorsBucket: storage.connectorsBucketName,
         staticBucket: storage.staticBucketName,
+        mongoUri: database.mongoUri,
     }),
 };

@@ -2,6 +2,7 @@
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
 import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
+import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -28,6 +29,7 @@ export interface MembraneConfig {
     readonly namePrefix: string;
     readonly network: NetworkConfig;
     readonly storage: StorageConfig;
+    readonly database: DatabaseConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -142,9 +144,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     }
     const network = readNetwork(r);
     const storage = readStorage(r, namePrefix, environment);
+    const database = readDatabaseConfig(r, { region, environment, production }, warnings);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, warnings };
+    return { region, environment, production, namePrefix, network, storage, database, warnings };
 }

@@ -8,6 +8,8 @@ export interface EnvironmentInputs {
     readonly tmpBucket: pulumi.Input<string>;
     readonly connectorsBucket: pulumi.Input<string>;
     readonly staticBucket: pulumi.Input<string>;
+    /** The Database component's URI (secret). */
+    readonly mongoUri: pulumi.Input<string>;
 }
 
 /** Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY never appear. */
@@ -18,5 +20,7 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
         TMP_STORAGE_BUCKET: i.tmpBucket,
         CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
         STATIC_STORAGE_BUCKET: i.staticBucket,
+        // Holds the database password: secret whatever the caller passes.
+        MONGO_URI: pulumi.secret(i.mongoUri),
     };
 }

@@ -63,6 +63,8 @@ export const VALID: Record<string, unknown> = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
     vpcCidr: "10.20.0.0/16",
     privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+    atlasOrgId: "5f1e2d3c4b5a697887766554",
+    atlasAccessCidrs: ["203.0.113.24/32"],
 };
 
 export function policyOf(r: RegisteredResource): any {
