@@ -1,8 +1,11 @@
-// Membrane on AWS: stack config -> five components -> Membrane's environment variables as stack outputs.
+// Membrane on AWS: stack config -> components -> Membrane's environment variables as stack outputs.
+// Variables are UPPER_SNAKE_CASE outputs; the other outputs (camelCase) are what a deployment of the
+// containers needs besides them (role ARNs, the service account's annotation, the CDN).
 import * as pulumi from "@pulumi/pulumi";
+import { Cdn } from "./components/cdn";
 import { parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
-import { Cdn } from "./components/cdn";
+import { Database, databaseArgs } from "./components/database";
 import { membraneEnvironment } from "./components/env";
 import { Iam } from "./components/iam";
 import { Redis } from "./components/redis";
@@ -42,6 +45,8 @@ const redis = new Redis("redis", {
     ...config.redis,
 });
 
+const database = new Database("database", databaseArgs(config));
+
 export = {
     ...membraneEnvironment({
         region: config.region,
@@ -50,9 +55,12 @@ export = {
         staticBucket: storage.staticBucketName,
         baseStaticUri: cdn.baseStaticUri,
         redis: { uri: redis.uri, clusterMode: config.redis.topology.clusterMode },
+        mongoUri: database.mongoUri,
     }),
-    // Not Membrane variables: what the deployment (ECS task definition, Kubernetes service account) needs.
-    // camelCase, so they cannot collide with the variables; absent when the role is off.
+    cloudfrontDistributionId: cdn.distributionId,
+    staticCdnUrl: cdn.staticCdnUrl,
+    redisEndpoint: redis.endpoint,
+    // Absent when the role is off.
     ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
     ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
     ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),

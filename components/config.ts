@@ -5,6 +5,7 @@ import { CdnConfig, readCdnConfig } from "./config-cdn";
 import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
+import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -34,6 +35,7 @@ export interface MembraneConfig {
     readonly cdn: CdnConfig;
     readonly iam: IamConfig;
     readonly redis: RedisConfig;
+    readonly database: DatabaseConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -151,9 +153,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const cdn = readCdnConfig(r, environment, warnings);
     const iam = readIamConfig(r, environment);
     const redis = readRedisConfig(r, environment, production);
+    const database = readDatabaseConfig(r, { region, environment, production }, warnings);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, warnings };
+    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, warnings };
 }

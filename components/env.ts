@@ -12,6 +12,8 @@ export interface EnvironmentInputs {
     readonly baseStaticUri: pulumi.Input<string>;
     /** Redis's connection URI (secret), and whether it is a cluster-mode configuration endpoint. */
     readonly redis?: { readonly uri: pulumi.Input<string>; readonly clusterMode: boolean };
+    /** The Database component's URI (secret). */
+    readonly mongoUri: pulumi.Input<string>;
 }
 
 /** One Redis instance is REDIS_URI; a Redis Cluster is REDIS_CLUSTER_URI_1, … (its configuration endpoint is enough). */
@@ -29,5 +31,7 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
         STATIC_STORAGE_BUCKET: i.staticBucket,
         BASE_STATIC_URI: i.baseStaticUri,
         ...(i.redis ? { [redisVariable(i.redis.clusterMode)]: pulumi.secret(i.redis.uri) } : {}),
+        // Holds the database password: secret whatever the caller passes.
+        MONGO_URI: pulumi.secret(i.mongoUri),
     };
 }

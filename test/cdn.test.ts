@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID, staticBucketPolicy } from "../components/cdn";
 import { denyInsecureTransportStatement } from "../components/storage";
-import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID } from "../tools/mock-cloud";
+import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID, placeholder } from "../tools/mock-cloud";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { byType, childrenOf, descendantsOf, one, policyOf } from "./harness";
 
@@ -359,10 +359,13 @@ describe("Cdn in the real stacks", () => {
                 expect(policies[0].dependencies).to.include(one(ev, T.pab, "storage-static-public-access").urn);
             });
 
-            it("exports BASE_STATIC_URI as the custom-domain URL, and no other CDN output", () => {
+            it("exports BASE_STATIC_URI as the custom-domain URL, and the distribution's id and URL as other outputs", () => {
                 const ev = stacks[stack];
                 expect(ev.outputs.BASE_STATIC_URI).to.deep.equal({ value: `https://${domain}`, secret: false });
-                expect(Object.keys(ev.outputs).filter((k) => /cdn|distribution/i.test(k))).to.deep.equal([]);
+                const d = one(ev, T.distribution);
+                expect(ev.outputs.cloudfrontDistributionId).to.deep.equal({ value: placeholder(d.name, "id"), secret: false });
+                expect(ev.outputs.staticCdnUrl).to.deep.equal({ value: `https://${d.outputs.domainName}`, secret: false });
+                expect(Object.keys(ev.outputs).filter((k) => /cdn|distribution/i.test(k)).sort()).to.deep.equal(["cloudfrontDistributionId", "staticCdnUrl"]);
             });
         });
     }

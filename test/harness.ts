@@ -65,9 +65,18 @@ export const VALID: Record<string, unknown> = {
     privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
     // As in both real stacks; without a zone the config warns that the CDN uses CloudFront's default certificate.
     hostedZoneName: "acme.example.com",
+    atlasOrgId: "5f1e2d3c4b5a697887766554",
+    atlasAccessCidrs: ["203.0.113.24/32"],
 };
 
 export function policyOf(r: RegisteredResource): any {
     const p = r.inputs.policy;
     return typeof p === "string" ? JSON.parse(p) : p;
+}
+
+/** The one resource of `type` (named `name`, when given) inside the stack's one component of `componentType`. */
+export function oneIn(ev: Evaluation, componentType: string, type: string, name?: string): RegisteredResource {
+    const found = descendantsOf(ev, one(ev, componentType)).filter((r) => r.type === type && (name === undefined || r.name === name));
+    expect(found, `${type}${name ? ` named ${name}` : ""} in ${componentType}`).to.have.lengthOf(1);
+    return found[0];
 }

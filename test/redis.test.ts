@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one } from "./harness";
+import { byType, childrenOf, one, oneIn } from "./harness";
 
 const T = {
     component: "membrane:redis:Redis",
@@ -25,11 +25,11 @@ function evaluateRedis(mode: "replicas" | "security-groups" | "cluster"): Promis
 
 /** The security group's id, as its ARN (security-group/<id>) gives it. */
 function sgIdOf(ev: Evaluation): string {
-    return (one(ev, T.sg).outputs.arn as string).split("/")[1];
+    return (oneIn(ev, T.component, T.sg).outputs.arn as string).split("/")[1];
 }
 
 function tokenOf(ev: Evaluation): string {
-    return one(ev, T.token).outputs.result as string;
+    return oneIn(ev, T.component, T.token).outputs.result as string;
 }
 
 describe("Redis on its own", () => {
@@ -49,7 +49,7 @@ describe("Redis on its own", () => {
     });
 
     it("puts the nodes in a subnet group over the private subnets, named as the seed", () => {
-        const sn = one(ev, T.subnetGroup);
+        const sn = oneIn(ev, T.component, T.subnetGroup);
         expect(sn.inputs).to.deep.include({
             name: "qa-membrane-redis",
             subnetIds: ["subnet-00000000000000001", "subnet-00000000000000002"],
@@ -58,7 +58,7 @@ describe("Redis on its own", () => {
     });
 
     it("creates the security group in the VPC with the seed's name prefix and description, and no inline rules", () => {
-        const sg = one(ev, T.sg);
+        const sg = oneIn(ev, T.component, T.sg);
         expect(sg.inputs).to.deep.include({
             namePrefix: "qa-membrane-redis-",
             description: "Security group for Membrane Redis",
@@ -116,7 +116,7 @@ describe("Redis on its own", () => {
     });
 
     it("generates a 64-character alphanumeric AUTH token (ElastiCache: 16-128 printable) from fixed inputs, secret", () => {
-        const token = one(ev, T.token);
+        const token = oneIn(ev, T.component, T.token);
         expect(token.inputs).to.deep.equal({
             length: 64,
             special: false,
@@ -134,7 +134,7 @@ describe("Redis on its own", () => {
     });
 
     it("creates the replication group with every setting, encrypted, authenticated, in its subnet and security groups", () => {
-        const group = one(ev, T.group);
+        const group = oneIn(ev, T.component, T.group);
         expect(group.inputs).to.deep.equal({
             replicationGroupId: "qa-membrane",
             description: "Membrane Redis cluster",
@@ -162,22 +162,22 @@ describe("Redis on its own", () => {
     });
 
     it("passes the token as a secret and gets it back as one", () => {
-        const group = one(ev, T.group);
+        const group = oneIn(ev, T.component, T.group);
         expect(group.secretInputs).to.deep.equal(["authToken"]);
         expect(group.additionalSecretOutputs).to.include("authToken");
         expect(group.secretOutputs).to.include("authToken");
     });
 
     it("registers the group after its ingress rules and its subnet group, outside production unprotected", () => {
-        const group = one(ev, T.group);
-        expect(group.dependencies).to.include.members([one(ev, T.ingress).urn, one(ev, T.subnetGroup).urn, one(ev, T.sg).urn]);
+        const group = oneIn(ev, T.component, T.group);
+        expect(group.dependencies).to.include.members([oneIn(ev, T.component, T.ingress).urn, oneIn(ev, T.component, T.subnetGroup).urn, oneIn(ev, T.component, T.sg).urn]);
         expect(group.protect).to.equal(false);
         expect(group.retainOnDelete).to.equal(false);
     });
 
     it("outputs the primary endpoint, port 6379 and the rediss:// URI with the token, the URI secret", () => {
         const component = one(ev, T.component);
-        const endpoint = one(ev, T.group).outputs.primaryEndpointAddress as string;
+        const endpoint = oneIn(ev, T.component, T.group).outputs.primaryEndpointAddress as string;
         expect(endpoint).to.be.a("string");
         expect(component.outputs.endpoint).to.equal(endpoint);
         expect(component.outputs.port).to.equal(6379);
@@ -190,7 +190,7 @@ describe("Redis on its own", () => {
     });
 
     it("cluster mode: shards and replicas per shard instead of a node count, cluster.on parameter group", () => {
-        const group = one(cluster, T.group);
+        const group = oneIn(cluster, T.component, T.group);
         expect(group.inputs).to.deep.include({
             engine: "valkey",
             engineVersion: "8.0",
@@ -209,7 +209,7 @@ describe("Redis on its own", () => {
 
     it("cluster mode: the endpoint and URI use the configuration endpoint, which cluster clients discover the nodes from", () => {
         const component = one(cluster, T.component);
-        const endpoint = one(cluster, T.group).outputs.configurationEndpointAddress as string;
+        const endpoint = oneIn(cluster, T.component, T.group).outputs.configurationEndpointAddress as string;
         expect(endpoint).to.be.a("string");
         expect(component.outputs.endpoint).to.equal(endpoint);
         expect(component.outputs.uri).to.equal(`rediss://:${tokenOf(cluster)}@${endpoint}:6379`);
@@ -217,7 +217,7 @@ describe("Redis on its own", () => {
     });
 
     it("in production the replication group is protected, not retained (its data is ephemeral)", () => {
-        const group = one(cluster, T.group);
+        const group = oneIn(cluster, T.component, T.group);
         expect(group.protect).to.equal(true);
         expect(group.retainOnDelete).to.equal(false);
     });
@@ -239,7 +239,7 @@ describe("Redis in the real stacks", () => {
     before(async () => {
         [prod, staging] = await Promise.all([evaluate({ stack: "prod" }), evaluate({ stack: "staging" })]);
     });
-    const group = (e: Evaluation): RegisteredResource => one(e, T.group, "redis-cache");
+    const group = (e: Evaluation): RegisteredResource => oneIn(e, T.component, T.group, "redis-cache");
 
     it("prod: the seed's replication group, HA with 2 nodes, failover and Multi-AZ, protected", () => {
         expect(group(prod).inputs).to.deep.include({
@@ -263,13 +263,13 @@ describe("Redis in the real stacks", () => {
             tags: { Environment: "prod", Service: "membrane" },
         });
         expect(group(prod).protect).to.equal(true);
-        expect(one(prod, T.subnetGroup).inputs.subnetIds).to.deep.equal([
+        expect(oneIn(prod, T.component, T.subnetGroup).inputs.subnetIds).to.deep.equal([
             "subnet-0a1b2c3d4e5f60001",
             "subnet-0a1b2c3d4e5f60002",
             "subnet-0a1b2c3d4e5f60003",
         ]);
-        expect(one(prod, T.ingress).inputs).to.deep.include({ cidrIpv4: "10.20.0.0/16", fromPort: 6379, toPort: 6379 });
-        expect(one(prod, T.sg).inputs).to.deep.include({ vpcId: "vpc-0a1b2c3d4e5f60718", namePrefix: "prod-membrane-redis-" });
+        expect(oneIn(prod, T.component, T.ingress).inputs).to.deep.include({ cidrIpv4: "10.20.0.0/16", fromPort: 6379, toPort: 6379 });
+        expect(oneIn(prod, T.component, T.sg).inputs).to.deep.include({ vpcId: "vpc-0a1b2c3d4e5f60718", namePrefix: "prod-membrane-redis-" });
     });
 
     it("staging: one node without failover or Multi-AZ, unprotected", () => {

@@ -233,7 +233,55 @@ const iamState: Record<string, StateFn> = {
         };
     },
 };
-const databaseState: Record<string, StateFn> = {};
+/** Atlas's per-project host suffix: `<cluster>.<5 characters>.mongodb.net`. */
+const atlasHostSuffix = (projectId: string): string =>
+    [...crypto.createHash("sha256").update(`atlas-host:${projectId}`).digest()].slice(0, 5).map((b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
+
+// What Atlas knows about a project, as the program registers it, for the data source below: its clusters, and the
+// interface endpoints linked to its private endpoint service (Atlas lists their connection strings only after that).
+const atlasClusters = new Set<string>();
+const atlasLinkedEndpoints = new Map<string, Array<{ endpointId: string; region: string }>>();
+
+const databaseState: Record<string, StateFn> = {
+    "mongodbatlas:index/project:Project": ({ name, inputs }) => ({ id: hashHex(`atlas-project:${str(inputs.name, name)}`, 24), created: placeholder(name, "created") }),
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": ({ name, inputs }) => {
+        const projectId = str(inputs.projectId, placeholder(name, "projectId"));
+        const clusterName = str(inputs.name, name);
+        atlasClusters.add(`${projectId}/${clusterName}`);
+        return {
+            id: placeholder(name, "id"),
+            clusterId: hashHex(`atlas-cluster:${projectId}/${clusterName}`, 24),
+            stateName: "IDLE",
+            mongoDbVersion: placeholder(name, "mongoDbVersion"),
+            connectionStrings: {
+                standard: placeholder(name, "connectionStrings.standard"),
+                standardSrv: `mongodb+srv://${clusterName}.${atlasHostSuffix(projectId)}.mongodb.net`,
+                private: "",
+                privateSrv: "",
+                // None yet: Atlas adds them once an endpoint service is linked (see the data source).
+                privateEndpoints: [],
+            },
+        };
+    },
+    "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": ({ name, inputs }) => {
+        const awsRegion = String(inputs.region ?? "").toLowerCase().replace(/_/g, "-");
+        const privateLinkId = hashHex(`atlas-private-link:${String(inputs.projectId)}/${awsRegion}`, 24);
+        return {
+            id: privateLinkId,
+            privateLinkId,
+            endpointServiceName: `com.amazonaws.vpce.${awsRegion}.vpce-svc-${hashHex(`vpce-svc:${name}`, 17)}`,
+            regionName: awsRegion,
+            status: "AVAILABLE",
+        };
+    },
+    "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService": ({ name, inputs }) => {
+        const projectId = String(inputs.projectId);
+        const endpointId = String(inputs.endpointServiceId);
+        atlasLinkedEndpoints.set(projectId, [...(atlasLinkedEndpoints.get(projectId) ?? []), { endpointId, region: placeholder(name, "region") }]);
+        return { id: placeholder(name, "id"), interfaceEndpointId: endpointId, awsConnectionStatus: "AVAILABLE" };
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ({ name }) => ({ id: `vpce-${hashHex(`vpce:${name}`, 17)}`, state: "available" }),
+};
 
 const resourceState: Record<string, StateFn> = {
     ...storageState,
@@ -370,7 +418,36 @@ const iamInvokes: Record<string, InvokeFn> = {
         };
     },
 };
-const databaseInvokes: Record<string, InvokeFn> = {};
+const databaseInvokes: Record<string, InvokeFn> = {
+    "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": (inputs) => {
+        const projectId = String(inputs.projectId);
+        const clusterName = String(inputs.name);
+        if (!atlasClusters.has(`${projectId}/${clusterName}`)) {
+            throw new Error(`Atlas has no cluster ${clusterName} in project ${projectId}`);
+        }
+        const suffix = atlasHostSuffix(projectId);
+        const linked = atlasLinkedEndpoints.get(projectId) ?? [];
+        return {
+            projectId,
+            name: clusterName,
+            clusterType: "REPLICASET",
+            stateName: "IDLE",
+            connectionStrings: {
+                standard: placeholder(clusterName, "connectionStrings.standard"),
+                standardSrv: `mongodb+srv://${clusterName}.${suffix}.mongodb.net`,
+                private: "",
+                privateSrv: "",
+                privateEndpoints: linked.map((e, i) => ({
+                    type: "MONGOD",
+                    connectionString: placeholder(clusterName, "privateEndpoints.connectionString"),
+                    srvConnectionString: `mongodb+srv://${clusterName}-pl-${i}.${suffix}.mongodb.net`,
+                    srvShardOptimizedConnectionString: "",
+                    endpoints: [{ endpointId: e.endpointId, providerName: "AWS", region: e.region }],
+                })),
+            },
+        };
+    },
+};
 
 const invokes: Record<string, InvokeFn> = { ...awsInvokes, ...cdnInvokes, ...redisInvokes, ...iamInvokes, ...databaseInvokes };
 

@@ -1,0 +1,316 @@
+// The database's slice of the stack config: MongoDB Atlas (project, cluster, user, network access) or an
+// external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
+// with its source.
+import { parseIpv4Cidr } from "./config";
+import { ConfigReader, fullKey } from "./config-reader";
+
+export type DatabaseMode = "atlas" | "external";
+
+export interface AtlasConfig {
+    /** Organization of the project to create; "" when `projectId` names an existing project. */
+    readonly orgId: string;
+    /** An existing project; "" = create `projectName`. */
+    readonly projectId: string;
+    readonly projectName: string;
+    readonly clusterName: string;
+    /** Atlas's name of the AWS region, derived from aws:region (US_EAST_1). */
+    readonly regionName: string;
+    readonly instanceSize: string;
+    readonly mongoVersion: string;
+    /** The application database: the user's role and MONGO_URI both name it. */
+    readonly databaseName: string;
+    readonly username: string;
+    /** Public CIDRs on the project's IP access list. */
+    readonly accessCidrs: readonly string[];
+    readonly privateLink: boolean;
+}
+
+export type DatabaseConfig =
+    | { readonly mode: "atlas"; readonly atlas: AtlasConfig }
+    /** `externalMongoUri` is secret: the program hands it on only as a Pulumi secret. */
+    | { readonly mode: "external"; readonly externalMongoUri: string };
+
+// Atlas's names for the AWS regions it deploys dedicated clusters to (Atlas docs, "Amazon Web Services (AWS)",
+// Supported Regions; the same list as mongodb-js/mongodb-mcp-server's ATLAS_REGIONS). Atlas runs no
+// commercial clusters in GovCloud or China: those need Atlas for Government or are not offered.
+const ATLAS_AWS_REGIONS: Readonly<Record<string, string>> = {
+    "us-east-1": "US_EAST_1",
+    "us-east-2": "US_EAST_2",
+    "us-west-1": "US_WEST_1",
+    "us-west-2": "US_WEST_2",
+    "ca-central-1": "CA_CENTRAL_1",
+    "ca-west-1": "CA_WEST_1",
+    "mx-central-1": "MX_CENTRAL_1",
+    "sa-east-1": "SA_EAST_1",
+    "eu-west-1": "EU_WEST_1",
+    "eu-west-2": "EU_WEST_2",
+    "eu-west-3": "EU_WEST_3",
+    "eu-central-1": "EU_CENTRAL_1",
+    "eu-central-2": "EU_CENTRAL_2",
+    "eu-north-1": "EU_NORTH_1",
+    "eu-south-1": "EU_SOUTH_1",
+    "eu-south-2": "EU_SOUTH_2",
+    "ap-east-1": "AP_EAST_1",
+    "ap-east-2": "AP_EAST_2",
+    "ap-northeast-1": "AP_NORTHEAST_1",
+    "ap-northeast-2": "AP_NORTHEAST_2",
+    "ap-northeast-3": "AP_NORTHEAST_3",
+    "ap-south-1": "AP_SOUTH_1",
+    "ap-south-2": "AP_SOUTH_2",
+    "ap-southeast-1": "AP_SOUTHEAST_1",
+    "ap-southeast-2": "AP_SOUTHEAST_2",
+    "ap-southeast-3": "AP_SOUTHEAST_3",
+    "ap-southeast-4": "AP_SOUTHEAST_4",
+    "ap-southeast-5": "AP_SOUTHEAST_5",
+    "ap-southeast-6": "AP_SOUTHEAST_6",
+    "ap-southeast-7": "AP_SOUTHEAST_7",
+    "me-south-1": "ME_SOUTH_1",
+    "me-central-1": "ME_CENTRAL_1",
+    "il-central-1": "IL_CENTRAL_1",
+    "af-south-1": "AF_SOUTH_1",
+};
+
+/** Atlas's region name for an AWS region (`us-east-1` -> `US_EAST_1`); undefined where Atlas has no clusters. */
+export function atlasRegion(awsRegion: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(ATLAS_AWS_REGIONS, awsRegion) ? ATLAS_AWS_REGIONS[awsRegion] : undefined;
+}
+
+// Dedicated tiers Atlas offers on AWS (Atlas docs, "Amazon Web Services (AWS)", cluster tiers): general
+// purpose and low-CPU. NVMe tiers need their own storage settings; Azure/GCP-only tiers (M90, M250, R600) do not exist on AWS.
+export const ATLAS_AWS_TIERS: readonly string[] = [
+    "M10", "M20", "M30", "M40", "M50", "M60", "M80", "M140", "M200", "M300", "M400", "M700",
+    "R40", "R50", "R60", "R80", "R200", "R300", "R400", "R700",
+];
+
+const HEX24 = /^[0-9a-f]{24}$/;
+const MONGO_VERSION = /^(\d+)\.(\d+)$/;
+// A project rule, not Atlas's: the user name is a plain identifier, easy to read in logs and in MONGO_URI.
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+// MongoDB reserves these databases; readWrite on one of them is not an application database.
+const RESERVED_DATABASES = ["admin", "local", "config"];
+// Atlas project and cluster names are at most 64 characters.
+const ATLAS_NAME_MAX = 64;
+// Atlas allows 200 IP access list entries per project.
+const ACCESS_LIST_MAX = 200;
+
+/** Address ranges that are not reachable from the internet: an Atlas access list entry for them admits nobody. */
+const NON_PUBLIC_RANGES: ReadonlyArray<[string, string]> = [
+    ["10.0.0.0/8", "a private (RFC 1918) range"],
+    ["172.16.0.0/12", "a private (RFC 1918) range"],
+    ["192.168.0.0/16", "a private (RFC 1918) range"],
+    ["100.64.0.0/10", "the carrier-grade NAT range (RFC 6598)"],
+    ["127.0.0.0/8", "the loopback range"],
+    ["169.254.0.0/16", "the link-local range"],
+    ["0.0.0.0/8", "the \"this network\" range"],
+    ["224.0.0.0/4", "the multicast range"],
+    ["240.0.0.0/4", "a reserved range"],
+];
+
+function toInt(octets: number[]): number {
+    return octets.reduce((acc, o) => acc * 256 + o, 0);
+}
+
+/** The non-public range that contains the whole of `cidr`, if any. */
+export function nonPublicRange(octets: number[], prefix: number): string | undefined {
+    for (const [range, what] of NON_PUBLIC_RANGES) {
+        const parsed = parseIpv4Cidr(range);
+        if (typeof parsed === "string" || prefix < parsed.prefix) {
+            continue;
+        }
+        const size = 2 ** (32 - parsed.prefix);
+        if (Math.floor(toInt(octets) / size) === Math.floor(toInt(parsed.octets) / size)) {
+            return `${range}, ${what}`;
+        }
+    }
+    return undefined;
+}
+
+/** MongoDB's database name rules (MongoDB manual, "Naming Restrictions"), plus the reserved databases. */
+export function databaseNameProblems(name: string): string[] {
+    const problems: string[] = [];
+    if (name.length === 0 || name.length > 63) {
+        problems.push(`must be 1 to 63 characters: MongoDB database names are shorter than 64 (got ${name.length})`);
+    }
+    if (/[/\\. "$\x00]/.test(name)) {
+        problems.push('must not contain / \\ . space " $ or a null character');
+    }
+    if (RESERVED_DATABASES.includes(name.toLowerCase())) {
+        problems.push(`must not be MongoDB's reserved "${name}" database: readWrite there is not an application database`);
+    }
+    return problems;
+}
+
+function readAtlas(r: ConfigReader, region: string, environment: string, production: boolean, warnings: string[]): AtlasConfig {
+    const orgId = r.string("atlasOrgId");
+    const projectId = r.string("atlasProjectId");
+    if (orgId && !HEX24.test(orgId)) {
+        r.problem("atlasOrgId", `must be an Atlas organization id: 24 lowercase hex digits (got "${orgId}")`);
+    }
+    if (projectId && !HEX24.test(projectId)) {
+        r.problem("atlasProjectId", `must be an Atlas project id: 24 lowercase hex digits (got "${projectId}")`);
+    }
+    if (!orgId && !projectId) {
+        r.problem("atlasOrgId", "is required in atlas mode, to create the project membrane-<environment>, unless membrane:atlasProjectId names an existing project");
+    }
+
+    const projectName = `membrane-${environment}`;
+    const clusterName = `membrane-${environment}`;
+    if (clusterName.length > ATLAS_NAME_MAX) {
+        r.problem("environment", `makes the Atlas project and cluster name "${clusterName}", ${clusterName.length} characters long; Atlas allows ${ATLAS_NAME_MAX}`);
+    }
+
+    const regionName = region ? atlasRegion(region) : undefined;
+    if (region && !regionName) {
+        r.problem(
+            "aws:region",
+            `Atlas has no dedicated clusters in AWS region "${region}", so the cluster cannot follow the VPC there (Atlas supports ${Object.keys(ATLAS_AWS_REGIONS).join(", ")}; GovCloud needs Atlas for Government)`,
+        );
+    }
+
+    const instanceSize = r.string("atlasInstanceSize");
+    if (/^(M0|M2|M5|FLEX)$/i.test(instanceSize)) {
+        r.problem(
+            "atlasInstanceSize",
+            `must be a dedicated tier, M10 or larger: ${instanceSize} is a shared/Flex tier, which has no point-in-time recovery and no private endpoints, and which Atlas models with another resource shape (got "${instanceSize}")`,
+        );
+    } else if (/_NVME$/i.test(instanceSize)) {
+        r.problem("atlasInstanceSize", `NVMe tiers need their own storage and backup settings, which this program does not set; use ${ATLAS_AWS_TIERS.join(", ")} (got "${instanceSize}")`);
+    } else if (!ATLAS_AWS_TIERS.includes(instanceSize)) {
+        r.problem("atlasInstanceSize", `must be an Atlas dedicated tier on AWS: ${ATLAS_AWS_TIERS.join(", ")} (got "${instanceSize}")`);
+    }
+
+    const mongoVersion = r.string("mongoVersion");
+    const version = MONGO_VERSION.exec(mongoVersion);
+    if (!version) {
+        r.problem("mongoVersion", `must be a MongoDB major version such as 8.0 (got "${mongoVersion}")`);
+    } else if (Number(version[1]) < 7) {
+        // Atlas deploys only versions that have not reached end of life; 6.0 ended in July 2025.
+        r.problem("mongoVersion", `must be 7.0 or newer: Atlas no longer deploys older versions (got "${mongoVersion}")`);
+    } else if (Number(version[2]) !== 0) {
+        // mongoDbMajorVersion takes major releases; rapid releases (8.1, 8.2) come only with versionReleaseSystem CONTINUOUS.
+        r.problem("mongoVersion", `must be a major release (x.0) such as 8.0: Atlas deploys rapid releases only on its continuous release track (got "${mongoVersion}")`);
+    }
+
+    const databaseName = r.string("mongoDatabase");
+    for (const rule of databaseNameProblems(databaseName)) {
+        r.problem("mongoDatabase", `${rule} (got "${databaseName}")`);
+    }
+    const username = r.string("mongoUsername");
+    if (!USERNAME.test(username)) {
+        r.problem("mongoUsername", `must be 1 to 64 letters, digits and . _ @ + -, starting with a letter or digit (got "${username}")`);
+    }
+
+    const privateLink = r.boolean("atlasPrivateLink");
+    const allowAnywhere = r.boolean("atlasAllowAnywhere");
+    const accessCidrs = r.list("atlasAccessCidrs");
+    readAccessList(r, accessCidrs, privateLink, allowAnywhere, production, warnings);
+
+    return {
+        orgId: projectId ? "" : orgId,
+        projectId,
+        projectName,
+        clusterName,
+        regionName: regionName ?? "",
+        instanceSize,
+        mongoVersion,
+        databaseName,
+        username,
+        accessCidrs,
+        privateLink,
+    };
+}
+
+const VPC_HINT =
+    "traffic from the VPC reaches Atlas from the NAT gateways' public addresses, so list those (for example 203.0.113.24/32); a private range on the access list admits nobody without VPC peering or PrivateLink (membrane:atlasPrivateLink)";
+
+function readAccessList(
+    r: ConfigReader,
+    cidrs: readonly string[],
+    privateLink: boolean,
+    allowAnywhere: boolean,
+    production: boolean,
+    warnings: string[],
+): void {
+    if (allowAnywhere && production) {
+        r.problem("atlasAllowAnywhere", "must be false in production: it opens the cluster's access list to the whole internet, protected by the password alone");
+    }
+    if (!privateLink && cidrs.length === 0) {
+        r.problem(
+            "atlasAccessCidrs",
+            `is empty and membrane:atlasPrivateLink is false, so nothing could connect to the cluster: ${VPC_HINT}; or set membrane:atlasPrivateLink: true`,
+        );
+    }
+    if (cidrs.length > ACCESS_LIST_MAX) {
+        r.problem("atlasAccessCidrs", `lists ${cidrs.length} entries; Atlas allows ${ACCESS_LIST_MAX} per project`);
+    }
+    if (new Set(cidrs).size !== cidrs.length) {
+        r.problem("atlasAccessCidrs", "lists a CIDR more than once");
+    }
+    let anywhere = false;
+    for (const cidr of cidrs) {
+        const parsed = parseIpv4Cidr(cidr);
+        if (typeof parsed === "string") {
+            r.problem("atlasAccessCidrs", `"${cidr}" ${parsed.replace(/ \(got "[^"]*"\)$/, "")}`);
+            continue;
+        }
+        if (parsed.prefix === 0) {
+            anywhere = true;
+            if (!allowAnywhere) {
+                r.problem(
+                    "atlasAccessCidrs",
+                    `"${cidr}" admits the whole internet; list your NAT gateways' addresses instead, or, for a short-lived test stack only, set membrane:atlasAllowAnywhere: true`,
+                );
+            }
+            continue;
+        }
+        const range = nonPublicRange(parsed.octets, parsed.prefix);
+        if (range) {
+            r.problem("atlasAccessCidrs", `"${cidr}" is inside ${range}: ${VPC_HINT}`);
+        } else if (parsed.prefix < 16) {
+            warnings.push(
+                `${fullKey("atlasAccessCidrs")}: "${cidr}" admits ${2 ** (32 - parsed.prefix)} addresses; a NAT gateway's address is a /32.`,
+            );
+        }
+    }
+    if (allowAnywhere && !anywhere && !production) {
+        warnings.push(`${fullKey("atlasAllowAnywhere")} is true but membrane:atlasAccessCidrs does not list 0.0.0.0/0: it has no effect.`);
+    }
+}
+
+const ATLAS_ONLY_KEYS = ["atlasOrgId", "atlasProjectId"];
+
+/** The database config, or the problems recorded on `r`; warnings are appended to `warnings`. */
+export function readDatabaseConfig(
+    r: ConfigReader,
+    ctx: { readonly region: string; readonly environment: string; readonly production: boolean },
+    warnings: string[],
+): DatabaseConfig {
+    const mode = r.oneOf<DatabaseMode>("databaseMode", ["atlas", "external"]);
+    // Refused in either mode: a plain-text value sits in the stack file and in state in the clear.
+    const externalMongoUri = r.secret("externalMongoUri");
+    if (mode === "atlas") {
+        if (externalMongoUri) {
+            warnings.push(`${fullKey("externalMongoUri")} is set but membrane:databaseMode is atlas: it is ignored.`);
+        }
+        return { mode, atlas: readAtlas(r, ctx.region, ctx.environment, ctx.production, warnings) };
+    }
+
+    if (!externalMongoUri) {
+        r.problem(
+            "externalMongoUri",
+            `is required when membrane:databaseMode is external: pulumi config set --secret ${fullKey("externalMongoUri")} 'mongodb+srv://...'`,
+        );
+    } else if (!/^mongodb(\+srv)?:\/\/[^\s/?#]+/.test(externalMongoUri)) {
+        // Never echo the value: it holds a password.
+        r.problem("externalMongoUri", "must be a mongodb:// or mongodb+srv:// URI with a host (the value is secret and not shown)");
+    }
+    const ignored = [
+        ...ATLAS_ONLY_KEYS.filter((k) => r.has(k)),
+        ...(r.list("atlasAccessCidrs").length > 0 ? ["atlasAccessCidrs"] : []),
+        ...["atlasPrivateLink", "atlasAllowAnywhere"].filter((k) => r.boolean(k)),
+    ];
+    if (ignored.length > 0) {
+        warnings.push(`membrane:databaseMode is external, so ${ignored.map(fullKey).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`);
+    }
+    return { mode, externalMongoUri };
+}

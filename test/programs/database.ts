@@ -1,0 +1,32 @@
+// Database alone, with fixed arguments. MEMBRANE_TEST_DB selects the case: "access-list" (default),
+// "private-link", "existing-project" or "external"; MEMBRANE_TEST_PRODUCTION switches production on.
+import * as pulumi from "@pulumi/pulumi";
+import { Database, DatabaseArgs } from "../../components/database";
+
+const which = process.env.MEMBRANE_TEST_DB ?? "access-list";
+const production = process.env.MEMBRANE_TEST_PRODUCTION === "true";
+
+const args: DatabaseArgs =
+    which === "external"
+        ? { mode: "external", mongoUri: pulumi.secret("mongodb://app:s3cret@mongo.internal.example:27017/membrane?replicaSet=rs0") }
+        : {
+              mode: "atlas",
+              environment: "qa",
+              production,
+              network: { vpcId: "vpc-0a1b2c3d", vpcCidr: "10.40.0.0/16", privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0e1f2a3b"] },
+              orgId: which === "existing-project" ? "" : "0123456789abcdef01234567",
+              projectId: which === "existing-project" ? "fedcba9876543210fedcba98" : "",
+              projectName: "membrane-qa",
+              clusterName: "membrane-qa",
+              regionName: "EU_WEST_1",
+              instanceSize: "M30",
+              mongoVersion: "7.0",
+              databaseName: "membrane-qa",
+              username: "qa-app",
+              accessCidrs: which === "private-link" ? [] : ["203.0.113.24/32", "198.51.100.0/28"],
+              privateLink: which === "private-link",
+          };
+
+const database = new Database("db", args);
+
+export const mongoUri = database.mongoUri;
