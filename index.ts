@@ -9,6 +9,7 @@ import { Database, databaseArgs } from "./components/database";
 import { membraneEnvironment } from "./components/env";
 import { Iam } from "./components/iam";
 import { Redis } from "./components/redis";
+import { AppSecrets } from "./components/secrets";
 import { Storage } from "./components/storage";
 
 const config = parseConfig(readStackConfig());
@@ -47,6 +48,14 @@ const redis = new Redis("redis", {
 
 const database = new Database("database", databaseArgs(config));
 
+const secrets = new AppSecrets("app-secrets", {
+    production: config.production,
+    existingSecret: config.appSecrets.existingSecret ? pulumi.secret(config.appSecrets.existingSecret) : undefined,
+    existingEncryptionSecret: config.appSecrets.existingEncryptionSecret
+        ? pulumi.secret(config.appSecrets.existingEncryptionSecret)
+        : undefined,
+});
+
 export = {
     ...membraneEnvironment({
         region: config.region,
@@ -56,6 +65,8 @@ export = {
         baseStaticUri: cdn.baseStaticUri,
         redis: { uri: redis.uri, clusterMode: config.redis.topology.clusterMode },
         mongoUri: database.mongoUri,
+        secret: secrets.secret,
+        encryptionSecret: secrets.encryptionSecret,
     }),
     cloudfrontDistributionId: cdn.distributionId,
     staticCdnUrl: cdn.staticCdnUrl,

@@ -24,6 +24,12 @@ export interface StorageConfig {
     readonly corsAllowedOrigins: readonly string[];
 }
 
+/** Membrane's SECRET and ENCRYPTION_SECRET to keep, from secret config; "" = generate. Never logged. */
+export interface AppSecretsConfig {
+    readonly existingSecret: string;
+    readonly existingEncryptionSecret: string;
+}
+
 export interface MembraneConfig {
     /** aws:region, where everything but the CloudFront certificate lives. */
     readonly region: string;
@@ -36,6 +42,7 @@ export interface MembraneConfig {
     readonly iam: IamConfig;
     readonly redis: RedisConfig;
     readonly database: DatabaseConfig;
+    readonly appSecrets: AppSecretsConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -122,6 +129,18 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string): 
     return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };
 }
 
+function readAppSecrets(r: ConfigReader): AppSecretsConfig {
+    const read = (key: string) => {
+        const v = r.secret(key);
+        // Membrane requires at least 32 characters; the value itself is never repeated in a message.
+        if (v !== "" && v.length < 32) {
+            r.problem(key, `must be at least 32 characters long (got ${v.length})`);
+        }
+        return v;
+    };
+    return { existingSecret: read("existingSecret"), existingEncryptionSecret: read("existingEncryptionSecret") };
+}
+
 /** Validates raw config into a MembraneConfig, or throws a ConfigError listing every problem. */
 export function parseConfig(raw: RawConfig): MembraneConfig {
     const r = new ConfigReader(raw);
@@ -154,9 +173,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const iam = readIamConfig(r, environment);
     const redis = readRedisConfig(r, environment, production);
     const database = readDatabaseConfig(r, { region, environment, production }, warnings);
+    const appSecrets = readAppSecrets(r);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, warnings };
+    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, appSecrets, warnings };
 }

@@ -1,5 +1,6 @@
 // The components' outputs -> Membrane's environment variables, named exactly as the services read them.
-// `pulumi stack output --shell --show-secrets > .env` then hands the services what they need.
+// Stack outputs in UPPER_SNAKE_CASE are variables; every other output is camelCase, so a tool that
+// writes .env (tools/dotenv.ts) keeps exactly the variables.
 import * as pulumi from "@pulumi/pulumi";
 
 export interface EnvironmentInputs {
@@ -8,30 +9,44 @@ export interface EnvironmentInputs {
     readonly tmpBucket: pulumi.Input<string>;
     readonly connectorsBucket: pulumi.Input<string>;
     readonly staticBucket: pulumi.Input<string>;
-    /** Where the services link static files: the CDN's custom-domain URL, or its *.cloudfront.net URL. */
+    /** Where end users fetch static files: the custom domain's URL, or the CloudFront URL. */
     readonly baseStaticUri: pulumi.Input<string>;
-    /** Redis's connection URI (secret), and whether it is a cluster-mode configuration endpoint. */
-    readonly redis?: { readonly uri: pulumi.Input<string>; readonly clusterMode: boolean };
-    /** The Database component's URI (secret). */
+    /** `rediss://…` of the replication group, and whether it is a cluster (REDIS_CLUSTER_URI_1) or not (REDIS_URI). */
+    readonly redis: { readonly uri: pulumi.Input<string>; readonly clusterMode: boolean };
     readonly mongoUri: pulumi.Input<string>;
+    readonly secret: pulumi.Input<string>;
+    readonly encryptionSecret: pulumi.Input<string>;
 }
 
-/** One Redis instance is REDIS_URI; a Redis Cluster is REDIS_CLUSTER_URI_1, … (its configuration endpoint is enough). */
-export function redisVariable(clusterMode: boolean): "REDIS_URI" | "REDIS_CLUSTER_URI_1" {
-    return clusterMode ? "REDIS_CLUSTER_URI_1" : "REDIS_URI";
+/** The variables that hold credentials; always exported as secrets. */
+export const SECRET_VARIABLES = ["REDIS_URI", "REDIS_CLUSTER_URI_1", "MONGO_URI", "SECRET", "ENCRYPTION_SECRET"] as const;
+
+/** True for the names of Membrane's variables (UPPER_SNAKE_CASE), false for the program's other outputs. */
+export function isVariableName(name: string): boolean {
+    return /^[A-Z][A-Z0-9_]*$/.test(name);
 }
 
-/** Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY never appear. */
+/**
+ * Membrane's variables. The services use the IAM roles, so AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+ * never appear; a Redis cluster is given as REDIS_CLUSTER_URI_1 (its configuration endpoint, from which
+ * cluster clients discover every node) instead of REDIS_URI.
+ */
 export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi.Input<string>> {
-    return {
+    const redisVariable = i.redis.clusterMode ? "REDIS_CLUSTER_URI_1" : "REDIS_URI";
+    const env: Record<string, pulumi.Input<string>> = {
         STORAGE_PROVIDER: "s3",
         AWS_REGION: i.region,
         TMP_STORAGE_BUCKET: i.tmpBucket,
         CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
         STATIC_STORAGE_BUCKET: i.staticBucket,
         BASE_STATIC_URI: i.baseStaticUri,
-        ...(i.redis ? { [redisVariable(i.redis.clusterMode)]: pulumi.secret(i.redis.uri) } : {}),
-        // Holds the database password: secret whatever the caller passes.
-        MONGO_URI: pulumi.secret(i.mongoUri),
+        [redisVariable]: i.redis.uri,
+        MONGO_URI: i.mongoUri,
+        SECRET: i.secret,
+        ENCRYPTION_SECRET: i.encryptionSecret,
     };
+    for (const name of SECRET_VARIABLES.filter((n) => n in env)) {
+        env[name] = pulumi.secret(env[name]);
+    }
+    return env;
 }

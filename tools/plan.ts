@@ -1,72 +1,236 @@
-// `npm start [-- --stack <name>]`: evaluates a stack offline and prints what `pulumi up` would create.
+// `npm start [-- --stack <name>] [--json | --mermaid]`: the whole program, offline. Evaluates a stack as
+// `pulumi preview` would evaluate the program, on the offline engine, then prints what would be
+// created, what the policy pack says about it, and the .env it would produce.
+// Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
+import { parse as parseYaml } from "yaml";
+import { isVariableName } from "../components/env";
+import { PolicyFinding, runPolicies } from "../policy/policies";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "./engine";
+import { mermaid } from "./mermaid";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
 export interface PlanArgs {
     readonly stack: string;
+    readonly format: "text" | "json" | "mermaid";
+    /** `--config key=value`, as `pulumi preview --config`: tries a value without editing the stack file. */
+    readonly overrides: Record<string, unknown>;
 }
+
+export class UsageError extends Error {}
+
+const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid]";
 
 export function parseArgs(argv: readonly string[]): PlanArgs {
     let stack = "staging";
+    let format: PlanArgs["format"] = "text";
+    const overrides: Record<string, unknown> = {};
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--stack" || a === "-s") {
             stack = argv[++i] ?? "";
+            if (!stack) {
+                throw new UsageError(`--stack needs a name; ${USAGE}`);
+            }
         } else if (a.startsWith("--stack=")) {
             stack = a.slice("--stack=".length);
+        } else if (a === "--config" || a === "-c") {
+            const kv = argv[++i] ?? "";
+            const eq = kv.indexOf("=");
+            if (eq <= 0) {
+                throw new UsageError(`--config takes <key>=<value> (got "${kv}"); ${USAGE}`);
+            }
+            // YAML, as in a stack file: `true`, `3` and `[a, b]` keep their types.
+            overrides[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1));
+        } else if (a === "--json" || a === "--mermaid") {
+            format = a === "--json" ? "json" : "mermaid";
         } else {
-            throw new Error(`unknown argument "${a}"; usage: npm start -- [--stack <name>]`);
+            throw new UsageError(`unknown argument "${a}"; ${USAGE}`);
         }
     }
-    return { stack };
+    return { stack, format, overrides };
 }
 
-/** The components (children of the stack) and the resources under each, in registration order. */
+/** The stack's components and the custom resources under each (at any depth), in registration order. */
 export function groupByComponent(ev: Evaluation): Array<{ component: RegisteredResource; resources: RegisteredResource[] }> {
     const root = ev.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const components = ev.resources.filter((r) => !r.custom && r.parent === root?.urn);
     const under = (c: RegisteredResource): RegisteredResource[] =>
-        ev.resources.filter((r) => r.parent === c.urn).flatMap((r) => (r.custom ? [r] : [r, ...under(r)]));
-    return components.map((component) => ({ component, resources: under(component).filter((r) => r.custom) }));
+        ev.resources.filter((r) => r.parent === c.urn).flatMap((r) => (r.custom ? [r] : under(r)));
+    return ev.resources
+        .filter((r) => !r.custom && r.parent === root?.urn)
+        .map((component) => ({ component, resources: under(component) }));
 }
 
-export function renderResources(ev: Evaluation): string {
-    const lines: string[] = [];
-    let total = 0;
-    for (const { component, resources } of groupByComponent(ev)) {
-        lines.push(`${component.name} (${component.type})`);
-        for (const r of resources) {
-            const flags = [r.protect ? "protected" : "", r.retainOnDelete ? "retained on delete" : ""].filter(Boolean).join(", ");
-            lines.push(`  + ${r.type.padEnd(72)} ${r.name}${flags ? `  [${flags}]` : ""}`);
+// The few inputs that tell resources of a type apart in a listing.
+const KEY_PROPERTIES = [
+    "bucket",
+    "domainName",
+    "aliases",
+    "region",
+    "replicationGroupId",
+    "engine",
+    "engineVersion",
+    "nodeType",
+    "numCacheClusters",
+    "numNodeGroups",
+    "name",
+    "clusterType",
+    "mongoDbMajorVersion",
+    "cidrBlock",
+    "username",
+    "type",
+    "fromPort",
+    "cidrIpv4",
+    "referencedSecurityGroupId",
+    "length",
+    "url",
+    "serviceAccount",
+];
+
+/** A resource's key properties as `key=value` text; secret inputs are never shown. */
+export function keyProperties(r: RegisteredResource): string {
+    return KEY_PROPERTIES.filter((k) => r.inputs[k] !== undefined && r.inputs[k] !== "" && !r.secretInputs.includes(k))
+        .map((k) => `${k}=${typeof r.inputs[k] === "string" ? r.inputs[k] : JSON.stringify(r.inputs[k])}`)
+        .join(" ");
+}
+
+/** The .env the stack would produce: secrets as [secret]; values only the cloud knows are `<name.property>` placeholders. */
+export function envPreview(ev: Evaluation): Record<string, string> {
+    return Object.fromEntries(
+        Object.keys(ev.outputs)
+            .filter(isVariableName)
+            .sort()
+            .map((k) => [k, ev.outputs[k].secret ? "[secret]" : String(ev.outputs[k].value)]),
+    );
+}
+
+/** The program's other outputs (camelCase), secrets redacted. */
+export function otherOutputs(ev: Evaluation): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.keys(ev.outputs)
+            .filter((k) => !isVariableName(k))
+            .sort()
+            .map((k) => [k, ev.outputs[k].secret ? "[secret]" : ev.outputs[k].value]),
+    );
+}
+
+export function policyFindings(ev: Evaluation): PolicyFinding[] {
+    return runPolicies(
+        ev.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, parent: r.parent, dependencies: r.dependencies })),
+    );
+}
+
+export interface Plan {
+    readonly project: string;
+    readonly stack: string;
+    readonly components: Array<{
+        readonly name: string;
+        readonly type: string;
+        readonly resources: Array<{ readonly type: string; readonly name: string; readonly urn: string; readonly protect: boolean; readonly properties: string }>;
+    }>;
+    readonly totals: { readonly components: number; readonly resources: number };
+    readonly policyFindings: PolicyFinding[];
+    readonly env: Record<string, string>;
+    readonly outputs: Record<string, unknown>;
+    readonly warnings: readonly string[];
+}
+
+export function plan(ev: Evaluation): Plan {
+    const groups = groupByComponent(ev);
+    return {
+        project: ev.project,
+        stack: ev.stack,
+        components: groups.map(({ component, resources }) => ({
+            name: component.name,
+            type: component.type,
+            resources: resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, protect: r.protect, properties: keyProperties(r) })),
+        })),
+        totals: { components: groups.length, resources: groups.reduce((n, g) => n + g.resources.length, 0) },
+        policyFindings: policyFindings(ev),
+        env: envPreview(ev),
+        outputs: otherOutputs(ev),
+        warnings: ev.warnings,
+    };
+}
+
+export function renderText(p: Plan): string {
+    const out: string[] = [`Stack ${p.project}/${p.stack}, evaluated offline (no cloud account, no Pulumi CLI):`, ""];
+    for (const c of p.components) {
+        out.push(`${c.name}  ${c.type}`);
+        const width = Math.max(...c.resources.map((r) => r.type.length), 10);
+        for (const r of c.resources) {
+            out.push(`  + ${r.type.padEnd(width)}  ${r.name}${r.protect ? "  [protected]" : ""}${r.properties ? `  ${r.properties}` : ""}`);
         }
-        total += resources.length;
+        out.push("");
     }
-    lines.push("", `${total} resources in ${groupByComponent(ev).length} components`);
-    return lines.join("\n");
+    out.push(`${p.totals.resources} resources in ${p.totals.components} components`, "");
+    if (p.policyFindings.length === 0) {
+        out.push("Policy pack: no violations", "");
+    } else {
+        out.push("Policy pack:");
+        for (const f of p.policyFindings) {
+            out.push(`  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`);
+        }
+        out.push("");
+    }
+    out.push("The .env this stack produces (pulumi stack output --json --show-secrets | npm run --silent dotenv):");
+    for (const [k, v] of Object.entries(p.env)) {
+        out.push(`  ${k}=${v}`);
+    }
+    out.push("  ([secret]: known after deploy, shown with --show-secrets; <name.property>: known only after deploy)", "");
+    if (Object.keys(p.outputs).length > 0) {
+        out.push("Other outputs:");
+        for (const [k, v] of Object.entries(p.outputs)) {
+            out.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+        }
+        out.push("");
+    }
+    for (const w of p.warnings) {
+        out.push(`warning: ${w}`);
+    }
+    return out.join("\n");
 }
 
-async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2));
+export function exitCode(p: Plan): number {
+    return p.policyFindings.some((f) => f.enforcementLevel === "mandatory") ? 1 : 0;
+}
+
+export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+    let args: PlanArgs;
     try {
-        const ev = await evaluate({ stack: args.stack });
-        console.log(`Stack ${ev.project}/${ev.stack}, evaluated offline under Pulumi's mocks:\n`);
-        console.log(renderResources(ev));
-        for (const w of ev.warnings) {
-            console.log(`\nwarning: ${w}`);
-        }
-        return 0;
+        args = parseArgs(argv);
     } catch (e) {
-        if (e instanceof UnknownStackError || e instanceof StackConfigError || e instanceof ProgramError) {
-            console.error(`error: ${e.message}`);
+        writeError(`error: ${(e as Error).message}`);
+        return 2;
+    }
+    let ev: Evaluation;
+    try {
+        ev = await evaluate({ stack: args.stack, overrides: args.overrides });
+    } catch (e) {
+        if (e instanceof UnknownStackError) {
+            writeError(`error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`);
+            return 2;
+        }
+        if (e instanceof StackConfigError || e instanceof ProgramError) {
+            writeError(`error: stack ${args.stack}: ${e.message}`);
             return 2;
         }
         throw e;
     }
+    if (args.format === "mermaid") {
+        write(mermaid(ev));
+        return 0;
+    }
+    const p = plan(ev);
+    write(args.format === "json" ? JSON.stringify(p, null, 2) : renderText(p));
+    return exitCode(p);
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code), (e) => {
-        console.error(e);
-        process.exit(1);
-    });
+    main(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s)).then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(e);
+            process.exit(1);
+        },
+    );
 }

@@ -1,0 +1,93 @@
+// The stack outputs are Membrane's environment: exact names, secrecy, and nothing that collides.
+import { expect } from "chai";
+import { isVariableName, SECRET_VARIABLES } from "../components/env";
+import { evaluate, Evaluation } from "../tools/engine";
+import { one } from "./harness";
+
+const VARIABLES = [
+    "AWS_REGION",
+    "BASE_STATIC_URI",
+    "CONNECTORS_STORAGE_BUCKET",
+    "ENCRYPTION_SECRET",
+    "MONGO_URI",
+    "REDIS_URI",
+    "SECRET",
+    "STATIC_STORAGE_BUCKET",
+    "STORAGE_PROVIDER",
+    "TMP_STORAGE_BUCKET",
+];
+const SECRET = ["ENCRYPTION_SECRET", "MONGO_URI", "REDIS_CLUSTER_URI_1", "REDIS_URI", "SECRET"];
+
+const variablesOf = (ev: Evaluation) => Object.keys(ev.outputs).filter(isVariableName).sort();
+
+describe("stack outputs: Membrane's environment", () => {
+    const ev: Record<string, Evaluation> = {};
+    before(async () => {
+        const [prod, staging, cluster, existing] = await Promise.all([
+            evaluate({ stack: "prod" }),
+            evaluate({ stack: "staging" }),
+            evaluate({ stack: "staging", overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true } }),
+            evaluate({
+                stack: "staging",
+                overrides: {
+                    "membrane:existingSecret": { secret: "s".repeat(48) },
+                    "membrane:existingEncryptionSecret": { secret: "e".repeat(48) },
+                },
+            }),
+        ]);
+        Object.assign(ev, { prod, staging, cluster, existing });
+    });
+
+    it("names the variables as Membrane reads them; the names of secrets are fixed", () => {
+        expect([...SECRET_VARIABLES].sort()).to.deep.equal(SECRET);
+        for (const [name, ok] of [["MONGO_URI", true], ["REDIS_CLUSTER_URI_1", true], ["ecsTaskRoleArn", false], ["staticCdnUrl", false], ["Mongo_URI", false], ["_X", false]] as const) {
+            expect(isVariableName(name), name).to.equal(ok);
+        }
+    });
+
+    for (const stack of ["prod", "staging"]) {
+        it(`${stack}: exactly Membrane's variables, never access keys`, () => {
+            expect(variablesOf(ev[stack])).to.deep.equal(VARIABLES);
+            expect(ev[stack].outputs).to.not.have.any.keys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        });
+
+        it(`${stack}: the credentials are secret, the rest is not`, () => {
+            for (const name of variablesOf(ev[stack])) {
+                expect(ev[stack].outputs[name].secret, name).to.equal(SECRET.includes(name));
+            }
+        });
+
+        it(`${stack}: SECRET and ENCRYPTION_SECRET are the generated 64 alphanumerics, different from each other`, () => {
+            const { SECRET: s, ENCRYPTION_SECRET: e } = ev[stack].outputs;
+            expect(s.value).to.match(/^[A-Za-z0-9]{64}$/);
+            expect(e.value).to.match(/^[A-Za-z0-9]{64}$/);
+            expect(s.value).to.not.equal(e.value);
+            expect(e.value).to.equal(one(ev[stack], "random:index/randomPassword:RandomPassword", "app-secrets-encryption-secret").outputs.result);
+        });
+
+        it(`${stack}: the other outputs are camelCase and none is a variable`, () => {
+            const others = Object.keys(ev[stack].outputs).filter((k) => !isVariableName(k));
+            expect(others.length).to.be.greaterThan(0);
+            for (const k of others) {
+                expect(k).to.match(/^[a-z][A-Za-z0-9]*$/);
+            }
+        });
+    }
+
+    it("prod protects ENCRYPTION_SECRET's generator; staging does not", () => {
+        const gen = (e: Evaluation) => one(e, "random:index/randomPassword:RandomPassword", "app-secrets-encryption-secret");
+        expect(gen(ev.prod).protect).to.equal(true);
+        expect(gen(ev.staging).protect).to.equal(false);
+    });
+
+    it("cluster mode: REDIS_CLUSTER_URI_1 instead of REDIS_URI, secret", () => {
+        expect(variablesOf(ev.cluster)).to.deep.equal(VARIABLES.map((v) => (v === "REDIS_URI" ? "REDIS_CLUSTER_URI_1" : v)).sort());
+        expect(ev.cluster.outputs.REDIS_CLUSTER_URI_1.secret).to.equal(true);
+        expect(ev.cluster.outputs.REDIS_CLUSTER_URI_1.value).to.match(/^rediss:\/\/:[A-Za-z0-9]{64}@<redis-cache\.configurationEndpointAddress>:6379$/);
+    });
+
+    it("existing SECRET and ENCRYPTION_SECRET from secret config win over the generated ones, still secret", () => {
+        expect(ev.existing.outputs.SECRET).to.deep.equal({ value: "s".repeat(48), secret: true });
+        expect(ev.existing.outputs.ENCRYPTION_SECRET).to.deep.equal({ value: "e".repeat(48), secret: true });
+    });
+});

@@ -1,0 +1,154 @@
+// `npm start`: the offline plan. Exit codes, output, JSON shape, redaction, and the README's diagram.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { evaluate, Evaluation, PROJECT_DIR } from "../tools/engine";
+import { mermaid } from "../tools/mermaid";
+import { main, parseArgs, UsageError } from "../tools/plan";
+
+async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
+    return { code, out, err };
+}
+
+/** Every secret value the stack holds: none may appear in anything the plan prints. */
+function secretValues(ev: Evaluation): string[] {
+    const values = new Set<string>();
+    for (const o of Object.values(ev.outputs).filter((o) => o.secret)) {
+        values.add(String(o.value));
+    }
+    for (const r of ev.resources) {
+        for (const k of [...r.secretOutputs, ...r.secretInputs]) {
+            const v = r.outputs[k] ?? r.inputs[k];
+            if (typeof v === "string" && v.length >= 8) {
+                values.add(v);
+            }
+        }
+    }
+    return [...values];
+}
+
+describe("npm start: arguments", () => {
+    it("defaults to the staging stack in text", () => {
+        expect(parseArgs([])).to.deep.equal({ stack: "staging", format: "text", overrides: {} });
+    });
+
+    it("takes --stack, --json, --mermaid and typed --config values", () => {
+        expect(parseArgs(["--stack", "prod", "--json"])).to.deep.include({ stack: "prod", format: "json" });
+        expect(parseArgs(["-s", "prod", "--mermaid"])).to.deep.include({ stack: "prod", format: "mermaid" });
+        expect(parseArgs(["--stack=prod"]).stack).to.equal("prod");
+        expect(parseArgs(["--config", "membrane:redisClusterMode=true", "-c", "membrane:atlasAccessCidrs=[1.2.3.4/32]"]).overrides).to.deep.equal({
+            "membrane:redisClusterMode": true,
+            "membrane:atlasAccessCidrs": ["1.2.3.4/32"],
+        });
+    });
+
+    it("refuses what it does not know", () => {
+        expect(() => parseArgs(["--stak", "prod"])).to.throw(UsageError, /unknown argument "--stak"; usage: npm start/);
+        expect(() => parseArgs(["--stack"])).to.throw(UsageError, /--stack needs a name/);
+        expect(() => parseArgs(["--config", "novalue"])).to.throw(UsageError, /--config takes <key>=<value>/);
+    });
+});
+
+describe("npm start: the plan", () => {
+    const evals: Record<string, Evaluation> = {};
+    const texts: Record<string, { code: number; out: string; err: string }> = {};
+    before(async () => {
+        const [prod, staging, prodText, stagingText] = await Promise.all([
+            evaluate({ stack: "prod" }),
+            evaluate({ stack: "staging" }),
+            runPlan(["--stack", "prod"]),
+            runPlan([]),
+        ]);
+        Object.assign(evals, { prod, staging });
+        Object.assign(texts, { prod: prodText, staging: stagingText });
+    });
+
+    for (const stack of ["prod", "staging"]) {
+        it(`${stack}: exits 0 and prints the resources by component, the policy verdict and the .env`, () => {
+            const { code, out, err } = texts[stack];
+            expect(err).to.equal("");
+            expect(code).to.equal(0);
+            expect(out).to.include(`Stack membrane/${stack}, evaluated offline`);
+            expect(out).to.match(/^storage {2}membrane:storage:Storage$/m);
+            expect(out).to.match(/^ {2}\+ aws:s3\/bucket:Bucket +storage-tmp {2}bucket=acme-[a-z]+-integration-app-tmp/m);
+            const custom = evals[stack].resources.filter((r) => r.custom).length;
+            expect(out).to.include(`${custom} resources in `);
+            expect(out).to.include("Policy pack: no violations");
+            expect(out).to.match(/^ {2}STORAGE_PROVIDER=s3$/m);
+        });
+
+        it(`${stack}: shows secrets as [secret] and never their values`, () => {
+            const { out } = texts[stack];
+            for (const [name, o] of Object.entries(evals[stack].outputs).filter(([n]) => /^[A-Z]/.test(n))) {
+                expect(out, name).to.include(`  ${name}=${o.secret ? "[secret]" : o.value}`);
+            }
+            for (const v of secretValues(evals[stack])) {
+                expect(out.includes(v), `a secret value leaked: ${v.slice(0, 4)}…`).to.equal(false);
+            }
+        });
+    }
+
+    it("--json: the same plan for machines, secrets redacted", async () => {
+        const { code, out } = await runPlan(["--stack", "prod", "--json"]);
+        expect(code).to.equal(0);
+        const plan = JSON.parse(out);
+        expect(Object.keys(plan)).to.deep.equal(["project", "stack", "components", "totals", "policyFindings", "env", "outputs", "warnings"]);
+        expect(plan).to.deep.include({ project: "membrane", stack: "prod", policyFindings: [], warnings: [] });
+        expect(plan.components.map((c: any) => c.name)).to.include("storage");
+        expect(plan.components[0].resources[0]).to.have.keys(["type", "name", "urn", "protect", "properties"]);
+        expect(plan.totals.resources).to.equal(evals.prod.resources.filter((r) => r.custom).length);
+        for (const v of secretValues(evals.prod)) {
+            expect(out.includes(v), `a secret value leaked: ${v.slice(0, 4)}…`).to.equal(false);
+        }
+    });
+
+    it("an unknown stack exits 2 and lists the stacks that exist", async () => {
+        const { code, out, err } = await runPlan(["--stack", "dev"]);
+        expect(code).to.equal(2);
+        expect(out).to.equal("");
+        expect(err).to.equal('error: unknown stack "dev": there is no Pulumi.dev.yaml. The stacks of this project: prod, staging\n');
+    });
+
+    it("a config error exits 2 with the key's message", async () => {
+        const { code, err } = await runPlan(["--stack", "prod", "--config", "membrane:environment=Prod_Env"]);
+        expect(code).to.equal(2);
+        expect(err).to.match(/^error: stack prod: invalid stack configuration:\n {2}- membrane:environment: must be lowercase/);
+    });
+
+    it("a CLI-level config error (wrong type) exits 2 with the CLI's message", async () => {
+        const { code, err } = await runPlan(["--config", "membrane:production=maybe"]);
+        expect(code).to.equal(2);
+        expect(err).to.include("Stack 'staging' with configuration key 'production' must be of type 'boolean'");
+    });
+
+    it("bad arguments exit 2 with the usage", async () => {
+        const { code, err } = await runPlan(["--bogus"]);
+        expect(code).to.equal(2);
+        expect(err).to.match(/usage: npm start/);
+    });
+});
+
+describe("README diagram", () => {
+    it("is the diagram npm start -- --stack prod --mermaid generates", async () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const block = /```mermaid\n([\s\S]*?)```/.exec(readme);
+        expect(block, "a mermaid block in README.md").to.not.equal(null);
+        expect(block![1]).to.equal(mermaid(await evaluate({ stack: "prod" })));
+    });
+});
+
+describe("npm start: policy violations", () => {
+    it("exits 1 on a mandatory violation and prints it: an Atlas access list open to the world", async () => {
+        const { code, out } = await runPlan([
+            "--config",
+            "membrane:atlasAllowAnywhere=true",
+            "--config",
+            "membrane:atlasAccessCidrs=[0.0.0.0/0]",
+        ]);
+        expect(code).to.equal(1);
+        expect(out).to.match(/^Policy pack:\n {2}\[mandatory\] atlas-no-open-access-list urn:pulumi:staging::membrane::membrane:database:Database\$mongodbatlas:index\/projectIpAccessList:ProjectIpAccessList::/m);
+    });
+});

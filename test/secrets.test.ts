@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { ConfigError, parseConfig } from "../components/config";
+import { evaluate, Evaluation } from "../tools/engine";
+import { byType, one, raw, VALID } from "./harness";
+
+const PASSWORD = "random:index/randomPassword:RandomPassword";
+
+function run(env: Record<string, string>): Promise<Evaluation> {
+    return evaluate({ stack: "staging", program: "test/programs/secrets.ts", env });
+}
+
+describe("AppSecrets: SECRET and ENCRYPTION_SECRET", () => {
+    let generated: Evaluation;
+    let prod: Evaluation;
+    let existing: Evaluation;
+    before(async () => {
+        [generated, prod, existing] = await Promise.all([
+            run({}),
+            run({ MEMBRANE_TEST_PRODUCTION: "true" }),
+            run({ MEMBRANE_TEST_EXISTING: "true" }),
+        ]);
+    });
+
+    it("generates both with fixed generator inputs: 64 alphanumerics, nothing configurable", () => {
+        const gens = byType(generated, PASSWORD);
+        expect(gens.map((g) => g.name).sort()).to.deep.equal(["app-encryption-secret", "app-secret"]);
+        for (const g of gens) {
+            expect(g.inputs).to.deep.equal({ length: 64, special: false, upper: true, lower: true, numeric: true });
+        }
+        for (const k of ["secret", "encryptionSecret"]) {
+            const out = generated.outputs[k];
+            expect(out.secret, k).to.equal(true);
+            expect(out.value, k).to.match(/^[A-Za-z0-9]{64}$/);
+        }
+        expect(generated.outputs.secret.value).to.not.equal(generated.outputs.encryptionSecret.value);
+    });
+
+    it("keeps the generators' results secret in state", () => {
+        for (const g of byType(generated, PASSWORD)) {
+            expect(g.additionalSecretOutputs, g.name).to.include("result");
+            expect(g.secretOutputs, g.name).to.include("result");
+        }
+    });
+
+    it("protects ENCRYPTION_SECRET's generator in production only", () => {
+        expect(one(prod, PASSWORD, "app-encryption-secret").protect).to.equal(true);
+        expect(one(prod, PASSWORD, "app-secret").protect).to.equal(false);
+        expect(one(generated, PASSWORD, "app-encryption-secret").protect).to.equal(false);
+    });
+
+    it("existing values win, stay secret, and the generators stay in place", () => {
+        expect(existing.outputs.secret).to.deep.equal({ value: "s".repeat(40), secret: true });
+        expect(existing.outputs.encryptionSecret).to.deep.equal({ value: "e".repeat(40), secret: true });
+        expect(byType(existing, PASSWORD)).to.have.lengthOf(2);
+    });
+
+    it("registers both as secret outputs of the component", () => {
+        const c = one(generated, "membrane:secrets:AppSecrets", "app");
+        expect(Object.keys(c.outputs).sort()).to.deep.equal(["encryptionSecret", "secret"]);
+        expect(c.secretOutputs).to.deep.equal(["encryptionSecret", "secret"]);
+    });
+});
+
+describe("config: existing application secrets", () => {
+    const long = "x".repeat(40);
+    it("accepts existing values stored as secrets", () => {
+        const c = parseConfig(raw({ ...VALID, existingSecret: long, existingEncryptionSecret: long }, ["existingSecret", "existingEncryptionSecret"]));
+        expect(c.appSecrets).to.deep.equal({ existingSecret: long, existingEncryptionSecret: long });
+    });
+
+    it("refuses plain-text values, without repeating them", () => {
+        try {
+            parseConfig(raw({ ...VALID, existingEncryptionSecret: long }));
+            expect.fail("should have thrown");
+        } catch (e) {
+            expect(e).to.be.instanceOf(ConfigError);
+            expect((e as ConfigError).problems).to.deep.equal([
+                "membrane:existingEncryptionSecret: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:existingEncryptionSecret <value>",
+            ]);
+            expect((e as Error).message).to.not.include(long);
+        }
+    });
+
+    it("refuses values shorter than Membrane's 32 characters, without repeating them", () => {
+        expect(() => parseConfig(raw({ ...VALID, existingSecret: "short-secret" }, ["existingSecret"])))
+            .to.throw(ConfigError, /membrane:existingSecret: must be at least 32 characters long \(got 12\)/)
+            .and.satisfy((e: Error) => !e.message.includes("short-secret"));
+    });
+});
