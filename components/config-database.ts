@@ -1,7 +1,7 @@
 // The database's slice of the stack config: MongoDB Atlas (project, cluster, user, network access) or an
 // external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
 // with its source.
-import { parseIpv4Cidr } from "./config";
+import { parseIpv4Cidr } from "./cidr";
 import { ConfigReader, fullKey } from "./config-reader";
 
 export type DatabaseMode = "atlas" | "external";

@@ -6,6 +6,7 @@ import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
+import { parseIpv4Cidr } from "./cidr";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -55,24 +56,6 @@ const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 
-/** `a.b.c.d/n` with octets 0-255 and the address aligned to its prefix; returns the prefix length or a problem. */
-export function parseIpv4Cidr(cidr: string): { prefix: number; octets: number[] } | string {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    if (!m) {
-        return `must be an IPv4 CIDR block such as 10.0.0.0/16 (got "${cidr}")`;
-    }
-    const octets = m.slice(1, 5).map(Number);
-    const prefix = Number(m[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) {
-        return `is not a valid IPv4 CIDR block (got "${cidr}")`;
-    }
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    const hostBits = 2 ** (32 - prefix);
-    if (address % hostBits !== 0) {
-        return `has host bits set; the network address of a /${prefix} must be a multiple of ${hostBits} (got "${cidr}")`;
-    }
-    return { prefix, octets };
-}
 
 // An S3 CORS origin may contain at most one "*" wildcard.
 const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9*.-]+(:\d{1,5})?)$/i;

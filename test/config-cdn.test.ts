@@ -1,17 +1,7 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/config";
+import { parseConfig } from "../components/config";
 import { dnsNameProblems } from "../components/config-cdn";
-import { raw, VALID } from "./harness";
-
-function problemsOf(values: Record<string, unknown>): string[] {
-    try {
-        parseConfig(raw({ ...VALID, ...values }));
-        return [];
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-}
+import { VALID, problemsOf, raw } from "./harness";
 
 describe("config: cdn", () => {
     it("takes Pulumi.yaml's defaults: the seed's price class and TLS policy, static.<environment>.<zone>", () => {

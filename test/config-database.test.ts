@@ -1,17 +1,7 @@
 import { expect } from "chai";
-import { ConfigError, MembraneConfig, parseConfig } from "../components/config";
+import { MembraneConfig, parseConfig } from "../components/config";
 import { atlasRegion, databaseNameProblems, DatabaseConfig } from "../components/config-database";
-import { raw, VALID } from "./harness";
-
-function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-    try {
-        parseConfig(raw({ ...VALID, ...values }, secretKeys));
-        return [];
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-}
+import { VALID, problemsOf, raw } from "./harness";
 
 function parse(values: Record<string, unknown>, secretKeys: string[] = []): MembraneConfig {
     return parseConfig(raw({ ...VALID, ...values }, secretKeys));

@@ -1,18 +1,8 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/config";
+import { parseConfig } from "../components/config";
 import { iamNames, readIamConfig } from "../components/config-iam";
 import { ConfigReader } from "../components/config-reader";
-import { raw, VALID } from "./harness";
-
-function problemsOf(values: Record<string, unknown>): string[] {
-    try {
-        parseConfig(raw({ ...VALID, ...values }));
-        return [];
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-}
+import { VALID, problemsOf, raw } from "./harness";
 
 describe("config: iam", () => {
     it("by default: the ECS task role only, with the seed's names", () => {

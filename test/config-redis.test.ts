@@ -1,22 +1,12 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/config";
+import { parseConfig } from "../components/config";
 import {
     defaultParameterGroupName,
     ENGINE_VERSIONS,
     maintenanceWindowMinutes,
     replicationGroupIdProblems,
 } from "../components/config-redis";
-import { raw, VALID } from "./harness";
-
-function problemsOf(values: Record<string, unknown>): string[] {
-    try {
-        parseConfig(raw({ ...VALID, ...values }));
-        return [];
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-}
+import { VALID, problemsOf, raw } from "./harness";
 
 const SINGLE = { redisNumCacheClusters: 1, redisAutomaticFailover: false, redisMultiAz: false };
 const CLUSTER = { redisClusterMode: true };

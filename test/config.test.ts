@@ -1,16 +1,7 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig, parseIpv4Cidr } from "../components/config";
-import { raw, VALID } from "./harness";
-
-function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
-    try {
-        parseConfig(raw({ ...VALID, ...values }, secretKeys));
-        return [];
-    } catch (e) {
-        expect(e).to.be.instanceOf(ConfigError);
-        return [...(e as ConfigError).problems];
-    }
-}
+import { parseIpv4Cidr } from "../components/cidr";
+import { ConfigError, parseConfig } from "../components/config";
+import { VALID, problemsOf, raw } from "./harness";
 
 const without = (key: string): Record<string, unknown> => ({ [key]: undefined });
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mongoUri, privateEndpointSrv } from "../components/database";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, oneIn } from "./harness";
+import { byType, childrenOf, one, oneIn, programError } from "./harness";
 
 const T = {
     component: "membrane:database:Database",
@@ -292,16 +292,6 @@ describe("Database on its own", () => {
         expect(ev.external.outputs.mongoUri.secret).to.equal(true);
     });
 });
-
-async function programError(opts: Parameters<typeof evaluate>[0]): Promise<ProgramError> {
-    try {
-        await evaluate(opts);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ProgramError);
-        return e as ProgramError;
-    }
-    return expect.fail("the program should have failed");
-}
 
 const onlyStack = (err: ProgramError) => err.registered.filter((urn) => !urn.includes("pulumi:pulumi:Stack"));
 

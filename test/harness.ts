@@ -1,6 +1,7 @@
 // Shared helpers over an offline evaluation: find resources by type and name, read a component's children.
 import { expect } from "chai";
-import type { Evaluation, RegisteredResource } from "../tools/engine";
+import { ConfigError, parseConfig } from "../components/config";
+import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import type { RawConfig } from "../components/config-reader";
 import { PROJECT_DIR } from "../tools/engine";
 import { loadProject } from "../tools/stack-config";
@@ -79,4 +80,26 @@ export function oneIn(ev: Evaluation, componentType: string, type: string, name?
     const found = descendantsOf(ev, one(ev, componentType)).filter((r) => r.type === type && (name === undefined || r.name === name));
     expect(found, `${type}${name ? ` named ${name}` : ""} in ${componentType}`).to.have.lengthOf(1);
     return found[0];
+}
+
+/** The problems parseConfig reports for VALID with `values` over it; [] when it accepts them. */
+export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
+    try {
+        parseConfig(raw({ ...VALID, ...values }, secretKeys));
+        return [];
+    } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return [...(e as ConfigError).problems];
+    }
+}
+
+/** The ProgramError an evaluation fails with; fails the test when the program succeeds. */
+export async function programError(opts: Parameters<typeof evaluate>[0]): Promise<ProgramError> {
+    try {
+        await evaluate(opts);
+    } catch (e) {
+        expect(e).to.be.instanceOf(ProgramError);
+        return e as ProgramError;
+    }
+    return expect.fail("the program should have failed");
 }

@@ -1,18 +1,8 @@
 // The real program on the real stack files, through the offline engine.
 import { expect } from "chai";
-import { evaluate, Evaluation, ProgramError } from "../tools/engine";
+import { evaluate, Evaluation } from "../tools/engine";
 import { StackConfigError } from "../tools/stack-config";
-import { byType, one } from "./harness";
-
-async function programError(opts: Parameters<typeof evaluate>[0]): Promise<ProgramError> {
-    try {
-        await evaluate(opts);
-    } catch (e) {
-        expect(e).to.be.instanceOf(ProgramError);
-        return e as ProgramError;
-    }
-    return expect.fail("the program should have failed");
-}
+import { byType, one, programError } from "./harness";
 
 describe("the real stacks", () => {
     const stacks: Record<string, Evaluation> = {};
