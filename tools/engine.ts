@@ -20,6 +20,8 @@ export interface EvaluateOptions {
     /** A program other than the project's main (tests of one component). */
     readonly program?: string;
     readonly dir?: string;
+    /** Evaluate as `pulumi preview` of a new stack: every value only the cloud knows is unknown. */
+    readonly preview?: boolean;
     /** Extra environment variables for the evaluating process. */
     readonly env?: Record<string, string>;
 }
@@ -52,6 +54,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         program: path.resolve(dir, opts.program ?? project.main),
         config: resolved.values,
         secretKeys: resolved.secretKeys,
+        preview: opts.preview,
     };
     return runInChild(run, dir, opts.env ?? {});
 }

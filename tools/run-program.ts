@@ -57,6 +57,11 @@ export interface RunOptions {
     readonly program: string;
     readonly config: Record<string, string>;
     readonly secretKeys: string[];
+    /**
+     * Evaluate as `pulumi preview` does for a new stack: the provider computes nothing, so every
+     * output that is not an input is unknown, and `apply` callbacks on unknown values do not run.
+     */
+    readonly preview?: boolean;
 }
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -108,7 +113,10 @@ class RecordingMonitor extends MockMonitor {
     stackOutputs: Record<string, StackOutput> = {};
     private rootUrn = "";
 
-    constructor(private readonly region: string) {
+    constructor(
+        private readonly region: string,
+        private readonly preview: boolean,
+    ) {
         super({
             call: (args) => {
                 this.invokeRecords.push({ token: args.token, inputs: plain(args.inputs).values });
@@ -134,9 +142,12 @@ class RecordingMonitor extends MockMonitor {
             const custom: boolean = req.getCustom();
             const urn = this.urnFor(req.getParent(), type, name);
             const region = typeof inputs.region === "string" ? inputs.region : this.region;
-            const { id, state } = custom
-                ? mockCloud.newResourceState({ type, name, inputs, region })
-                : { id: "", state: {} as Record<string, unknown> };
+            // At preview the engine creates nothing: outputs are the inputs, anything else is unknown.
+            const { id, state } = !custom
+                ? { id: "", state: {} as Record<string, unknown> }
+                : this.preview
+                  ? { id: "", state: { ...inputs } }
+                  : mockCloud.newResourceState({ type, name, inputs, region });
             const secretOutputs = new Set<string>([...req.getAdditionalsecretoutputsList(), ...secretInputs]);
             const wire: Record<string, unknown> = {};
             for (const [k, v] of Object.entries(state)) {
@@ -196,8 +207,8 @@ class RecordingMonitor extends MockMonitor {
 /** Evaluates the program once in this process. */
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
     const region = opts.config["aws:region"] ?? "us-east-1";
-    const monitor = new RecordingMonitor(region);
-    setMockOptions(monitor, opts.project, opts.stack, false);
+    const monitor = new RecordingMonitor(region, opts.preview === true);
+    setMockOptions(monitor, opts.project, opts.stack, opts.preview === true);
     const store = require("@pulumi/pulumi/runtime/state").getStore();
     Object.assign(store, {
         supportsSecrets: true,
