@@ -253,12 +253,14 @@ function readAccessList(
             r.problem("atlasAccessCidrs", `"${cidr}" ${parsed.replace(/ \(got "[^"]*"\)$/, "")}`);
             continue;
         }
-        if (parsed.prefix === 0) {
+        // Below /8 a block is a large share of the internet (0.0.0.0/1 + 128.0.0.0/1 is all of it).
+        if (parsed.prefix < 8) {
             anywhere = true;
             if (!allowAnywhere) {
+                const what = parsed.prefix === 0 ? "the whole internet" : `${2 ** (32 - parsed.prefix)} addresses, a large share of the internet`;
                 r.problem(
                     "atlasAccessCidrs",
-                    `"${cidr}" admits the whole internet; list your NAT gateways' addresses instead, or, for a short-lived test stack only, set membrane:atlasAllowAnywhere: true`,
+                    `"${cidr}" admits ${what}; list your NAT gateways' addresses instead, or, for a short-lived test stack only, set membrane:atlasAllowAnywhere: true`,
                 );
             }
             continue;

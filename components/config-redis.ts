@@ -143,7 +143,7 @@ function readTopology(r: ConfigReader, production: boolean, automaticFailover: b
 }
 
 /** Validates the `redis*` keys; the names derive from `environment`. Problems go to `r`. */
-export function readRedisConfig(r: ConfigReader, environment: string, production: boolean): RedisConfig {
+export function readRedisConfig(r: ConfigReader, environment: string, production: boolean, privateSubnetCount: number): RedisConfig {
     const replicationGroupId = `${environment}-membrane`;
     // A refused environment is reported under its own key already; its derived names would only repeat it.
     const environmentRefused = r.problems.some((p) => p.startsWith(`${fullKey("environment")}:`));
@@ -183,6 +183,10 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
     const multiAz = r.boolean("redisMultiAz");
     if (multiAz && !automaticFailover) {
         r.problem("redisMultiAz", "needs membrane:redisAutomaticFailover to be true: ElastiCache refuses Multi-AZ without automatic failover");
+    }
+    // Multi-AZ puts replicas in other availability zones, so the subnet group must span at least two.
+    if (multiAz && privateSubnetCount === 1) {
+        r.problem("redisMultiAz", "needs private subnets in at least 2 availability zones, and membrane:privateSubnetIds lists 1: add a subnet in another zone, or set membrane:redisMultiAz to false");
     }
     const topology = readTopology(r, production, automaticFailover, multiAz);
 

@@ -154,7 +154,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const storage = readStorage(r, namePrefix, environment);
     const cdn = readCdnConfig(r, environment, warnings);
     const iam = readIamConfig(r, environment);
-    const redis = readRedisConfig(r, environment, production);
+    const redis = readRedisConfig(r, environment, production, network.privateSubnetIds.length);
     const database = readDatabaseConfig(r, { region, environment, production }, warnings);
     const appSecrets = readAppSecrets(r);
 

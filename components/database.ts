@@ -62,7 +62,8 @@ export function privateEndpointSrv(
     strings: { readonly privateEndpoints: ReadonlyArray<{ readonly srvConnectionString: string; readonly endpoints: ReadonlyArray<{ readonly endpointId: string }> }> },
     endpointId: string,
 ): string {
-    const entry = strings.privateEndpoints.find((pe) => pe.endpoints.some((e) => e.endpointId === endpointId));
+    // Atlas answers null for the list until a private endpoint covers the cluster's region.
+    const entry = (strings?.privateEndpoints ?? []).find((pe) => (pe.endpoints ?? []).some((e) => e.endpointId === endpointId));
     if (!entry || !entry.srvConnectionString) {
         throw new Error(`Atlas lists no private-endpoint connection string for ${endpointId} yet; run pulumi up again once the endpoint is AVAILABLE`);
     }
@@ -193,7 +194,9 @@ export class Database extends pulumi.ComponentResource {
             const service = new mongodbatlas.PrivateLinkEndpointService(
                 childName(name, "private-link-service"),
                 { projectId: endpoint.projectId, privateLinkId: endpoint.privateLinkId, endpointServiceId: vpcEndpoint.id, providerName: "AWS" },
-                opt,
+                // The provider waits for the project's clusters to be IDLE after linking, so that their
+                // private-endpoint strings exist; the cluster must exist by then.
+                { parent: this, dependsOn: [cluster] },
             );
             // Atlas publishes the private-endpoint strings only once the endpoint service is available: read them after it.
             const current = mongodbatlas.getAdvancedClusterOutput({ projectId: cluster.projectId, name: cluster.name }, { parent: this, dependsOn: [service] });

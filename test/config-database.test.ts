@@ -119,6 +119,8 @@ describe("config: database", () => {
         ["loopback", { atlasAccessCidrs: ["127.0.0.1/32"] }, /"127.0.0.1\/32" is inside 127.0.0.0\/8, the loopback range/],
         ["link-local", { atlasAccessCidrs: ["169.254.169.254/32"] }, /"169.254.169.254\/32" is inside 169.254.0.0\/16, the link-local range/],
         ["multicast", { atlasAccessCidrs: ["224.0.0.1/32"] }, /is inside 224.0.0.0\/4, the multicast range/],
+        ["half the internet without the override", { atlasAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, /^membrane:atlasAccessCidrs: "0.0.0.0\/1" admits 2147483648 addresses, a large share of the internet; .*membrane:atlasAllowAnywhere: true$/],
+        ["a /7 without the override", { atlasAccessCidrs: ["52.0.0.0/7"] }, /^membrane:atlasAccessCidrs: "52.0.0.0\/7" admits 33554432 addresses/],
         ["0.0.0.0/0 without the override", { atlasAccessCidrs: ["0.0.0.0/0"] }, /^membrane:atlasAccessCidrs: "0.0.0.0\/0" admits the whole internet; .*set membrane:atlasAllowAnywhere: true$/],
         ["the override in production", { production: true, atlasAccessCidrs: ["0.0.0.0/0"], atlasAllowAnywhere: true }, /^membrane:atlasAllowAnywhere: must be false in production/],
         ["a CIDR with host bits", { atlasAccessCidrs: ["203.0.113.24/24"] }, /^membrane:atlasAccessCidrs: "203.0.113.24\/24" has host bits set/],

@@ -83,6 +83,11 @@ describe("config: redis", () => {
     });
 
     const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+        [
+            "Multi-AZ over a single private subnet",
+            { privateSubnetIds: ["subnet-0a1b2c3d4e5f60001"] },
+            /^membrane:redisMultiAz: needs private subnets in at least 2 availability zones, and membrane:privateSubnetIds lists 1/,
+        ],
         ["an unknown engine", { redisEngine: "memcached" }, /^membrane:redisEngine: must be one of redis, valkey \(got "memcached"\)$/],
         ["an engine in capitals", { redisEngine: "Redis" }, /^membrane:redisEngine: must be one of redis, valkey/],
         ["a version without a minor", { redisEngineVersion: "7" }, /^membrane:redisEngineVersion: must be a major.minor version such as 7.1 \(got "7"\)$/],
@@ -208,6 +213,12 @@ describe("config: redis", () => {
             "redisMaintenanceWindow",
             "redisSnapshotRetentionLimit",
         ]);
+    });
+});
+
+describe("config: redis and the subnets", () => {
+    it("a single private subnet is fine without Multi-AZ", () => {
+        expect(problemsOf({ privateSubnetIds: ["subnet-0a1b2c3d4e5f60001"], redisNumCacheClusters: 1, redisAutomaticFailover: false, redisMultiAz: false })).to.deep.equal([]);
     });
 });
 

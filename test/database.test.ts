@@ -65,6 +65,9 @@ describe("MONGO_URI", () => {
         expect(privateEndpointSrv(strings, "vpce-ours")).to.equal("mongodb+srv://c-pl-1.abcde.mongodb.net");
         expect(() => privateEndpointSrv(strings, "vpce-missing")).to.throw(/Atlas lists no private-endpoint connection string for vpce-missing yet/);
         expect(() => privateEndpointSrv({ privateEndpoints: [] }, "vpce-ours")).to.throw(/no private-endpoint connection string/);
+        // What Atlas answers before any private endpoint covers the cluster's region.
+        expect(() => privateEndpointSrv({ privateEndpoints: null } as any, "vpce-ours")).to.throw(/no private-endpoint connection string for vpce-ours yet/);
+        expect(() => privateEndpointSrv({ privateEndpoints: [{ srvConnectionString: "x", endpoints: null }] } as any, "vpce-ours")).to.throw(/yet/);
     });
 });
 
