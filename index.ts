@@ -69,9 +69,13 @@ export = {
         encryptionSecret: secrets.encryptionSecret,
     }),
     cloudfrontDistributionId: cdn.distributionId,
+    cloudfrontDistributionArn: cdn.distributionArn,
+    cloudfrontDomainName: cdn.distributionDomainName,
     staticCdnUrl: cdn.staticCdnUrl,
+    // The seed's static_custom_domain_url; absent without a custom domain.
+    ...(config.cdn.customDomain && { staticCustomDomainUrl: cdn.customDomainUrl }),
     redisEndpoint: redis.endpoint,
-    // Absent when the role is off.
+    // Absent when their role is off.
     ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
     ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
     ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),

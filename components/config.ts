@@ -57,8 +57,9 @@ const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 
 
-// An S3 CORS origin may contain at most one "*" wildcard.
-const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9*.-]+(:\d{1,5})?)$/i;
+// "*" or one exact origin: S3 CORS would take a partial wildcard (https://*.example.com), but the
+// CDN's response-headers policy uses the same list and CloudFront documents only exact origins or "*".
+const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
 
 function readNetwork(r: ConfigReader): NetworkConfig {
     const vpcId = r.string("vpcId", { required: true });
@@ -105,8 +106,8 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string): 
         r.problem("corsAllowedOrigins", 'must list at least one origin ("*" allows any)');
     }
     for (const origin of corsAllowedOrigins) {
-        if (!CORS_ORIGIN.test(origin) || (origin.match(/\*/g) ?? []).length > 1) {
-            r.problem("corsAllowedOrigins", `"${origin}" is not an origin: "*" or scheme://host[:port], with at most one "*"`);
+        if (!CORS_ORIGIN.test(origin)) {
+            r.problem("corsAllowedOrigins", `"${origin}" is not an origin: "*" or scheme://host[:port], without wildcards in the host`);
         }
     }
     return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };

@@ -30,6 +30,10 @@ export const TYPES = {
     iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
     iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
     iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
     atlasAccessList: "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList",
     atlasCluster: "mongodbatlas:index/advancedCluster:AdvancedCluster",
     cloudControlResource: "aws:cloudcontrol/resource:Resource",
@@ -701,11 +705,35 @@ const IAM_PERMISSION_TYPES: readonly string[] = [
     TYPES.iamPolicy, TYPES.iamRolePolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy, TYPES.iamRole,
 ];
 
+const IAM_ATTACHMENT_TYPES: readonly string[] = [
+    TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment,
+];
+
+// AWS-managed policies whose documents allow `*` or `service:*`: attaching one is a wildcard grant too.
+const BROAD_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|[\w+=,.@-]*FullAccess)$/;
+
+/** The AWS-managed broad policies a resource attaches (attachment resources and a Role's managedPolicyArns). */
+export function broadManagedPolicies(args: { type: string; props: Record<string, unknown> }): string[] {
+    let arns: unknown[] = [];
+    if (IAM_ATTACHMENT_TYPES.includes(args.type)) {
+        arns = [readKnown(() => args.props.policyArn)];
+    } else if (args.type === TYPES.iamRole) {
+        const managed = readKnown(() => args.props.managedPolicyArns);
+        arns = Array.isArray(managed) ? managed : [];
+    }
+    return arns.filter((a): a is string => typeof a === "string" && BROAD_MANAGED_POLICY.test(a));
+}
+
 export const iamNoWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
-    description: "IAM permission policies must not allow `*` or `service:*` actions, nor use NotAction (Security Hub IAM.1/IAM.21).",
+    description: "IAM permission policies must not allow `*` or `service:*` actions, nor use NotAction, nor attach AWS-managed full-access policies (Security Hub IAM.1/IAM.21).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
+        for (const arn of broadManagedPolicies(args)) {
+            reportViolation(
+                `attaches the AWS-managed policy ${arn}, which allows wildcard actions. Attach a policy that lists ` +
+                "the specific actions instead.");
+        }
         if (!IAM_PERMISSION_TYPES.includes(args.type)) {
             return;
         }

@@ -359,13 +359,22 @@ describe("Cdn in the real stacks", () => {
                 expect(policies[0].dependencies).to.include(one(ev, T.pab, "storage-static-public-access").urn);
             });
 
-            it("exports BASE_STATIC_URI as the custom-domain URL, and the distribution's id and URL as other outputs", () => {
+            it("exports BASE_STATIC_URI as the custom-domain URL, and the distribution and both URLs as other outputs", () => {
                 const ev = stacks[stack];
                 expect(ev.outputs.BASE_STATIC_URI).to.deep.equal({ value: `https://${domain}`, secret: false });
                 const d = one(ev, T.distribution);
                 expect(ev.outputs.cloudfrontDistributionId).to.deep.equal({ value: placeholder(d.name, "id"), secret: false });
                 expect(ev.outputs.staticCdnUrl).to.deep.equal({ value: `https://${d.outputs.domainName}`, secret: false });
-                expect(Object.keys(ev.outputs).filter((k) => /cdn|distribution/i.test(k)).sort()).to.deep.equal(["cloudfrontDistributionId", "staticCdnUrl"]);
+                expect(ev.outputs.cloudfrontDistributionArn).to.deep.equal({ value: d.outputs.arn, secret: false });
+                expect(ev.outputs.cloudfrontDomainName).to.deep.equal({ value: d.outputs.domainName, secret: false });
+                expect(ev.outputs.staticCustomDomainUrl).to.deep.equal({ value: `https://${domain}`, secret: false });
+                expect(Object.keys(ev.outputs).filter((k) => /^(cloudfront|static)/.test(k)).sort()).to.deep.equal([
+                    "cloudfrontDistributionArn",
+                    "cloudfrontDistributionId",
+                    "cloudfrontDomainName",
+                    "staticCdnUrl",
+                    "staticCustomDomainUrl",
+                ]);
             });
         });
     }
@@ -376,6 +385,7 @@ describe("Cdn in the real stacks", () => {
         expect(byType(ev, T.record)).to.deep.equal([]);
         const d = one(ev, T.distribution);
         expect(ev.outputs.BASE_STATIC_URI.value).to.equal(`https://${d.outputs.domainName}`);
+        expect(ev.outputs).to.not.have.property("staticCustomDomainUrl");
         expect(ev.warnings.some((w) => /membrane:hostedZoneName is empty/.test(w))).to.equal(true);
     });
 

@@ -78,7 +78,8 @@ describe("config: core and storage", () => {
         ["noncurrent days negative", { connectorsNoncurrentVersionDays: -1 }, /^membrane:connectorsNoncurrentVersionDays: must be between 1 and 3650/],
         ["no CORS origins", { corsAllowedOrigins: [] }, /^membrane:corsAllowedOrigins: must list at least one origin/],
         ["CORS origin with a path", { corsAllowedOrigins: ["https://app.acme.com/path"] }, /^membrane:corsAllowedOrigins: "https:\/\/app.acme.com\/path" is not an origin/],
-        ["CORS origin with two wildcards", { corsAllowedOrigins: ["https://*.*.acme.com"] }, /is not an origin.*at most one "\*"/],
+        ["CORS origin with two wildcards", { corsAllowedOrigins: ["https://*.*.acme.com"] }, /is not an origin.*without wildcards in the host/],
+        ["CORS origin with a subdomain wildcard", { corsAllowedOrigins: ["https://*.acme.com"] }, /^membrane:corsAllowedOrigins: "https:\/\/\*.acme.com" is not an origin: "\*" or scheme:\/\/host\[:port\], without wildcards in the host$/],
     ];
     for (const [what, values, message] of bad) {
         it(`refuses ${what}`, () => {

@@ -91,6 +91,39 @@ describe("iam-no-wildcard-actions", () => {
         }
     });
 
+    const broad = [
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws:iam::aws:policy/PowerUserAccess",
+        "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        "arn:aws-us-gov:iam::aws:policy/AmazonElastiCacheFullAccess",
+        "arn:aws:iam::aws:policy/job-function/SystemAdministrator-FullAccess",
+    ];
+    for (const type of [TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment]) {
+        it(`fails an AWS-managed full-access policy attached with ${type}`, () => {
+            for (const arn of broad) {
+                expect(check({ type, props: { role: "r", policyArn: arn } })).to.deep.equal([
+                    `attaches the AWS-managed policy ${arn}, which allows wildcard actions. Attach a policy that lists the specific actions instead.`,
+                ]);
+            }
+        });
+
+        it(`passes a narrow AWS-managed or customer policy attached with ${type}`, () => {
+            for (const arn of ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::111122223333:policy/FullAccess", UNKNOWN_STRING]) {
+                expect(check({ type, props: { role: "r", policyArn: arn } })).to.deep.equal([]);
+            }
+        });
+    }
+
+    it("fails a Role whose managedPolicyArns include a full-access policy", () => {
+        const messages = check({
+            type: TYPES.iamRole,
+            props: { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonS3FullAccess"] },
+        });
+        expect(messages).to.deep.equal([
+            "attaches the AWS-managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess, which allows wildcard actions. Attach a policy that lists the specific actions instead.",
+        ]);
+    });
+
     it("ignores trust-only roles and other resource types", () => {
         const wildcard = JSON.stringify(documentOf([{ Effect: "Allow", Action: "*", Resource: "*" }]));
         expect(check({ type: TYPES.iamRole, props: { assumeRolePolicy: wildcard } })).to.deep.equal([]);
