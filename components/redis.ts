@@ -102,9 +102,11 @@ export class Redis extends pulumi.ComponentResource {
                 nodeType: args.nodeType,
                 parameterGroupName: args.parameterGroupName,
                 port: REDIS_PORT,
+                // Cluster mode off is ElastiCache's default; ClusterMode is left unset then, since older
+                // engines (Redis 6.x) predate the parameter.
                 ...(topology.clusterMode
                     ? { clusterMode: "enabled", numNodeGroups: topology.numNodeGroups, replicasPerNodeGroup: topology.replicasPerNodeGroup }
-                    : { clusterMode: "disabled", numCacheClusters: topology.numCacheClusters }),
+                    : { numCacheClusters: topology.numCacheClusters }),
                 subnetGroupName: subnetGroup.name,
                 securityGroupIds: [securityGroup.id],
                 automaticFailoverEnabled: args.automaticFailover,
