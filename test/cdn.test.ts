@@ -3,7 +3,7 @@ import { MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID, staticBucketPolicy } from "..
 import { denyInsecureTransportStatement } from "../components/storage";
 import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID, placeholder } from "../tools/mock-cloud";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, descendantsOf, one, policyOf } from "./harness";
+import { byType, childrenOf, descendantsOf, one, policyOf, realStack } from "./harness";
 
 const T = {
     component: "membrane:cdn:Cdn",
@@ -303,8 +303,8 @@ describe("Cdn in the real stacks", () => {
     const stacks: Record<string, Evaluation> = {};
     before(async () => {
         const [prod, staging, noDomain] = await Promise.all([
-            evaluate({ stack: "prod" }),
-            evaluate({ stack: "staging" }),
+            realStack("prod"),
+            realStack("staging"),
             evaluate({ stack: "staging", overrides: { "membrane:hostedZoneName": "" } }),
         ]);
         Object.assign(stacks, { prod, staging, noDomain });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mongoUri, privateEndpointSrv } from "../components/database";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, oneIn, programError } from "./harness";
+import { byType, childrenOf, one, oneIn, programError, realStack } from "./harness";
 
 const T = {
     component: "membrane:database:Database",
@@ -301,7 +301,7 @@ const onlyStack = (err: ProgramError) => err.registered.filter((urn) => !urn.inc
 describe("the real stacks: database", () => {
     const stacks: Record<string, Evaluation> = {};
     before(async () => {
-        const [prod, staging] = await Promise.all([evaluate({ stack: "prod" }), evaluate({ stack: "staging" })]);
+        const [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
         Object.assign(stacks, { prod, staging });
     });
 

@@ -103,3 +103,13 @@ export async function programError(opts: Parameters<typeof evaluate>[0]): Promis
     }
     return expect.fail("the program should have failed");
 }
+
+const realStacks = new Map<string, Promise<Evaluation>>();
+
+/** A real stack evaluated as its file stands, once per test run: the evaluations are read-only. */
+export function realStack(stack: string): Promise<Evaluation> {
+    if (!realStacks.has(stack)) {
+        realStacks.set(stack, evaluate({ stack }));
+    }
+    return realStacks.get(stack)!;
+}

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { issuerHost, s3AccessPolicy } from "../components/iam";
 import { ACCOUNT_ID, eksIssuer, invoke, UnknownInvokeError } from "../tools/mock-cloud";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, policyOf } from "./harness";
+import { byType, childrenOf, one, policyOf, realStack } from "./harness";
 
 const T = {
     component: "membrane:iam:Iam",
@@ -298,7 +298,7 @@ describe("Iam in the real stacks", () => {
     let prod: Evaluation;
     let staging: Evaluation;
     before(async () => {
-        [prod, staging] = await Promise.all([evaluate({ stack: "prod" }), evaluate({ stack: "staging" })]);
+        [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
     });
 
     it("prod: the ECS task role and the IRSA role for acme-prod's membrane/membrane-sa, with the seed's names", () => {

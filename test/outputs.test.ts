@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { isVariableName, SECRET_VARIABLES } from "../components/env";
 import { evaluate, Evaluation } from "../tools/engine";
-import { one } from "./harness";
+import { one, realStack } from "./harness";
 
 const VARIABLES = [
     "AWS_REGION",
@@ -24,8 +24,8 @@ describe("stack outputs: Membrane's environment", () => {
     const ev: Record<string, Evaluation> = {};
     before(async () => {
         const [prod, staging, cluster, existing] = await Promise.all([
-            evaluate({ stack: "prod" }),
-            evaluate({ stack: "staging" }),
+            realStack("prod"),
+            realStack("staging"),
             evaluate({ stack: "staging", overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true } }),
             evaluate({
                 stack: "staging",

@@ -1,8 +1,9 @@
 // `npm start`: the offline plan. Exit codes, output, JSON shape, redaction, and the README's diagram.
 import { expect } from "chai";
+import { realStack } from "./harness";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluate, Evaluation, PROJECT_DIR } from "../tools/engine";
+import { Evaluation, PROJECT_DIR } from "../tools/engine";
 import { mermaid } from "../tools/mermaid";
 import { main, parseArgs, UsageError } from "../tools/plan";
 
@@ -57,8 +58,8 @@ describe("npm start: the plan", () => {
     const texts: Record<string, { code: number; out: string; err: string }> = {};
     before(async () => {
         const [prod, staging, prodText, stagingText] = await Promise.all([
-            evaluate({ stack: "prod" }),
-            evaluate({ stack: "staging" }),
+            realStack("prod"),
+            realStack("staging"),
             runPlan(["--stack", "prod"]),
             runPlan([]),
         ]);
@@ -136,7 +137,7 @@ describe("README diagram", () => {
         const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
         const block = /```mermaid\n([\s\S]*?)```/.exec(readme);
         expect(block, "a mermaid block in README.md").to.not.equal(null);
-        expect(block![1]).to.equal(mermaid(await evaluate({ stack: "prod" })));
+        expect(block![1]).to.equal(mermaid(await realStack("prod")));
     });
 });
 

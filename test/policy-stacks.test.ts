@@ -1,5 +1,6 @@
 // The policy pack on every resource of both real stacks: what `pulumi preview --policy-pack policy` would say.
 import { expect } from "chai";
+import { realStack } from "./harness";
 import { runPolicies } from "../policy/policies";
 import { evaluate, Evaluation } from "../tools/engine";
 
@@ -10,13 +11,13 @@ export function plannedResources(ev: Evaluation) {
 describe("the policy pack on the real stacks", () => {
     for (const stack of ["prod", "staging"]) {
         it(`${stack}: no violation of any policy`, async () => {
-            const ev = await evaluate({ stack });
+            const ev = await realStack(stack);
             expect(runPolicies(plannedResources(ev))).to.deep.equal([]);
         });
     }
 
     it("would catch this program losing a guarded setting (connectors versioning removed)", async () => {
-        const ev = await evaluate({ stack: "staging" });
+        const ev = await realStack("staging");
         const withoutVersioning = plannedResources(ev).filter((r) => r.type !== "aws:s3/bucketVersioning:BucketVersioning");
         const findings = runPolicies(withoutVersioning);
         expect(findings.map((f) => [f.policyName, f.enforcementLevel])).to.deep.equal([["s3-connectors-bucket-versioned", "mandatory"]]);

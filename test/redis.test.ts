@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, oneIn } from "./harness";
+import { byType, childrenOf, one, oneIn, realStack } from "./harness";
 
 const T = {
     component: "membrane:redis:Redis",
@@ -236,7 +236,7 @@ describe("Redis in the real stacks", () => {
     let prod: Evaluation;
     let staging: Evaluation;
     before(async () => {
-        [prod, staging] = await Promise.all([evaluate({ stack: "prod" }), evaluate({ stack: "staging" })]);
+        [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
     });
     const group = (e: Evaluation): RegisteredResource => oneIn(e, T.component, T.group, "redis-cache");
 

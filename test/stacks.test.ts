@@ -2,12 +2,12 @@
 import { expect } from "chai";
 import { evaluate, Evaluation } from "../tools/engine";
 import { StackConfigError } from "../tools/stack-config";
-import { byType, one, programError } from "./harness";
+import { byType, one, programError, realStack } from "./harness";
 
 describe("the real stacks", () => {
     const stacks: Record<string, Evaluation> = {};
     before(async () => {
-        const [prod, staging] = await Promise.all([evaluate({ stack: "prod" }), evaluate({ stack: "staging" })]);
+        const [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
         Object.assign(stacks, { prod, staging });
     });
 
