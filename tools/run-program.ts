@@ -8,6 +8,11 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import * as mockCloud from "./mock-cloud";
 
+// The SDK's wire types, to answer registrations as the engine does (google-protobuf is a dependency of
+// ours at the SDK's version; neither module has typings).
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
+
 /** A registered resource, as the engine would receive it. */
 export interface RegisteredResource {
     readonly urn: string;
@@ -176,8 +181,6 @@ class RecordingMonitor extends MockMonitor {
                 secretOutputs: [...secretOutputs].filter((k) => k in state).sort(),
             });
             this.resources.set(urn, { urn, id, state: wire });
-            const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-            const resproto = require("@pulumi/pulumi/proto/resource_pb");
             const resp = new resproto.RegisterResourceResponse();
             resp.setUrn(urn);
             resp.setId(id);
