@@ -20,6 +20,21 @@ const SECRET = ["ENCRYPTION_SECRET", "MONGO_URI", "REDIS_CLUSTER_URI_1", "REDIS_
 
 const variablesOf = (ev: Evaluation) => Object.keys(ev.outputs).filter(isVariableName).sort();
 
+describe("env.ts on its own", () => {
+    for (const cluster of [false, true]) {
+        it(`marks the credentials secret even when given plain values${cluster ? " (cluster mode)" : ""}`, async () => {
+            const ev = await evaluate({ stack: "staging", program: "test/programs/env.ts", env: { MEMBRANE_TEST_CLUSTER: String(cluster) } });
+            const redis = cluster ? "REDIS_CLUSTER_URI_1" : "REDIS_URI";
+            expect(Object.keys(ev.outputs).sort()).to.deep.equal(VARIABLES.map((v) => (v === "REDIS_URI" ? redis : v)).sort());
+            for (const [name, out] of Object.entries(ev.outputs)) {
+                expect(out.secret, name).to.equal(SECRET.includes(name));
+            }
+            expect(ev.outputs[redis].value).to.equal("rediss://:token@redis.example:6379");
+            expect(ev.outputs.STORAGE_PROVIDER.value).to.equal("s3");
+        });
+    }
+});
+
 describe("stack outputs: Membrane's environment", () => {
     const ev: Record<string, Evaluation> = {};
     before(async () => {
