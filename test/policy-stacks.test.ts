@@ -1,12 +1,10 @@
 // The policy pack on every resource of both real stacks: what `pulumi preview --policy-pack policy` would say.
 import { expect } from "chai";
-import { realStack } from "./harness";
 import { runPolicies } from "../policy/policies";
-import { evaluate, Evaluation } from "../tools/engine";
-
-export function plannedResources(ev: Evaluation) {
-    return ev.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, parent: r.parent, dependencies: r.dependencies }));
-}
+import { evaluate } from "../tools/engine";
+import { plannedResources } from "../tools/plan";
+import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "../tools/run-program";
+import { realStack } from "./harness";
 
 describe("the policy pack on the real stacks", () => {
     for (const stack of ["prod", "staging"]) {
@@ -24,10 +22,9 @@ describe("the policy pack on the real stacks", () => {
     });
 });
 
-// The engine spells an unknown value "<unknown>"; the policy SDK receives the engine's own marker.
-const UNKNOWN_MARKER = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// An evaluation spells an unknown value UNKNOWN_TEXT; the policy SDK receives the engine's own marker.
 function withUnknownMarkers(v: unknown): unknown {
-    if (v === "<unknown>") {
+    if (v === UNKNOWN_TEXT) {
         return UNKNOWN_MARKER;
     }
     if (Array.isArray(v)) {

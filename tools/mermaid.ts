@@ -2,6 +2,7 @@
 // components with their resources, and what flows between them (resource dependencies across
 // components, the VPC from config, and the outputs that become Membrane's variables).
 import { isVariableName } from "../components/env";
+import { groupByComponent } from "./components";
 import type { Evaluation, RegisteredResource } from "./run-program";
 
 /** `aws:s3/bucketPolicy:BucketPolicy` -> `s3 BucketPolicy`; `mongodbatlas:index/project:Project` -> `atlas Project`. */
@@ -15,21 +16,14 @@ export function shortType(type: string): string {
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
 export function mermaid(ev: Evaluation): string {
-    const root = ev.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const components = ev.resources.filter((r) => !r.custom && r.parent === root?.urn);
-    const owner = new Map<string, RegisteredResource>();
-    const claim = (c: RegisteredResource, parent: RegisteredResource) => {
-        for (const r of ev.resources.filter((x) => x.parent === parent.urn)) {
-            owner.set(r.urn, c);
-            claim(c, r);
-        }
-    };
-    components.forEach((c) => claim(c, c));
+    const groups = groupByComponent(ev);
+    const components = groups.map((g) => g.component);
+    const owner = new Map<string, RegisteredResource>(groups.flatMap((g) => g.resources.map((r): [string, RegisteredResource] => [r.urn, g.component])));
 
     const lines = ["flowchart LR", '  vpc[/"VPC and private subnets (config)"/]'];
-    for (const c of components) {
+    for (const { component: c, resources } of groups) {
         const counts = new Map<string, number>();
-        for (const r of ev.resources.filter((r) => r.custom && owner.get(r.urn) === c)) {
+        for (const r of resources) {
             counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
         }
         const body = [...counts].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join("<br/>");

@@ -19,10 +19,6 @@ export function placeholder(name: string, property: string): string {
     return `<${name}.${property}>`;
 }
 
-export function isPlaceholder(value: string): boolean {
-    return /<[^<>]+\.[^<>]+>/.test(value);
-}
-
 const CHARSETS = {
     lower: "abcdefghijklmnopqrstuvwxyz",
     upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -342,7 +338,7 @@ const cdnInvokes: Record<string, InvokeFn> = {
 const redisInvokes: Record<string, InvokeFn> = {};
 /** EKS issuer ids are 32 upper-case hex digits; here derived from the cluster's name and region. */
 export function eksIssuer(clusterName: string, region: string): string {
-    const id = crypto.createHash("sha256").update(`${region}/${clusterName}`).digest("hex").slice(0, 32).toUpperCase();
+    const id = hashHex(`${region}/${clusterName}`, 32).toUpperCase();
     return `https://oidc.eks.${region}.amazonaws.com/id/${id}`;
 }
 

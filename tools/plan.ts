@@ -4,8 +4,9 @@
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
-import { PolicyFinding, runPolicies } from "../policy/policies";
+import { PlannedResource, PolicyFinding, runPolicies } from "../policy/policies";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "./engine";
+import { groupByComponent } from "./components";
 import { mermaid } from "./mermaid";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
@@ -48,16 +49,6 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         }
     }
     return { stack, format, overrides };
-}
-
-/** The stack's components and the custom resources under each (at any depth), in registration order. */
-export function groupByComponent(ev: Evaluation): Array<{ component: RegisteredResource; resources: RegisteredResource[] }> {
-    const root = ev.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const under = (c: RegisteredResource): RegisteredResource[] =>
-        ev.resources.filter((r) => r.parent === c.urn).flatMap((r) => (r.custom ? [r] : under(r)));
-    return ev.resources
-        .filter((r) => !r.custom && r.parent === root?.urn)
-        .map((component) => ({ component, resources: under(component) }));
 }
 
 // The few inputs that tell resources of a type apart in a listing.
@@ -113,10 +104,13 @@ export function otherOutputs(ev: Evaluation): Record<string, unknown> {
     );
 }
 
+/** Every resource as the policy pack sees it: its inputs as props. */
+export function plannedResources(ev: Evaluation): PlannedResource[] {
+    return ev.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, parent: r.parent, dependencies: r.dependencies }));
+}
+
 export function policyFindings(ev: Evaluation): PolicyFinding[] {
-    return runPolicies(
-        ev.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, parent: r.parent, dependencies: r.dependencies })),
-    );
+    return runPolicies(plannedResources(ev));
 }
 
 export interface Plan {

@@ -73,14 +73,16 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's marker for a value unknown at preview, and how an evaluation spells it. */
+export const UNKNOWN_MARKER = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_TEXT = "<unknown>";
 
 /** Plain JSON from a protobuf struct's JS form: secrets unwrapped (their top-level keys reported), resources as URNs. */
 export function plain(raw: Record<string, unknown>): { values: Record<string, unknown>; secrets: string[] } {
     const secrets = new Set<string>();
     const walk = (v: unknown, top: string): unknown => {
-        if (v === UNKNOWN) {
-            return "<unknown>";
+        if (v === UNKNOWN_MARKER) {
+            return UNKNOWN_TEXT;
         }
         if (Array.isArray(v)) {
             return v.map((e) => walk(e, top));
