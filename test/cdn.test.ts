@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID, staticBucketPolicy } from "../components/cdn";
 import { denyInsecureTransportStatement } from "../components/storage";
 import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID, placeholder } from "../tools/mock-cloud";
-import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, descendantsOf, one, policyOf, realStack } from "./harness";
+import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import { byType, childrenOf, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
     component: "membrane:cdn:Cdn",
@@ -299,12 +299,12 @@ describe("the static bucket policy", () => {
     });
 });
 
-describe("Cdn in the real stacks", () => {
+describe("Cdn in the fixture stacks", () => {
     const stacks: Record<string, Evaluation> = {};
     before(async () => {
         const [prod, staging, noDomain] = await Promise.all([
-            realStack("prod"),
-            realStack("staging"),
+            fixtureStack("prod"),
+            fixtureStack("staging"),
             evaluate({ stack: "staging", overrides: { "membrane:hostedZoneName": "" } }),
         ]);
         Object.assign(stacks, { prod, staging, noDomain });

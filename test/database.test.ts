@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mongoUri, privateEndpointSrv } from "../components/database";
-import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, oneIn, programError, realStack } from "./harness";
+import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import { byType, childrenOf, evaluate, fixtureStack, one, oneIn, programError } from "./harness";
 
 const T = {
     component: "membrane:database:Database",
@@ -298,10 +298,10 @@ describe("Database on its own", () => {
 
 const onlyStack = (err: ProgramError) => err.registered.filter((urn) => !urn.includes("pulumi:pulumi:Stack"));
 
-describe("the real stacks: database", () => {
+describe("the fixture stacks: database", () => {
     const stacks: Record<string, Evaluation> = {};
     before(async () => {
-        const [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
+        const [prod, staging] = await Promise.all([fixtureStack("prod"), fixtureStack("staging")]);
         Object.assign(stacks, { prod, staging });
     });
 

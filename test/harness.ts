@@ -1,9 +1,9 @@
 // Shared helpers over an offline evaluation: find resources by type and name, read a component's children.
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../components/config";
-import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import * as path from "path";
+import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
 import type { RawConfig } from "../components/config-reader";
-import { PROJECT_DIR } from "../tools/engine";
 import { loadProject } from "../tools/stack-config";
 
 const defaults: Record<string, unknown> = Object.fromEntries(
@@ -11,6 +11,14 @@ const defaults: Record<string, unknown> = Object.fromEntries(
         .filter(([, entry]) => entry.default !== undefined)
         .map(([key, entry]) => [key, entry.default]),
 );
+
+/** The tests' own stacks: the project's Pulumi.<stack>.yaml files are the user's, and no test reads them. */
+export const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
+
+/** The engine's evaluate, on the fixture stacks unless a test names another folder. */
+export function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
+    return evaluateIn({ stackDir: FIXTURES, ...opts });
+}
 
 export function byType(ev: Evaluation, type: string): RegisteredResource[] {
     return ev.resources.filter((r) => r.type === type);
@@ -64,7 +72,7 @@ export const VALID: Record<string, unknown> = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
     vpcCidr: "10.20.0.0/16",
     privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-    // As in both real stacks; without a zone the config warns that the CDN uses CloudFront's default certificate.
+    // As in both fixture stacks; without a zone the config warns that the CDN uses CloudFront's default certificate.
     hostedZoneName: "acme.example.com",
     atlasOrgId: "5f1e2d3c4b5a697887766554",
     atlasAccessCidrs: ["203.0.113.24/32"],
@@ -104,12 +112,12 @@ export async function programError(opts: Parameters<typeof evaluate>[0]): Promis
     return expect.fail("the program should have failed");
 }
 
-const realStacks = new Map<string, Promise<Evaluation>>();
+const fixtureStacks = new Map<string, Promise<Evaluation>>();
 
-/** A real stack evaluated as its file stands, once per test run: the evaluations are read-only. */
-export function realStack(stack: string): Promise<Evaluation> {
-    if (!realStacks.has(stack)) {
-        realStacks.set(stack, evaluate({ stack }));
+/** A fixture stack evaluated as its file stands, once per test run: the evaluations are read-only. */
+export function fixtureStack(stack: string): Promise<Evaluation> {
+    if (!fixtureStacks.has(stack)) {
+        fixtureStacks.set(stack, evaluate({ stack }));
     }
-    return realStacks.get(stack)!;
+    return fixtureStacks.get(stack)!;
 }

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { issuerHost, s3AccessPolicy } from "../components/iam";
 import { ACCOUNT_ID, eksIssuer, invoke, UnknownInvokeError } from "../tools/mock-cloud";
-import { evaluate, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, policyOf, realStack } from "./harness";
+import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import { byType, childrenOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
     component: "membrane:iam:Iam",
@@ -294,11 +294,11 @@ describe("Iam on its own", () => {
     });
 });
 
-describe("Iam in the real stacks", () => {
+describe("Iam in the fixture stacks", () => {
     let prod: Evaluation;
     let staging: Evaluation;
     before(async () => {
-        [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
+        [prod, staging] = await Promise.all([fixtureStack("prod"), fixtureStack("staging")]);
     });
 
     it("prod: the ECS task role and the IRSA role for acme-prod's membrane/membrane-sa, with the seed's names", () => {

@@ -1,8 +1,8 @@
 // The stack outputs are Membrane's environment: exact names, secrecy, and nothing that collides.
 import { expect } from "chai";
 import { isVariableName, SECRET_VARIABLES } from "../components/env";
-import { evaluate, Evaluation } from "../tools/engine";
-import { one, realStack } from "./harness";
+import { Evaluation } from "../tools/engine";
+import { evaluate, fixtureStack, one } from "./harness";
 
 const VARIABLES = [
     "AWS_REGION",
@@ -39,8 +39,8 @@ describe("stack outputs: Membrane's environment", () => {
     const ev: Record<string, Evaluation> = {};
     before(async () => {
         const [prod, staging, cluster, existing] = await Promise.all([
-            realStack("prod"),
-            realStack("staging"),
+            fixtureStack("prod"),
+            fixtureStack("staging"),
             evaluate({ stack: "staging", overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true } }),
             evaluate({
                 stack: "staging",

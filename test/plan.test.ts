@@ -1,6 +1,6 @@
 // `npm start`: the offline plan. Exit codes, output, JSON shape, redaction, and the README's diagram.
 import { expect } from "chai";
-import { realStack } from "./harness";
+import { FIXTURES, fixtureStack } from "./harness";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../tools/engine";
@@ -10,7 +10,7 @@ import { main, parseArgs, UsageError } from "../tools/plan";
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
+    const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`), FIXTURES);
     return { code, out, err };
 }
 
@@ -58,8 +58,8 @@ describe("npm start: the plan", () => {
     const texts: Record<string, { code: number; out: string; err: string }> = {};
     before(async () => {
         const [prod, staging, prodText, stagingText] = await Promise.all([
-            realStack("prod"),
-            realStack("staging"),
+            fixtureStack("prod"),
+            fixtureStack("staging"),
             runPlan(["--stack", "prod"]),
             runPlan([]),
         ]);
@@ -137,7 +137,7 @@ describe("README diagram", () => {
         const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
         const block = /```mermaid\n([\s\S]*?)```/.exec(readme);
         expect(block, "a mermaid block in README.md").to.not.equal(null);
-        expect(block![1]).to.equal(mermaid(await realStack("prod")));
+        expect(block![1]).to.equal(mermaid(await fixtureStack("prod")));
     });
 });
 

@@ -1,21 +1,20 @@
-// The policy pack on every resource of both real stacks: what `pulumi preview --policy-pack policy` would say.
+// The policy pack on every resource of both fixture stacks: what `pulumi preview --policy-pack policy` would say.
 import { expect } from "chai";
 import { runPolicies } from "../policy/policies";
-import { evaluate } from "../tools/engine";
 import { plannedResources } from "../tools/plan";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "../tools/run-program";
-import { realStack } from "./harness";
+import { evaluate, fixtureStack } from "./harness";
 
-describe("the policy pack on the real stacks", () => {
+describe("the policy pack on the fixture stacks", () => {
     for (const stack of ["prod", "staging"]) {
         it(`${stack}: no violation of any policy`, async () => {
-            const ev = await realStack(stack);
+            const ev = await fixtureStack(stack);
             expect(runPolicies(plannedResources(ev))).to.deep.equal([]);
         });
     }
 
     it("would catch this program losing a guarded setting (connectors versioning removed)", async () => {
-        const ev = await realStack("staging");
+        const ev = await fixtureStack("staging");
         const withoutVersioning = plannedResources(ev).filter((r) => r.type !== "aws:s3/bucketVersioning:BucketVersioning");
         const findings = runPolicies(withoutVersioning);
         expect(findings.map((f) => [f.policyName, f.enforcementLevel])).to.deep.equal([["s3-connectors-bucket-versioned", "mandatory"]]);

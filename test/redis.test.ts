@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, oneIn, realStack } from "./harness";
+import { Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "../tools/engine";
+import { byType, childrenOf, evaluate, fixtureStack, one, oneIn } from "./harness";
 
 const T = {
     component: "membrane:redis:Redis",
@@ -232,11 +232,11 @@ describe("Redis on its own", () => {
     });
 });
 
-describe("Redis in the real stacks", () => {
+describe("Redis in the fixture stacks", () => {
     let prod: Evaluation;
     let staging: Evaluation;
     before(async () => {
-        [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
+        [prod, staging] = await Promise.all([fixtureStack("prod"), fixtureStack("staging")]);
     });
     const group = (e: Evaluation): RegisteredResource => oneIn(e, T.component, T.group, "redis-cache");
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../components/config";
-import { evaluate, Evaluation } from "../tools/engine";
-import { byType, one, raw, VALID } from "./harness";
+import { Evaluation } from "../tools/engine";
+import { byType, evaluate, one, raw, VALID } from "./harness";
 
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 

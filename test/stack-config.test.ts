@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { listStacks, loadProject, Project, resolveStackConfig, StackConfigError, UnknownStackError, loadStackFile } from "../tools/stack-config";
 import { PROJECT_DIR } from "../tools/engine";
+import { FIXTURES } from "./harness";
 
 const project: Project = {
     name: "demo",
@@ -98,14 +99,14 @@ describe("stack config, resolved as the CLI resolves it", () => {
     });
 
     it("lists the stacks and refuses an unknown one, naming those that exist", () => {
-        expect(listStacks(PROJECT_DIR)).to.deep.equal(["prod", "staging"]);
-        expect(() => loadStackFile(PROJECT_DIR, "dev")).to.throw(UnknownStackError, "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging");
-        expect(() => loadStackFile(PROJECT_DIR, "../etc/passwd")).to.throw(UnknownStackError);
+        expect(listStacks(FIXTURES)).to.deep.equal(["prod", "staging"]);
+        expect(() => loadStackFile(FIXTURES, "dev")).to.throw(UnknownStackError, "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging");
+        expect(() => loadStackFile(FIXTURES, "../etc/passwd")).to.throw(UnknownStackError);
     });
 
     it("keeps secrets out of the stack files", () => {
-        for (const stack of listStacks(PROJECT_DIR)) {
-            const values = loadStackFile(PROJECT_DIR, stack);
+        for (const stack of listStacks(FIXTURES)) {
+            const values = loadStackFile(FIXTURES, stack);
             for (const [key, value] of Object.entries(values)) {
                 if (/secret|password|token|uri|key$/i.test(key) && !/^membrane:(existing|external)/.test(key)) {
                     expect.fail(`${stack}: ${key} looks like a secret`);

@@ -1,13 +1,13 @@
-// The real program on the real stack files, through the offline engine.
+// The real program on the fixture stack files, through the offline engine.
 import { expect } from "chai";
-import { evaluate, Evaluation } from "../tools/engine";
+import { Evaluation } from "../tools/engine";
 import { StackConfigError } from "../tools/stack-config";
-import { byType, one, programError, realStack } from "./harness";
+import { byType, evaluate, fixtureStack, one, programError } from "./harness";
 
-describe("the real stacks", () => {
+describe("the fixture stacks", () => {
     const stacks: Record<string, Evaluation> = {};
     before(async () => {
-        const [prod, staging] = await Promise.all([realStack("prod"), realStack("staging")]);
+        const [prod, staging] = await Promise.all([fixtureStack("prod"), fixtureStack("staging")]);
         Object.assign(stacks, { prod, staging });
     });
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { denyInsecureTransportStatement } from "../components/storage";
-import { evaluate, Evaluation, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, one, policyOf } from "./harness";
+import { Evaluation, RegisteredResource } from "../tools/engine";
+import { byType, childrenOf, evaluate, one, policyOf } from "./harness";
 
 const S3 = "aws:s3";
 const T = {

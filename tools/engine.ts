@@ -13,6 +13,8 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 export interface EvaluateOptions {
     /** Stack name: reads Pulumi.<stack>.yaml. */
     readonly stack: string;
+    /** Where Pulumi.<stack>.yaml is, when not beside Pulumi.yaml (the tests' own fixture stacks). */
+    readonly stackDir?: string;
     /** Stack-file-style values that replace the file's (`{ secret: "..." }` for a decrypted secret). */
     readonly overrides?: Record<string, StackConfigValue>;
     /** Keys to drop from the stack file before overrides, as if never set. */
@@ -43,7 +45,7 @@ export class ProgramError extends Error {
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const dir = opts.dir ?? PROJECT_DIR;
     const project = loadProject(dir);
-    const stackConfig = loadStackFile(dir, opts.stack);
+    const stackConfig = loadStackFile(opts.stackDir ?? dir, opts.stack);
     for (const key of opts.unset ?? []) {
         delete stackConfig[key];
     }

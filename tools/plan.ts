@@ -188,7 +188,13 @@ export function exitCode(p: Plan): number {
     return p.policyFindings.some((f) => f.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
-export async function main(argv: readonly string[], write: (s: string) => void, writeError: (s: string) => void): Promise<number> {
+export async function main(
+    argv: readonly string[],
+    write: (s: string) => void,
+    writeError: (s: string) => void,
+    /** Where the stack files are, when not beside Pulumi.yaml (the tests' fixtures). */
+    stackDir?: string,
+): Promise<number> {
     let args: PlanArgs;
     try {
         args = parseArgs(argv);
@@ -198,7 +204,7 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
     }
     let ev: Evaluation;
     try {
-        ev = await evaluate({ stack: args.stack, overrides: args.overrides });
+        ev = await evaluate({ stack: args.stack, overrides: args.overrides, stackDir });
     } catch (e) {
         if (e instanceof UnknownStackError) {
             writeError(`error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`);
