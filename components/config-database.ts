@@ -2,7 +2,7 @@
 // external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
 // with its source.
 import { parseIpv4Cidr } from "./cidr";
-import { ConfigReader, fullKey } from "./config-reader";
+import { ConfigReader, duplicates, fullKey } from "./config-reader";
 
 export type DatabaseMode = "atlas" | "external";
 
@@ -243,8 +243,8 @@ function readAccessList(
     if (cidrs.length > ACCESS_LIST_MAX) {
         r.problem("atlasAccessCidrs", `lists ${cidrs.length} entries; Atlas allows ${ACCESS_LIST_MAX} per project`);
     }
-    if (new Set(cidrs).size !== cidrs.length) {
-        r.problem("atlasAccessCidrs", "lists a CIDR more than once");
+    for (const cidr of duplicates(cidrs)) {
+        r.problem("atlasAccessCidrs", `lists "${cidr}" more than once`);
     }
     let anywhere = false;
     for (const cidr of cidrs) {

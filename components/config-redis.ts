@@ -1,6 +1,6 @@
 // Redis config: the raw `redis*` keys -> a validated RedisConfig. Pure. Every limit ElastiCache would
 // refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
-import { ConfigReader, fullKey } from "./config-reader";
+import { ConfigReader, duplicates, fullKey } from "./config-reader";
 
 export type RedisEngine = "redis" | "valkey";
 
@@ -194,8 +194,8 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
     for (const id of allowedSecurityGroupIds.filter((s) => !SECURITY_GROUP_ID.test(s))) {
         r.problem("redisAllowedSecurityGroupIds", `"${id}" is not a security group id: "sg-" and 8 or 17 hex digits`);
     }
-    if (new Set(allowedSecurityGroupIds).size !== allowedSecurityGroupIds.length) {
-        r.problem("redisAllowedSecurityGroupIds", "lists a security group more than once");
+    for (const id of duplicates(allowedSecurityGroupIds)) {
+        r.problem("redisAllowedSecurityGroupIds", `lists "${id}" more than once`);
     }
     if (allowedSecurityGroupIds.length > MAX_ALLOWED_SECURITY_GROUPS) {
         r.problem(

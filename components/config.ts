@@ -2,11 +2,12 @@
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
-import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
+import { ConfigError, ConfigReader, duplicates, NAMESPACE, RawConfig } from "./config-reader";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { parseIpv4Cidr } from "./cidr";
+import { unknownKeyProblems } from "./config-keys";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -80,8 +81,8 @@ function readNetwork(r: ConfigReader): NetworkConfig {
     for (const id of privateSubnetIds.filter((s) => !SUBNET_ID.test(s))) {
         r.problem("privateSubnetIds", `"${id}" is not a subnet id: "subnet-" and 8 or 17 hex digits`);
     }
-    if (new Set(privateSubnetIds).size !== privateSubnetIds.length) {
-        r.problem("privateSubnetIds", "lists a subnet more than once");
+    for (const id of duplicates(privateSubnetIds)) {
+        r.problem("privateSubnetIds", `lists "${id}" more than once`);
     }
     return { vpcId, vpcCidr, privateSubnetIds };
 }
@@ -129,9 +130,14 @@ function readAppSecrets(r: ConfigReader): AppSecretsConfig {
 export function parseConfig(raw: RawConfig): MembraneConfig {
     const r = new ConfigReader(raw);
     const warnings: string[] = [];
+    for (const { key, rule } of unknownKeyProblems(r.keys(), NAMESPACE, raw.declaredKeys)) {
+        r.problem(key, rule);
+    }
 
-    const region = r.string("aws:region", { required: true });
-    if (region && !REGION.test(region)) {
+    const region = r.string("aws:region");
+    if (!region) {
+        r.problem("aws:region", "is required and has no value: pulumi config set aws:region <region> (for example us-east-1)");
+    } else if (!REGION.test(region)) {
         r.problem("aws:region", `must be an AWS region code such as us-east-1 (got "${region}")`);
     }
     const environment = r.string("environment", { required: true });
@@ -139,6 +145,11 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
         r.problem(
             "environment",
             `must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
+        );
+    }
+    if (environment && raw.stack && environment !== raw.stack) {
+        warnings.push(
+            `membrane:environment is "${environment}" but the stack is "${raw.stack}": resource names come from the environment, so two stacks with one environment collide on deploy (a copied Pulumi.${environment}.yaml?). Set membrane:environment: ${raw.stack} unless this is intended.`,
         );
     }
     const production = r.boolean("production");

@@ -126,7 +126,7 @@ describe("config: database", () => {
         ["a CIDR with host bits", { atlasAccessCidrs: ["203.0.113.24/24"] }, /^membrane:atlasAccessCidrs: "203.0.113.24\/24" has host bits set/],
         ["a bare address", { atlasAccessCidrs: ["203.0.113.24"] }, /^membrane:atlasAccessCidrs: "203.0.113.24" must be an IPv4 CIDR block/],
         ["an IPv6 CIDR", { atlasAccessCidrs: ["2001:db8::/32"] }, /^membrane:atlasAccessCidrs: "2001:db8::\/32" must be an IPv4 CIDR block/],
-        ["a duplicate CIDR", { atlasAccessCidrs: ["203.0.113.24/32", "203.0.113.24/32"] }, /^membrane:atlasAccessCidrs: lists a CIDR more than once$/],
+        ["a duplicate CIDR", { atlasAccessCidrs: ["203.0.113.24/32", "203.0.113.24/32"] }, /^membrane:atlasAccessCidrs: lists "203\.0\.113\.24\/32" more than once$/],
         ["more entries than Atlas allows", { atlasAccessCidrs: Array.from({ length: 201 }, (_, i) => `198.${Math.floor(i / 256) + 18}.${i % 256}.0/24`) }, /^membrane:atlasAccessCidrs: lists 201 entries; Atlas allows 200 per project$/],
         ["an AWS region Atlas does not serve", { "aws:region": "us-gov-west-1" }, /^aws:region: Atlas has no dedicated clusters in AWS region "us-gov-west-1", so the cluster cannot follow the VPC there.*GovCloud needs Atlas for Government\)$/],
         ["a China region", { "aws:region": "cn-north-1" }, /^aws:region: Atlas has no dedicated clusters in AWS region "cn-north-1"/],

@@ -153,7 +153,7 @@ describe("config: redis", () => {
         ["a security group name instead of an id", { redisAllowedSecurityGroupIds: ["membrane-ecs"] }, /^membrane:redisAllowedSecurityGroupIds: "membrane-ecs" is not a security group id/],
         ["a security group id in capitals", { redisAllowedSecurityGroupIds: ["sg-0123456789ABCDEF0"] }, /is not a security group id/],
         ["a CIDR among the security groups", { redisAllowedSecurityGroupIds: ["0.0.0.0/0"] }, /^membrane:redisAllowedSecurityGroupIds: "0.0.0.0\/0" is not a security group id/],
-        ["a duplicate security group", { redisAllowedSecurityGroupIds: ["sg-89abcdef", "sg-89abcdef"] }, /^membrane:redisAllowedSecurityGroupIds: lists a security group more than once$/],
+        ["a duplicate security group", { redisAllowedSecurityGroupIds: ["sg-89abcdef", "sg-89abcdef"] }, /^membrane:redisAllowedSecurityGroupIds: lists "sg-89abcdef" more than once$/],
         [
             "more security groups than a group's inbound rules",
             { redisAllowedSecurityGroupIds: Array.from({ length: 61 }, (_, i) => `sg-${i.toString(16).padStart(8, "0")}`) },

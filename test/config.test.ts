@@ -69,7 +69,7 @@ describe("config: core and storage", () => {
         ["empty subnet list", { privateSubnetIds: [] }, /^membrane:privateSubnetIds: must not be empty/],
         ["missing subnet list", without("privateSubnetIds"), /^membrane:privateSubnetIds: is required/],
         ["malformed subnet id", { privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-xyz"] }, /^membrane:privateSubnetIds: "subnet-xyz" is not a subnet id/],
-        ["duplicate subnet", { privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3d"] }, /^membrane:privateSubnetIds: lists a subnet more than once/],
+        ["duplicate subnet", { privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3d"] }, /^membrane:privateSubnetIds: lists "subnet-0a1b2c3d" more than once$/],
         ["subnet list that is not a list", { privateSubnetIds: "subnet-0a1b2c3d" }, /^membrane:privateSubnetIds: must be a list of strings/],
         ["production not a boolean", { production: "yes" }, /^membrane:production: must be true or false \(got "yes"\)/],
         ["tmp expiration of zero days", { tmpExpirationDays: 0 }, /^membrane:tmpExpirationDays: must be between 1 and 3650 \(got 0\)/],

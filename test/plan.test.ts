@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../tools/engine";
 import { mermaid } from "../tools/mermaid";
-import { main, parseArgs, UsageError } from "../tools/plan";
+import { HELP, main, parseArgs, UsageError } from "../tools/plan";
 
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
@@ -44,6 +44,20 @@ describe("npm start: arguments", () => {
             "membrane:redisClusterMode": true,
             "membrane:atlasAccessCidrs": ["1.2.3.4/32"],
         });
+    });
+
+    it("refuses --json with --mermaid instead of silently taking the last", () => {
+        expect(() => parseArgs(["--json", "--mermaid"])).to.throw(UsageError, /--json and --mermaid exclude each other/);
+        expect(parseArgs(["--json", "--json"]).format).to.equal("json");
+    });
+
+    it("prints its help for --help and -h, and exits 0", async () => {
+        for (const flag of ["--help", "-h"]) {
+            const { code, out } = await runPlan([flag]);
+            expect(code).to.equal(0);
+            expect(out).to.equal(`${HELP}\n`);
+            expect(out).to.match(/^usage: npm start -- /);
+        }
     });
 
     it("refuses what it does not know", () => {
