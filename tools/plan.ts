@@ -211,7 +211,7 @@ export function renderText(p: Plan): string {
         }
         out.push("");
     }
-    out.push("The .env this stack produces (pulumi stack output --json --show-secrets | npm run --silent dotenv):");
+    out.push("The .env this stack produces (pulumi stack output --json --show-secrets | npm run --silent dotenv -- --out .env):");
     for (const [k, v] of Object.entries(p.env)) {
         out.push(`  ${k}=${v}`);
     }
