@@ -4,7 +4,7 @@ import { FIXTURES, fixtureStack } from "./harness";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../tools/engine";
-import { mermaid } from "../tools/mermaid";
+import { COMPONENT_DESCRIPTIONS, mermaid } from "../tools/mermaid";
 import { HELP, main, parseArgs, UsageError } from "../tools/plan";
 
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -165,5 +165,22 @@ describe("npm start: policy violations", () => {
         ]);
         expect(code).to.equal(1);
         expect(out).to.match(/^Policy pack:\n {2}\[mandatory\] atlas-no-open-access-list urn:pulumi:staging::membrane::membrane:database:Database\$mongodbatlas:index\/projectIpAccessList:ProjectIpAccessList::/m);
+    });
+});
+
+describe("the architecture diagram", () => {
+    it("describes every component of the fixture stacks in the user's words", async () => {
+        for (const stack of ["prod", "staging"]) {
+            const ev = await fixtureStack(stack);
+            for (const c of ev.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack")) {
+                expect(COMPONENT_DESCRIPTIONS, c.type).to.have.property(c.type);
+            }
+        }
+        const prod = mermaid(await fixtureStack("prod"));
+        expect(prod).to.include('storage["<b>Storage</b><br/>S3 buckets<br/>acme-prod-integration-app-tmp<br/>acme-prod-integration-app-connectors<br/>acme-prod-integration-app-static"]');
+        expect(prod).to.include("ElastiCache redis 7.1<br/>2 nodes, cache.t3.medium");
+        expect(prod).to.include("membrane-prod: M10 replica set, over PrivateLink");
+        expect(prod).to.include('database -- "MONGO_URI" --> env');
+        expect(mermaid(await fixtureStack("staging"))).to.include("1 node, cache.t3.medium");
     });
 });
