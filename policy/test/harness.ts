@@ -12,7 +12,7 @@ import {
 } from "@pulumi/policy";
 
 // Sentinels the engine sends for values that are unknown during preview (@pulumi/policy proxy.js;
-// internal, so not in its typings). harness.test.ts checks that the library still recognises them.
+// internal, so not in its typings). pack.test.ts checks that the library still recognises them.
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const UNKNOWN_BOOLEAN = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
 export const UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";

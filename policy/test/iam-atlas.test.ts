@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { TYPES, atlasBackupsAndPitr, atlasNoOpenAccessList, iamNoWildcardActions } from "../policies";
+import { TYPES } from "../lib/tokens";
+import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "../policies/atlas";
+import { iamNoWildcardActions } from "../policies/iam";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 describe("iam-no-wildcard-actions", () => {

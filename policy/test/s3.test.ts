@@ -1,11 +1,11 @@
 import { expect } from "chai";
+import { TYPES } from "../lib/tokens";
 import {
-    TYPES,
     s3BucketOwnerEnforced,
     s3BucketPolicyDeniesInsecureTransport,
     s3ConnectorsBucketVersioned,
     s3PublicAccessBlock,
-} from "../policies";
+} from "../policies/s3";
 import { FakeResource, UNKNOWN_STRING, checkResource, checkStack, messagesOf, urnOf } from "./harness";
 
 describe("s3-public-access-block", () => {

@@ -1,0 +1,191 @@
+import {
+    EnforcementLevel,
+    PolicyPackConfig,
+    PolicyResource,
+    PolicyResourceOptions,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    UnknownValueError,
+    unknownCheckingProxy,
+} from "@pulumi/policy";
+import { asList } from "./lib/values";
+import { resourcePolicies, stackPolicies } from "./policies";
+
+/** A resource as an offline plan knows it: its inputs, and optionally its dependencies by URN. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, unknown>;
+    parent?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+}
+
+export interface PolicyFinding {
+    policyName: string;
+    enforcementLevel: EnforcementLevel;
+    /** Absent when a stack policy reports the stack as a whole. */
+    resourceUrn?: string;
+    message: string;
+}
+
+type PolicyConfigEntry = PolicyPackConfig[string];
+
+function entryLevel(entry: PolicyConfigEntry | undefined): EnforcementLevel | undefined {
+    return typeof entry === "string" ? entry : entry?.enforcementLevel;
+}
+
+/** The level the CLI would apply: per-policy config, then `all`, then the policy's default. */
+export function effectiveEnforcementLevel(
+    policy: { name: string; enforcementLevel?: EnforcementLevel },
+    config: PolicyPackConfig = {},
+): EnforcementLevel {
+    return entryLevel(config[policy.name]) ?? entryLevel(config["all"]) ?? policy.enforcementLevel ?? "advisory";
+}
+
+function policyConfig(config: PolicyPackConfig, name: string): Record<string, unknown> {
+    const entry = config[name];
+    if (typeof entry !== "object" || entry === null) {
+        return {};
+    }
+    const { enforcementLevel: _ignored, ...properties } = entry;
+    return properties;
+}
+
+const NO_OPTIONS: PolicyResourceOptions = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+};
+
+// Offline there are no resource classes, only tokens: match a class by its generated __pulumiType.
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+    return (resourceClass as { __pulumiType?: unknown }).__pulumiType === type;
+}
+
+class NotApplicable extends Error {}
+
+const notApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+};
+
+function resourceArgs(resource: PlannedResource, config: Record<string, unknown>): ResourceValidationArgs {
+    const props = unknownCheckingProxy(resource.props) as Record<string, unknown>;
+    return {
+        type: resource.type,
+        props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: NO_OPTIONS,
+        stackTags: new Map(),
+        isType: cls => isTypeOf(resource.type, cls),
+        asType: cls => (isTypeOf(resource.type, cls) ? props : undefined) as never,
+        getConfig: <T extends object>() => config as T,
+        notApplicable,
+    };
+}
+
+function stackResources(resources: PlannedResource[]): PolicyResource[] {
+    const byUrn = new Map<string, PolicyResource>();
+    const built = resources.map(resource => {
+        const props = unknownCheckingProxy(resource.props) as Record<string, unknown>;
+        const policyResource: PolicyResource = {
+            type: resource.type,
+            props,
+            urn: resource.urn,
+            name: resource.name,
+            opts: NO_OPTIONS,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: cls => isTypeOf(resource.type, cls),
+            asType: cls => (isTypeOf(resource.type, cls) ? props : undefined) as never,
+        };
+        byUrn.set(resource.urn, policyResource);
+        return policyResource;
+    });
+    const lookup = (urns: string[] = []) => urns.flatMap(urn => byUrn.get(urn) ?? []);
+    resources.forEach((resource, i) => {
+        built[i].parent = resource.parent === undefined ? undefined : byUrn.get(resource.parent);
+        built[i].dependencies = lookup(resource.dependencies);
+        for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+            built[i].propertyDependencies[key] = lookup(urns);
+        }
+    });
+    return built;
+}
+
+/** Runs one validation the way the policy SDK does: unknown values become an advisory finding. */
+function runValidation(
+    policy: { name: string },
+    level: EnforcementLevel,
+    resourceUrn: string | undefined,
+    validate: (report: ReportViolation) => unknown,
+): PolicyFinding[] {
+    const findings: PolicyFinding[] = [];
+    const report: ReportViolation = (message, urn) =>
+        findings.push({ policyName: policy.name, enforcementLevel: level, resourceUrn: urn ?? resourceUrn, message });
+    try {
+        const result = validate(report);
+        if (result instanceof Promise) {
+            throw new Error(`policy ${policy.name} is asynchronous; runPolicies only runs synchronous policies`);
+        }
+    } catch (e) {
+        if (e instanceof UnknownValueError) {
+            return [{
+                policyName: policy.name,
+                enforcementLevel: "advisory",
+                resourceUrn,
+                message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}`,
+            }];
+        }
+        if (!(e instanceof NotApplicable)) {
+            throw e;
+        }
+    }
+    return findings;
+}
+
+/**
+ * Runs every resource policy on every resource and every stack policy on the whole set, with
+ * the CLI's enforcement rules: `disabled` skips a policy, `remediate` reports as `mandatory`
+ * (none of these policies remediates), and `config` is a `--policy-pack-config` object.
+ */
+export function runPolicies(resources: PlannedResource[], config: PolicyPackConfig = {}): PolicyFinding[] {
+    const findings: PolicyFinding[] = [];
+    const levelOf = (policy: ResourceValidationPolicy | StackValidationPolicy) => {
+        const level = effectiveEnforcementLevel(policy, config);
+        return level === "remediate" ? "mandatory" : level;
+    };
+    for (const policy of resourcePolicies) {
+        const level = levelOf(policy);
+        if (level === "disabled" || policy.validateResource === undefined) {
+            continue;
+        }
+        const validations = asList(policy.validateResource) as ResourceValidation[];
+        for (const resource of resources) {
+            for (const validation of validations) {
+                findings.push(...runValidation(policy, level, resource.urn, report =>
+                    validation(resourceArgs(resource, policyConfig(config, policy.name)), report)));
+            }
+        }
+    }
+    for (const policy of stackPolicies) {
+        const level = levelOf(policy);
+        if (level === "disabled") {
+            continue;
+        }
+        findings.push(...runValidation(policy, level, undefined, report => policy.validateStack({
+            resources: stackResources(resources),
+            stackTags: new Map(),
+            getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
+            notApplicable,
+        }, report)));
+    }
+    return findings;
+}
