@@ -33,6 +33,21 @@ export interface PolicyFinding {
     message: string;
 }
 
+export interface Violation {
+    message: string;
+    /** Set when the policy names the resource itself (stack policies do). */
+    urn?: string;
+}
+
+/** What one validation did, before any enforcement level applies. */
+export interface ValidationOutcome {
+    violations: Violation[];
+    /** The message of the UnknownValueError that stopped the validation, if one did. */
+    unknown?: string;
+    /** The reason given to `notApplicable()`, if the validation called it. */
+    notApplicable?: string;
+}
+
 type PolicyConfigEntry = PolicyPackConfig[string];
 
 function entryLevel(entry: PolicyConfigEntry | undefined): EnforcementLevel | undefined {
@@ -47,6 +62,7 @@ export function effectiveEnforcementLevel(
     return entryLevel(config[policy.name]) ?? entryLevel(config["all"]) ?? policy.enforcementLevel ?? "advisory";
 }
 
+/** What `getConfig()` returns to a policy: its config entry without the enforcement level. */
 function policyConfig(config: PolicyPackConfig, name: string): Record<string, unknown> {
     const entry = config[name];
     if (typeof entry !== "object" || entry === null) {
@@ -69,13 +85,18 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
     return (resourceClass as { __pulumiType?: unknown }).__pulumiType === type;
 }
 
-class NotApplicable extends Error {}
+class NotApplicable extends Error {
+    constructor(readonly reason?: string) {
+        super(reason);
+    }
+}
 
 const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
 };
 
 function resourceArgs(resource: PlannedResource, config: Record<string, unknown>): ResourceValidationArgs {
+    // The SDK hands props to policies through this proxy; it throws on values unknown at preview.
     const props = unknownCheckingProxy(resource.props) as Record<string, unknown>;
     return {
         type: resource.type,
@@ -120,35 +141,69 @@ function stackResources(resources: PlannedResource[]): PolicyResource[] {
     return built;
 }
 
-/** Runs one validation the way the policy SDK does: unknown values become an advisory finding. */
-function runValidation(
-    policy: { name: string },
-    level: EnforcementLevel,
-    resourceUrn: string | undefined,
-    validate: (report: ReportViolation) => unknown,
-): PolicyFinding[] {
-    const findings: PolicyFinding[] = [];
-    const report: ReportViolation = (message, urn) =>
-        findings.push({ policyName: policy.name, enforcementLevel: level, resourceUrn: urn ?? resourceUrn, message });
+/** Runs one validation the way the policy SDK does, catching an unknown value and `notApplicable()`. */
+function validate(policyName: string, run: (report: ReportViolation) => unknown): ValidationOutcome {
+    const outcome: ValidationOutcome = { violations: [] };
     try {
-        const result = validate(report);
+        const result = run((message, urn) => outcome.violations.push(urn === undefined ? { message } : { message, urn }));
         if (result instanceof Promise) {
-            throw new Error(`policy ${policy.name} is asynchronous; runPolicies only runs synchronous policies`);
+            throw new Error(`policy ${policyName} is asynchronous; runPolicies only runs synchronous policies`);
         }
     } catch (e) {
         if (e instanceof UnknownValueError) {
-            return [{
-                policyName: policy.name,
-                enforcementLevel: "advisory",
-                resourceUrn,
-                message: `can't run policy '${policy.name}' during preview: ${(e as Error).message}`,
-            }];
-        }
-        if (!(e instanceof NotApplicable)) {
+            outcome.unknown = (e as Error).message;
+        } else if (e instanceof NotApplicable) {
+            outcome.notApplicable = e.reason ?? "";
+        } else {
             throw e;
         }
     }
-    return findings;
+    return outcome;
+}
+
+/** Runs each of a resource policy's validations on one resource: one outcome per validation. */
+export function validateResource(
+    policy: ResourceValidationPolicy,
+    resource: PlannedResource,
+    config: PolicyPackConfig = {},
+): ValidationOutcome[] {
+    const validations = asList(policy.validateResource) as ResourceValidation[];
+    return validations.map(validation => validate(policy.name, report =>
+        validation(resourceArgs(resource, policyConfig(config, policy.name)), report)));
+}
+
+/** Runs a stack policy on the whole set of resources. */
+export function validateStack(
+    policy: StackValidationPolicy,
+    resources: PlannedResource[],
+    config: PolicyPackConfig = {},
+): ValidationOutcome {
+    return validate(policy.name, report => policy.validateStack({
+        resources: stackResources(resources),
+        stackTags: new Map(),
+        getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
+        notApplicable,
+    }, report));
+}
+
+/** An outcome as the CLI reports it: an unknown value becomes a single advisory finding. */
+function findingsOf(
+    policyName: string,
+    level: EnforcementLevel,
+    resourceUrn: string | undefined,
+    outcome: ValidationOutcome,
+): PolicyFinding[] {
+    if (outcome.unknown !== undefined) {
+        // Drops what the validation reported before the unknown value; the SDK's server.js keeps it.
+        return [{
+            policyName,
+            enforcementLevel: "advisory",
+            resourceUrn,
+            message: `can't run policy '${policyName}' during preview: ${outcome.unknown}`,
+        }];
+    }
+    return outcome.violations.map(({ message, urn }) =>
+        ({ policyName, enforcementLevel: level, resourceUrn: urn ?? resourceUrn, message }));
 }
 
 /**
@@ -167,11 +222,9 @@ export function runPolicies(resources: PlannedResource[], config: PolicyPackConf
         if (level === "disabled" || policy.validateResource === undefined) {
             continue;
         }
-        const validations = asList(policy.validateResource) as ResourceValidation[];
         for (const resource of resources) {
-            for (const validation of validations) {
-                findings.push(...runValidation(policy, level, resource.urn, report =>
-                    validation(resourceArgs(resource, policyConfig(config, policy.name)), report)));
+            for (const outcome of validateResource(policy, resource, config)) {
+                findings.push(...findingsOf(policy.name, level, resource.urn, outcome));
             }
         }
     }
@@ -180,12 +233,7 @@ export function runPolicies(resources: PlannedResource[], config: PolicyPackConf
         if (level === "disabled") {
             continue;
         }
-        findings.push(...runValidation(policy, level, undefined, report => policy.validateStack({
-            resources: stackResources(resources),
-            stackTags: new Map(),
-            getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
-            notApplicable,
-        }, report)));
+        findings.push(...findingsOf(policy.name, level, undefined, validateStack(policy, resources, config)));
     }
     return findings;
 }
