@@ -1,6 +1,6 @@
 // The policy pack on every resource of both fixture stacks: what `pulumi preview --policy-pack policy` would say.
 import { expect } from "chai";
-import { runPolicies } from "../policy/policies";
+import { runPolicies } from "../policy/runner";
 import { plannedResources } from "../tools/plan";
 import { UNKNOWN_MARKER } from "../tools/run-program";
 import { evaluate, fixtureStack } from "./harness";

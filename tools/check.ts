@@ -3,7 +3,7 @@
 // config contract (the CLI's checks and the program's), the program evaluated as at `pulumi up` and as at
 // a first `pulumi preview` (where cloud values are unknown), the policy pack, and no secret in the file.
 // Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error.
-import { PolicyFinding } from "../policy/policies";
+import { PolicyFinding } from "../policy/runner";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, ProgramError, PROJECT_DIR } from "./engine";
 import { policyFindings } from "./plan";

@@ -4,7 +4,7 @@
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
-import { PlannedResource, PolicyFinding, runPolicies } from "../policy/policies";
+import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";

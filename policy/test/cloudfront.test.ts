@@ -1,10 +1,6 @@
 import { expect } from "chai";
-import {
-    TYPES,
-    cloudFrontHttpsOnly,
-    cloudFrontModernTls,
-    cloudFrontOriginAccessControl,
-} from "../policies";
+import { TYPES } from "../lib/tokens";
+import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "../policies/cloudfront";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 const STATIC_DOMAIN = "acme-prod-integration-app-static.s3.us-east-1.amazonaws.com";

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { TYPES, elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "../policies";
+import { TYPES } from "../lib/tokens";
+import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "../policies/elasticache";
 import { FakeResource, UNKNOWN_ARRAY, UNKNOWN_BOOLEAN, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 const replicationGroup = (overrides: Record<string, unknown> = {}): FakeResource => ({

@@ -1,18 +1,20 @@
 import { expect } from "chai";
-import { TYPES, atlasBackupsAndPitr, atlasNoOpenAccessList, iamNoWildcardActions } from "../policies";
+import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
+import { TYPES } from "../lib/tokens";
+import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "../policies/atlas";
+import { iamNoWildcardActions } from "../policies/iam";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 describe("iam-no-wildcard-actions", () => {
     const BUCKET_ARN = "arn:aws:s3:::acme-prod-integration-app-connectors";
-    type Statement = Record<string, unknown>;
 
-    const scoped: Statement[] = [
+    const scoped: PolicyStatement[] = [
         { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: BUCKET_ARN },
         { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${BUCKET_ARN}/*` },
     ];
-    const documentOf = (statements: Statement[]) => ({ Version: "2012-10-17", Statement: statements });
+    const documentOf = (statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
-    const rolePolicy = (statements: Statement[] = scoped, type: string = TYPES.iamRolePolicy): FakeResource => ({
+    const rolePolicy = (statements: PolicyStatement[] = scoped, type: string = TYPES.iamRolePolicy): FakeResource => ({
         type,
         props: { role: "membrane-api", policy: JSON.stringify(documentOf(statements)) },
     });
@@ -66,7 +68,7 @@ describe("iam-no-wildcard-actions", () => {
     });
 
     it("checks a role's inline policies but not its trust policy", () => {
-        const role = (inline: Statement[]): FakeResource => ({
+        const role = (inline: PolicyStatement[]): FakeResource => ({
             type: TYPES.iamRole,
             props: {
                 assumeRolePolicy: JSON.stringify(documentOf([

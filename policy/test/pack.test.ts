@@ -2,20 +2,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { unknownCheckingProxy } from "@pulumi/policy";
+import { parsePolicyDocument, wildcardGrants } from "../lib/policy-document";
+import { TYPES } from "../lib/tokens";
+import { UNKNOWN, readKnown } from "../lib/unknown";
 import * as pack from "../policies";
-import {
-    PlannedResource,
-    TYPES,
-    UNKNOWN,
-    allPolicies,
-    effectiveEnforcementLevel,
-    parsePolicyDocument,
-    readKnown,
-    resourcePolicies,
-    runPolicies,
-    stackPolicies,
-    wildcardGrants,
-} from "../policies";
+import { allPolicies, resourcePolicies, stackPolicies } from "../policies";
+import { PlannedResource, effectiveEnforcementLevel, runPolicies } from "../runner";
 import { UNKNOWN_ARRAY, UNKNOWN_BOOLEAN, UNKNOWN_STRING, urnOf } from "./harness";
 
 type AnyPolicy = (typeof allPolicies)[number];

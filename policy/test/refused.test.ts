@@ -1,12 +1,12 @@
 import { expect } from "chai";
+import { declaredResources } from "../lib/cloudformation";
 import {
     DOCUMENTDB_MESSAGE,
     ELASTICACHE_SERVERLESS_MESSAGE,
-    declaredResources,
     noBackDoors,
     noDocumentDb,
     noElastiCacheServerless,
-} from "../policies";
+} from "../policies/refused";
 import { UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 const ALLOWED_NEIGHBOURS = [

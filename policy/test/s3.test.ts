@@ -1,11 +1,12 @@
 import { expect } from "chai";
+import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
+import { TYPES } from "../lib/tokens";
 import {
-    TYPES,
     s3BucketOwnerEnforced,
     s3BucketPolicyDeniesInsecureTransport,
     s3ConnectorsBucketVersioned,
     s3PublicAccessBlock,
-} from "../policies";
+} from "../policies/s3";
 import { FakeResource, UNKNOWN_STRING, checkResource, checkStack, messagesOf, urnOf } from "./harness";
 
 describe("s3-public-access-block", () => {
@@ -79,9 +80,8 @@ describe("s3-bucket-owner-enforced", () => {
 describe("s3-bucket-policy-denies-insecure-transport", () => {
     const BUCKET = "acme-prod-integration-app-static";
     const ARN = `arn:aws:s3:::${BUCKET}`;
-    type Statement = Record<string, unknown>;
 
-    const denyInsecure = (overrides: Statement = {}): Statement => ({
+    const denyInsecure = (overrides: PolicyStatement = {}): PolicyStatement => ({
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
         Principal: "*",
@@ -91,7 +91,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         ...overrides,
     });
 
-    const cloudFrontRead: Statement = {
+    const cloudFrontRead: PolicyStatement = {
         Sid: "AllowCloudFrontRead",
         Effect: "Allow",
         Principal: { Service: "cloudfront.amazonaws.com" },
@@ -100,8 +100,8 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } },
     };
 
-    const bucketPolicy = (statements: Statement[], asText = true): FakeResource => {
-        const document = { Version: "2012-10-17", Statement: statements };
+    const bucketPolicy = (statements: PolicyStatement[], asText = true): FakeResource => {
+        const document: PolicyDocument = { Version: "2012-10-17", Statement: statements };
         return { type: TYPES.bucketPolicy, props: { bucket: BUCKET, policy: asText ? JSON.stringify(document) : document } };
     };
 
@@ -130,7 +130,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         expect(violations(bucketPolicy([denyInsecure({ Resource: "*" })]))).to.deep.equal([]);
     });
 
-    const failing: Array<[string, Statement]> = [
+    const failing: Array<[string, PolicyStatement]> = [
         ["the statement allows instead of denying", denyInsecure({ Effect: "Allow" })],
         ["the condition is aws:SecureTransport true", denyInsecure({ Condition: { Bool: { "aws:SecureTransport": "true" } } })],
         ["there is no condition", denyInsecure({ Condition: undefined })],
@@ -169,9 +169,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
     });
 
     it("skips a document object with an unknown value inside", () => {
-        const resource = bucketPolicy([denyInsecure({ Effect: "Allow" })], false);
-        const document = resource.props.policy as { Statement: Statement[] };
-        document.Statement[0].Resource = UNKNOWN_STRING;
+        const resource = bucketPolicy([denyInsecure({ Effect: "Allow", Resource: UNKNOWN_STRING })], false);
         expect(checkResource(s3BucketPolicyDeniesInsecureTransport, resource)).to.deep.equal({ violations: [] });
     });
 });
