@@ -2,16 +2,8 @@
 // components with their resources, and what flows between them (resource dependencies across
 // components, the VPC from config, and the outputs that become Membrane's variables).
 import { isVariableName } from "../components/env";
-import { groupByComponent } from "./components";
+import { groupByComponent, shortType } from "./components";
 import type { Evaluation, RegisteredResource } from "./run-program";
-
-/** `aws:s3/bucketPolicy:BucketPolicy` -> `s3 BucketPolicy`; `mongodbatlas:index/project:Project` -> `atlas Project`. */
-export function shortType(type: string): string {
-    const [pkg, mod, name] = type.split(":");
-    const module = mod.split("/")[0];
-    const prefix = pkg === "mongodbatlas" ? "atlas" : module === "index" ? pkg : module;
-    return `${prefix} ${name}`;
-}
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
