@@ -7,6 +7,7 @@ import { isVariableName } from "../components/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/policies";
 import { evaluate, Evaluation, ProgramError, RegisteredResource } from "./engine";
 import { groupByComponent } from "./components";
+import { CostEstimate, DurationEstimate, estimateCost, estimateDuration, renderEstimate, stackRegion } from "./estimate";
 import { mermaid } from "./mermaid";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
@@ -126,6 +127,8 @@ export interface Plan {
     readonly env: Record<string, string>;
     readonly outputs: Record<string, unknown>;
     readonly warnings: readonly string[];
+    /** What the stack costs per month and how long its first `pulumi up` takes: estimates (tools/estimate.ts). */
+    readonly estimate: { readonly cost: CostEstimate; readonly duration: DurationEstimate };
 }
 
 export function plan(ev: Evaluation): Plan {
@@ -143,6 +146,7 @@ export function plan(ev: Evaluation): Plan {
         env: envPreview(ev),
         outputs: otherOutputs(ev),
         warnings: ev.warnings,
+        estimate: { cost: estimateCost(ev, stackRegion(ev)), duration: estimateDuration(ev) },
     };
 }
 
@@ -181,6 +185,7 @@ export function renderText(p: Plan): string {
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }
+    out.push("", ...renderEstimate(p.estimate.cost, p.estimate.duration));
     return out.join("\n");
 }
 
