@@ -153,6 +153,29 @@ describe("estimateCost on hand-made evaluations", () => {
         ]);
     });
 
+    it("prices the fixed monthly items per unit: a secret and an alarm where the region has data, a KMS key anywhere", () => {
+        const ev = evaluation(
+            res("aws:secretsmanager/secret:Secret", "secret"),
+            res("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm"),
+            res("aws:kms/key:Key", "key"),
+            res("aws:cloudwatch/logGroup:LogGroup", "logs"),
+        );
+        const east = estimateCost(ev, "us-east-1");
+        expect(east.lines.map((l) => [l.resource, l.monthlyUsd])).to.deep.equal([
+            ["secret", table("secretsManagerSecret", "us-east-1")],
+            ["alarm", table("cloudWatchAlarm", "us-east-1")],
+            ["key", PRICES.tables.kmsKey.allRegions],
+            ["logs", "usage-based"],
+        ]);
+        const sydney = estimateCost(ev, "ap-southeast-2");
+        expect(sydney.lines.map((l) => l.reason ?? l.monthlyUsd)).to.deep.equal([
+            "no price data for ap-southeast-2",
+            "no price data for ap-southeast-2",
+            PRICES.tables.kmsKey.allRegions,
+            "usage-based",
+        ]);
+    });
+
     it("reports a type missing from the classification table, so the fixture-stack test below would fail", () => {
         const ev = evaluation(res("aws:rds/instance:Instance", "db"), res("aws:s3/bucket:Bucket", "bucket"));
         expect(unclassifiedTypes(ev)).to.deep.equal(["aws:rds/instance:Instance"]);

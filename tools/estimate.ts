@@ -113,7 +113,7 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
     "aws:route53/record:Record": {
         cost: { kind: "free", item: "route53Records", usage: "route53Queries" },
         createMinutes: [0.5, 2],
-        createNote: "Route 53 propagates a change to its name servers within about 60 s; the provider waits for INSYNC",
+        createNote: "Route 53 docs: changes generally reach all its name servers within 60 seconds; the provider waits for INSYNC",
     },
     "aws:cloudfront/distribution:Distribution": {
         cost: { kind: "usage-based", item: "cloudfront" },
@@ -190,6 +190,8 @@ export interface PathStep {
     readonly type: string;
     readonly minMinutes: number;
     readonly maxMinutes: number;
+    /** Where the time comes from. */
+    readonly note: string;
 }
 
 /** An estimate of how long the first `pulumi up` of the stack takes. */
@@ -278,9 +280,10 @@ const PRICERS: Readonly<Record<Pricer, (r: RegisteredResource, ctx: PricingConte
         const nodes = elastiCacheNodes(r.inputs);
         const billed = `${nodes ?? "?"} × ${nodeType} node-hours (${engine})`;
         let found = lookup(ctx.data.tables.elastiCacheNode, ctx.region, nodeType);
+        const valkeyFactor = ctx.data.tables.valkeyNodeFactor.factor;
         if (engine === "valkey" && "price" in found) {
             ctx.used.add("valkeyNodeFactor");
-            found = { price: found.price * (ctx.data.tables.valkeyNodeFactor.factor ?? Number.NaN) };
+            found = valkeyFactor === undefined ? { reason: "no Valkey factor in prices.json" } : { price: found.price * valkeyFactor };
         }
         const lines = [
             nodes === undefined
@@ -437,8 +440,9 @@ export function estimateDuration(ev: Evaluation): DurationEstimate {
         minMinutes: round1(longestChain(ev, (p) => p.createMinutes[0]).at),
         maxMinutes: round1(slowest.at),
         criticalPath: slowest.chain.map((r) => {
-            const [min, max] = RESOURCE_TYPES[r.type]?.createMinutes ?? [0, 0];
-            return { resource: r.name, type: r.type, minMinutes: min, maxMinutes: max };
+            const profile = RESOURCE_TYPES[r.type];
+            const [min, max] = profile?.createMinutes ?? [0, 0];
+            return { resource: r.name, type: r.type, minMinutes: min, maxMinutes: max, note: profile?.createNote ?? "unclassified type" };
         }),
         unclassified: unclassifiedTypes(ev),
     };
@@ -466,8 +470,13 @@ export function renderEstimate(cost: CostEstimate, duration: DurationEstimate): 
     out.push(
         "",
         `Estimated duration of the first pulumi up: ${range(duration.minMinutes, duration.maxMinutes)} (an estimate from typical create times along the slowest chain of dependencies)`,
-        `  critical path: ${duration.criticalPath.map((s) => `${s.resource} (${range(s.minMinutes, s.maxMinutes)})`).join(" → ")}`,
+        "  critical path, each creation waiting for the one before:",
     );
+    const pathWidth = (f: (s: PathStep) => string) => Math.max(0, ...duration.criticalPath.map((s) => f(s).length));
+    const [wn, wt] = [pathWidth((s) => s.resource), pathWidth((s) => shortType(s.type))];
+    for (const s of duration.criticalPath) {
+        out.push(`    ${s.resource.padEnd(wn)}  ${shortType(s.type).padEnd(wt)}  ${range(s.minMinutes, s.maxMinutes).padEnd(11)}  ${s.note}`);
+    }
     if (duration.unclassified.length > 0) {
         out.push(`  Not estimated, unclassified types: ${duration.unclassified.join(", ")}`);
     }
