@@ -9,13 +9,16 @@ export interface PriceTable {
     /** The source in a few words, for the plan's text. */
     readonly cite: string;
     readonly unit: string;
+    /** When the source published the numbers, as far as known. */
     readonly asOf: string;
+    /** When we read them. */
     readonly read: string;
     readonly source: string;
     /** Price by AWS region, then by item (node type, tier) or directly. */
     readonly regions?: Readonly<Record<string, number | Readonly<Record<string, number>>>>;
     /** One price for every region, where the source says so. */
     readonly allRegions?: number;
+    /** A multiplier on another table's price (Valkey on Redis OSS). */
     readonly factor?: number;
 }
 
