@@ -131,7 +131,7 @@ export function databaseNameProblems(name: string): string[] {
     if (name.length === 0 || name.length > 63) {
         problems.push(`must be 1 to 63 characters: MongoDB database names are shorter than 64 (got ${name.length})`);
     }
-    if (/[/\\. "$\x00]/.test(name)) {
+    if (/[/\\. "$]/.test(name) || name.includes("\0")) {
         problems.push('must not contain / \\ . space " $ or a null character');
     }
     if (RESERVED_DATABASES.includes(name.toLowerCase())) {

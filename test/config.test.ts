@@ -96,7 +96,7 @@ describe("config: core and storage", () => {
 
     it("puts every problem in the error message, one per line", () => {
         expect(() => parseConfig(raw({ ...VALID, environment: "Prod_Env", vpcId: "nope" })))
-            .to.throw(ConfigError, /invalid stack configuration:\n  - membrane:environment: .*\n  - membrane:vpcId: /);
+            .to.throw(ConfigError, /invalid stack configuration:\n {2}- membrane:environment: .*\n {2}- membrane:vpcId: /);
     });
 });
 

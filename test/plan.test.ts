@@ -93,6 +93,8 @@ describe("npm start: the plan", () => {
             expect(out).to.include(`${custom} resources in `);
             expect(out).to.include("Policy pack: no violations");
             expect(out).to.match(/^ {2}STORAGE_PROVIDER=s3$/m);
+            expect(out).to.match(/^Estimated cost per month in [a-z0-9-]+ .*\n[\s\S]*^ {2}Total of the priced lines: \$\d+\.\d\d per month/m);
+            expect(out).to.match(/^Estimated duration of the first pulumi up: [\d.]+–[\d.]+ min/m);
         });
 
         it(`${stack}: shows secrets as [secret] and never their values`, () => {
@@ -110,7 +112,8 @@ describe("npm start: the plan", () => {
         const { code, out } = await runPlan(["--stack", "prod", "--json"]);
         expect(code).to.equal(0);
         const plan = JSON.parse(out);
-        expect(Object.keys(plan)).to.deep.equal(["project", "stack", "components", "totals", "policyFindings", "env", "outputs", "warnings"]);
+        expect(Object.keys(plan)).to.deep.equal(["project", "stack", "components", "totals", "policyFindings", "env", "outputs", "warnings", "estimate"]);
+        expect(plan.estimate.cost).to.deep.include({ region: "us-east-1", unclassified: [] });
         expect(plan).to.deep.include({ project: "membrane", stack: "prod", policyFindings: [], warnings: [] });
         expect(plan.components.map((c: any) => c.name)).to.include("storage");
         expect(plan.components[0].resources[0]).to.have.keys(["type", "name", "urn", "protect", "properties"]);

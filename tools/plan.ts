@@ -9,6 +9,7 @@ import { allConfigProblems } from "./config-problems";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
 import { groupByComponent } from "./components";
+import { CostEstimate, DurationEstimate, estimateCost, estimateDuration, renderEstimate, stackRegion } from "./estimate";
 import { mermaid } from "./mermaid";
 import { loadProject, StackConfigError, UnknownStackError } from "./stack-config";
 
@@ -171,6 +172,8 @@ export interface Plan {
     readonly env: Record<string, string>;
     readonly outputs: Record<string, unknown>;
     readonly warnings: readonly string[];
+    /** What the stack costs per month and how long its first `pulumi up` takes: estimates (tools/estimate.ts). */
+    readonly estimate: { readonly cost: CostEstimate; readonly duration: DurationEstimate };
 }
 
 export function plan(ev: Evaluation): Plan {
@@ -188,6 +191,7 @@ export function plan(ev: Evaluation): Plan {
         env: envPreview(ev),
         outputs: otherOutputs(ev),
         warnings: ev.warnings,
+        estimate: { cost: estimateCost(ev, stackRegion(ev)), duration: estimateDuration(ev) },
     };
 }
 
@@ -226,6 +230,7 @@ export function renderText(p: Plan): string {
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }
+    out.push("", ...renderEstimate(p.estimate.cost, p.estimate.duration));
     return out.join("\n");
 }
 
