@@ -12,7 +12,10 @@ export default tseslint.config(
             "@typescript-eslint/no-explicit-any": "off",
             // require() is how the program loads the SDK's untyped internals and the engine its child modules.
             "@typescript-eslint/no-require-imports": "off",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+            ],
         },
     },
 );

@@ -48,10 +48,16 @@ const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 
 function checkNames(r: ConfigReader, names: RoleNames): void {
     if (names.roleName.length > ROLE_NAME_MAX) {
-        r.problem("environment", `makes the IAM role name "${names.roleName}" ${names.roleName.length} characters long; IAM allows ${ROLE_NAME_MAX}`);
+        r.problem(
+            "environment",
+            `makes the IAM role name "${names.roleName}" ${names.roleName.length} characters long; IAM allows ${ROLE_NAME_MAX}`,
+        );
     }
     if (names.policyName.length > POLICY_NAME_MAX) {
-        r.problem("environment", `makes the IAM policy name "${names.policyName}" ${names.policyName.length} characters long; IAM allows ${POLICY_NAME_MAX}`);
+        r.problem(
+            "environment",
+            `makes the IAM policy name "${names.policyName}" ${names.policyName.length} characters long; IAM allows ${POLICY_NAME_MAX}`,
+        );
     }
 }
 
@@ -83,13 +89,19 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
         );
     }
     if (!clusterName && podIdentity) {
-        r.problem("eksPodIdentity", "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster");
+        r.problem(
+            "eksPodIdentity",
+            "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster",
+        );
     }
     if (!clusterName && oidcProvider === "create") {
-        r.problem("eksOidcProvider", "is \"create\" but membrane:eksClusterName is empty: the OIDC provider is the cluster's issuer");
+        r.problem("eksOidcProvider", 'is "create" but membrane:eksClusterName is empty: the OIDC provider is the cluster\'s issuer');
     }
     if (podIdentity && oidcProvider === "create") {
-        r.problem("eksOidcProvider", "is \"create\" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other");
+        r.problem(
+            "eksOidcProvider",
+            'is "create" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other',
+        );
     }
     // Without a role the services have no credentials for their buckets: the stack exports no access keys.
     if (!ecsTaskRole && !clusterName && !podIdentity && oidcProvider !== "create") {

@@ -41,7 +41,11 @@ export function closest(word: string, candidates: readonly string[]): string | u
  * One problem per key that the program would ignore: an undeclared key in `namespace`, or a key in a
  * namespace nobody reads. `declared` are the fully qualified keys of Pulumi.yaml.
  */
-export function unknownKeyProblems(keys: readonly string[], namespace: string, declared: readonly string[]): Array<{ key: string; rule: string }> {
+export function unknownKeyProblems(
+    keys: readonly string[],
+    namespace: string,
+    declared: readonly string[],
+): Array<{ key: string; rule: string }> {
     const problems: Array<{ key: string; rule: string }> = [];
     const declaredSet = new Set(declared);
     for (const key of keys) {

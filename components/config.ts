@@ -57,7 +57,6 @@ const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 
-
 // "*" or one exact origin: S3 CORS would take a partial wildcard (https://*.example.com), but the
 // CDN's response-headers policy uses the same list and CloudFront documents only exact origins or "*".
 const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
@@ -88,9 +87,10 @@ function readNetwork(r: ConfigReader): NetworkConfig {
 }
 
 function readStorage(r: ConfigReader, namePrefix: string, environment: string): StorageConfig {
-    const bucketNames = Object.fromEntries(
-        BUCKET_PURPOSES.map((p) => [p, bucketName(namePrefix, environment, p)]),
-    ) as Record<BucketPurpose, string>;
+    const bucketNames = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, bucketName(namePrefix, environment, p)])) as Record<
+        BucketPurpose,
+        string
+    >;
     if (environment && ENVIRONMENT.test(environment)) {
         for (const name of Object.values(bucketNames)) {
             for (const rule of bucketNameProblems(name)) {
@@ -159,7 +159,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     }
     if (!namePrefix) {
         warnings.push(
-            "membrane:namePrefix is empty: the bucket names are the vendor's bare names (for example prod-integration-app-tmp), which S3 gives to one account in the world. Set a prefix such as \"acme-\".",
+            'membrane:namePrefix is empty: the bucket names are the vendor\'s bare names (for example prod-integration-app-tmp), which S3 gives to one account in the world. Set a prefix such as "acme-".',
         );
     }
     const network = readNetwork(r);

@@ -105,8 +105,8 @@ function resourceArgs(resource: PlannedResource, config: Record<string, unknown>
         name: resource.name,
         opts: NO_OPTIONS,
         stackTags: new Map(),
-        isType: cls => isTypeOf(resource.type, cls),
-        asType: cls => (isTypeOf(resource.type, cls) ? props : undefined) as never,
+        isType: (cls) => isTypeOf(resource.type, cls),
+        asType: (cls) => (isTypeOf(resource.type, cls) ? props : undefined) as never,
         getConfig: <T extends object>() => config as T,
         notApplicable,
     };
@@ -114,7 +114,7 @@ function resourceArgs(resource: PlannedResource, config: Record<string, unknown>
 
 function stackResources(resources: PlannedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
-    const built = resources.map(resource => {
+    const built = resources.map((resource) => {
         const props = unknownCheckingProxy(resource.props) as Record<string, unknown>;
         const policyResource: PolicyResource = {
             type: resource.type,
@@ -124,13 +124,13 @@ function stackResources(resources: PlannedResource[]): PolicyResource[] {
             opts: NO_OPTIONS,
             dependencies: [],
             propertyDependencies: {},
-            isType: cls => isTypeOf(resource.type, cls),
-            asType: cls => (isTypeOf(resource.type, cls) ? props : undefined) as never,
+            isType: (cls) => isTypeOf(resource.type, cls),
+            asType: (cls) => (isTypeOf(resource.type, cls) ? props : undefined) as never,
         };
         byUrn.set(resource.urn, policyResource);
         return policyResource;
     });
-    const lookup = (urns: string[] = []) => urns.flatMap(urn => byUrn.get(urn) ?? []);
+    const lookup = (urns: string[] = []) => urns.flatMap((urn) => byUrn.get(urn) ?? []);
     resources.forEach((resource, i) => {
         built[i].parent = resource.parent === undefined ? undefined : byUrn.get(resource.parent);
         built[i].dependencies = lookup(resource.dependencies);
@@ -168,8 +168,9 @@ export function validateResource(
     config: PolicyPackConfig = {},
 ): ValidationOutcome[] {
     const validations = asList(policy.validateResource) as ResourceValidation[];
-    return validations.map(validation => validate(policy.name, report =>
-        validation(resourceArgs(resource, policyConfig(config, policy.name)), report)));
+    return validations.map((validation) =>
+        validate(policy.name, (report) => validation(resourceArgs(resource, policyConfig(config, policy.name)), report)),
+    );
 }
 
 /** Runs a stack policy on the whole set of resources. */
@@ -178,12 +179,17 @@ export function validateStack(
     resources: PlannedResource[],
     config: PolicyPackConfig = {},
 ): ValidationOutcome {
-    return validate(policy.name, report => policy.validateStack({
-        resources: stackResources(resources),
-        stackTags: new Map(),
-        getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
-        notApplicable,
-    }, report));
+    return validate(policy.name, (report) =>
+        policy.validateStack(
+            {
+                resources: stackResources(resources),
+                stackTags: new Map(),
+                getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
+                notApplicable,
+            },
+            report,
+        ),
+    );
 }
 
 /** An outcome as the CLI reports it: an unknown value becomes a single advisory finding. */
@@ -195,15 +201,21 @@ function findingsOf(
 ): PolicyFinding[] {
     if (outcome.unknown !== undefined) {
         // Drops what the validation reported before the unknown value; the SDK's server.js keeps it.
-        return [{
-            policyName,
-            enforcementLevel: "advisory",
-            resourceUrn,
-            message: `can't run policy '${policyName}' during preview: ${outcome.unknown}`,
-        }];
+        return [
+            {
+                policyName,
+                enforcementLevel: "advisory",
+                resourceUrn,
+                message: `can't run policy '${policyName}' during preview: ${outcome.unknown}`,
+            },
+        ];
     }
-    return outcome.violations.map(({ message, urn }) =>
-        ({ policyName, enforcementLevel: level, resourceUrn: urn ?? resourceUrn, message }));
+    return outcome.violations.map(({ message, urn }) => ({
+        policyName,
+        enforcementLevel: level,
+        resourceUrn: urn ?? resourceUrn,
+        message,
+    }));
 }
 
 /**

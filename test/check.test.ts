@@ -30,7 +30,9 @@ describe("npm run check", () => {
         const dir = stackDirWith("staging", `${STAGING}  membrane:redisNodeTpye: cache.t4g.small\n`);
         const v = await checkStack("staging", PROJECT_DIR, dir);
         expect(v.code).to.equal(2);
-        expect(v.problems.join("\n")).to.match(/membrane:redisNodeTpye: is not a setting of this program.*did you mean membrane:redisNodeType\?/);
+        expect(v.problems.join("\n")).to.match(
+            /membrane:redisNodeTpye: is not a setting of this program.*did you mean membrane:redisNodeType\?/,
+        );
     });
 
     it("refuses a key without a namespace, as the CLI does", async () => {
@@ -42,30 +44,49 @@ describe("npm run check", () => {
     });
 
     it("reports a YAML syntax error with its file, line and column, not a stack trace", async () => {
-        const v = await checkStack("staging", PROJECT_DIR, stackDirWith("staging", "config:\n  membrane:vpcId: [vpc-1,\n  membrane:x: 1\n"));
+        const v = await checkStack(
+            "staging",
+            PROJECT_DIR,
+            stackDirWith("staging", "config:\n  membrane:vpcId: [vpc-1,\n  membrane:x: 1\n"),
+        );
         expect(v.code).to.equal(2);
         expect(v.problems[0]).to.match(/^Pulumi\.staging\.yaml:3:3: YAML syntax error: /);
     });
 
     it("reports the CLI's problems and the program's in one pass: aws:region missing too, with the command", async () => {
-        const text = STAGING.replace(/^ {2}aws:region: .*\n/m, "").replace("membrane:redisEngineVersion", "x").replace(/^ {2}membrane:vpcId: .*\n/m, "");
+        const text = STAGING.replace(/^ {2}aws:region: .*\n/m, "")
+            .replace("membrane:redisEngineVersion", "x")
+            .replace(/^ {2}membrane:vpcId: .*\n/m, "");
         const v = await checkStack("staging", PROJECT_DIR, stackDirWith("staging", text));
         expect(v.code).to.equal(2);
         expect(v.problems).to.include("Stack 'staging' is missing configuration value 'vpcId'");
-        expect(v.problems).to.include("aws:region: is required and has no value: pulumi config set aws:region <region> (for example us-east-1)");
+        expect(v.problems).to.include(
+            "aws:region: is required and has no value: pulumi config set aws:region <region> (for example us-east-1)",
+        );
         // Not twice: the program's own "membrane:vpcId: is required" is the CLI's problem already.
         expect(v.problems.filter((p) => p.includes("vpcId"))).to.have.lengthOf(1);
     });
 
     it("refuses credentials in plain text in the stack file", () => {
-        expect(plainTextSecrets({ "membrane:existingEncryptionSecret": "abc", "membrane:existingSecret": { secure: "v1:x" }, "membrane:vpcId": "vpc-1" })).to.deep.equal([
+        expect(
+            plainTextSecrets({
+                "membrane:existingEncryptionSecret": "abc",
+                "membrane:existingSecret": { secure: "v1:x" },
+                "membrane:vpcId": "vpc-1",
+            }),
+        ).to.deep.equal([
             "membrane:existingEncryptionSecret: holds a plain-text value in the stack file; store it encrypted: pulumi config set --secret membrane:existingEncryptionSecret <value>",
         ]);
-        expect(plainTextSecrets({ "mongodbatlas:clientSecret": "mdb_sa_sk_x", "membrane:externalMongoUri": "mongodb://u:p@h/d" })).to.have.lengthOf(2);
+        expect(
+            plainTextSecrets({ "mongodbatlas:clientSecret": "mdb_sa_sk_x", "membrane:externalMongoUri": "mongodb://u:p@h/d" }),
+        ).to.have.lengthOf(2);
     });
 
     it("exits 1 on a mandatory policy violation", async () => {
-        const text = STAGING.replace("membrane:atlasAccessCidrs:", "membrane:atlasAllowAnywhere: true\n  membrane:atlasAccessCidrs:\n    - 0.0.0.0/0");
+        const text = STAGING.replace(
+            "membrane:atlasAccessCidrs:",
+            "membrane:atlasAllowAnywhere: true\n  membrane:atlasAccessCidrs:\n    - 0.0.0.0/0",
+        );
         const v = await checkStack("staging", PROJECT_DIR, stackDirWith("staging", text));
         expect(v.code, renderVerdict(v)).to.equal(1);
         expect(v.findings.map((f) => f.policyName)).to.include("atlas-no-open-access-list");

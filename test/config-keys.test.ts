@@ -24,15 +24,36 @@ describe("config keys: typos and unknown namespaces", () => {
 
     it("names each unknown key, with a suggestion, and leaves other namespaces' keys alone", () => {
         const problems = unknownKeyProblems(
-            ["membrane:redisNodeTpye", "membrne:hostedZoneName", "membrane:environment", "aws:region", "aws:profile", "pulumi:tags", "acme:x", "membrane:totallyNew"],
+            [
+                "membrane:redisNodeTpye",
+                "membrne:hostedZoneName",
+                "membrane:environment",
+                "aws:region",
+                "aws:profile",
+                "pulumi:tags",
+                "acme:x",
+                "membrane:totallyNew",
+            ],
             "membrane",
             DECLARED,
         );
         expect(problems).to.deep.equal([
-            { key: "membrane:redisNodeTpye", rule: "is not a setting of this program, so it would be ignored; did you mean membrane:redisNodeType? (Pulumi.yaml declares every key)" },
-            { key: "membrne:hostedZoneName", rule: 'is in the namespace "membrne", which neither this program nor its providers read, so it would be ignored; did you mean membrane:hostedZoneName?' },
-            { key: "acme:x", rule: 'is in the namespace "acme", which neither this program nor its providers read, so it would be ignored' },
-            { key: "membrane:totallyNew", rule: "is not a setting of this program, so it would be ignored (Pulumi.yaml declares every key)" },
+            {
+                key: "membrane:redisNodeTpye",
+                rule: "is not a setting of this program, so it would be ignored; did you mean membrane:redisNodeType? (Pulumi.yaml declares every key)",
+            },
+            {
+                key: "membrne:hostedZoneName",
+                rule: 'is in the namespace "membrne", which neither this program nor its providers read, so it would be ignored; did you mean membrane:hostedZoneName?',
+            },
+            {
+                key: "acme:x",
+                rule: 'is in the namespace "acme", which neither this program nor its providers read, so it would be ignored',
+            },
+            {
+                key: "membrane:totallyNew",
+                rule: "is not a setting of this program, so it would be ignored (Pulumi.yaml declares every key)",
+            },
         ]);
     });
 
@@ -40,7 +61,9 @@ describe("config keys: typos and unknown namespaces", () => {
         expect(problemsOf({ redisNodeTpye: "cache.t4g.small" })).to.deep.equal([
             "membrane:redisNodeTpye: is not a setting of this program, so it would be ignored; did you mean membrane:redisNodeType? (Pulumi.yaml declares every key)",
         ]);
-        expect(problemsOf({ "membrne:hostedZoneName": "acme.example.com" })[0]).to.match(/^membrne:hostedZoneName: is in the namespace "membrne".*did you mean membrane:hostedZoneName\?$/);
+        expect(problemsOf({ "membrne:hostedZoneName": "acme.example.com" })[0]).to.match(
+            /^membrne:hostedZoneName: is in the namespace "membrne".*did you mean membrane:hostedZoneName\?$/,
+        );
     });
 
     it("tells how to set a missing aws:region", () => {

@@ -44,7 +44,12 @@ function shellValue(line: string, name: string): string {
 describe(".env writer", () => {
     it("writes Membrane's variables only, sorted, NAME=value with the value verbatim", () => {
         const text = dotenv(outputs);
-        expect(text.split("\n")).to.deep.equal([...Object.keys(variables).sort().map((k) => `${k}=${(variables as Record<string, string>)[k]}`), ""]);
+        expect(text.split("\n")).to.deep.equal([
+            ...Object.keys(variables)
+                .sort()
+                .map((k) => `${k}=${(variables as Record<string, string>)[k]}`),
+            "",
+        ]);
         expect(text).to.not.include("ecsTaskRoleArn");
     });
 
@@ -88,19 +93,32 @@ describe(".env writer", () => {
     });
 
     it("refuses the {} of a stack that was never deployed, and any output without Membrane's variables", () => {
-        expect(() => dotenv({})).to.throw(DotenvError, /^the outputs lack Membrane's STORAGE_PROVIDER, AWS_REGION, .*REDIS_URI or REDIS_CLUSTER_URI_1, MONGO_URI, SECRET, ENCRYPTION_SECRET: is this/);
+        expect(() => dotenv({})).to.throw(
+            DotenvError,
+            /^the outputs lack Membrane's STORAGE_PROVIDER, AWS_REGION, .*REDIS_URI or REDIS_CLUSTER_URI_1, MONGO_URI, SECRET, ENCRYPTION_SECRET: is this/,
+        );
         const { MONGO_URI: _, ...noMongo } = variables;
         expect(() => dotenv(noMongo)).to.throw(DotenvError, /^the outputs lack Membrane's MONGO_URI:/);
         const { REDIS_URI: __, ...withoutRedis } = variables;
         expect(() => dotenv(withoutRedis)).to.throw(DotenvError, /^the outputs lack Membrane's REDIS_URI or REDIS_CLUSTER_URI_1:/);
-        expect(dotenv({ ...withoutRedis, REDIS_CLUSTER_URI_1: "rediss://:t@h:6379" })).to.include("REDIS_CLUSTER_URI_1=rediss://:t@h:6379\n");
+        expect(dotenv({ ...withoutRedis, REDIS_CLUSTER_URI_1: "rediss://:t@h:6379" })).to.include(
+            "REDIS_CLUSTER_URI_1=rediss://:t@h:6379\n",
+        );
     });
 
     it("warns about values that compose or a shell would alter, and not about the generated ones", () => {
         expect(dotenvWarnings(outputs)).to.deep.equal([]);
-        expect(dotenvWarnings({ ...variables, SECRET: "abc$HOME", MONGO_URI: "mongodb://h/db #x", ENCRYPTION_SECRET: " padded", BASE_STATIC_URI: "'q'" })).to.deep.equal([
-            'BASE_STATIC_URI holds a leading quote (compose strips quotes): with docker compose use env_file with format: raw; docker run --env-file reads it as is',
-            'ENCRYPTION_SECRET holds leading or trailing spaces (compose and shells trim them): with docker compose use env_file with format: raw; docker run --env-file reads it as is',
+        expect(
+            dotenvWarnings({
+                ...variables,
+                SECRET: "abc$HOME",
+                MONGO_URI: "mongodb://h/db #x",
+                ENCRYPTION_SECRET: " padded",
+                BASE_STATIC_URI: "'q'",
+            }),
+        ).to.deep.equal([
+            "BASE_STATIC_URI holds a leading quote (compose strips quotes): with docker compose use env_file with format: raw; docker run --env-file reads it as is",
+            "ENCRYPTION_SECRET holds leading or trailing spaces (compose and shells trim them): with docker compose use env_file with format: raw; docker run --env-file reads it as is",
             'MONGO_URI holds a " #" (compose cuts it as a comment): with docker compose use env_file with format: raw; docker run --env-file reads it as is',
             "SECRET holds a $ (compose interpolates it): with docker compose use env_file with format: raw; docker run --env-file reads it as is",
         ]);
@@ -112,7 +130,14 @@ describe(".env writer", () => {
             const file = path.join(dir, ".env");
             fs.writeFileSync(file, "OLD=1\n", { mode: 0o644 });
             let err = "";
-            expect(main(["--out", file], JSON.stringify(outputs), () => undefined, (s) => (err += s))).to.equal(0);
+            expect(
+                main(
+                    ["--out", file],
+                    JSON.stringify(outputs),
+                    () => undefined,
+                    (s) => (err += s),
+                ),
+            ).to.equal(0);
             expect(err).to.equal("");
             expect(fs.readFileSync(file, "utf8")).to.equal(dotenv(outputs));
             expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
@@ -123,12 +148,30 @@ describe(".env writer", () => {
 
     it("as a filter: stdout on success; exit 2 with the usage on bad input, and nothing written", () => {
         let out = "";
-        expect(main([], JSON.stringify(outputs), (s) => (out += s), () => undefined)).to.equal(0);
+        expect(
+            main(
+                [],
+                JSON.stringify(outputs),
+                (s) => (out += s),
+                () => undefined,
+            ),
+        ).to.equal(0);
         expect(out).to.equal(dotenv(outputs));
-        for (const [argv, input] of [[[], "not json"], [[], "{}"], [["--bogus"], JSON.stringify(outputs)]] as const) {
+        for (const [argv, input] of [
+            [[], "not json"],
+            [[], "{}"],
+            [["--bogus"], JSON.stringify(outputs)],
+        ] as const) {
             let err = "";
             let written = "";
-            expect(main(argv, input, (s) => (written += s), (s) => (err += s))).to.equal(2);
+            expect(
+                main(
+                    argv,
+                    input,
+                    (s) => (written += s),
+                    (s) => (err += s),
+                ),
+            ).to.equal(2);
             expect(written).to.equal("");
             expect(err).to.match(/usage: pulumi stack output --json --show-secrets/);
         }

@@ -40,13 +40,21 @@ const component = (type: string, name: string, parent: string) => res(type, name
 const ROOT = res("pulumi:pulumi:Stack", "membrane-test", {}, { custom: false, parent: undefined });
 
 function evaluation(...resources: RegisteredResource[]): Evaluation {
-    return { project: "membrane", stack: "test", resources: [ROOT, component("membrane:test:Thing", "thing", STACK), ...resources], outputs: {}, invokes: [], warnings: [] };
+    return {
+        project: "membrane",
+        stack: "test",
+        resources: [ROOT, component("membrane:test:Thing", "thing", STACK), ...resources],
+        outputs: {},
+        invokes: [],
+        warnings: [],
+    };
 }
 
 const redis = (inputs: Record<string, unknown>) =>
     res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", { engine: "redis", nodeType: "cache.t3.medium", ...inputs });
 
-const priced = (cost: CostEstimate, resource: string) => cost.lines.filter((l) => l.resource === resource && l.monthlyUsd !== "usage-based");
+const priced = (cost: CostEstimate, resource: string) =>
+    cost.lines.filter((l) => l.resource === resource && l.monthlyUsd !== "usage-based");
 
 describe("estimateCost on hand-made evaluations", () => {
     it("counts the nodes of a group without cluster mode from numCacheClusters", () => {
@@ -60,11 +68,16 @@ describe("estimateCost on hand-made evaluations", () => {
                 monthlyUsd: cents(3 * nodeHour("us-east-1", "cache.t3.medium") * HOURS),
             },
         ]);
-        expect(cost.totalMonthlyUsd).to.equal(cents(3 * 0.068 * 730)).and.to.equal(148.92);
+        expect(cost.totalMonthlyUsd)
+            .to.equal(cents(3 * 0.068 * 730))
+            .and.to.equal(148.92);
     });
 
     it("counts shards × (replicas + 1) in cluster mode, and ignores numCacheClusters there", () => {
-        const cost = estimateCost(evaluation(redis({ clusterMode: "enabled", numNodeGroups: 3, replicasPerNodeGroup: 2, numCacheClusters: 2 })), "eu-central-1");
+        const cost = estimateCost(
+            evaluation(redis({ clusterMode: "enabled", numNodeGroups: 3, replicasPerNodeGroup: 2, numCacheClusters: 2 })),
+            "eu-central-1",
+        );
         expect(priced(cost, "cache")[0]).to.deep.include({
             billed: "9 × cache.t3.medium node-hours (redis)",
             monthlyUsd: cents(9 * nodeHour("eu-central-1", "cache.t3.medium") * HOURS),
@@ -119,7 +132,10 @@ describe("estimateCost on hand-made evaluations", () => {
                 backupEnabled: true,
                 replicationSpecs: [{ regionConfigs: [{ regionName, electableSpecs: { instanceSize, nodeCount: 3 } }] }],
             });
-        const cost = estimateCost(evaluation(cluster("M30", "US_EAST_1"), cluster("M15", "US_EAST_1"), cluster("M10", "SA_EAST_1")), "eu-west-1");
+        const cost = estimateCost(
+            evaluation(cluster("M30", "US_EAST_1"), cluster("M15", "US_EAST_1"), cluster("M10", "SA_EAST_1")),
+            "eu-west-1",
+        );
         expect(priced(cost, "db-M30")[0]).to.deep.include({
             billed: "Atlas M30 cluster-hours, 3-node replica set in us-east-1",
             monthlyUsd: cents(table("atlasCluster", "us-east-1").M30 * HOURS),
@@ -146,7 +162,11 @@ describe("estimateCost on hand-made evaluations", () => {
             ["cdn", "usage-based"],
         ]);
         expect(cost.totalMonthlyUsd).to.equal(0);
-        expect(cost.usageBased).to.deep.equal([PRICES.usageBased.s3.detail, PRICES.usageBased.cloudfront.detail, PRICES.usageBased.route53Queries.detail]);
+        expect(cost.usageBased).to.deep.equal([
+            PRICES.usageBased.s3.detail,
+            PRICES.usageBased.cloudfront.detail,
+            PRICES.usageBased.route53Queries.detail,
+        ]);
         expect(cost.free).to.deep.equal([
             { type: "aws:iam/role:Role", count: 1 },
             { type: "aws:route53/record:Record", count: 1 },
@@ -225,7 +245,10 @@ describe("estimates of the fixture stacks", () => {
             }),
             evaluate({
                 stack: "staging",
-                overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: "mongodb+srv://u:p@h.example.net/db" } },
+                overrides: {
+                    "membrane:databaseMode": "external",
+                    "membrane:externalMongoUri": { secret: "mongodb+srv://u:p@h.example.net/db" },
+                },
             }),
             evaluate({ stack: "prod", overrides: { "membrane:eksPodIdentity": true } }),
         ]);
@@ -261,11 +284,20 @@ describe("estimates of the fixture stacks", () => {
             "database-vpc-endpoint": cents(3 * table("vpcInterfaceEndpoint", "us-east-1") * HOURS),
         };
         for (const [resource, monthly] of Object.entries(expected)) {
-            expect(priced(cost, resource).map((l) => l.monthlyUsd), resource).to.deep.equal([monthly]);
+            expect(
+                priced(cost, resource).map((l) => l.monthlyUsd),
+                resource,
+            ).to.deep.equal([monthly]);
         }
-        expect(cost.totalMonthlyUsd).to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0))).and.to.equal(212.43);
+        expect(cost.totalMonthlyUsd)
+            .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0)))
+            .and.to.equal(212.43);
         expect(cost.unpriced).to.deep.equal([]);
-        expect(cost.usageBased).to.include.members([PRICES.usageBased.s3.detail, PRICES.usageBased.cloudfront.detail, PRICES.usageBased.privateLinkData.detail]);
+        expect(cost.usageBased).to.include.members([
+            PRICES.usageBased.s3.detail,
+            PRICES.usageBased.cloudfront.detail,
+            PRICES.usageBased.privateLinkData.detail,
+        ]);
     });
 
     it("cluster mode on staging prices shards × (replicas + 1) nodes", () => {
@@ -284,19 +316,32 @@ describe("estimates of the fixture stacks", () => {
     });
 
     it("EKS Pod Identity adds a free association and changes nothing in the total", () => {
-        expect(estimateCost(evals.podIdentity, "us-east-1").totalMonthlyUsd).to.equal(estimateCost(evals.prod, "us-east-1").totalMonthlyUsd);
-        expect(estimateCost(evals.podIdentity, "us-east-1").free).to.deep.include({ type: "aws:eks/podIdentityAssociation:PodIdentityAssociation", count: 1 });
+        expect(estimateCost(evals.podIdentity, "us-east-1").totalMonthlyUsd).to.equal(
+            estimateCost(evals.prod, "us-east-1").totalMonthlyUsd,
+        );
+        expect(estimateCost(evals.podIdentity, "us-east-1").free).to.deep.include({
+            type: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+            count: 1,
+        });
     });
 
     it("prod's first pulumi up waits longest on the certificate, its validation, then CloudFront", () => {
         const d = estimateDuration(evals.prod);
-        const path = ["cdn-certificate", "cdn-certificate-validation-record", "cdn-certificate-validation", "cdn-distribution", "cdn-static-a"];
+        const path = [
+            "cdn-certificate",
+            "cdn-certificate-validation-record",
+            "cdn-certificate-validation",
+            "cdn-distribution",
+            "cdn-static-a",
+        ];
         expect(d.criticalPath.map((s) => s.resource)).to.deep.equal(path);
         const sum = (i: 0 | 1) => Math.round(d.criticalPath.reduce((n, s) => n + (i === 0 ? s.minMinutes : s.maxMinutes), 0) * 10) / 10;
         expect(d.maxMinutes).to.equal(sum(1));
         // The database chain (project, cluster, private endpoint link) is the next slowest and stays shorter.
         const byName = new Map(evals.prod.resources.map((r) => [r.name, r]));
-        const dbChain = ["database-project", "database-cluster", "database-private-link-service"].map((n) => RESOURCE_TYPES[byName.get(n)!.type].createMinutes[1]);
+        const dbChain = ["database-project", "database-cluster", "database-private-link-service"].map(
+            (n) => RESOURCE_TYPES[byName.get(n)!.type].createMinutes[1],
+        );
         expect(dbChain.reduce((a, b) => a + b, 0)).to.be.lessThan(d.maxMinutes);
         expect(d.minMinutes).to.be.greaterThan(0).and.lessThan(d.maxMinutes);
     });

@@ -10,7 +10,12 @@ import { HELP, main, parseArgs, UsageError } from "../tools/plan";
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`), FIXTURES);
+    const code = await main(
+        argv,
+        (s) => (out += `${s}\n`),
+        (s) => (err += `${s}\n`),
+        FIXTURES,
+    );
     return { code, out, err };
 }
 
@@ -40,7 +45,9 @@ describe("npm start: arguments", () => {
         expect(parseArgs(["--stack", "prod", "--json"])).to.deep.include({ stack: "prod", format: "json" });
         expect(parseArgs(["-s", "prod", "--mermaid"])).to.deep.include({ stack: "prod", format: "mermaid" });
         expect(parseArgs(["--stack=prod"]).stack).to.equal("prod");
-        expect(parseArgs(["--config", "membrane:redisClusterMode=true", "-c", "membrane:atlasAccessCidrs=[1.2.3.4/32]"]).overrides).to.deep.equal({
+        expect(
+            parseArgs(["--config", "membrane:redisClusterMode=true", "-c", "membrane:atlasAccessCidrs=[1.2.3.4/32]"]).overrides,
+        ).to.deep.equal({
             "membrane:redisClusterMode": true,
             "membrane:atlasAccessCidrs": ["1.2.3.4/32"],
         });
@@ -93,7 +100,9 @@ describe("npm start: the plan", () => {
             expect(out).to.include(`${custom} resources in `);
             expect(out).to.include("Policy pack: no violations");
             expect(out).to.match(/^ {2}STORAGE_PROVIDER=s3$/m);
-            expect(out).to.match(/^Estimated cost per month in [a-z0-9-]+ .*\n[\s\S]*^ {2}Total of the priced lines: \$\d+\.\d\d per month/m);
+            expect(out).to.match(
+                /^Estimated cost per month in [a-z0-9-]+ .*\n[\s\S]*^ {2}Total of the priced lines: \$\d+\.\d\d per month/m,
+            );
             expect(out).to.match(/^Estimated duration of the first pulumi up: [\d.]+–[\d.]+ min/m);
         });
 
@@ -112,7 +121,17 @@ describe("npm start: the plan", () => {
         const { code, out } = await runPlan(["--stack", "prod", "--json"]);
         expect(code).to.equal(0);
         const plan = JSON.parse(out);
-        expect(Object.keys(plan)).to.deep.equal(["project", "stack", "components", "totals", "policyFindings", "env", "outputs", "warnings", "estimate"]);
+        expect(Object.keys(plan)).to.deep.equal([
+            "project",
+            "stack",
+            "components",
+            "totals",
+            "policyFindings",
+            "env",
+            "outputs",
+            "warnings",
+            "estimate",
+        ]);
         expect(plan.estimate.cost).to.deep.include({ region: "us-east-1", unclassified: [] });
         expect(plan).to.deep.include({ project: "membrane", stack: "prod", policyFindings: [], warnings: [] });
         expect(plan.components.map((c: any) => c.name)).to.include("storage");
@@ -167,7 +186,9 @@ describe("npm start: policy violations", () => {
             "membrane:atlasAccessCidrs=[0.0.0.0/0]",
         ]);
         expect(code).to.equal(1);
-        expect(out).to.match(/^Policy pack:\n {2}\[mandatory\] atlas-no-open-access-list urn:pulumi:staging::membrane::membrane:database:Database\$mongodbatlas:index\/projectIpAccessList:ProjectIpAccessList::/m);
+        expect(out).to.match(
+            /^Policy pack:\n {2}\[mandatory\] atlas-no-open-access-list urn:pulumi:staging::membrane::membrane:database:Database\$mongodbatlas:index\/projectIpAccessList:ProjectIpAccessList::/m,
+        );
     });
 });
 
@@ -180,7 +201,9 @@ describe("the architecture diagram", () => {
             }
         }
         const prod = mermaid(await fixtureStack("prod"));
-        expect(prod).to.include('storage["<b>Storage</b><br/>S3 buckets<br/>acme-prod-integration-app-tmp<br/>acme-prod-integration-app-connectors<br/>acme-prod-integration-app-static"]');
+        expect(prod).to.include(
+            'storage["<b>Storage</b><br/>S3 buckets<br/>acme-prod-integration-app-tmp<br/>acme-prod-integration-app-connectors<br/>acme-prod-integration-app-static"]',
+        );
         expect(prod).to.include("ElastiCache redis 7.1<br/>2 nodes, cache.t3.medium");
         expect(prod).to.include("membrane-prod: M10 replica set, over PrivateLink");
         expect(prod).to.include('database -- "MONGO_URI" --> env');

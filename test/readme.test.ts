@@ -23,7 +23,10 @@ describe("README", () => {
         const table = configTable();
         const expected = new Map<string, { type: string; def: string }>([["aws:region", { type: "string", def: "(required)" }]]);
         for (const [key, entry] of Object.entries(project.config)) {
-            const def = entry.default === undefined ? "(required)" : `\`${typeof entry.default === "string" ? entry.default === "" ? '""' : entry.default : JSON.stringify(entry.default)}\``;
+            const def =
+                entry.default === undefined
+                    ? "(required)"
+                    : `\`${typeof entry.default === "string" ? (entry.default === "" ? '""' : entry.default) : JSON.stringify(entry.default)}\``;
             expected.set(key.replace(/^membrane:/, ""), { type: String(entry.type), def });
         }
         expect(Object.fromEntries(table)).to.deep.equal(Object.fromEntries(expected));
@@ -36,7 +39,13 @@ describe("README", () => {
 
     it("leads a newcomer in order: what it is, quick start, first deployment, outputs, operating, reference", () => {
         const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-        expect(headings.slice(0, 5)).to.deep.equal(["Quick start", "Your first deployment", "Using the outputs", "Operating it", "Configuration reference"]);
+        expect(headings.slice(0, 5)).to.deep.equal([
+            "Quick start",
+            "Your first deployment",
+            "Using the outputs",
+            "Operating it",
+            "Configuration reference",
+        ]);
         expect(readme.indexOf("```mermaid")).to.be.lessThan(readme.indexOf("## Quick start"));
     });
 
@@ -48,12 +57,20 @@ describe("README", () => {
 
     it("every npm start example it gives exits 0 on the fixture stacks", async function () {
         this.timeout(120000);
-        const docs = [readme, ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => fs.readFileSync(path.join(PROJECT_DIR, "docs", f), "utf8"))].join("\n");
+        const docs = [
+            readme,
+            ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => fs.readFileSync(path.join(PROJECT_DIR, "docs", f), "utf8")),
+        ].join("\n");
         const examples = [...docs.matchAll(/^npm start(?: -- ([^#\n]*?))?\s*(?:#.*)?$/gm)].map((m) => (m[1] ?? "").trim());
         expect(examples.length).to.be.greaterThan(2);
         for (const args of examples) {
             let err = "";
-            const code = await main(args ? args.split(/\s+/) : [], () => undefined, (s) => (err += s), FIXTURES);
+            const code = await main(
+                args ? args.split(/\s+/) : [],
+                () => undefined,
+                (s) => (err += s),
+                FIXTURES,
+            );
             expect(code, `npm start -- ${args}: ${err}`).to.equal(0);
         }
     });

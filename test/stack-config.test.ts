@@ -2,7 +2,16 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { listStacks, loadProject, Project, readStackFile, resolveStackConfig, StackConfigError, UnknownStackError, loadStackFile } from "../tools/stack-config";
+import {
+    listStacks,
+    loadProject,
+    Project,
+    readStackFile,
+    resolveStackConfig,
+    StackConfigError,
+    UnknownStackError,
+    loadStackFile,
+} from "../tools/stack-config";
 import { PROJECT_DIR } from "../tools/engine";
 import { FIXTURES } from "./harness";
 
@@ -55,7 +64,12 @@ describe("stack config, resolved as the CLI resolves it", () => {
     });
 
     it("accepts integers and booleans written as strings, as the CLI does", () => {
-        const r = resolveStackConfig(project, "dev", { "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "5", "demo:on": "true" });
+        const r = resolveStackConfig(project, "dev", {
+            "demo:name": "x",
+            "demo:token": { secure: "a" },
+            "demo:count": "5",
+            "demo:on": "true",
+        });
         expect(r.values["demo:count"]).to.equal("5");
         expect(r.values["demo:on"]).to.equal("true");
     });
@@ -66,7 +80,9 @@ describe("stack config, resolved as the CLI resolves it", () => {
     });
 
     it("refuses values of the wrong type", () => {
-        expect(problems({ "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "two", "demo:on": "yes", "demo:list": [1] })).to.deep.equal([
+        expect(
+            problems({ "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "two", "demo:on": "yes", "demo:list": [1] }),
+        ).to.deep.equal([
             "Stack 'dev' with configuration key 'count' must be of type 'integer'",
             "Stack 'dev' with configuration key 'on' must be of type 'boolean'",
             "Stack 'dev' with configuration key 'list' must be of type 'array<string>'",
@@ -79,7 +95,11 @@ describe("stack config, resolved as the CLI resolves it", () => {
     it("hints at the usual causes of a wrong type: an unquoted version, a list written as one string", () => {
         const p: Project = {
             ...project,
-            config: { ...project.config, "demo:version": { type: "string", default: "7.1" }, "demo:subnets": { type: "array", items: { type: "string" }, default: [] } },
+            config: {
+                ...project.config,
+                "demo:version": { type: "string", default: "7.1" },
+                "demo:subnets": { type: "array", items: { type: "string" }, default: [] },
+            },
         };
         const fail = (stack: Record<string, unknown>, literals: Record<string, string> = {}) => {
             try {
@@ -99,7 +119,10 @@ describe("stack config, resolved as the CLI resolves it", () => {
 
     it("reads a stack file's unquoted numbers as written, for those hints", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-stack-"));
-        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), 'config:\n  membrane:redisEngineVersion: 8.0\n  membrane:vpcId: "vpc-1"\n  membrane:production: true\n');
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            'config:\n  membrane:redisEngineVersion: 8.0\n  membrane:vpcId: "vpc-1"\n  membrane:production: true\n',
+        );
         const file = readStackFile(dir, "dev");
         expect(file.config).to.deep.equal({ "membrane:redisEngineVersion": 8, "membrane:vpcId": "vpc-1", "membrane:production": true });
         expect(file.literals).to.deep.equal({ "membrane:redisEngineVersion": "8.0", "membrane:production": "true" });
@@ -140,7 +163,10 @@ describe("stack config, resolved as the CLI resolves it", () => {
 
     it("lists the stacks and refuses an unknown one, naming those that exist", () => {
         expect(listStacks(FIXTURES)).to.deep.equal(["prod", "staging"]);
-        expect(() => loadStackFile(FIXTURES, "dev")).to.throw(UnknownStackError, "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging");
+        expect(() => loadStackFile(FIXTURES, "dev")).to.throw(
+            UnknownStackError,
+            "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging",
+        );
         expect(() => loadStackFile(FIXTURES, "../etc/passwd")).to.throw(UnknownStackError);
     });
 

@@ -25,8 +25,13 @@ const SECRET_LOOKING = /secret|password|token|mongouri|apikey|privatekey|clients
 /** Plain-text values in the stack file under keys that hold credentials. */
 export function plainTextSecrets(config: Record<string, unknown>): string[] {
     return Object.entries(config)
-        .filter(([key, value]) => SECRET_LOOKING.test(key.replace(/[^A-Za-z]/g, "")) && typeof value !== "object" && value !== "" && value !== undefined)
-        .map(([key]) => `${key}: holds a plain-text value in the stack file; store it encrypted: pulumi config set --secret ${key} <value>`);
+        .filter(
+            ([key, value]) =>
+                SECRET_LOOKING.test(key.replace(/[^A-Za-z]/g, "")) && typeof value !== "object" && value !== "" && value !== undefined,
+        )
+        .map(
+            ([key]) => `${key}: holds a plain-text value in the stack file; store it encrypted: pulumi config set --secret ${key} <value>`,
+        );
 }
 
 export async function checkStack(stack: string, dir: string = PROJECT_DIR, stackDir: string = dir): Promise<StackVerdict> {
@@ -61,7 +66,10 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
         }
         if (e instanceof ProgramError) {
             // A ConfigError lists its problems one per line after a heading.
-            const listed = e.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
+            const listed = e.message
+                .split("\n")
+                .filter((l) => l.startsWith("  - "))
+                .map((l) => l.slice(4));
             return verdict(2, { problems: [...(listed.length > 0 ? listed : [e.message]), ...hygiene] });
         }
         throw e;

@@ -11,9 +11,7 @@ export function groupByComponent(ev: Evaluation): ComponentGroup[] {
     const root = ev.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     const under = (c: RegisteredResource): RegisteredResource[] =>
         ev.resources.filter((r) => r.parent === c.urn).flatMap((r) => (r.custom ? [r] : under(r)));
-    return ev.resources
-        .filter((r) => !r.custom && r.parent === root?.urn)
-        .map((component) => ({ component, resources: under(component) }));
+    return ev.resources.filter((r) => !r.custom && r.parent === root?.urn).map((component) => ({ component, resources: under(component) }));
 }
 
 /** `aws:s3/bucketPolicy:BucketPolicy` -> `s3 BucketPolicy`; `mongodbatlas:index/project:Project` -> `atlas Project`. */

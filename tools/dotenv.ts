@@ -56,7 +56,9 @@ export function dotenvWarnings(outputs: Record<string, unknown>): string[] {
             /^["']/.test(value) && "a leading quote (compose strips quotes)",
         ].filter(Boolean);
         if (what.length > 0) {
-            warnings.push(`${name} holds ${what.join(", ")}: with docker compose use env_file with format: raw; docker run --env-file reads it as is`);
+            warnings.push(
+                `${name} holds ${what.join(", ")}: with docker compose use env_file with format: raw; docker run --env-file reads it as is`,
+            );
         }
     }
     return warnings;
@@ -116,6 +118,11 @@ if (require.main === module) {
     process.stdin.setEncoding("utf8");
     process.stdin.on("data", (chunk) => (input += chunk));
     process.stdin.on("end", () => {
-        process.exitCode = main(process.argv.slice(2), input, (s) => process.stdout.write(s), (s) => console.error(s));
+        process.exitCode = main(
+            process.argv.slice(2),
+            input,
+            (s) => process.stdout.write(s),
+            (s) => console.error(s),
+        );
     });
 }

@@ -96,7 +96,11 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
         createNote: "Atlas docs: creating a dedicated cluster can take up to 10 minutes (Atlas Kubernetes Operator, AtlasDeployment)",
     },
     "mongodbatlas:index/databaseUser:DatabaseUser": free("atlasProject", [0.1, 1], "Atlas applies the user to the cluster; under a minute"),
-    "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList": free("atlasProject", [0.1, 1], "Atlas applies the entry to the project; under a minute"),
+    "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList": free(
+        "atlasProject",
+        [0.1, 1],
+        "Atlas applies the entry to the project; under a minute",
+    ),
     "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": {
         cost: { kind: "priced", pricer: "atlasPrivateEndpoint" },
         createMinutes: [2, 10],
@@ -121,7 +125,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
     "aws:cloudfront/distribution:Distribution": {
         cost: { kind: "usage-based", item: "cloudfront" },
         createMinutes: [5, 20],
-        createNote: "the provider waits until the distribution is Deployed; 10-20 min per kindatechnical.com's CloudFront lesson, often less",
+        createNote:
+            "the provider waits until the distribution is Deployed; 10-20 min per kindatechnical.com's CloudFront lesson, often less",
     },
     "aws:cloudfront/cachePolicy:CachePolicy": free("cloudfrontSettings"),
     "aws:cloudfront/originAccessControl:OriginAccessControl": free("cloudfrontSettings"),
@@ -143,7 +148,11 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
     "aws:secretsmanager/secret:Secret": { cost: { kind: "priced", pricer: "secret" }, createMinutes: SECONDS, createNote: API_CALL },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { cost: { kind: "priced", pricer: "alarm" }, createMinutes: SECONDS, createNote: API_CALL },
     "aws:kms/key:Key": { cost: { kind: "priced", pricer: "kmsKey" }, createMinutes: SECONDS, createNote: API_CALL },
-    "aws:cloudwatch/logGroup:LogGroup": { cost: { kind: "usage-based", item: "cloudwatchLogs" }, createMinutes: SECONDS, createNote: API_CALL },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        cost: { kind: "usage-based", item: "cloudwatchLogs" },
+        createMinutes: SECONDS,
+        createNote: API_CALL,
+    },
 };
 
 /** One billable resource (or one usage-based part of it) and what it costs per month. */
@@ -320,7 +329,10 @@ const PRICERS: Readonly<Record<Pricer, (r: RegisteredResource, ctx: PricingConte
     atlasPrivateEndpoint: (r, ctx) => {
         const region = typeof r.inputs.region === "string" ? awsRegionOfAtlas(r.inputs.region) : ctx.region;
         const found = lookup(ctx.data.tables.atlasPrivateEndpoint, region);
-        return [hourly(ctx, "atlasPrivateEndpoint", `Atlas private endpoint-hours in ${region}`, 1, found), ctx.usage("atlasPrivateEndpointCapacity")];
+        return [
+            hourly(ctx, "atlasPrivateEndpoint", `Atlas private endpoint-hours in ${region}`, 1, found),
+            ctx.usage("atlasPrivateEndpointCapacity"),
+        ];
     },
     secret: (_r, ctx) => [monthly(ctx, "secretsManagerSecret", "1 secret-month", lookup(ctx.data.tables.secretsManagerSecret, ctx.region))],
     alarm: (_r, ctx) => [monthly(ctx, "cloudWatchAlarm", "1 standard alarm-month", lookup(ctx.data.tables.cloudWatchAlarm, ctx.region))],
@@ -329,7 +341,9 @@ const PRICERS: Readonly<Record<Pricer, (r: RegisteredResource, ctx: PricingConte
 
 /** The custom resources by component, in the plan's order; any outside a component last, under "(stack)". */
 function byComponent(ev: Evaluation): Array<{ readonly component: string; readonly resource: RegisteredResource }> {
-    const grouped = groupByComponent(ev).flatMap(({ component, resources }) => resources.map((resource) => ({ component: component.name, resource })));
+    const grouped = groupByComponent(ev).flatMap(({ component, resources }) =>
+        resources.map((resource) => ({ component: component.name, resource })),
+    );
     const seen = new Set(grouped.map((g) => g.resource.urn));
     const rest = ev.resources.filter((r) => r.custom && !seen.has(r.urn)).map((resource) => ({ component: "(stack)", resource }));
     return [...grouped, ...rest];
@@ -358,7 +372,11 @@ export function estimateCost(ev: Evaluation, region: string, data: PriceData = P
         };
         const rule = profile.cost;
         const billed =
-            rule.kind === "free" ? "free" : rule.kind === "usage-based" ? [usage(rule.item)] : PRICERS[rule.pricer](r, { region, data, line, usage, used });
+            rule.kind === "free"
+                ? "free"
+                : rule.kind === "usage-based"
+                  ? [usage(rule.item)]
+                  : PRICERS[rule.pricer](r, { region, data, line, usage, used });
         if (billed === "free") {
             freeCounts.set(r.type, (freeCounts.get(r.type) ?? 0) + 1);
             if (rule.kind === "free" && rule.usage !== undefined) {
@@ -433,7 +451,10 @@ function longestChain(ev: Evaluation, minutes: (p: TypeProfile) => number): Fini
         memo.set(urn, result);
         return result;
     };
-    return ev.resources.filter((r) => r.custom).map((r) => finish(r.urn)).reduce(later, START);
+    return ev.resources
+        .filter((r) => r.custom)
+        .map((r) => finish(r.urn))
+        .reduce(later, START);
 }
 
 /** How long the first `pulumi up` takes: the longest chain of creations, at typical minimum and maximum times. */
@@ -456,20 +477,28 @@ const range = (min: number, max: number): string => `${min}–${max} min`;
 
 /** The plan's estimate section, as `npm start` prints it. */
 export function renderEstimate(cost: CostEstimate, duration: DurationEstimate): string[] {
-    const out = [`Estimated cost per month in ${cost.region || "(unknown region)"} (list prices, on demand, ${cost.hoursPerMonth} h a month; an estimate, not a quote):`];
+    const out = [
+        `Estimated cost per month in ${cost.region || "(unknown region)"} (list prices, on demand, ${cost.hoursPerMonth} h a month; an estimate, not a quote):`,
+    ];
     const width = (f: (l: CostLine) => string) => Math.max(0, ...cost.lines.map((l) => f(l).length));
     const [wc, wr, wb] = [width((l) => l.component), width((l) => l.resource), width((l) => l.billed)];
     for (const l of cost.lines) {
-        const amount = typeof l.monthlyUsd === "number" ? usd(l.monthlyUsd) : l.monthlyUsd === "no price" ? `no price: ${l.reason}` : "usage-based";
+        const amount =
+            typeof l.monthlyUsd === "number" ? usd(l.monthlyUsd) : l.monthlyUsd === "no price" ? `no price: ${l.reason}` : "usage-based";
         out.push(`  ${l.component.padEnd(wc)}  ${l.resource.padEnd(wr)}  ${l.billed.padEnd(wb)}  ${amount}`);
     }
-    out.push(`  Total of the priced lines: ${usd(cost.totalMonthlyUsd)} per month${cost.unpriced.length > 0 ? `, without ${cost.unpriced.length} line(s) that have no price` : ""}`);
+    out.push(
+        `  Total of the priced lines: ${usd(cost.totalMonthlyUsd)} per month${cost.unpriced.length > 0 ? `, without ${cost.unpriced.length} line(s) that have no price` : ""}`,
+    );
     out.push("  Not in the total, usage-based:", ...cost.usageBased.map((u) => `    ${u}`));
     out.push(`  Free: ${cost.free.map((f) => `${shortType(f.type)}${f.count > 1 ? ` ×${f.count}` : ""}`).join(", ")}`);
     if (cost.unclassified.length > 0) {
         out.push(`  Not estimated, unclassified types: ${cost.unclassified.join(", ")}`);
     }
-    out.push("  Prices (tools/prices.json):", ...cost.sources.map((s) => `    ${s.table}: ${s.cite}; ${s.asOf === "undated" ? "undated" : `as of ${s.asOf}`}, read ${s.read}`));
+    out.push(
+        "  Prices (tools/prices.json):",
+        ...cost.sources.map((s) => `    ${s.table}: ${s.cite}; ${s.asOf === "undated" ? "undated" : `as of ${s.asOf}`}, read ${s.read}`),
+    );
     out.push(
         "",
         `Estimated duration of the first pulumi up: ${range(duration.minMinutes, duration.maxMinutes)} (an estimate from typical create times along the slowest chain of dependencies)`,
@@ -478,7 +507,9 @@ export function renderEstimate(cost: CostEstimate, duration: DurationEstimate): 
     const pathWidth = (f: (s: PathStep) => string) => Math.max(0, ...duration.criticalPath.map((s) => f(s).length));
     const [wn, wt] = [pathWidth((s) => s.resource), pathWidth((s) => shortType(s.type))];
     for (const s of duration.criticalPath) {
-        out.push(`    ${s.resource.padEnd(wn)}  ${shortType(s.type).padEnd(wt)}  ${range(s.minMinutes, s.maxMinutes).padEnd(11)}  ${s.note}`);
+        out.push(
+            `    ${s.resource.padEnd(wn)}  ${shortType(s.type).padEnd(wt)}  ${range(s.minMinutes, s.maxMinutes).padEnd(11)}  ${s.note}`,
+        );
     }
     if (duration.unclassified.length > 0) {
         out.push(`  Not estimated, unclassified types: ${duration.unclassified.join(", ")}`);

@@ -15,7 +15,10 @@ export const COMPONENT_DESCRIPTIONS: Readonly<Record<string, Describe>> = {
     "membrane:storage:Storage": (rs) => ["S3 buckets", ...ofType(rs, "Bucket").map((b) => String(input(b, "bucket")))],
     "membrane:cdn:Cdn": (rs) => {
         const alias = (input(ofType(rs, "Distribution")[0], "aliases") as string[] | undefined)?.[0];
-        return ["CloudFront CDN for the static bucket", alias ? `${alias}, ACM certificate, Route 53 records` : "*.cloudfront.net name, default certificate"];
+        return [
+            "CloudFront CDN for the static bucket",
+            alias ? `${alias}, ACM certificate, Route 53 records` : "*.cloudfront.net name, default certificate",
+        ];
     },
     "membrane:redis:Redis": (rs) => {
         const g = ofType(rs, "ReplicationGroup")[0];
@@ -42,7 +45,9 @@ const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
 export function mermaid(ev: Evaluation): string {
     const groups = groupByComponent(ev);
-    const owner = new Map<string, RegisteredResource>(groups.flatMap((g) => g.resources.map((r): [string, RegisteredResource] => [r.urn, g.component])));
+    const owner = new Map<string, RegisteredResource>(
+        groups.flatMap((g) => g.resources.map((r): [string, RegisteredResource] => [r.urn, g.component])),
+    );
     const region = ev.outputs.AWS_REGION?.value;
 
     const lines = ["flowchart LR", '  vpc[/"your VPC and private subnets"/]'];

@@ -165,7 +165,13 @@ export interface Plan {
     readonly components: Array<{
         readonly name: string;
         readonly type: string;
-        readonly resources: Array<{ readonly type: string; readonly name: string; readonly urn: string; readonly protect: boolean; readonly properties: string }>;
+        readonly resources: Array<{
+            readonly type: string;
+            readonly name: string;
+            readonly urn: string;
+            readonly protect: boolean;
+            readonly properties: string;
+        }>;
     }>;
     readonly totals: { readonly components: number; readonly resources: number };
     readonly policyFindings: PolicyFinding[];
@@ -261,7 +267,9 @@ export async function main(
         ev = await evaluate({ stack: args.stack, overrides: args.overrides, stackDir });
     } catch (e) {
         if (e instanceof UnknownStackError) {
-            writeError(`error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`);
+            writeError(
+                `error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`,
+            );
             return 2;
         }
         if (e instanceof StackConfigError) {
@@ -285,7 +293,11 @@ export async function main(
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s)).then(
+    main(
+        process.argv.slice(2),
+        (s) => console.log(s),
+        (s) => console.error(s),
+    ).then(
         (code) => process.exit(code),
         (e) => {
             console.error(`internal error: ${(e as Error).stack ?? e}`);

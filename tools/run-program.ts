@@ -197,9 +197,7 @@ class RecordingMonitor extends MockMonitor {
         const urn: string = req.getUrn();
         const { values, secrets } = plain(req.getOutputs()?.toJavaScript() ?? {});
         if (urn === this.rootUrn) {
-            this.stackOutputs = Object.fromEntries(
-                Object.entries(values).map(([k, v]) => [k, { value: v, secret: secrets.includes(k) }]),
-            );
+            this.stackOutputs = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, secret: secrets.includes(k) }]));
         }
         const rec = this.records.get(urn);
         if (rec) {

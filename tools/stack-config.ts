@@ -60,10 +60,11 @@ export class StackConfigError extends Error {
 }
 
 export class UnknownStackError extends Error {
-    constructor(readonly stack: string, readonly available: string[]) {
-        super(
-            `no stack file Pulumi.${stack}.yaml; the stacks of this project are: ${available.join(", ") || "(none)"}`,
-        );
+    constructor(
+        readonly stack: string,
+        readonly available: string[],
+    ) {
+        super(`no stack file Pulumi.${stack}.yaml; the stacks of this project are: ${available.join(", ") || "(none)"}`);
         this.name = "UnknownStackError";
     }
 }
@@ -96,11 +97,15 @@ export function loadProject(dir: string): Project {
         // Shorthand `key: value` is a default for project keys (the CLI's RewriteShorthandConfigValues).
         config[full] = isObject ? entry : { default: entry };
         if (config[full].type === "array" && !config[full].items) {
-            throw new Error(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+            throw new Error(
+                `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`,
+            );
         }
         const def = config[full].default;
         if (config[full].type && def !== undefined && !matchesType(config[full], def)) {
-            throw new Error(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(config[full])}'`);
+            throw new Error(
+                `The default value specified for configuration key '${key}' is not of the expected type '${typeName(config[full])}'`,
+            );
         }
     }
     return { name, dir, main: String(doc.main ?? "."), runtime, config };
@@ -134,7 +139,11 @@ export function readStackFile(dir: string, stack: string): StackFile {
         );
     }
     const root = doc.toJS() ?? {};
-    if (typeof root !== "object" || Array.isArray(root) || (root.config !== undefined && (typeof root.config !== "object" || Array.isArray(root.config)))) {
+    if (
+        typeof root !== "object" ||
+        Array.isArray(root) ||
+        (root.config !== undefined && (typeof root.config !== "object" || Array.isArray(root.config)))
+    ) {
         throw new StackConfigError([`${path.basename(file)}: expected a mapping with a 'config:' mapping inside`]);
     }
     const literals: Record<string, string> = {};

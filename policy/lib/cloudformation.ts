@@ -30,7 +30,7 @@ export function declaredResources(template: unknown): DeclaredResource[] {
         try {
             document = parseTemplate(template);
         } catch {
-            return [...new Set(template.match(CFN_TYPE_MENTION) ?? [])].map(type => ({ type }));
+            return [...new Set(template.match(CFN_TYPE_MENTION) ?? [])].map((type) => ({ type }));
         }
     }
     const resources = getIgnoringCase(document, "Resources");

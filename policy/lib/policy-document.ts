@@ -52,17 +52,18 @@ const WILDCARD_ACTION = /^(\*|[a-z0-9-]+:\*)$/i;
 /** The wildcard grants in a document: `*` or `service:*` actions, and any `NotAction`, on Allow statements. */
 export function wildcardGrants(document: PolicyDocument): string[] {
     return statementsOf(document)
-        .filter(statement => hasEffect(statement, "Allow"))
-        .flatMap(statement => [
+        .filter((statement) => hasEffect(statement, "Allow"))
+        .flatMap((statement) => [
             ...asList(statement.Action).filter(
-                (action): action is string => typeof action === "string" && WILDCARD_ACTION.test(action.trim())),
+                (action): action is string => typeof action === "string" && WILDCARD_ACTION.test(action.trim()),
+            ),
             ...(statement.NotAction === undefined ? [] : [`NotAction ${JSON.stringify(statement.NotAction)}`]),
         ]);
 }
 
 function deniesInsecureTransportCondition(statement: PolicyStatement): boolean {
     const value = getIgnoringCase(getIgnoringCase(statement.Condition, "Bool"), "aws:SecureTransport");
-    return asList(value).some(v => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
+    return asList(value).some((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
 }
 
 function appliesToEveryone(statement: PolicyStatement): boolean {
@@ -71,7 +72,7 @@ function appliesToEveryone(statement: PolicyStatement): boolean {
 }
 
 function coversAllS3Actions(statement: PolicyStatement): boolean {
-    return asList(statement.Action).some(a => typeof a === "string" && ["*", "s3:*"].includes(a.toLowerCase()));
+    return asList(statement.Action).some((a) => typeof a === "string" && ["*", "s3:*"].includes(a.toLowerCase()));
 }
 
 const S3_ARN = /^arn:[a-z-]+:s3:::([^/]+)(\/\*)?$/;
@@ -91,15 +92,17 @@ function coversBucketAndObjects(statement: PolicyStatement, bucketName: string |
         }
     }
     const candidates = bucketName === undefined ? [...buckets] : [bucketName];
-    return candidates.some(name => buckets.has(name) && objectBuckets.has(name));
+    return candidates.some((name) => buckets.has(name) && objectBuckets.has(name));
 }
 
 /** True when the document has the S3.5 statement: Deny s3:* to everyone on the bucket and its objects without TLS. */
 export function deniesInsecureTransport(document: PolicyDocument, bucketName?: string): boolean {
-    return statementsOf(document).some(statement =>
-        hasEffect(statement, "Deny") &&
-        appliesToEveryone(statement) &&
-        coversAllS3Actions(statement) &&
-        coversBucketAndObjects(statement, bucketName) &&
-        deniesInsecureTransportCondition(statement));
+    return statementsOf(document).some(
+        (statement) =>
+            hasEffect(statement, "Deny") &&
+            appliesToEveryone(statement) &&
+            coversAllS3Actions(statement) &&
+            coversBucketAndObjects(statement, bucketName) &&
+            deniesInsecureTransportCondition(statement),
+    );
 }

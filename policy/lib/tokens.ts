@@ -28,7 +28,7 @@ export const TYPES = {
 /** `prefixes` must be lower-case; the type matches in any casing. */
 export function hasTypePrefix(type: string, prefixes: readonly string[]): boolean {
     const lower = type.toLowerCase();
-    return prefixes.some(prefix => lower.startsWith(prefix));
+    return prefixes.some((prefix) => lower.startsWith(prefix));
 }
 
 type PropsValidation<T> = (props: T, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;

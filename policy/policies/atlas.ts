@@ -16,12 +16,12 @@ export const atlasNoOpenAccessList: ResourceValidationPolicy = {
     validateResource: onTypes<AccessListProps>(TYPES.atlasAccessList, (props, _args, reportViolation) => {
         const cidr = props.cidrBlock?.trim();
         const ip = props.ipAddress?.trim();
-        const open = (cidr !== undefined && OPEN_CIDR_BLOCKS.includes(cidr)) ||
-            (ip !== undefined && OPEN_IP_ADDRESSES.includes(ip));
+        const open = (cidr !== undefined && OPEN_CIDR_BLOCKS.includes(cidr)) || (ip !== undefined && OPEN_IP_ADDRESSES.includes(ip));
         if (open) {
             reportViolation(
                 `The entry allows ${cidr ?? ip} (any address). Allow the VPC CIDR or the NAT gateway addresses ` +
-                "instead, or use a PrivateLink endpoint.");
+                    "instead, or use a PrivateLink endpoint.",
+            );
         }
     }),
 };
@@ -36,11 +36,12 @@ export const atlasBackupsAndPitr: ResourceValidationPolicy = {
     description: "MongoDB Atlas clusters must have cloud backups and point-in-time recovery enabled.",
     enforcementLevel: "mandatory",
     validateResource: onTypes<AdvancedClusterProps>(TYPES.atlasCluster, (props, _args, reportViolation) => {
-        const missing = (["backupEnabled", "pitEnabled"] as const).filter(flag => props[flag] !== true);
+        const missing = (["backupEnabled", "pitEnabled"] as const).filter((flag) => props[flag] !== true);
         if (missing.length > 0) {
             reportViolation(
                 `${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not true. Set backupEnabled and ` +
-                "pitEnabled to true (lower this policy to advisory for throwaway dev stacks).");
+                    "pitEnabled to true (lower this policy to advisory for throwaway dev stacks).",
+            );
         }
     }),
 };

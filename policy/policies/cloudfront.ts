@@ -35,15 +35,17 @@ export const cloudFrontHttpsOnly: ResourceValidationPolicy = {
     validateResource: onTypes<DistributionProps>(TYPES.distribution, (props, _args, reportViolation) => {
         const behaviors: Array<[string, CacheBehavior | undefined]> = [
             ["defaultCacheBehavior", props.defaultCacheBehavior],
-            ...(props.orderedCacheBehaviors ?? []).map(
-                (b, i): [string, CacheBehavior] => [`orderedCacheBehaviors[${i}] (${b.pathPattern})`, b]),
+            ...(props.orderedCacheBehaviors ?? []).map((b, i): [string, CacheBehavior] => [
+                `orderedCacheBehaviors[${i}] (${b.pathPattern})`,
+                b,
+            ]),
         ];
         for (const [where, behavior] of behaviors) {
             const policy = behavior?.viewerProtocolPolicy;
             if (policy === undefined || !HTTPS_VIEWER_POLICIES.includes(policy)) {
                 reportViolation(
-                    `${where} has viewerProtocolPolicy ${JSON.stringify(policy)}. Set it to "redirect-to-https" ` +
-                    "(or \"https-only\").");
+                    `${where} has viewerProtocolPolicy ${JSON.stringify(policy)}. Set it to "redirect-to-https" ` + '(or "https-only").',
+                );
             }
         }
     }),
@@ -57,8 +59,7 @@ interface ModernTlsConfig {
 
 export const cloudFrontModernTls: ResourceValidationPolicy = {
     name: "cloudfront-modern-tls",
-    description:
-        "CloudFront distributions with a custom certificate must require TLS 1.2 or newer (Security Hub CloudFront.7/8/15).",
+    description: "CloudFront distributions with a custom certificate must require TLS 1.2 or newer (Security Hub CloudFront.7/8/15).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -82,7 +83,8 @@ export const cloudFrontModernTls: ResourceValidationPolicy = {
         if (version === undefined || !allowed.includes(version)) {
             reportViolation(
                 `viewerCertificate.minimumProtocolVersion is ${JSON.stringify(version)}. Set it to one of ` +
-                `${allowed.join(", ")} (with sslSupportMethod "sni-only").`);
+                    `${allowed.join(", ")} (with sslSupportMethod "sni-only").`,
+            );
         }
     }),
 };
@@ -103,7 +105,8 @@ function isS3Origin(origin: DistributionOrigin): boolean {
 
 export const cloudFrontOriginAccessControl: ResourceValidationPolicy = {
     name: "cloudfront-origin-access-control",
-    description: "CloudFront must read S3 origins through origin access control, not an origin access identity (Security Hub CloudFront.13).",
+    description:
+        "CloudFront must read S3 origins through origin access control, not an origin access identity (Security Hub CloudFront.13).",
     enforcementLevel: "mandatory",
     validateResource: onTypes<DistributionProps>(TYPES.distribution, (props, _args, reportViolation) => {
         for (const origin of (props.origins ?? []).filter(isS3Origin)) {
@@ -111,12 +114,14 @@ export const cloudFrontOriginAccessControl: ResourceValidationPolicy = {
             if (!isSet(() => origin.originAccessControlId)) {
                 reportViolation(
                     `${where} has no originAccessControlId. Create an aws.cloudfront.OriginAccessControl ` +
-                    "(signingBehavior \"always\", signingProtocol \"sigv4\") and set originAccessControlId.");
+                        '(signingBehavior "always", signingProtocol "sigv4") and set originAccessControlId.',
+                );
             }
             if (isSet(() => origin.s3OriginConfig?.originAccessIdentity)) {
                 reportViolation(
                     `${where} uses an origin access identity (s3OriginConfig.originAccessIdentity). Remove it and ` +
-                    "grant cloudfront.amazonaws.com read access in the bucket policy, conditioned on AWS:SourceArn.");
+                        "grant cloudfront.amazonaws.com read access in the bucket policy, conditioned on AWS:SourceArn.",
+                );
             }
         }
     }),

@@ -16,25 +16,24 @@ interface ReplicationGroupProps {
 
 export const elastiCacheEncryptionAndAuth: ResourceValidationPolicy = {
     name: "elasticache-encryption-and-auth",
-    description:
-        "ElastiCache replication groups must encrypt at rest and in transit and require AUTH (Security Hub ElastiCache.4/5/6).",
+    description: "ElastiCache replication groups must encrypt at rest and in transit and require AUTH (Security Hub ElastiCache.4/5/6).",
     enforcementLevel: "mandatory",
     validateResource: onTypes<ReplicationGroupProps>(TYPES.replicationGroup, (props, _args, reportViolation) => {
         if (props.atRestEncryptionEnabled !== true) {
-            reportViolation(
-                "atRestEncryptionEnabled is not true. Set it to true; it can only be chosen when the group is created.");
+            reportViolation("atRestEncryptionEnabled is not true. Set it to true; it can only be chosen when the group is created.");
         }
         if (props.transitEncryptionEnabled !== true) {
             reportViolation(
                 "transitEncryptionEnabled is not true. Set it to true; Membrane connects with rediss:// and " +
-                "an AUTH token requires TLS.");
+                    "an AUTH token requires TLS.",
+            );
         }
-        const authenticated = isSet(() => props.authToken) || isSet(() => props.authTokenWo) ||
-            isSet(() => props.userGroupIds);
+        const authenticated = isSet(() => props.authToken) || isSet(() => props.authTokenWo) || isSet(() => props.userGroupIds);
         if (!authenticated) {
             reportViolation(
                 "Neither authToken nor userGroupIds is set. Set authToken (16-128 alphanumeric characters, " +
-                "kept as a secret) so REDIS_URI can carry it.");
+                    "kept as a secret) so REDIS_URI can carry it.",
+            );
         }
     }),
 };
@@ -48,11 +47,12 @@ export const elastiCacheHighAvailability: ResourceValidationPolicy = {
         if (!replicated) {
             return;
         }
-        const missing = (["automaticFailoverEnabled", "multiAzEnabled"] as const).filter(flag => props[flag] !== true);
+        const missing = (["automaticFailoverEnabled", "multiAzEnabled"] as const).filter((flag) => props[flag] !== true);
         if (missing.length > 0) {
             reportViolation(
                 `The group has replicas but ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} not true. ` +
-                "Set automaticFailoverEnabled and multiAzEnabled to true so a replica takes over when the primary fails.");
+                    "Set automaticFailoverEnabled and multiAzEnabled to true so a replica takes over when the primary fails.",
+            );
         }
     }),
 };

@@ -18,22 +18,29 @@ function permissionDocuments(args: ResourceValidationArgs): Array<[string, unkno
         if (!Array.isArray(inline)) {
             return [];
         }
-        return inline.map((p, i): [string, unknown] =>
-            [`inlinePolicies[${i}]`, readKnown(() => p.policy)]);
+        return inline.map((p, i): [string, unknown] => [`inlinePolicies[${i}]`, readKnown(() => p.policy)]);
     }
     return [["policy", readKnown(() => (args.props as PolicyProps).policy)]];
 }
 
 const IAM_PERMISSION_TYPES: readonly string[] = [
-    TYPES.iamPolicy, TYPES.iamRolePolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy, TYPES.iamRole,
+    TYPES.iamPolicy,
+    TYPES.iamRolePolicy,
+    TYPES.iamUserPolicy,
+    TYPES.iamGroupPolicy,
+    TYPES.iamRole,
 ];
 
 const IAM_ATTACHMENT_TYPES: readonly string[] = [
-    TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment,
+    TYPES.iamRolePolicyAttachment,
+    TYPES.iamUserPolicyAttachment,
+    TYPES.iamGroupPolicyAttachment,
+    TYPES.iamPolicyAttachment,
 ];
 
 // AWS-managed policies whose documents allow `*` or `service:*`: attaching one is a wildcard grant too.
-const BROAD_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|[\w+=,.@-]*FullAccess)$/;
+const BROAD_MANAGED_POLICY =
+    /^arn:aws[a-z-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|[\w+=,.@-]*FullAccess)$/;
 
 /** The AWS-managed broad policies a resource attaches (attachment resources and a Role's managedPolicyArns). */
 export function broadManagedPolicies(args: { type: string; props: Record<string, unknown> }): string[] {
@@ -49,13 +56,15 @@ export function broadManagedPolicies(args: { type: string; props: Record<string,
 
 export const iamNoWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
-    description: "IAM permission policies must not allow `*` or `service:*` actions, nor use NotAction, nor attach AWS-managed full-access policies (Security Hub IAM.1/IAM.21).",
+    description:
+        "IAM permission policies must not allow `*` or `service:*` actions, nor use NotAction, nor attach AWS-managed full-access policies (Security Hub IAM.1/IAM.21).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         for (const arn of broadManagedPolicies(args)) {
             reportViolation(
                 `attaches the AWS-managed policy ${arn}, which allows wildcard actions. Attach a policy that lists ` +
-                "the specific actions instead.");
+                    "the specific actions instead.",
+            );
         }
         if (!IAM_PERMISSION_TYPES.includes(args.type)) {
             return;
@@ -66,7 +75,8 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
             if (grants.length > 0) {
                 reportViolation(
                     `${where} allows ${grants.join(", ")}. List the specific actions instead, scoped to the ` +
-                    "bucket ARN for bucket actions and to \"<bucket ARN>/*\" for object actions.");
+                        'bucket ARN for bucket actions and to "<bucket ARN>/*" for object actions.',
+                );
             }
         }
     },

@@ -4,12 +4,7 @@ import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
 import { iamNoWildcardActions } from "./iam";
 import { noBackDoors, noDocumentDb, noElastiCacheServerless } from "./refused";
-import {
-    s3BucketOwnerEnforced,
-    s3BucketPolicyDeniesInsecureTransport,
-    s3ConnectorsBucketVersioned,
-    s3PublicAccessBlock,
-} from "./s3";
+import { s3BucketOwnerEnforced, s3BucketPolicyDeniesInsecureTransport, s3ConnectorsBucketVersioned, s3PublicAccessBlock } from "./s3";
 
 export * from "./atlas";
 export * from "./cloudfront";
@@ -35,11 +30,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     atlasBackupsAndPitr,
 ];
 
-export const stackPolicies: StackValidationPolicy[] = [
-    s3ConnectorsBucketVersioned,
-];
+export const stackPolicies: StackValidationPolicy[] = [s3ConnectorsBucketVersioned];
 
-export const allPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
-    ...resourcePolicies,
-    ...stackPolicies,
-];
+export const allPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [...resourcePolicies, ...stackPolicies];

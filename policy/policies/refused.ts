@@ -84,8 +84,7 @@ function reportRefused(type: string, where: string, reportViolation: ReportViola
 
 export const noBackDoors: ResourceValidationPolicy = {
     name: "no-back-doors",
-    description:
-        "CloudFormation stacks and Cloud Control resources must not create ElastiCache Serverless or DocumentDB.",
+    description: "CloudFormation stacks and Cloud Control resources must not create ElastiCache Serverless or DocumentDB.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const type = args.type.toLowerCase();
@@ -93,9 +92,8 @@ export const noBackDoors: ResourceValidationPolicy = {
             // Only templateBody can be checked offline; a stack given by templateUrl is not read.
             const body: unknown = args.props.templateBody;
             for (const { logicalId, type: cfnType } of body === undefined ? [] : declaredResources(body)) {
-                const where = logicalId === undefined
-                    ? "The CloudFormation template"
-                    : `The CloudFormation template (resource ${logicalId})`;
+                const where =
+                    logicalId === undefined ? "The CloudFormation template" : `The CloudFormation template (resource ${logicalId})`;
                 reportRefused(cfnType, where, reportViolation);
             }
             return;

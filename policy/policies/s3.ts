@@ -11,12 +11,13 @@ export const s3PublicAccessBlock: ResourceValidationPolicy = {
     description: "S3 public access blocks must turn on all four flags (Security Hub S3.1/S3.8).",
     enforcementLevel: "mandatory",
     validateResource: onTypes<PublicAccessBlockProps>(TYPES.bucketPublicAccessBlock, (props, _args, reportViolation) => {
-        const off = PUBLIC_ACCESS_FLAGS.filter(flag => props[flag] !== true);
+        const off = PUBLIC_ACCESS_FLAGS.filter((flag) => props[flag] !== true);
         if (off.length > 0) {
             reportViolation(
                 `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true. Set all four of ` +
-                `${PUBLIC_ACCESS_FLAGS.join(", ")} to true; even the static bucket is read by CloudFront ` +
-                "through origin access control, not through public access.");
+                    `${PUBLIC_ACCESS_FLAGS.join(", ")} to true; even the static bucket is read by CloudFront ` +
+                    "through origin access control, not through public access.",
+            );
         }
     }),
 };
@@ -34,7 +35,8 @@ export const s3BucketOwnerEnforced: ResourceValidationPolicy = {
         if (ownership !== "BucketOwnerEnforced") {
             reportViolation(
                 `rule.objectOwnership is ${JSON.stringify(ownership)}. Set it to "BucketOwnerEnforced" so ` +
-                "ACLs are disabled and the bucket owner owns every object.");
+                    "ACLs are disabled and the bucket owner owns every object.",
+            );
         }
     }),
 };
@@ -53,11 +55,17 @@ export const s3BucketPolicyDeniesInsecureTransport: ResourceValidationPolicy = {
         if (document === undefined) {
             return;
         }
-        if (!deniesInsecureTransport(document, knownString(() => props.bucket))) {
+        if (
+            !deniesInsecureTransport(
+                document,
+                knownString(() => props.bucket),
+            )
+        ) {
             reportViolation(
-                "The policy has no statement denying plain-HTTP access. Add { Effect: \"Deny\", Principal: \"*\", " +
-                "Action: \"s3:*\", Resource: [<bucket ARN>, \"<bucket ARN>/*\"], " +
-                "Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.");
+                'The policy has no statement denying plain-HTTP access. Add { Effect: "Deny", Principal: "*", ' +
+                    'Action: "s3:*", Resource: [<bucket ARN>, "<bucket ARN>/*"], ' +
+                    'Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
+            );
         }
     }),
 };
@@ -76,7 +84,7 @@ function knownName(resource: PolicyResource, key: string): string | undefined {
 
 function dependsOn(resource: PolicyResource, target: PolicyResource): boolean {
     const dependencies = [...resource.dependencies, ...(resource.propertyDependencies["bucket"] ?? [])];
-    return dependencies.some(dependency => dependency.urn === target.urn);
+    return dependencies.some((dependency) => dependency.urn === target.urn);
 }
 
 function versioningStatus(versioning: PolicyResource): string | Unknown | undefined {
@@ -85,7 +93,7 @@ function versioningStatus(versioning: PolicyResource): string | Unknown | undefi
 
 /** Versioning resources for the bucket: by name, or, when their bucket is not known yet, by dependency. */
 function versioningsOf(bucket: PolicyResource, name: string, versionings: PolicyResource[]): PolicyResource[] {
-    return versionings.filter(versioning => {
+    return versionings.filter((versioning) => {
         const target = knownName(versioning, "bucket");
         return target === undefined ? dependsOn(versioning, bucket) : target === name;
     });
@@ -96,8 +104,8 @@ export const s3ConnectorsBucketVersioned: StackValidationPolicy = {
     description: "The connectors bucket must have versioning enabled (operators restore connector packages by version id).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const versionings = args.resources.filter(r => r.type === TYPES.bucketVersioning);
-        for (const bucket of args.resources.filter(r => r.type === TYPES.bucket)) {
+        const versionings = args.resources.filter((r) => r.type === TYPES.bucketVersioning);
+        for (const bucket of args.resources.filter((r) => r.type === TYPES.bucket)) {
             const name = knownName(bucket, "bucket");
             if (name === undefined || !name.endsWith(CONNECTORS_BUCKET_SUFFIX)) {
                 continue;
@@ -108,9 +116,10 @@ export const s3ConnectorsBucketVersioned: StackValidationPolicy = {
             }
             reportViolation(
                 `Bucket "${name}" has no aws.s3.BucketVersioning with versioningConfiguration.status "Enabled". ` +
-                "Add one with bucket set to this bucket and status \"Enabled\" (plus a lifecycle rule that " +
-                "expires noncurrent versions).",
-                bucket.urn);
+                    'Add one with bucket set to this bucket and status "Enabled" (plus a lifecycle rule that ' +
+                    "expires noncurrent versions).",
+                bucket.urn,
+            );
         }
     },
 };

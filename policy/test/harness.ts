@@ -18,11 +18,7 @@ function planned(resource: FakeResource, defaultName: string): PlannedResource {
 }
 
 /** Runs a resource policy on one fake resource, through the offline runner, ignoring enforcement levels. */
-export function checkResource(
-    policy: ResourceValidationPolicy,
-    resource: FakeResource,
-    config: PolicyPackConfig = {},
-): ValidationOutcome {
+export function checkResource(policy: ResourceValidationPolicy, resource: FakeResource, config: PolicyPackConfig = {}): ValidationOutcome {
     const outcomes = validateResource(policy, planned(resource, "subject"), config);
     // Every policy in the pack has a single validation; a second one would need its own assertions.
     if (outcomes.length !== 1) {
@@ -32,12 +28,12 @@ export function checkResource(
 }
 
 /** Runs a stack policy on a set of fake resources, through the offline runner, ignoring enforcement levels. */
-export function checkStack(
-    policy: StackValidationPolicy,
-    resources: FakeResource[],
-    config: PolicyPackConfig = {},
-): ValidationOutcome {
-    return validateStack(policy, resources.map((resource, i) => planned(resource, `resource-${i}`)), config);
+export function checkStack(policy: StackValidationPolicy, resources: FakeResource[], config: PolicyPackConfig = {}): ValidationOutcome {
+    return validateStack(
+        policy,
+        resources.map((resource, i) => planned(resource, `resource-${i}`)),
+        config,
+    );
 }
 
-export const messagesOf = (outcome: ValidationOutcome) => outcome.violations.map(v => v.message);
+export const messagesOf = (outcome: ValidationOutcome) => outcome.violations.map((v) => v.message);

@@ -30,14 +30,13 @@ describe("iam-no-wildcard-actions", () => {
             const messages = check(rolePolicy([...scoped, { Effect: "Allow", Action: "s3:*", Resource: BUCKET_ARN }], type));
             expect(messages).to.deep.equal([
                 "policy allows s3:*. List the specific actions instead, scoped to the bucket ARN for bucket " +
-                "actions and to \"<bucket ARN>/*\" for object actions.",
+                    'actions and to "<bucket ARN>/*" for object actions.',
             ]);
         });
     }
 
     it("fails a bare * action in an array", () => {
-        expect(check(rolePolicy([{ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: "*" }]))[0])
-            .to.match(/^policy allows \*\./);
+        expect(check(rolePolicy([{ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: "*" }]))[0]).to.match(/^policy allows \*\./);
     });
 
     it("fails a service wildcard in any case", () => {
@@ -71,9 +70,9 @@ describe("iam-no-wildcard-actions", () => {
         const role = (inline: PolicyStatement[]): FakeResource => ({
             type: TYPES.iamRole,
             props: {
-                assumeRolePolicy: JSON.stringify(documentOf([
-                    { Effect: "Allow", Action: "sts:*", Principal: { Service: "ecs-tasks.amazonaws.com" } },
-                ])),
+                assumeRolePolicy: JSON.stringify(
+                    documentOf([{ Effect: "Allow", Action: "sts:*", Principal: { Service: "ecs-tasks.amazonaws.com" } }]),
+                ),
                 inlinePolicies: [
                     { name: "scoped", policy: JSON.stringify(documentOf(scoped)) },
                     { name: "extra", policy: JSON.stringify(documentOf(inline)) },
@@ -100,7 +99,12 @@ describe("iam-no-wildcard-actions", () => {
         "arn:aws-us-gov:iam::aws:policy/AmazonElastiCacheFullAccess",
         "arn:aws:iam::aws:policy/job-function/SystemAdministrator-FullAccess",
     ];
-    for (const type of [TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment]) {
+    for (const type of [
+        TYPES.iamRolePolicyAttachment,
+        TYPES.iamUserPolicyAttachment,
+        TYPES.iamGroupPolicyAttachment,
+        TYPES.iamPolicyAttachment,
+    ]) {
         it(`fails an AWS-managed full-access policy attached with ${type}`, () => {
             for (const arn of broad) {
                 expect(check({ type, props: { role: "r", policyArn: arn } })).to.deep.equal([
@@ -110,7 +114,11 @@ describe("iam-no-wildcard-actions", () => {
         });
 
         it(`passes a narrow AWS-managed or customer policy attached with ${type}`, () => {
-            for (const arn of ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::111122223333:policy/FullAccess", UNKNOWN_STRING]) {
+            for (const arn of [
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "arn:aws:iam::111122223333:policy/FullAccess",
+                UNKNOWN_STRING,
+            ]) {
                 expect(check({ type, props: { role: "r", policyArn: arn } })).to.deep.equal([]);
             }
         });
@@ -134,8 +142,10 @@ describe("iam-no-wildcard-actions", () => {
 });
 
 describe("atlas-no-open-access-list", () => {
-    const entry = (props: Record<string, unknown>): FakeResource =>
-        ({ type: TYPES.atlasAccessList, props: { projectId: "p1", comment: "membrane VPC", ...props } });
+    const entry = (props: Record<string, unknown>): FakeResource => ({
+        type: TYPES.atlasAccessList,
+        props: { projectId: "p1", comment: "membrane VPC", ...props },
+    });
 
     it("passes the VPC CIDR", () => {
         expect(checkResource(atlasNoOpenAccessList, entry({ cidrBlock: "10.0.0.0/16" }))).to.deep.equal({ violations: [] });
@@ -174,7 +184,7 @@ describe("atlas-backups-and-pitr", () => {
     it("fails without backups", () => {
         expect(messagesOf(checkResource(atlasBackupsAndPitr, cluster({ backupEnabled: false })))).to.deep.equal([
             "backupEnabled is not true. Set backupEnabled and pitEnabled to true (lower this policy to advisory " +
-            "for throwaway dev stacks).",
+                "for throwaway dev stacks).",
         ]);
     });
 

@@ -66,7 +66,7 @@ describe("s3-bucket-owner-enforced", () => {
             const messages = messagesOf(checkResource(s3BucketOwnerEnforced, controls(ownership)));
             expect(messages).to.deep.equal([
                 `rule.objectOwnership is "${ownership}". Set it to "BucketOwnerEnforced" so ACLs are disabled ` +
-                "and the bucket owner owns every object.",
+                    "and the bucket owner owns every object.",
             ]);
         });
     }
@@ -115,7 +115,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         expect(violations(bucketPolicy([denyInsecure()], false))).to.deep.equal([]);
     });
 
-    it("accepts a boolean false, a single statement, an AWS \"*\" principal and Action \"*\"", () => {
+    it('accepts a boolean false, a single statement, an AWS "*" principal and Action "*"', () => {
         const document = {
             Statement: denyInsecure({
                 Principal: { AWS: ["*"] },
@@ -126,7 +126,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         expect(violations({ type: TYPES.bucketPolicy, props: { bucket: BUCKET, policy: document } })).to.deep.equal([]);
     });
 
-    it("accepts Resource \"*\" as covering the bucket and its objects", () => {
+    it('accepts Resource "*" as covering the bucket and its objects', () => {
         expect(violations(bucketPolicy([denyInsecure({ Resource: "*" })]))).to.deep.equal([]);
     });
 
@@ -178,8 +178,12 @@ describe("s3-connectors-bucket-versioned", () => {
     const CONNECTORS = "acme-prod-integration-app-connectors";
     const bucketUrn = urnOf(TYPES.bucket, "connectors");
 
-    const bucket = (props: Record<string, unknown> = { bucket: CONNECTORS }): FakeResource =>
-        ({ type: TYPES.bucket, name: "connectors", urn: bucketUrn, props });
+    const bucket = (props: Record<string, unknown> = { bucket: CONNECTORS }): FakeResource => ({
+        type: TYPES.bucket,
+        name: "connectors",
+        urn: bucketUrn,
+        props,
+    });
 
     const versioning = (overrides: { bucket?: unknown; status?: unknown; dependsOnBucket?: boolean } = {}): FakeResource => ({
         type: TYPES.bucketVersioning,
