@@ -4,8 +4,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CdnPriceClass, CdnTlsPolicy, CustomDomain } from "./config-cdn";
+import type { PolicyDocument } from "../policy/lib/policy-document";
 import { childName, tags } from "./naming";
-import { denyInsecureTransportStatement, PolicyStatement } from "./storage";
+import { denyInsecureTransportStatement } from "./storage";
 
 export interface CdnArgs {
     /** Environment name, for tags and names. */
@@ -43,7 +44,7 @@ export const CORS_REQUEST_HEADERS = ["Origin", "Access-Control-Request-Method", 
 export const CACHE_TTLS = { minTtl: 0, defaultTtl: 86400, maxTtl: 31536000 } as const;
 
 /** The static bucket's one policy: CloudFront (this distribution only) reads objects; nothing without TLS. */
-export function staticBucketPolicy(bucketArn: string, distributionArn: string): { Version: string; Statement: PolicyStatement[] } {
+export function staticBucketPolicy(bucketArn: string, distributionArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [

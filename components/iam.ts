@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";
 import { EksRoleConfig, RoleNames } from "./config-iam";
 import { BucketPurpose, childName, tags } from "./naming";
 
@@ -20,28 +21,14 @@ export interface IamArgs {
     readonly eksRole?: EksRoleConfig;
 }
 
-export interface IamStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow";
-    readonly Principal?: Record<string, string>;
-    readonly Action: string | string[];
-    readonly Resource?: string | string[];
-    readonly Condition?: Record<string, Record<string, string>>;
-}
-
-export interface IamPolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: IamStatement[];
-}
-
-const document = (...Statement: IamStatement[]): IamPolicyDocument => ({ Version: "2012-10-17", Statement });
+const document = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
 
 /**
  * What Membrane does with its buckets, and nothing else. Bucket-level actions name the buckets,
  * object-level actions name `bucket/*`: an action given a resource of the other kind matches nothing.
  * Connector packages are restored by version id, hence the version actions on the connectors bucket only.
  */
-export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): IamPolicyDocument {
+export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): PolicyDocument {
     const buckets = [arns.tmp, arns.connectors, arns.static];
     return document(
         { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: buckets },
@@ -60,7 +47,7 @@ export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): I
  * ECS tasks of this account in this region only: AWS's recommended confused-deputy conditions for a
  * task role (aws:SourceAccount and aws:SourceArn).
  */
-export function ecsTaskTrustPolicy(p: { accountId: string; partition: string; region: string }): IamPolicyDocument {
+export function ecsTaskTrustPolicy(p: { accountId: string; partition: string; region: string }): PolicyDocument {
     return document({
         Sid: "EcsTasksAssumeRole",
         Effect: "Allow",
@@ -79,7 +66,7 @@ export function issuerHost(issuer: string): string {
 }
 
 /** IRSA: tokens of one service account, issued for STS, by the cluster's OIDC provider. */
-export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namespace: string; serviceAccount: string }): IamPolicyDocument {
+export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namespace: string; serviceAccount: string }): PolicyDocument {
     const host = issuerHost(p.issuer);
     return document({
         Sid: "ServiceAccountAssumeRoleWithWebIdentity",
@@ -100,7 +87,7 @@ export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namesp
  * request; the conditions on those tags pin the role to one cluster, namespace and service account,
  * so another association in the account cannot use it.
  */
-export function podIdentityTrustPolicy(p: { clusterArn: string; namespace: string; serviceAccount: string }): IamPolicyDocument {
+export function podIdentityTrustPolicy(p: { clusterArn: string; namespace: string; serviceAccount: string }): PolicyDocument {
     return document({
         Sid: "EksPodIdentityAssumeRole",
         Effect: "Allow",

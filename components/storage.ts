@@ -2,6 +2,7 @@
 // Hub FSBP: public access blocked, ACLs disabled, encryption, TLS-only bucket policies, lifecycle rules.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../policy/lib/policy-document";
 import { BucketPurpose, childName, tags } from "./naming";
 
 export interface StorageArgs {
@@ -17,15 +18,6 @@ export interface StorageArgs {
     readonly corsAllowedOrigins: readonly string[];
     /** Production: the connectors and static buckets are protected from deletion. Otherwise `pulumi destroy` empties and deletes them. */
     readonly production: boolean;
-}
-
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal: unknown;
-    readonly Action: string | string[];
-    readonly Resource: string | string[];
-    readonly Condition?: Record<string, Record<string, string>>;
 }
 
 /** S3.5: deny every request to the bucket and its objects that does not use TLS. */

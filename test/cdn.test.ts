@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID, staticBucketPolicy } from "../components/cdn";
-import { denyInsecureTransportStatement } from "../components/storage";
 import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID, placeholder } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { byType, childrenOf, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
@@ -209,7 +208,14 @@ describe("Cdn on its own, with a custom domain", () => {
             Resource: "arn:aws:s3:::t-qa-static/*",
             Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
         });
-        expect(deny).to.deep.equal(denyInsecureTransportStatement("arn:aws:s3:::t-qa-static"));
+        expect(deny).to.deep.equal({
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: ["arn:aws:s3:::t-qa-static", "arn:aws:s3:::t-qa-static/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        });
     });
 
     it("attaches the policy after the static bucket's public access block and the distribution", () => {
@@ -289,13 +295,27 @@ describe("Cdn on its own, without a custom domain", () => {
 
 describe("the static bucket policy", () => {
     it("is the OAC grant conditioned on the distribution, then the TLS-only deny", () => {
-        const p = staticBucketPolicy("arn:aws:s3:::b", "arn:aws:cloudfront::1:distribution/E1");
-        expect(p.Statement.map((s) => [s.Sid, s.Effect])).to.deep.equal([
-            ["AllowCloudFrontOAC", "Allow"],
-            ["DenyInsecureTransport", "Deny"],
-        ]);
-        expect(p.Statement[0].Condition).to.deep.equal({ StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1" } });
-        expect(p.Statement[0].Principal).to.deep.equal({ Service: "cloudfront.amazonaws.com" });
+        expect(staticBucketPolicy("arn:aws:s3:::b", "arn:aws:cloudfront::1:distribution/E1")).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AllowCloudFrontOAC",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudfront.amazonaws.com" },
+                    Action: "s3:GetObject",
+                    Resource: "arn:aws:s3:::b/*",
+                    Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1" } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
     });
 });
 

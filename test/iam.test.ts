@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { issuerHost, s3AccessPolicy } from "../components/iam";
+import type { PolicyStatement } from "../policy/lib/policy-document";
 import { ACCOUNT_ID, eksIssuer, invoke, UnknownInvokeError } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { byType, childrenOf, evaluate, fixtureStack, one, policyOf } from "./harness";
@@ -123,8 +124,8 @@ describe("Iam: the S3 access policy document", () => {
     it("names no wildcard action, and gives bucket actions bucket ARNs and object actions object ARNs", () => {
         const doc = s3AccessPolicy({ tmp: "arn:aws:s3:::b-tmp", connectors: "arn:aws:s3:::b-connectors", static: "arn:aws:s3:::b-static" });
         const bucketLevel = new Set(["s3:ListBucket", "s3:ListBucketVersions"]);
-        for (const st of doc.Statement) {
-            const actions = ([] as string[]).concat(st.Action);
+        for (const st of ([] as PolicyStatement[]).concat(doc.Statement ?? [])) {
+            const actions = ([] as string[]).concat(st.Action ?? []);
             const resources = ([] as string[]).concat(st.Resource ?? []);
             expect(actions.join(","), st.Sid).to.not.include("*");
             expect(new Set(actions.map((a) => bucketLevel.has(a))).size, `${st.Sid} mixes bucket and object actions`).to.equal(1);
