@@ -89,11 +89,16 @@ describe("Redis on its own", () => {
         }
     });
 
-    it("with allowed security groups: one described rule per group on 6379, and no CIDR rule at all", () => {
+    it("with allowed security groups: one described rule per group on 6379, named by its key, and no CIDR rule at all", () => {
         const rules = byType(sgs, T.ingress);
-        expect(rules.map((r) => r.name).sort()).to.deep.equal(["cache-ingress-sg-0123456789abcdef0", "cache-ingress-sg-89abcdef"]);
+        const sources: Record<string, string> = {
+            "cache-ingress-sg-0123456789abcdef0": "sg-0123456789abcdef0",
+            // Given as an output, as another stack would give it.
+            "cache-ingress-app": "sg-89abcdef",
+        };
+        expect(rules.map((r) => r.name).sort()).to.deep.equal(Object.keys(sources).sort());
         for (const r of rules) {
-            const source = r.name.replace("cache-ingress-", "");
+            const source = sources[r.name];
             expect(r.inputs).to.deep.equal({
                 securityGroupId: sgIdOf(sgs),
                 ipProtocol: "tcp",
@@ -187,6 +192,7 @@ describe("Redis on its own", () => {
         expect(endpoint).to.be.a("string");
         expect(component.outputs.endpoint).to.equal(endpoint);
         expect(component.outputs.port).to.equal(6379);
+        expect(component.outputs.clusterMode).to.equal(false);
         expect(component.outputs.uri).to.equal(`rediss://:${tokenOf(ev)}@${endpoint}:6379`);
         expect(component.outputs.securityGroupId).to.equal(sgIdOf(ev));
         expect(component.outputs.replicationGroupArn).to.equal("arn:aws:elasticache:eu-west-1:111122223333:replicationgroup:qa-membrane");
@@ -218,6 +224,7 @@ describe("Redis on its own", () => {
         const endpoint = oneIn(cluster, T.component, T.group).outputs.configurationEndpointAddress as string;
         expect(endpoint).to.be.a("string");
         expect(component.outputs.endpoint).to.equal(endpoint);
+        expect(component.outputs.clusterMode).to.equal(true);
         expect(component.outputs.uri).to.equal(`rediss://:${tokenOf(cluster)}@${endpoint}:6379`);
         expect(cluster.outputs.uri.secret).to.equal(true);
     });
