@@ -243,10 +243,11 @@ export class Database extends pulumi.ComponentResource {
                 serviceName: endpoint.endpointServiceName,
                 vpcEndpointType: "Interface",
                 subnetIds: link.subnetIds,
-                securityGroupIds: [sg.id],
+                securityGroupIds: [sg.group.id],
                 tags: tags(args.environment, { Name: `membrane-${args.environment}-atlas` }),
             },
-            { parent: this },
+            // Never in a group without its rule, not even while a replaced group takes over.
+            { parent: this, dependsOn: [sg.ingress] },
         );
         const service = new mongodbatlas.PrivateLinkEndpointService(
             childName(name, "private-link-service"),
@@ -269,26 +270,38 @@ export class Database extends pulumi.ComponentResource {
         return { srv, vpcEndpointId: vpcEndpoint.id };
     }
 
-    /** The interface endpoint's security group: Atlas's port range from the VPC CIDR; no egress. */
-    private endpointSecurityGroup(name: string, environment: string, link: AtlasPrivateLinkArgs): aws.ec2.SecurityGroup {
-        return new aws.ec2.SecurityGroup(
+    /**
+     * The interface endpoint's security group: Atlas's port range from the VPC CIDR, as a separate rule
+     * like every rule in this program. No egress rule: the provider removes AWS's default allow-all
+     * egress when it creates the group, and an interface endpoint only answers (security groups are stateful).
+     */
+    private endpointSecurityGroup(
+        name: string,
+        environment: string,
+        link: AtlasPrivateLinkArgs,
+    ): { group: aws.ec2.SecurityGroup; ingress: aws.vpc.SecurityGroupIngressRule } {
+        const group = new aws.ec2.SecurityGroup(
             childName(name, "endpoint-sg"),
             {
+                namePrefix: `membrane-${environment}-atlas-endpoint-`,
                 vpcId: link.vpcId,
                 description: `Atlas PrivateLink endpoint of membrane-${environment}`,
-                ingress: [
-                    {
-                        description: "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
-                        protocol: "tcp",
-                        ...PRIVATE_ENDPOINT_PORTS,
-                        cidrBlocks: [link.vpcCidr],
-                    },
-                ],
-                // An interface endpoint only answers; security groups are stateful.
-                egress: [],
                 tags: tags(environment, { Name: `membrane-${environment}-atlas-endpoint` }),
             },
             { parent: this },
         );
+        const ingress = new aws.vpc.SecurityGroupIngressRule(
+            childName(name, "endpoint-ingress-vpc"),
+            {
+                securityGroupId: group.id,
+                description: "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
+                ipProtocol: "tcp",
+                ...PRIVATE_ENDPOINT_PORTS,
+                cidrIpv4: link.vpcCidr,
+                tags: tags(environment),
+            },
+            { parent: this },
+        );
+        return { group, ingress };
     }
 }

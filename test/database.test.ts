@@ -14,9 +14,12 @@ const T = {
     endpointService: "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService",
     vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     getCluster: "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster",
 };
 const TAGS = { Environment: "qa", Service: "membrane" };
+// Every other way to write a security group rule: none may appear next to the ingress rule.
+const OTHER_RULE_TYPES = ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
 
 function evaluateDatabase(which: string, production = false): Promise<Evaluation> {
     return evaluate({
@@ -203,7 +206,7 @@ describe("Database on its own", () => {
         });
 
         it("creates no PrivateLink resources and reads no data source", () => {
-            for (const t of [T.endpoint, T.endpointService, T.vpcEndpoint, T.securityGroup]) {
+            for (const t of [T.endpoint, T.endpointService, T.vpcEndpoint, T.securityGroup, T.ingress]) {
                 expect(byType(ev.accessList, t), t).to.deep.equal([]);
             }
             expect(ev.accessList.invokes).to.deep.equal([]);
@@ -262,22 +265,30 @@ describe("Database on its own", () => {
             });
         });
 
-        it("gives the interface endpoint its own security group: Atlas's port range from the VPC CIDR only, described, no egress", () => {
+        it("gives the interface endpoint its own security group, named after the environment, with no inline rules", () => {
             expect(sg.inputs).to.deep.equal({
+                namePrefix: "membrane-qa-atlas-endpoint-",
                 vpcId: "vpc-0a1b2c3d",
                 description: "Atlas PrivateLink endpoint of membrane-qa",
-                ingress: [
-                    {
-                        description: "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
-                        protocol: "tcp",
-                        fromPort: 1024,
-                        toPort: 65535,
-                        cidrBlocks: ["10.40.0.0/16"],
-                    },
-                ],
-                egress: [],
                 tags: { ...TAGS, Name: "membrane-qa-atlas-endpoint" },
             });
+        });
+
+        it("admits Atlas's port range from the VPC CIDR only, as a separate described rule, and has no egress rule", () => {
+            const rules = byType(ev.privateLink, T.ingress);
+            expect(rules.map((r) => r.name)).to.deep.equal(["db-endpoint-ingress-vpc"]);
+            expect(rules[0].inputs).to.deep.equal({
+                securityGroupId: (sg.outputs.arn as string).split("/")[1],
+                description: "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
+                ipProtocol: "tcp",
+                fromPort: 1024,
+                toPort: 65535,
+                cidrIpv4: "10.40.0.0/16",
+                tags: TAGS,
+            });
+            for (const type of OTHER_RULE_TYPES) {
+                expect(byType(ev.privateLink, type), type).to.deep.equal([]);
+            }
         });
 
         it("creates an interface VPC endpoint to Atlas's service in the private subnets", () => {
@@ -290,7 +301,8 @@ describe("Database on its own", () => {
                 tags: { ...TAGS, Name: "membrane-qa-atlas" },
             });
             expect(vpce.inputs.serviceName).to.match(/^com\.amazonaws\.vpce\.eu-west-1\.vpce-svc-[0-9a-f]{17}$/);
-            expect(vpce.dependencies).to.include.members([endpoint.urn, sg.urn]);
+            // The endpoint moves into a group only once the group admits the VPC.
+            expect(vpce.dependencies).to.include.members([endpoint.urn, sg.urn, oneIn(ev.privateLink, T.component, T.ingress).urn]);
         });
 
         it("links the VPC endpoint to Atlas's service", () => {
@@ -364,9 +376,7 @@ describe("the fixture stacks: database", () => {
             "subnet-0a1b2c3d4e5f60002",
             "subnet-0a1b2c3d4e5f60003",
         ]);
-        expect(oneIn(ev, T.component, T.securityGroup).inputs.ingress)
-            .to.have.nested.property("[0].cidrBlocks")
-            .that.deep.equals(["10.20.0.0/16"]);
+        expect(oneIn(ev, T.component, T.ingress).inputs).to.deep.include({ cidrIpv4: "10.20.0.0/16", fromPort: 1024, toPort: 65535 });
         oneIn(ev, T.component, T.endpointService);
         expect(byType(ev, T.access)).to.deep.equal([]);
         expect(oneIn(ev, T.component, T.user).inputs.roles).to.deep.equal([{ roleName: "readWrite", databaseName: "membrane" }]);
