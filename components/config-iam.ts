@@ -61,15 +61,11 @@ function checkNames(r: ConfigReader, names: RoleNames): void {
     }
 }
 
-/** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
-export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
-    const ecsTaskRole = r.boolean("ecsTaskRole");
+/** The EKS cluster, namespace and service account names, each checked against its own rules. */
+function readKubernetesNames(r: ConfigReader): { clusterName: string; namespace: string; serviceAccount: string } {
     const clusterName = r.string("eksClusterName");
     const namespace = r.string("k8sNamespace");
     const serviceAccount = r.string("k8sServiceAccount");
-    const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
-    const podIdentity = r.boolean("eksPodIdentity");
-
     if (clusterName && (clusterName.length > 100 || !EKS_CLUSTER_NAME.test(clusterName))) {
         r.problem(
             "eksClusterName",
@@ -88,28 +84,45 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
             `must be a Kubernetes service account name (an RFC 1123 subdomain): at most 253 lowercase letters, digits, hyphens and dots, each part starting and ending with a letter or digit (got "${serviceAccount}")`,
         );
     }
-    if (!clusterName && podIdentity) {
+    return { clusterName, namespace, serviceAccount };
+}
+
+/** The role switches fit together, and at least one role gives Membrane its buckets. */
+function checkRoleChoice(
+    r: ConfigReader,
+    c: { ecsTaskRole: boolean; clusterName: string; podIdentity: boolean; oidcProvider: OidcProviderMode },
+): void {
+    if (!c.clusterName && c.podIdentity) {
         r.problem(
             "eksPodIdentity",
             "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster",
         );
     }
-    if (!clusterName && oidcProvider === "create") {
+    if (!c.clusterName && c.oidcProvider === "create") {
         r.problem("eksOidcProvider", 'is "create" but membrane:eksClusterName is empty: the OIDC provider is the cluster\'s issuer');
     }
-    if (podIdentity && oidcProvider === "create") {
+    if (c.podIdentity && c.oidcProvider === "create") {
         r.problem(
             "eksOidcProvider",
             'is "create" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other',
         );
     }
     // Without a role the services have no credentials for their buckets: the stack exports no access keys.
-    if (!ecsTaskRole && !clusterName && !podIdentity && oidcProvider !== "create") {
+    if (!c.ecsTaskRole && !c.clusterName && !c.podIdentity && c.oidcProvider !== "create") {
         r.problem(
             "ecsTaskRole",
             "is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets; keep the ECS task role or set the EKS cluster",
         );
     }
+}
+
+/** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
+export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
+    const ecsTaskRole = r.boolean("ecsTaskRole");
+    const { clusterName, namespace, serviceAccount } = readKubernetesNames(r);
+    const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
+    const podIdentity = r.boolean("eksPodIdentity");
+    checkRoleChoice(r, { ecsTaskRole, clusterName, podIdentity, oidcProvider });
 
     const names = iamNames(environment);
     const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig } = {};
