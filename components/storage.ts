@@ -42,13 +42,15 @@ const PURPOSE_TAGS: Record<BucketPurpose, string> = {
 class SecureBucket {
     readonly bucket: aws.s3.Bucket;
     readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    private readonly name: string;
 
     constructor(
-        private readonly name: string,
+        name: string,
         bucketName: pulumi.Input<string>,
         purpose: BucketPurpose,
         o: { readonly environment: string; readonly production: boolean; readonly parent: pulumi.Resource },
     ) {
+        this.name = name;
         const opts = { parent: o.parent };
         // Buckets that hold customers' data survive `pulumi destroy` and refactors in production.
         const keep = o.production && purpose !== "tmp";
