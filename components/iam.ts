@@ -18,6 +18,8 @@ export interface IamArgs {
     readonly ecsTaskRole?: RoleNames;
     /** The Kubernetes service account's role (IRSA or Pod Identity); undefined = none. */
     readonly eksRole?: EksRoleConfig;
+    /** Permissions boundary of every role; undefined = none. */
+    readonly permissionsBoundaryArn?: string;
 }
 
 export interface IamStatement {
@@ -214,7 +216,7 @@ export class Iam extends pulumi.ComponentResource {
     private roleWithS3Access(name: string, names: RoleNames, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
         const role = new aws.iam.Role(
             childName(name, "role"),
-            { name: names.roleName, assumeRolePolicy, tags: tags(this.args.environment) },
+            { name: names.roleName, assumeRolePolicy, permissionsBoundary: this.args.permissionsBoundaryArn, tags: tags(this.args.environment) },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(
