@@ -78,9 +78,7 @@ export class Cdn extends pulumi.ComponentResource {
         const base = `${args.namePrefix}${args.environment}-static`;
         const domain = args.customDomain;
 
-        const zoneId = domain
-            ? aws.route53.getZoneOutput({ name: domain.hostedZoneName, privateZone: false }, opt).zoneId
-            : undefined;
+        const zoneId = domain ? aws.route53.getZoneOutput({ name: domain.hostedZoneName, privateZone: false }, opt).zoneId : undefined;
         const validation = domain && zoneId ? this.validatedCertificate(name, args, domain, zoneId) : undefined;
 
         const oac = new aws.cloudfront.OriginAccessControl(
@@ -224,9 +222,7 @@ export class Cdn extends pulumi.ComponentResource {
         this.distributionDomainName = distribution.domainName;
         this.staticCdnUrl = pulumi.interpolate`https://${distribution.domainName}`;
         this.customDomainUrl = customDomainUrl;
-        this.baseStaticUri = pulumi
-            .all([this.customDomainUrl, this.staticCdnUrl])
-            .apply(([custom, cdn]) => custom ?? cdn);
+        this.baseStaticUri = pulumi.all([this.customDomainUrl, this.staticCdnUrl]).apply(([custom, cdn]) => custom ?? cdn);
         this.registerOutputs({
             distributionId: this.distributionId,
             distributionArn: this.distributionArn,

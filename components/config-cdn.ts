@@ -118,7 +118,10 @@ export function readCdnConfig(r: ConfigReader, environment: string, warnings: st
     // An invalid environment is reported on its own key; its derived name would only repeat that.
     if (zoneProblems.length === 0 && LABEL.test(environment)) {
         for (const rule of certificateNameProblems(derived)) {
-            r.problem("hostedZoneName", `makes the static domain name "${derived}", which ${rule}; set a shorter membrane:staticDomainName`);
+            r.problem(
+                "hostedZoneName",
+                `makes the static domain name "${derived}", which ${rule}; set a shorter membrane:staticDomainName`,
+            );
         }
     }
     return { customDomain: { hostedZoneName, domainName: derived }, priceClass, minimumTlsVersion };

@@ -2,7 +2,7 @@
 // external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
 // with its source.
 import { parseIpv4Cidr } from "./cidr";
-import { ConfigReader, fullKey } from "./config-reader";
+import { ConfigReader, duplicates, fullKey } from "./config-reader";
 
 export type DatabaseMode = "atlas" | "external";
 
@@ -78,8 +78,26 @@ export function atlasRegion(awsRegion: string): string | undefined {
 // Dedicated tiers Atlas offers on AWS (Atlas docs, "Amazon Web Services (AWS)", cluster tiers): general
 // purpose and low-CPU. NVMe tiers need their own storage settings; Azure/GCP-only tiers (M90, M250, R600) do not exist on AWS.
 export const ATLAS_AWS_TIERS: readonly string[] = [
-    "M10", "M20", "M30", "M40", "M50", "M60", "M80", "M140", "M200", "M300", "M400", "M700",
-    "R40", "R50", "R60", "R80", "R200", "R300", "R400", "R700",
+    "M10",
+    "M20",
+    "M30",
+    "M40",
+    "M50",
+    "M60",
+    "M80",
+    "M140",
+    "M200",
+    "M300",
+    "M400",
+    "M700",
+    "R40",
+    "R50",
+    "R60",
+    "R80",
+    "R200",
+    "R300",
+    "R400",
+    "R700",
 ];
 
 const HEX24 = /^[0-9a-f]{24}$/;
@@ -101,7 +119,7 @@ const NON_PUBLIC_RANGES: ReadonlyArray<[string, string]> = [
     ["100.64.0.0/10", "the carrier-grade NAT range (RFC 6598)"],
     ["127.0.0.0/8", "the loopback range"],
     ["169.254.0.0/16", "the link-local range"],
-    ["0.0.0.0/8", "the \"this network\" range"],
+    ["0.0.0.0/8", 'the "this network" range'],
     ["224.0.0.0/4", "the multicast range"],
     ["240.0.0.0/4", "a reserved range"],
 ];
@@ -131,7 +149,7 @@ export function databaseNameProblems(name: string): string[] {
     if (name.length === 0 || name.length > 63) {
         problems.push(`must be 1 to 63 characters: MongoDB database names are shorter than 64 (got ${name.length})`);
     }
-    if (/[/\\. "$\x00]/.test(name)) {
+    if (/[/\\. "$]/.test(name) || name.includes("\0")) {
         problems.push('must not contain / \\ . space " $ or a null character');
     }
     if (RESERVED_DATABASES.includes(name.toLowerCase())) {
@@ -150,13 +168,19 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
         r.problem("atlasProjectId", `must be an Atlas project id: 24 lowercase hex digits (got "${projectId}")`);
     }
     if (!orgId && !projectId) {
-        r.problem("atlasOrgId", "is required in atlas mode, to create the project membrane-<environment>, unless membrane:atlasProjectId names an existing project");
+        r.problem(
+            "atlasOrgId",
+            "is required in atlas mode, to create the project membrane-<environment>, unless membrane:atlasProjectId names an existing project",
+        );
     }
 
     const projectName = `membrane-${environment}`;
     const clusterName = `membrane-${environment}`;
     if (clusterName.length > ATLAS_NAME_MAX) {
-        r.problem("environment", `makes the Atlas project and cluster name "${clusterName}", ${clusterName.length} characters long; Atlas allows ${ATLAS_NAME_MAX}`);
+        r.problem(
+            "environment",
+            `makes the Atlas project and cluster name "${clusterName}", ${clusterName.length} characters long; Atlas allows ${ATLAS_NAME_MAX}`,
+        );
     }
 
     const regionName = region ? atlasRegion(region) : undefined;
@@ -174,7 +198,10 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
             `must be a dedicated tier, M10 or larger: ${instanceSize} is a shared/Flex tier, which has no point-in-time recovery and no private endpoints, and which Atlas models with another resource shape (got "${instanceSize}")`,
         );
     } else if (/_NVME$/i.test(instanceSize)) {
-        r.problem("atlasInstanceSize", `NVMe tiers need their own storage and backup settings, which this program does not set; use ${ATLAS_AWS_TIERS.join(", ")} (got "${instanceSize}")`);
+        r.problem(
+            "atlasInstanceSize",
+            `NVMe tiers need their own storage and backup settings, which this program does not set; use ${ATLAS_AWS_TIERS.join(", ")} (got "${instanceSize}")`,
+        );
     } else if (!ATLAS_AWS_TIERS.includes(instanceSize)) {
         r.problem("atlasInstanceSize", `must be an Atlas dedicated tier on AWS: ${ATLAS_AWS_TIERS.join(", ")} (got "${instanceSize}")`);
     }
@@ -188,7 +215,10 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
         r.problem("mongoVersion", `must be 7.0 or newer: Atlas no longer deploys older versions (got "${mongoVersion}")`);
     } else if (Number(version[2]) !== 0) {
         // mongoDbMajorVersion takes major releases; rapid releases (8.1, 8.2) come only with versionReleaseSystem CONTINUOUS.
-        r.problem("mongoVersion", `must be a major release (x.0) such as 8.0: Atlas deploys rapid releases only on its continuous release track (got "${mongoVersion}")`);
+        r.problem(
+            "mongoVersion",
+            `must be a major release (x.0) such as 8.0: Atlas deploys rapid releases only on its continuous release track (got "${mongoVersion}")`,
+        );
     }
 
     const databaseName = r.string("mongoDatabase");
@@ -232,7 +262,10 @@ function readAccessList(
     warnings: string[],
 ): void {
     if (allowAnywhere && production) {
-        r.problem("atlasAllowAnywhere", "must be false in production: it opens the cluster's access list to the whole internet, protected by the password alone");
+        r.problem(
+            "atlasAllowAnywhere",
+            "must be false in production: it opens the cluster's access list to the whole internet, protected by the password alone",
+        );
     }
     if (!privateLink && cidrs.length === 0) {
         r.problem(
@@ -243,8 +276,8 @@ function readAccessList(
     if (cidrs.length > ACCESS_LIST_MAX) {
         r.problem("atlasAccessCidrs", `lists ${cidrs.length} entries; Atlas allows ${ACCESS_LIST_MAX} per project`);
     }
-    if (new Set(cidrs).size !== cidrs.length) {
-        r.problem("atlasAccessCidrs", "lists a CIDR more than once");
+    for (const cidr of duplicates(cidrs)) {
+        r.problem("atlasAccessCidrs", `lists "${cidr}" more than once`);
     }
     let anywhere = false;
     for (const cidr of cidrs) {
@@ -257,7 +290,8 @@ function readAccessList(
         if (parsed.prefix < 8) {
             anywhere = true;
             if (!allowAnywhere) {
-                const what = parsed.prefix === 0 ? "the whole internet" : `${2 ** (32 - parsed.prefix)} addresses, a large share of the internet`;
+                const what =
+                    parsed.prefix === 0 ? "the whole internet" : `${2 ** (32 - parsed.prefix)} addresses, a large share of the internet`;
                 r.problem(
                     "atlasAccessCidrs",
                     `"${cidr}" admits ${what}; list your NAT gateways' addresses instead, or, for a short-lived test stack only, set membrane:atlasAllowAnywhere: true`,
@@ -312,7 +346,9 @@ export function readDatabaseConfig(
         ...["atlasPrivateLink", "atlasAllowAnywhere"].filter((k) => r.boolean(k)),
     ];
     if (ignored.length > 0) {
-        warnings.push(`membrane:databaseMode is external, so ${ignored.map(fullKey).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`);
+        warnings.push(
+            `membrane:databaseMode is external, so ${ignored.map(fullKey).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`,
+        );
     }
     return { mode, externalMongoUri };
 }

@@ -52,10 +52,16 @@ const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 
 function checkNames(r: ConfigReader, names: RoleNames): void {
     if (names.roleName.length > ROLE_NAME_MAX) {
-        r.problem("environment", `makes the IAM role name "${names.roleName}" ${names.roleName.length} characters long; IAM allows ${ROLE_NAME_MAX}`);
+        r.problem(
+            "environment",
+            `makes the IAM role name "${names.roleName}" ${names.roleName.length} characters long; IAM allows ${ROLE_NAME_MAX}`,
+        );
     }
     if (names.policyName.length > POLICY_NAME_MAX) {
-        r.problem("environment", `makes the IAM policy name "${names.policyName}" ${names.policyName.length} characters long; IAM allows ${POLICY_NAME_MAX}`);
+        r.problem(
+            "environment",
+            `makes the IAM policy name "${names.policyName}" ${names.policyName.length} characters long; IAM allows ${POLICY_NAME_MAX}`,
+        );
     }
 }
 
@@ -87,13 +93,19 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
         );
     }
     if (!clusterName && podIdentity) {
-        r.problem("eksPodIdentity", "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster");
+        r.problem(
+            "eksPodIdentity",
+            "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster",
+        );
     }
     if (!clusterName && oidcProvider === "create") {
-        r.problem("eksOidcProvider", "is \"create\" but membrane:eksClusterName is empty: the OIDC provider is the cluster's issuer");
+        r.problem("eksOidcProvider", 'is "create" but membrane:eksClusterName is empty: the OIDC provider is the cluster\'s issuer');
     }
     if (podIdentity && oidcProvider === "create") {
-        r.problem("eksOidcProvider", "is \"create\" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other");
+        r.problem(
+            "eksOidcProvider",
+            'is "create" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other',
+        );
     }
     // Without a role the services have no credentials for their buckets: the stack exports no access keys.
     if (!ecsTaskRole && !clusterName && !podIdentity && oidcProvider !== "create") {
@@ -105,7 +117,10 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
 
     const permissionsBoundaryArn = r.string("iamPermissionsBoundaryArn");
     if (permissionsBoundaryArn && !POLICY_ARN.test(permissionsBoundaryArn)) {
-        r.problem("iamPermissionsBoundaryArn", `must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${permissionsBoundaryArn}")`);
+        r.problem(
+            "iamPermissionsBoundaryArn",
+            `must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${permissionsBoundaryArn}")`,
+        );
     }
 
     const names = iamNames(environment);

@@ -5,6 +5,10 @@
 export interface RawConfig {
     readonly values: Readonly<Record<string, string>>;
     readonly secretKeys: readonly string[];
+    /** The keys Pulumi.yaml declares, fully qualified: any other `membrane:` key is a typo. */
+    readonly declaredKeys: readonly string[];
+    /** The stack's name; its resource names come from `membrane:environment`, which should match it. */
+    readonly stack: string;
 }
 
 export class ConfigError extends Error {
@@ -16,6 +20,11 @@ export class ConfigError extends Error {
 
 export const NAMESPACE = "membrane";
 
+/** The values that occur more than once in `list`, each once. */
+export function duplicates(list: readonly string[]): string[] {
+    return [...new Set(list.filter((v, i) => list.indexOf(v) !== i))];
+}
+
 /** `membrane:foo` for project keys; provider keys such as `aws:region` pass through. */
 export function fullKey(key: string): string {
     return key.includes(":") ? key : `${NAMESPACE}:${key}`;
@@ -25,6 +34,11 @@ export class ConfigReader {
     readonly problems: string[] = [];
 
     constructor(private readonly raw: RawConfig) {}
+
+    /** Every key the stack sets (defaults included). */
+    keys(): string[] {
+        return Object.keys(this.raw.values);
+    }
 
     /** Records a broken rule for `key`: the message names the key, the rule and the value. */
     problem(key: string, rule: string): void {

@@ -1,6 +1,6 @@
 // Redis config: the raw `redis*` keys -> a validated RedisConfig. Pure. Every limit ElastiCache would
 // refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
-import { ConfigReader, fullKey } from "./config-reader";
+import { ConfigReader, duplicates, fullKey } from "./config-reader";
 
 export type RedisEngine = "redis" | "valkey";
 
@@ -114,13 +114,22 @@ function readTopology(r: ConfigReader, production: boolean, automaticFailover: b
         }
         // CreateReplicationGroup: AutomaticFailoverEnabled must be enabled for cluster-mode-enabled groups.
         if (!automaticFailover) {
-            r.problem("redisAutomaticFailover", "must be true with membrane:redisClusterMode: ElastiCache requires automatic failover in cluster mode (got false)");
+            r.problem(
+                "redisAutomaticFailover",
+                "must be true with membrane:redisClusterMode: ElastiCache requires automatic failover in cluster mode (got false)",
+            );
         }
         if (multiAz && replicasPerNodeGroup === 0) {
-            r.problem("redisMultiAz", "needs at least one replica per shard: set membrane:redisReplicasPerNodeGroup to 1 or more, or membrane:redisMultiAz to false");
+            r.problem(
+                "redisMultiAz",
+                "needs at least one replica per shard: set membrane:redisReplicasPerNodeGroup to 1 or more, or membrane:redisMultiAz to false",
+            );
         }
         if (production && replicasPerNodeGroup === 0) {
-            r.problem("redisReplicasPerNodeGroup", "must be at least 1 in production: a shard without a replica loses its keys and stops when its node fails (got 0)");
+            r.problem(
+                "redisReplicasPerNodeGroup",
+                "must be at least 1 in production: a shard without a replica loses its keys and stops when its node fails (got 0)",
+            );
         }
         return { clusterMode: true, numNodeGroups, replicasPerNodeGroup };
     }
@@ -128,7 +137,10 @@ function readTopology(r: ConfigReader, production: boolean, automaticFailover: b
     const numCacheClusters = r.integer("redisNumCacheClusters", { min: 1, max: 6, why: "a primary and up to 5 replicas" });
     // CreateReplicationGroup: failover and Multi-AZ need a replica; Multi-AZ needs automatic failover.
     if (automaticFailover && numCacheClusters < 2) {
-        r.problem("redisAutomaticFailover", `needs 2 or more nodes (membrane:redisNumCacheClusters is ${numCacheClusters}); a single node has no replica to fail over to: set it to false`);
+        r.problem(
+            "redisAutomaticFailover",
+            `needs 2 or more nodes (membrane:redisNumCacheClusters is ${numCacheClusters}); a single node has no replica to fail over to: set it to false`,
+        );
     }
     if (multiAz && numCacheClusters < 2) {
         r.problem("redisMultiAz", `needs 2 or more nodes (membrane:redisNumCacheClusters is ${numCacheClusters}): set it to false`);
@@ -137,7 +149,10 @@ function readTopology(r: ConfigReader, production: boolean, automaticFailover: b
         r.problem("redisNumCacheClusters", `must be at least 2 in production (a primary and a replica) (got ${numCacheClusters})`);
     }
     if (production && !automaticFailover) {
-        r.problem("redisAutomaticFailover", "must be true in production: without it a failed primary stops Membrane until AWS replaces the node (got false)");
+        r.problem(
+            "redisAutomaticFailover",
+            "must be true in production: without it a failed primary stops Membrane until AWS replaces the node (got false)",
+        );
     }
     return { clusterMode: false, numCacheClusters };
 }
@@ -153,7 +168,10 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
         }
         // EC2 refuses a security group name that starts with "sg-".
         if (environment.startsWith("sg-")) {
-            r.problem("environment", `makes the Redis security group name "${environment}-membrane-redis-…", and EC2 refuses names that start with "sg-"`);
+            r.problem(
+                "environment",
+                `makes the Redis security group name "${environment}-membrane-redis-…", and EC2 refuses names that start with "sg-"`,
+            );
         }
     }
 
@@ -176,17 +194,26 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
         r.problem("redisNodeType", `must be an ElastiCache node type such as cache.t3.medium (got "${nodeType}")`);
     } else if (/^cache\.r6gd\./.test(nodeType)) {
         // r6gd nodes require DataTieringEnabled, which this program does not turn on.
-        r.problem("redisNodeType", `r6gd nodes need data tiering, which this program does not enable; choose another family (got "${nodeType}")`);
+        r.problem(
+            "redisNodeType",
+            `r6gd nodes need data tiering, which this program does not enable; choose another family (got "${nodeType}")`,
+        );
     }
 
     const automaticFailover = r.boolean("redisAutomaticFailover");
     const multiAz = r.boolean("redisMultiAz");
     if (multiAz && !automaticFailover) {
-        r.problem("redisMultiAz", "needs membrane:redisAutomaticFailover to be true: ElastiCache refuses Multi-AZ without automatic failover");
+        r.problem(
+            "redisMultiAz",
+            "needs membrane:redisAutomaticFailover to be true: ElastiCache refuses Multi-AZ without automatic failover",
+        );
     }
     // Multi-AZ puts replicas in other availability zones, so the subnet group must span at least two.
     if (multiAz && privateSubnetCount === 1) {
-        r.problem("redisMultiAz", "needs private subnets in at least 2 availability zones, and membrane:privateSubnetIds lists 1: add a subnet in another zone, or set membrane:redisMultiAz to false");
+        r.problem(
+            "redisMultiAz",
+            "needs private subnets in at least 2 availability zones, and membrane:privateSubnetIds lists 1: add a subnet in another zone, or set membrane:redisMultiAz to false",
+        );
     }
     const topology = readTopology(r, production, automaticFailover, multiAz);
 
@@ -194,8 +221,8 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
     for (const id of allowedSecurityGroupIds.filter((s) => !SECURITY_GROUP_ID.test(s))) {
         r.problem("redisAllowedSecurityGroupIds", `"${id}" is not a security group id: "sg-" and 8 or 17 hex digits`);
     }
-    if (new Set(allowedSecurityGroupIds).size !== allowedSecurityGroupIds.length) {
-        r.problem("redisAllowedSecurityGroupIds", "lists a security group more than once");
+    for (const id of duplicates(allowedSecurityGroupIds)) {
+        r.problem("redisAllowedSecurityGroupIds", `lists "${id}" more than once`);
     }
     if (allowedSecurityGroupIds.length > MAX_ALLOWED_SECURITY_GROUPS) {
         r.problem(
@@ -207,7 +234,10 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
     const maintenanceWindow = r.string("redisMaintenanceWindow", { required: true });
     const minutes = maintenanceWindowMinutes(maintenanceWindow);
     if (maintenanceWindow && minutes === undefined) {
-        r.problem("redisMaintenanceWindow", `must be ddd:hh24:mi-ddd:hh24:mi in UTC, days sun to sat, such as sun:05:00-sun:06:00 (got "${maintenanceWindow}")`);
+        r.problem(
+            "redisMaintenanceWindow",
+            `must be ddd:hh24:mi-ddd:hh24:mi in UTC, days sun to sat, such as sun:05:00-sun:06:00 (got "${maintenanceWindow}")`,
+        );
     } else if (minutes !== undefined && minutes < 60) {
         // ElastiCache: "The minimum maintenance window is a 60 minute period."
         r.problem("redisMaintenanceWindow", `must be at least 60 minutes long (got ${minutes} minutes: "${maintenanceWindow}")`);

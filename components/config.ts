@@ -2,11 +2,12 @@
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
-import { ConfigError, ConfigReader, RawConfig } from "./config-reader";
+import { ConfigError, ConfigReader, duplicates, NAMESPACE, RawConfig } from "./config-reader";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { parseIpv4Cidr } from "./cidr";
+import { unknownKeyProblems } from "./config-keys";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -56,7 +57,6 @@ const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 
-
 // "*" or one exact origin: S3 CORS would take a partial wildcard (https://*.example.com), but the
 // CDN's response-headers policy uses the same list and CloudFront documents only exact origins or "*".
 const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
@@ -80,16 +80,17 @@ function readNetwork(r: ConfigReader): NetworkConfig {
     for (const id of privateSubnetIds.filter((s) => !SUBNET_ID.test(s))) {
         r.problem("privateSubnetIds", `"${id}" is not a subnet id: "subnet-" and 8 or 17 hex digits`);
     }
-    if (new Set(privateSubnetIds).size !== privateSubnetIds.length) {
-        r.problem("privateSubnetIds", "lists a subnet more than once");
+    for (const id of duplicates(privateSubnetIds)) {
+        r.problem("privateSubnetIds", `lists "${id}" more than once`);
     }
     return { vpcId, vpcCidr, privateSubnetIds };
 }
 
 function readStorage(r: ConfigReader, namePrefix: string, environment: string): StorageConfig {
-    const bucketNames = Object.fromEntries(
-        BUCKET_PURPOSES.map((p) => [p, bucketName(namePrefix, environment, p)]),
-    ) as Record<BucketPurpose, string>;
+    const bucketNames = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, bucketName(namePrefix, environment, p)])) as Record<
+        BucketPurpose,
+        string
+    >;
     if (environment && ENVIRONMENT.test(environment)) {
         for (const name of Object.values(bucketNames)) {
             for (const rule of bucketNameProblems(name)) {
@@ -129,9 +130,14 @@ function readAppSecrets(r: ConfigReader): AppSecretsConfig {
 export function parseConfig(raw: RawConfig): MembraneConfig {
     const r = new ConfigReader(raw);
     const warnings: string[] = [];
+    for (const { key, rule } of unknownKeyProblems(r.keys(), NAMESPACE, raw.declaredKeys)) {
+        r.problem(key, rule);
+    }
 
-    const region = r.string("aws:region", { required: true });
-    if (region && !REGION.test(region)) {
+    const region = r.string("aws:region");
+    if (!region) {
+        r.problem("aws:region", "is required and has no value: pulumi config set aws:region <region> (for example us-east-1)");
+    } else if (!REGION.test(region)) {
         r.problem("aws:region", `must be an AWS region code such as us-east-1 (got "${region}")`);
     }
     const environment = r.string("environment", { required: true });
@@ -141,6 +147,11 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
             `must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
         );
     }
+    if (environment && raw.stack && environment !== raw.stack) {
+        warnings.push(
+            `membrane:environment is "${environment}" but the stack is "${raw.stack}": resource names come from the environment, so two stacks with one environment collide on deploy (a copied Pulumi.${environment}.yaml?). Set membrane:environment: ${raw.stack} unless this is intended.`,
+        );
+    }
     const production = r.boolean("production");
     const namePrefix = r.string("namePrefix");
     if (namePrefix && !NAME_PREFIX.test(namePrefix)) {
@@ -148,7 +159,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     }
     if (!namePrefix) {
         warnings.push(
-            "membrane:namePrefix is empty: the bucket names are the vendor's bare names (for example prod-integration-app-tmp), which S3 gives to one account in the world. Set a prefix such as \"acme-\".",
+            'membrane:namePrefix is empty: the bucket names are the vendor\'s bare names (for example prod-integration-app-tmp), which S3 gives to one account in the world. Set a prefix such as "acme-".',
         );
     }
     const network = readNetwork(r);

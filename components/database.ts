@@ -47,7 +47,9 @@ export function databaseArgs(c: {
 export function mongoUri(username: string, password: string, srvConnectionString: string, database: string): string {
     const m = /^mongodb\+srv:\/\/([^/?#@\s]+)\/?$/.exec(srvConnectionString);
     if (!m) {
-        throw new Error(`expected an SRV connection string such as mongodb+srv://cluster0.abcde.mongodb.net from Atlas (got "${srvConnectionString}")`);
+        throw new Error(
+            `expected an SRV connection string such as mongodb+srv://cluster0.abcde.mongodb.net from Atlas (got "${srvConnectionString}")`,
+        );
     }
     const userinfo = `${encodeURIComponent(username)}:${encodeURIComponent(password)}`;
     return `mongodb+srv://${userinfo}@${m[1]}/${encodeURIComponent(database)}?retryWrites=true&w=majority`;
@@ -59,13 +61,20 @@ const PRIVATE_ENDPOINT_PORTS = { fromPort: 1024, toPort: 65535 };
 
 /** The private-endpoint SRV string of the interface endpoint `endpointId`, from a cluster's connection strings. */
 export function privateEndpointSrv(
-    strings: { readonly privateEndpoints: ReadonlyArray<{ readonly srvConnectionString: string; readonly endpoints: ReadonlyArray<{ readonly endpointId: string }> }> },
+    strings: {
+        readonly privateEndpoints: ReadonlyArray<{
+            readonly srvConnectionString: string;
+            readonly endpoints: ReadonlyArray<{ readonly endpointId: string }>;
+        }>;
+    },
     endpointId: string,
 ): string {
     // Atlas answers null for the list until a private endpoint covers the cluster's region.
     const entry = (strings?.privateEndpoints ?? []).find((pe) => (pe.endpoints ?? []).some((e) => e.endpointId === endpointId));
     if (!entry || !entry.srvConnectionString) {
-        throw new Error(`Atlas lists no private-endpoint connection string for ${endpointId} yet; run pulumi up again once the endpoint is AVAILABLE`);
+        throw new Error(
+            `Atlas lists no private-endpoint connection string for ${endpointId} yet; run pulumi up again once the endpoint is AVAILABLE`,
+        );
     }
     return entry.srvConnectionString;
 }
@@ -167,7 +176,8 @@ export class Database extends pulumi.ComponentResource {
                     description: `Atlas PrivateLink endpoint of membrane-${args.environment}`,
                     ingress: [
                         {
-                            description: "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
+                            description:
+                                "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
                             protocol: "tcp",
                             ...PRIVATE_ENDPOINT_PORTS,
                             cidrBlocks: [args.network.vpcCidr],
@@ -193,13 +203,21 @@ export class Database extends pulumi.ComponentResource {
             );
             const service = new mongodbatlas.PrivateLinkEndpointService(
                 childName(name, "private-link-service"),
-                { projectId: endpoint.projectId, privateLinkId: endpoint.privateLinkId, endpointServiceId: vpcEndpoint.id, providerName: "AWS" },
+                {
+                    projectId: endpoint.projectId,
+                    privateLinkId: endpoint.privateLinkId,
+                    endpointServiceId: vpcEndpoint.id,
+                    providerName: "AWS",
+                },
                 // The provider waits for the project's clusters to be IDLE after linking, so that their
                 // private-endpoint strings exist; the cluster must exist by then.
                 { parent: this, dependsOn: [cluster] },
             );
             // Atlas publishes the private-endpoint strings only once the endpoint service is available: read them after it.
-            const current = mongodbatlas.getAdvancedClusterOutput({ projectId: cluster.projectId, name: cluster.name }, { parent: this, dependsOn: [service] });
+            const current = mongodbatlas.getAdvancedClusterOutput(
+                { projectId: cluster.projectId, name: cluster.name },
+                { parent: this, dependsOn: [service] },
+            );
             srv = pulumi.all([current.connectionStrings, vpcEndpoint.id]).apply(([strings, id]) => privateEndpointSrv(strings, id));
             this.vpcEndpointId = vpcEndpoint.id;
         } else {

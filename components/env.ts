@@ -18,6 +18,20 @@ export interface EnvironmentInputs {
     readonly encryptionSecret: pulumi.Input<string>;
 }
 
+/** What every Membrane service needs; each entry lists the names that satisfy it. */
+export const REQUIRED_VARIABLES: ReadonlyArray<readonly string[]> = [
+    ["STORAGE_PROVIDER"],
+    ["AWS_REGION"],
+    ["TMP_STORAGE_BUCKET"],
+    ["CONNECTORS_STORAGE_BUCKET"],
+    ["STATIC_STORAGE_BUCKET"],
+    ["BASE_STATIC_URI"],
+    ["REDIS_URI", "REDIS_CLUSTER_URI_1"],
+    ["MONGO_URI"],
+    ["SECRET"],
+    ["ENCRYPTION_SECRET"],
+];
+
 /** The variables that hold credentials; always exported as secrets. */
 export const SECRET_VARIABLES = ["REDIS_URI", "REDIS_CLUSTER_URI_1", "MONGO_URI", "SECRET", "ENCRYPTION_SECRET"] as const;
 

@@ -167,7 +167,9 @@ export class Iam extends pulumi.ComponentResource {
                 const { accountId, partition } = account();
                 const clusterArn = pulumi.interpolate`arn:${partition}:eks:${args.region}:${accountId}:cluster/${eks.clusterName}`;
                 const trust = clusterArn.apply((arn) =>
-                    JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
+                    JSON.stringify(
+                        podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount }),
+                    ),
                 );
                 this.k8sServiceAccountRoleArn = this.roleWithS3Access(k8s, eks, trust);
                 new aws.eks.PodIdentityAssociation(
@@ -191,11 +193,17 @@ export class Iam extends pulumi.ComponentResource {
                 });
                 this.oidcProviderArn =
                     eks.trust.oidcProvider === "existing" ? this.existingOidcProvider(issuer) : this.createdOidcProvider(name, issuer);
-                const trust = pulumi.all([this.oidcProviderArn, issuer]).apply(([providerArn, url]) =>
-                    JSON.stringify(irsaTrustPolicy({ providerArn, issuer: url, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
-                );
+                const trust = pulumi
+                    .all([this.oidcProviderArn, issuer])
+                    .apply(([providerArn, url]) =>
+                        JSON.stringify(
+                            irsaTrustPolicy({ providerArn, issuer: url, namespace: eks.namespace, serviceAccount: eks.serviceAccount }),
+                        ),
+                    );
                 this.k8sServiceAccountRoleArn = this.roleWithS3Access(k8s, eks, trust);
-                this.k8sServiceAccountAnnotations = this.k8sServiceAccountRoleArn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
+                this.k8sServiceAccountAnnotations = this.k8sServiceAccountRoleArn.apply((arn): Record<string, string> => ({
+                    [IRSA_ROLE_ANNOTATION]: arn,
+                }));
             }
         }
 
@@ -216,7 +224,12 @@ export class Iam extends pulumi.ComponentResource {
     private roleWithS3Access(name: string, names: RoleNames, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
         const role = new aws.iam.Role(
             childName(name, "role"),
-            { name: names.roleName, assumeRolePolicy, permissionsBoundary: this.args.permissionsBoundaryArn, tags: tags(this.args.environment) },
+            {
+                name: names.roleName,
+                assumeRolePolicy,
+                permissionsBoundary: this.args.permissionsBoundaryArn,
+                tags: tags(this.args.environment),
+            },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(

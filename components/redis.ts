@@ -67,7 +67,13 @@ export class Redis extends pulumi.ComponentResource {
         );
         const sources: Array<{ suffix: string; description: string; source: aws.vpc.SecurityGroupIngressRuleArgs }> =
             args.allowedSecurityGroupIds.length === 0
-                ? [{ suffix: "ingress-vpc", description: "Redis from VPC", source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: args.vpcCidr } }]
+                ? [
+                      {
+                          suffix: "ingress-vpc",
+                          description: "Redis from VPC",
+                          source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: args.vpcCidr },
+                      },
+                  ]
                 : args.allowedSecurityGroupIds.map((sg) => ({
                       // Named by the group, so adding or removing one leaves the others' rules alone.
                       suffix: `ingress-${sg}`,

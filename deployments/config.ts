@@ -183,6 +183,8 @@ export function branchProblems(name: string): string[] {
     if (name === "") {
         return ["must not be empty"];
     }
+    // git refuses control characters in ref names, as well as these punctuation characters.
+    // eslint-disable-next-line no-control-regex
     if (/[\s~^:?*[\\\x00-\x1f\x7f]/.test(name)) {
         problems.push("must not contain spaces or any of ~ ^ : ? * [ \\");
     }
@@ -206,7 +208,12 @@ export function durationSeconds(text: string): number | undefined {
 
 /** A glob with `*` as IAM and path filters use it, as a regular expression. */
 export function globRegExp(glob: string): RegExp {
-    return new RegExp(`^${glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`);
+    return new RegExp(
+        `^${glob
+            .split("*")
+            .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+            .join(".*")}$`,
+    );
 }
 
 /** A folder relative to the repository root, without "./" or a trailing "/"; "" = the root. */
@@ -222,7 +229,15 @@ export function membraneDirs(raw: RawConfig): { repoDir: string; stackConfigDir:
 export const deployRoleName = (stack: string) => `membrane-deploy-${stack}`;
 
 /** The files of the Membrane program, relative to its folder: a change elsewhere (docs, tests, tools) deploys nothing. */
-export const PROGRAM_PATHS = ["index.ts", "components/**", "Pulumi.yaml", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.pulumi.json"];
+export const PROGRAM_PATHS = [
+    "index.ts",
+    "components/**",
+    "Pulumi.yaml",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "tsconfig.pulumi.json",
+];
 
 export function pathFilters(repoDir: string, stackConfigDir: string, stack: string): string[] {
     const under = (dir: string, p: string) => (dir ? `${dir}/${p}` : p);
@@ -237,7 +252,9 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
     const fileName = `Pulumi.${stack}.yaml`;
     const get = (k: string): unknown => (k in file.config ? file.config[k] : source.defaults[k]);
     const missing = (k: string, why: string) =>
-        problem(`${k} is not set in ${fileName} (the deploy role ${why}); set it there: a value that comes only from an ESC environment cannot be read here`);
+        problem(
+            `${k} is not set in ${fileName} (the deploy role ${why}); set it there: a value that comes only from an ESC environment cannot be read here`,
+        );
     const str = (k: string, why: string, required: boolean): string => {
         const v = get(k);
         if (v !== null && typeof v === "object") {
@@ -259,11 +276,18 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
     }
     const environment = str("membrane:environment", "is scoped to the resources named after it", true);
     if (environment && !ENVIRONMENT.test(environment)) {
-        problem(`membrane:environment in ${fileName} must be lowercase letters, digits and hyphens, starting with a letter (got "${environment}")`);
+        problem(
+            `membrane:environment in ${fileName} must be lowercase letters, digits and hyphens, starting with a letter (got "${environment}")`,
+        );
     }
     const productionValue = get("membrane:production");
     const production = productionValue === true || productionValue === "true";
-    if (productionValue !== undefined && typeof productionValue !== "boolean" && productionValue !== "true" && productionValue !== "false") {
+    if (
+        productionValue !== undefined &&
+        typeof productionValue !== "boolean" &&
+        productionValue !== "true" &&
+        productionValue !== "false"
+    ) {
         problem(`membrane:production in ${fileName} must be true or false (got ${JSON.stringify(productionValue)})`);
     }
     const namePrefix = str("membrane:namePrefix", "is scoped to the buckets named after it", false);
@@ -279,7 +303,9 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         problem(`membrane:privateSubnetIds in ${fileName} must be subnet ids (got ${JSON.stringify(privateSubnetIds)})`);
     }
     const hostedZoneName = str("membrane:hostedZoneName", "may change records of this zone only", false).replace(/\.$/, "").toLowerCase();
-    const staticName = str("membrane:staticDomainName", "may change the static files' records only", false).replace(/\.$/, "").toLowerCase();
+    const staticName = str("membrane:staticDomainName", "may change the static files' records only", false)
+        .replace(/\.$/, "")
+        .toLowerCase();
     const eksClusterName = str("membrane:eksClusterName", "may manage this cluster's Pod Identity only", false);
     if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
         problem(`membrane:eksClusterName in ${fileName} must be an EKS cluster name (got "${eksClusterName}")`);
@@ -292,7 +318,9 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         namePrefix,
         vpcId,
         privateSubnetIds,
-        ...(hostedZoneName && { dns: { hostedZoneName, staticDomainName: staticName || defaultStaticDomainName(environment, hostedZoneName) } }),
+        ...(hostedZoneName && {
+            dns: { hostedZoneName, staticDomainName: staticName || defaultStaticDomainName(environment, hostedZoneName) },
+        }),
         ...(eksClusterName && { eksClusterName }),
         environments: file.environments,
     };
@@ -315,7 +343,10 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             `must be the organization's login in lowercase, as in app.pulumi.com/<org> (got "${organization}"): it is the OIDC audience, which AWS compares case-sensitively, and a mismatch fails silently`,
         );
     } else if (!ORGANIZATION.test(organization)) {
-        r.problem("organization", `must be a Pulumi organization login: lowercase letters, digits, "-", "_" and "." (got "${organization}")`);
+        r.problem(
+            "organization",
+            `must be a Pulumi organization login: lowercase letters, digits, "-", "_" and "." (got "${organization}")`,
+        );
     }
 
     const repository = r.string("repository");
@@ -328,13 +359,19 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
 
     const branch = r.string("branch");
     const productionBranch = r.string("productionBranch");
-    for (const [k, b] of [["branch", branch], ["productionBranch", productionBranch]] as const) {
+    for (const [k, b] of [
+        ["branch", branch],
+        ["productionBranch", productionBranch],
+    ] as const) {
         for (const rule of branchProblems(b)) {
             r.problem(k, `is not a git branch name: it ${rule} (got "${b}")`);
         }
     }
     if (branch !== "" && branch === productionBranch) {
-        r.problem("productionBranch", `must differ from membrane-deployments:branch ("${branch}"): a push to it would deploy production and the other stacks at once`);
+        r.problem(
+            "productionBranch",
+            `must differ from membrane-deployments:branch ("${branch}"): a push to it would deploy production and the other stacks at once`,
+        );
     }
 
     const deployCommits = r.boolean("deployCommits");
@@ -352,7 +389,10 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
 
     const oidcProvider = r.string("oidcProvider");
     if (oidcProvider !== "create" && oidcProvider !== "existing") {
-        r.problem("oidcProvider", `must be create or existing (got "${oidcProvider}"): AWS allows one provider for ${PULUMI_OIDC_URL} per account`);
+        r.problem(
+            "oidcProvider",
+            `must be create or existing (got "${oidcProvider}"): AWS allows one provider for ${PULUMI_OIDC_URL} per account`,
+        );
     }
 
     const sessionDuration = r.string("sessionDuration");
@@ -360,7 +400,10 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     if (sessionSeconds === undefined) {
         r.problem("sessionDuration", `must be a duration such as 1h or 1h30m (got "${sessionDuration}")`);
     } else if (sessionSeconds < MIN_SESSION || sessionSeconds > MAX_SESSION) {
-        r.problem("sessionDuration", `must be between 15m and 12h, the range STS allows for a web identity session (got "${sessionDuration}")`);
+        r.problem(
+            "sessionDuration",
+            `must be between 15m and 12h, the range STS allows for a web identity session (got "${sessionDuration}")`,
+        );
     }
 
     const escProject = r.string("escProject");
@@ -371,10 +414,16 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     const clientId = r.string("atlasClientId");
     const clientSecret = r.string("atlasClientSecret");
     if (clientSecret !== "" && !r.isSecret("atlasClientSecret")) {
-        r.problem("atlasClientSecret", `holds a plain-text value; store it encrypted: pulumi config set --secret ${key("atlasClientSecret")} <value>`);
+        r.problem(
+            "atlasClientSecret",
+            `holds a plain-text value; store it encrypted: pulumi config set --secret ${key("atlasClientSecret")} <value>`,
+        );
     }
     if ((clientId === "") !== (clientSecret === "")) {
-        r.problem(clientId === "" ? "atlasClientId" : "atlasClientSecret", "must be set together with the other Atlas service-account key, or both left empty");
+        r.problem(
+            clientId === "" ? "atlasClientId" : "atlasClientSecret",
+            "must be set together with the other Atlas service-account key, or both left empty",
+        );
     }
     if (clientId === "" && clientSecret === "") {
         warnings.push(
@@ -411,7 +460,10 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             deployPolicyPrefix: `membrane-deploy-${stack}`,
         };
         if (names.deployRole.length > 64 || !IAM_NAME.test(names.deployRole)) {
-            r.problem("stacks", `stack "${stack}" makes the deploy role name "${names.deployRole}", which IAM refuses (at most 64 characters of letters, digits and +=,.@_-)`);
+            r.problem(
+                "stacks",
+                `stack "${stack}" makes the deploy role name "${names.deployRole}", which IAM refuses (at most 64 characters of letters, digits and +=,.@_-)`,
+            );
         }
         const escEnvironment = { project: escProject, name: stack };
         const envName = `${escProject}/${stack}`;
@@ -439,14 +491,22 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     // one stack's deploy role manage the other's resources.
     for (const a of plans) {
         for (const b of plans) {
-            if (a !== b && a.facts.environment === b.facts.environment && a.facts.environment !== "" && plans.indexOf(a) < plans.indexOf(b)) {
+            if (
+                a !== b &&
+                a.facts.environment === b.facts.environment &&
+                a.facts.environment !== "" &&
+                plans.indexOf(a) < plans.indexOf(b)
+            ) {
                 r.problem(
                     "stacks",
                     `stacks "${a.stack}" and "${b.stack}" both set membrane:environment to "${a.facts.environment}": their resources share names, so each deploy role could change the other's`,
                 );
             }
             if (a.facts.environment && globRegExp(`${a.facts.environment}-membrane-*`).test(b.names.deployRole)) {
-                r.problem("stacks", `stack "${b.stack}" makes the deploy role ${b.names.deployRole}, which stack "${a.stack}"'s deploy role could modify (its roles are ${a.facts.environment}-membrane-*)`);
+                r.problem(
+                    "stacks",
+                    `stack "${b.stack}" makes the deploy role ${b.names.deployRole}, which stack "${a.stack}"'s deploy role could modify (its roles are ${a.facts.environment}-membrane-*)`,
+                );
             }
         }
     }

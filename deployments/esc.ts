@@ -23,7 +23,12 @@ export function escEnvironmentDefinition(a: EscEnvironmentArgs): Record<string, 
         aws: {
             login: {
                 "fn::open::aws-login": {
-                    oidc: { roleArn: a.roleArn, sessionName: a.sessionName, duration: a.duration, subjectAttributes: [...ESC_SUBJECT_ATTRIBUTES] },
+                    oidc: {
+                        roleArn: a.roleArn,
+                        sessionName: a.sessionName,
+                        duration: a.duration,
+                        subjectAttributes: [...ESC_SUBJECT_ATTRIBUTES],
+                    },
                 },
             },
         },

@@ -69,7 +69,9 @@ export function loadMembraneSource(raw: RawConfig, root: string = REPOSITORY_ROO
         }
     }
     if (problems.length === 0 && !fs.existsSync(path.join(root, dirs.repoDir, "Pulumi.yaml"))) {
-        problems.push(`${PROJECT}:repoDir: there is no Pulumi.yaml in "${dirs.repoDir || "."}" (the Membrane project's folder, relative to the repository root)`);
+        problems.push(
+            `${PROJECT}:repoDir: there is no Pulumi.yaml in "${dirs.repoDir || "."}" (the Membrane project's folder, relative to the repository root)`,
+        );
     }
     if (problems.length === 0 && !fs.existsSync(path.join(root, dirs.stackConfigDir))) {
         problems.push(`${PROJECT}:stackConfigDir: there is no folder "${dirs.stackConfigDir}" in the repository`);

@@ -57,12 +57,14 @@ const arn = {
     cloudfront: (s: DeployScope, kind: string) => `arn:${s.partition}:cloudfront::${s.accountId}:${kind}/*`,
     certificates: (s: DeployScope) => `arn:${s.partition}:acm:us-east-1:${s.accountId}:certificate/*`,
     zone: (s: DeployScope) => (s.dns ? [`arn:${s.partition}:route53:::hostedzone/${s.dns.zoneId}`] : []),
-    elasticache: (s: DeployScope, kind: string, name: string) => `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${name}`,
+    elasticache: (s: DeployScope, kind: string, name: string) =>
+        `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${name}`,
     ec2: (s: DeployScope, kind: string, id = "*") => `arn:${s.partition}:ec2:${s.region}:${s.accountId}:${kind}/${id}`,
     /** `<environment>-membrane-*`: the task role, the Kubernetes role. The deploy role itself is named outside it. */
     roles: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-*`,
     eksOidcProviders: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:oidc-provider/oidc.eks.${s.region}.amazonaws.com/id/*`,
-    cluster: (s: DeployScope) => (s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.eksClusterName}`] : []),
+    cluster: (s: DeployScope) =>
+        s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.eksClusterName}`] : [],
 };
 
 const onlyWithEks = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.eksClusterName ? f(s) : []);
@@ -120,7 +122,9 @@ const elasticacheTagging = ["elasticache:AddTagsToResource", "elasticache:Remove
 const ELASTICACHE_SERVICE_LINKED_ROLE: Grant = {
     // The first ElastiCache resource in an account creates AWSServiceRoleForElastiCache.
     actions: ["iam:CreateServiceLinkedRole"],
-    resources: (s) => [`arn:${s.partition}:iam::${s.accountId}:role/aws-service-role/elasticache.amazonaws.com/AWSServiceRoleForElastiCache`],
+    resources: (s) => [
+        `arn:${s.partition}:iam::${s.accountId}:role/aws-service-role/elasticache.amazonaws.com/AWSServiceRoleForElastiCache`,
+    ],
     condition: () => ({ StringEquals: { "iam:AWSServiceName": "elasticache.amazonaws.com" } }),
 };
 
@@ -176,7 +180,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         "s3:GetEncryptionConfiguration",
     ),
     "aws:s3/bucketVersioning:BucketVersioning": s3Config("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3Config("s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3Config(
+        "s3:PutLifecycleConfiguration",
+        "s3:GetLifecycleConfiguration",
+    ),
     "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": s3Config("s3:PutBucketCORS", "s3:GetBucketCORS"),
     "aws:s3/bucketPolicy:BucketPolicy": s3Config("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
 
@@ -210,10 +217,17 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     StringEquals: { "aws:RequestedRegion": "us-east-1" },
                     "ForAllValues:StringEquals": { "acm:DomainNames": [s.dns!.staticDomainName] },
                 }),
-                unscopedBecause: "the certificate's ARN does not exist before RequestCertificate; the request is confined to us-east-1 and to the static files' name instead",
+                unscopedBecause:
+                    "the certificate's ARN does not exist before RequestCertificate; the request is confined to us-east-1 and to the static files' name instead",
             },
             {
-                actions: ["acm:DescribeCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate", "acm:ListTagsForCertificate"],
+                actions: [
+                    "acm:DescribeCertificate",
+                    "acm:DeleteCertificate",
+                    "acm:AddTagsToCertificate",
+                    "acm:RemoveTagsFromCertificate",
+                    "acm:ListTagsForCertificate",
+                ],
                 resources: onlyWithDns((s) => [arn.certificates(s)]),
             },
         ],
@@ -248,7 +262,11 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     // Iam
     "aws:iam/role:Role": {
         grants: [
-            { actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"], resources: (s) => [arn.roles(s)], condition: boundaryRequired },
+            {
+                actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                resources: (s) => [arn.roles(s)],
+                condition: boundaryRequired,
+            },
             {
                 actions: [
                     "iam:GetRole",
@@ -297,7 +315,8 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
             {
                 actions: ["iam:ListOpenIDConnectProviders"],
                 resources: onlyWithEks(() => ["*"]),
-                unscopedBecause: "ListOpenIDConnectProviders supports no resource-level permissions; the look-up by URL lists the account's providers",
+                unscopedBecause:
+                    "ListOpenIDConnectProviders supports no resource-level permissions; the look-up by URL lists the account's providers",
             },
             { actions: ["iam:GetOpenIDConnectProvider"], resources: onlyWithEks((s) => [arn.eksOidcProviders(s)]) },
         ],
@@ -317,7 +336,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 ],
                 resources: (s) =>
                     s.eksClusterName
-                        ? [...arn.cluster(s), `arn:${s.partition}:eks:${s.region}:${s.accountId}:podidentityassociation/${s.eksClusterName}/*`]
+                        ? [
+                              ...arn.cluster(s),
+                              `arn:${s.partition}:eks:${s.region}:${s.accountId}:podidentityassociation/${s.eksClusterName}/*`,
+                          ]
                         : [],
             },
             {
@@ -393,7 +415,11 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         grants: [
             securityGroupOwned,
             // A rule created with tags: the new rule's resource is authorized by the tags it is given.
-            { actions: ["ec2:AuthorizeSecurityGroupIngress"], resources: (s) => [arn.ec2(s, "security-group-rule")], condition: ourTagsInRequest },
+            {
+                actions: ["ec2:AuthorizeSecurityGroupIngress"],
+                resources: (s) => [arn.ec2(s, "security-group-rule")],
+                condition: ourTagsInRequest,
+            },
             {
                 actions: ["ec2:CreateTags"],
                 resources: (s) => [arn.ec2(s, "security-group-rule")],
@@ -413,7 +439,11 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
             },
             // Atlas's endpoint service lives in MongoDB's AWS account.
             { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [`arn:${s.partition}:ec2:${s.region}:*:vpc-endpoint-service/*`] },
-            { actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"], resources: (s) => [arn.ec2(s, "security-group")], condition: ourTagsOnResource },
+            {
+                actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
+                resources: (s) => [arn.ec2(s, "security-group")],
+                condition: ourTagsOnResource,
+            },
             {
                 actions: ["ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags", "ec2:DeleteTags"],
                 resources: (s) => [arn.ec2(s, "vpc-endpoint")],
@@ -433,7 +463,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "mongodbatlas:index/advancedCluster:AdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "mongodbatlas:index/databaseUser:DatabaseUser": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
-    "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API (Atlas creates the endpoint service in its own AWS account)" },
+    "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": {
+        grants: [],
+        noAwsPermissionBecause: "MongoDB Atlas API (Atlas creates the endpoint service in its own AWS account)",
+    },
     "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "random:index/randomPassword:RandomPassword": { grants: [], noAwsPermissionBecause: "generated locally by the random provider" },
@@ -464,7 +497,12 @@ const canonical = (c: Condition | undefined): string =>
         : JSON.stringify(
               Object.keys(c)
                   .sort()
-                  .map((op) => [op, Object.keys(c[op]).sort().map((k) => [k, c[op][k]])]),
+                  .map((op) => [
+                      op,
+                      Object.keys(c[op])
+                          .sort()
+                          .map((k) => [k, c[op][k]]),
+                  ]),
           );
 
 /** The managed policies a deploy role gets, one per family of services: each must stay under IAM's 6,144 characters. */
@@ -494,7 +532,10 @@ export const familyOf = (action: string) => POLICY_FAMILIES[serviceOf(action)] ?
  * merged into one statement per (service, resources, condition), actions sorted, then split into one
  * document per family of services. Deterministic, so an unchanged program leaves the policies unchanged.
  */
-export function deployPolicies(scope: DeployScope, table: Readonly<Record<string, TypePermissions>> = DEPLOY_PERMISSIONS): Record<string, PolicyDocument> {
+export function deployPolicies(
+    scope: DeployScope,
+    table: Readonly<Record<string, TypePermissions>> = DEPLOY_PERMISSIONS,
+): Record<string, PolicyDocument> {
     const merged = new Map<string, { actions: Set<string>; resources: string[]; condition?: Condition }>();
     for (const type of Object.keys(table).sort()) {
         for (const grant of table[type].grants) {
@@ -518,7 +559,11 @@ export function deployPolicies(scope: DeployScope, table: Readonly<Record<string
     for (const statement of statements) {
         const family = familyOf(statement.Action[0]);
         const doc = (documents[family] ??= { Version: "2012-10-17", Statement: [] });
-        doc.Statement.push({ Sid: `${family[0].toUpperCase()}${family.slice(1)}${String(doc.Statement.length + 1).padStart(2, "0")}`, Effect: "Allow", ...statement });
+        doc.Statement.push({
+            Sid: `${family[0].toUpperCase()}${family.slice(1)}${String(doc.Statement.length + 1).padStart(2, "0")}`,
+            Effect: "Allow",
+            ...statement,
+        });
     }
     return documents;
 }
@@ -542,4 +587,3 @@ export function boundaryPolicy(s: BucketScope): PolicyDocument {
         ],
     };
 }
-

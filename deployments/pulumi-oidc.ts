@@ -34,7 +34,12 @@ export class PulumiOidc extends pulumi.ComponentResource {
                     throw new Error(
                         `${PROJECT}:oidcProvider is "existing", but the IAM OIDC provider ${provider.arn} lacks the audience${missing.length > 1 ? "s" : ""} ` +
                             `${missing.join(", ")} (AWS compares audiences case-sensitively). Add ${missing.length > 1 ? "them" : "it"} once: ` +
-                            missing.map((a) => `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${a}`).join(" && "),
+                            missing
+                                .map(
+                                    (a) =>
+                                        `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${a}`,
+                                )
+                                .join(" && "),
                     );
                 }
                 return provider.arn;

@@ -40,7 +40,13 @@ export function deploymentSettingsArgs<T>(c: Project, s: StackPlan, roleArn: T) 
 }
 
 export function driftScheduleArgs(c: Pick<DeploymentsConfig, "organization" | "membraneProject">, s: StackPlan) {
-    return { organization: c.organization, project: c.membraneProject, stack: s.stack, scheduleCron: s.drift.scheduleCron, autoRemediate: s.drift.autoRemediate };
+    return {
+        organization: c.organization,
+        project: c.membraneProject,
+        stack: s.stack,
+        scheduleCron: s.drift.scheduleCron,
+        autoRemediate: s.drift.autoRemediate,
+    };
 }
 
 /** Tag names: letters, digits and `-_.:`, at most 40 characters (Pulumi Cloud's rule for stack tags). */

@@ -57,7 +57,9 @@ export class StackDeployment extends pulumi.ComponentResource {
                 description: `Permissions boundary of every role the Membrane stack ${plan.stack} creates`,
                 policy: pulumi
                     .output(args.account.partition)
-                    .apply((partition) => JSON.stringify(boundaryPolicy({ partition, environment: facts.environment, namePrefix: facts.namePrefix }))),
+                    .apply((partition) =>
+                        JSON.stringify(boundaryPolicy({ partition, environment: facts.environment, namePrefix: facts.namePrefix })),
+                    ),
                 tags: awsTags,
             },
             opt,
@@ -117,7 +119,11 @@ export class StackDeployment extends pulumi.ComponentResource {
                 },
                 opt,
             );
-            return new aws.iam.RolePolicyAttachment(childName(name, `deploy-${family}-attachment`), { role: role.name, policyArn: policy.arn }, opt);
+            return new aws.iam.RolePolicyAttachment(
+                childName(name, `deploy-${family}-attachment`),
+                { role: role.name, policyArn: policy.arn },
+                opt,
+            );
         });
 
         const atlasSecret = args.atlas ? pulumi.secret(args.atlas.clientSecret) : pulumi.output(undefined);

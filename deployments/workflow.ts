@@ -27,7 +27,10 @@ export function jobId(verb: string, stack: string): string {
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Record<string, unknown> {
-    const event = command === "preview" ? "github.event_name == 'pull_request' && github.base_ref == " : "github.event_name == 'push' && github.ref == ";
+    const event =
+        command === "preview"
+            ? "github.event_name == 'pull_request' && github.base_ref == "
+            : "github.event_name == 'push' && github.ref == ";
     const ref = command === "preview" ? `'${s.branch}'` : `'refs/heads/${s.branch}'`;
     const workDir = c.repoDir || ".";
     return {
@@ -44,7 +47,11 @@ function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Rec
             { uses: ACTIONS.checkout },
             {
                 uses: ACTIONS.setupNode,
-                with: { "node-version": 22, cache: "npm", "cache-dependency-path": c.repoDir ? `${c.repoDir}/package-lock.json` : "package-lock.json" },
+                with: {
+                    "node-version": 22,
+                    cache: "npm",
+                    "cache-dependency-path": c.repoDir ? `${c.repoDir}/package-lock.json` : "package-lock.json",
+                },
             },
             { run: "npm ci" },
             ...s.preRunCommands.map((run) => ({ name: "Check the stack (config, program, policy pack)", run })),

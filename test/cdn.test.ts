@@ -368,7 +368,11 @@ describe("Cdn in the fixture stacks", () => {
                 expect(ev.outputs.cloudfrontDistributionArn).to.deep.equal({ value: d.outputs.arn, secret: false });
                 expect(ev.outputs.cloudfrontDomainName).to.deep.equal({ value: d.outputs.domainName, secret: false });
                 expect(ev.outputs.staticCustomDomainUrl).to.deep.equal({ value: `https://${domain}`, secret: false });
-                expect(Object.keys(ev.outputs).filter((k) => /^(cloudfront|static)/.test(k)).sort()).to.deep.equal([
+                expect(
+                    Object.keys(ev.outputs)
+                        .filter((k) => /^(cloudfront|static)/.test(k))
+                        .sort(),
+                ).to.deep.equal([
                     "cloudfrontDistributionArn",
                     "cloudfrontDistributionId",
                     "cloudfrontDomainName",
@@ -420,8 +424,12 @@ describe("Cdn in the fixture stacks", () => {
         } catch (e) {
             expect(e).to.be.instanceOf(ProgramError);
             const err = e as ProgramError;
-            expect(err.message).to.match(/membrane:cdnPriceClass: must be one of PriceClass_100, PriceClass_200, PriceClass_All \(got "PriceClass_300"\)/);
-            expect(err.message).to.match(/membrane:cdnMinimumTlsVersion: must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 \(got "TLSv1.2_2019"\)/);
+            expect(err.message).to.match(
+                /membrane:cdnPriceClass: must be one of PriceClass_100, PriceClass_200, PriceClass_All \(got "PriceClass_300"\)/,
+            );
+            expect(err.message).to.match(
+                /membrane:cdnMinimumTlsVersion: must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 \(got "TLSv1.2_2019"\)/,
+            );
             expect(err.message).to.match(/membrane:staticDomainName: must be inside membrane:hostedZoneName "acme.example.com"/);
             expect(err.registered.filter((urn) => !urn.includes("pulumi:pulumi:Stack"))).to.deep.equal([]);
         }

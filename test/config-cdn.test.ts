@@ -38,10 +38,26 @@ describe("config: cdn", () => {
 
     const long63 = "a".repeat(63);
     const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["a zone with one label", { hostedZoneName: "localhost" }, /^membrane:hostedZoneName: must have at least two labels, such as example.com \(got "localhost"\)$/],
-        ["a zone with a trailing dot", { hostedZoneName: "acme.example.com." }, /^membrane:hostedZoneName: must not end with a dot .*\(got "acme.example.com."\)$/],
-        ["a zone in uppercase", { hostedZoneName: "Acme.Example.com" }, /^membrane:hostedZoneName: must be lowercase \(got "Acme.Example.com"\)$/],
-        ["a zone with an underscore", { hostedZoneName: "acme_corp.com" }, /^membrane:hostedZoneName: has "acme_corp" as a label; each label is 1 to 63 letters, digits and hyphens/],
+        [
+            "a zone with one label",
+            { hostedZoneName: "localhost" },
+            /^membrane:hostedZoneName: must have at least two labels, such as example.com \(got "localhost"\)$/,
+        ],
+        [
+            "a zone with a trailing dot",
+            { hostedZoneName: "acme.example.com." },
+            /^membrane:hostedZoneName: must not end with a dot .*\(got "acme.example.com."\)$/,
+        ],
+        [
+            "a zone in uppercase",
+            { hostedZoneName: "Acme.Example.com" },
+            /^membrane:hostedZoneName: must be lowercase \(got "Acme.Example.com"\)$/,
+        ],
+        [
+            "a zone with an underscore",
+            { hostedZoneName: "acme_corp.com" },
+            /^membrane:hostedZoneName: has "acme_corp" as a label; each label is 1 to 63 letters, digits and hyphens/,
+        ],
         ["a zone with an empty label", { hostedZoneName: "acme..com" }, /^membrane:hostedZoneName: has "" as a label/],
         ["a zone starting with a dot", { hostedZoneName: ".acme.com" }, /^membrane:hostedZoneName: has "" as a label/],
         ["a label starting with a hyphen", { hostedZoneName: "-acme.com" }, /^membrane:hostedZoneName: has "-acme" as a label/],
@@ -60,10 +76,26 @@ describe("config: cdn", () => {
             { hostedZoneName: `${"z".repeat(41)}.example.com` },
             /^membrane:hostedZoneName: makes the static domain name "static\.prod\.z{41}\.example\.com", which is 65 characters long; ACM allows 64 for a certificate's domain name \(RFC 5280\); set a shorter membrane:staticDomainName$/,
         ],
-        ["a static name outside the zone", { staticDomainName: "static.other.org" }, /^membrane:staticDomainName: must be inside membrane:hostedZoneName "acme.example.com": .*DNS records in that zone.*\(got "static.other.org"\)$/],
-        ["a static name that only ends with the zone's text", { staticDomainName: "notacme.example.com" }, /^membrane:staticDomainName: must be inside membrane:hostedZoneName/],
-        ["a static name that is the zone's parent", { staticDomainName: "example.com" }, /^membrane:staticDomainName: must be inside membrane:hostedZoneName/],
-        ["a static name with an underscore", { staticDomainName: "my_static.acme.example.com" }, /^membrane:staticDomainName: has "my_static" as a label/],
+        [
+            "a static name outside the zone",
+            { staticDomainName: "static.other.org" },
+            /^membrane:staticDomainName: must be inside membrane:hostedZoneName "acme.example.com": .*DNS records in that zone.*\(got "static.other.org"\)$/,
+        ],
+        [
+            "a static name that only ends with the zone's text",
+            { staticDomainName: "notacme.example.com" },
+            /^membrane:staticDomainName: must be inside membrane:hostedZoneName/,
+        ],
+        [
+            "a static name that is the zone's parent",
+            { staticDomainName: "example.com" },
+            /^membrane:staticDomainName: must be inside membrane:hostedZoneName/,
+        ],
+        [
+            "a static name with an underscore",
+            { staticDomainName: "my_static.acme.example.com" },
+            /^membrane:staticDomainName: has "my_static" as a label/,
+        ],
         ["a static name in uppercase", { staticDomainName: "Static.acme.example.com" }, /^membrane:staticDomainName: must be lowercase/],
         [
             "a static name longer than ACM's 64 characters",
@@ -75,17 +107,36 @@ describe("config: cdn", () => {
             { hostedZoneName: "", staticDomainName: "static.acme.example.com" },
             /^membrane:staticDomainName: needs membrane:hostedZoneName: the certificate's DNS validation records and the alias records go in that zone \(got "static.acme.example.com"\)$/,
         ],
-        ["an unknown price class", { cdnPriceClass: "PriceClass_300" }, /^membrane:cdnPriceClass: must be one of PriceClass_100, PriceClass_200, PriceClass_All \(got "PriceClass_300"\)$/],
+        [
+            "an unknown price class",
+            { cdnPriceClass: "PriceClass_300" },
+            /^membrane:cdnPriceClass: must be one of PriceClass_100, PriceClass_200, PriceClass_All \(got "PriceClass_300"\)$/,
+        ],
         ["a price class in lowercase", { cdnPriceClass: "priceclass_all" }, /^membrane:cdnPriceClass: must be one of/],
-        ["TLS policy TLSv1", { cdnMinimumTlsVersion: "TLSv1" }, /^membrane:cdnMinimumTlsVersion: must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 \(got "TLSv1"\)$/],
-        ["TLS policy TLSv1.2_2019", { cdnMinimumTlsVersion: "TLSv1.2_2019" }, /^membrane:cdnMinimumTlsVersion: must be one of .*\(got "TLSv1.2_2019"\)$/],
+        [
+            "TLS policy TLSv1",
+            { cdnMinimumTlsVersion: "TLSv1" },
+            /^membrane:cdnMinimumTlsVersion: must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 \(got "TLSv1"\)$/,
+        ],
+        [
+            "TLS policy TLSv1.2_2019",
+            { cdnMinimumTlsVersion: "TLSv1.2_2019" },
+            /^membrane:cdnMinimumTlsVersion: must be one of .*\(got "TLSv1.2_2019"\)$/,
+        ],
         ["TLS policy written as a version", { cdnMinimumTlsVersion: "1.3" }, /^membrane:cdnMinimumTlsVersion: must be one of/],
-        ["a price class missing from Pulumi.yaml", { cdnPriceClass: undefined }, /^membrane:cdnPriceClass: has no value \(its default belongs in Pulumi.yaml\)$/],
+        [
+            "a price class missing from Pulumi.yaml",
+            { cdnPriceClass: undefined },
+            /^membrane:cdnPriceClass: has no value \(its default belongs in Pulumi.yaml\)$/,
+        ],
     ];
     for (const [what, values, message] of bad) {
         it(`refuses ${what}`, () => {
             const problems = problemsOf(values);
-            expect(problems.some((p) => message.test(p)), problems.join("\n")).to.equal(true);
+            expect(
+                problems.some((p) => message.test(p)),
+                problems.join("\n"),
+            ).to.equal(true);
         });
     }
 
@@ -96,12 +147,25 @@ describe("config: cdn", () => {
 
     it("reports every CDN problem at once", () => {
         const problems = problemsOf({ hostedZoneName: "bad_zone", cdnPriceClass: "x", cdnMinimumTlsVersion: "y" });
-        expect(problems.map((p) => p.split(":")[1]).sort()).to.deep.equal(["cdnMinimumTlsVersion", "cdnPriceClass", "hostedZoneName", "hostedZoneName"]);
+        expect(problems.map((p) => p.split(":")[1]).sort()).to.deep.equal([
+            "cdnMinimumTlsVersion",
+            "cdnPriceClass",
+            "hostedZoneName",
+            "hostedZoneName",
+        ]);
     });
 });
 
 describe("config: DNS names", () => {
-    const valid = ["example.com", "a.co", "static.prod.acme.example.com", "xn--bcher-kva.example", "1password.com", `${"a".repeat(63)}.com`, "a-b.c-d.e1"];
+    const valid = [
+        "example.com",
+        "a.co",
+        "static.prod.acme.example.com",
+        "xn--bcher-kva.example",
+        "1password.com",
+        `${"a".repeat(63)}.com`,
+        "a-b.c-d.e1",
+    ];
     for (const name of valid) {
         it(`accepts ${name.length > 40 ? `${name.slice(0, 12)}…` : name}`, () => {
             expect(dnsNameProblems(name)).to.deep.equal([]);

@@ -47,12 +47,23 @@ describe("config: database", () => {
                 atlasPrivateLink: true,
             }).database,
         );
-        expect(atlas).to.include({ regionName: "AP_SOUTHEAST_2", instanceSize: "R200", mongoVersion: "7.0", databaseName: "membrane-qa", username: "qa.app@acme", privateLink: true, projectName: "membrane-qa" });
+        expect(atlas).to.include({
+            regionName: "AP_SOUTHEAST_2",
+            instanceSize: "R200",
+            mongoVersion: "7.0",
+            databaseName: "membrane-qa",
+            username: "qa.app@acme",
+            privateLink: true,
+            projectName: "membrane-qa",
+        });
         expect(atlas.accessCidrs).to.deep.equal(["203.0.113.24/32", "198.51.100.16/28"]);
     });
 
     it("an existing project needs no organization, and the organization is then unused", () => {
-        expect(atlasOf(parse({ atlasOrgId: "", atlasProjectId: "0123456789abcdef01234567" }).database)).to.include({ orgId: "", projectId: "0123456789abcdef01234567" });
+        expect(atlasOf(parse({ atlasOrgId: "", atlasProjectId: "0123456789abcdef01234567" }).database)).to.include({
+            orgId: "",
+            projectId: "0123456789abcdef01234567",
+        });
         expect(atlasOf(parse({ atlasProjectId: "0123456789abcdef01234567" }).database).orgId).to.equal("");
     });
 
@@ -77,32 +88,72 @@ describe("config: database", () => {
     });
 
     const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["no organization and no project", { atlasOrgId: "" }, /^membrane:atlasOrgId: is required in atlas mode.*unless membrane:atlasProjectId/],
-        ["an organization id that is too short", { atlasOrgId: "5f1e2d3c" }, /^membrane:atlasOrgId: must be an Atlas organization id: 24 lowercase hex digits \(got "5f1e2d3c"\)$/],
-        ["an organization id with uppercase hex", { atlasOrgId: "5F1E2D3C4B5A697887766554" }, /^membrane:atlasOrgId: must be an Atlas organization id/],
+        [
+            "no organization and no project",
+            { atlasOrgId: "" },
+            /^membrane:atlasOrgId: is required in atlas mode.*unless membrane:atlasProjectId/,
+        ],
+        [
+            "an organization id that is too short",
+            { atlasOrgId: "5f1e2d3c" },
+            /^membrane:atlasOrgId: must be an Atlas organization id: 24 lowercase hex digits \(got "5f1e2d3c"\)$/,
+        ],
+        [
+            "an organization id with uppercase hex",
+            { atlasOrgId: "5F1E2D3C4B5A697887766554" },
+            /^membrane:atlasOrgId: must be an Atlas organization id/,
+        ],
         ["an organization id that is a name", { atlasOrgId: "acme-corp" }, /^membrane:atlasOrgId: must be an Atlas organization id/],
-        ["a project id with a non-hex digit", { atlasProjectId: "0123456789abcdef0123456z" }, /^membrane:atlasProjectId: must be an Atlas project id: 24 lowercase hex digits/],
-        ["M0 (free)", { atlasInstanceSize: "M0" }, /^membrane:atlasInstanceSize: must be a dedicated tier, M10 or larger: M0 is a shared\/Flex tier, which has no point-in-time recovery.*another resource shape \(got "M0"\)$/],
+        [
+            "a project id with a non-hex digit",
+            { atlasProjectId: "0123456789abcdef0123456z" },
+            /^membrane:atlasProjectId: must be an Atlas project id: 24 lowercase hex digits/,
+        ],
+        [
+            "M0 (free)",
+            { atlasInstanceSize: "M0" },
+            /^membrane:atlasInstanceSize: must be a dedicated tier, M10 or larger: M0 is a shared\/Flex tier, which has no point-in-time recovery.*another resource shape \(got "M0"\)$/,
+        ],
         ["M2", { atlasInstanceSize: "M2" }, /^membrane:atlasInstanceSize: must be a dedicated tier, M10 or larger: M2 /],
         ["M5", { atlasInstanceSize: "M5" }, /^membrane:atlasInstanceSize: must be a dedicated tier, M10 or larger: M5 /],
         ["Flex", { atlasInstanceSize: "FLEX" }, /^membrane:atlasInstanceSize: must be a dedicated tier, M10 or larger: FLEX /],
         ["an NVMe tier", { atlasInstanceSize: "M40_NVME" }, /^membrane:atlasInstanceSize: NVMe tiers need their own storage/],
-        ["a lowercase tier", { atlasInstanceSize: "m10" }, /^membrane:atlasInstanceSize: must be an Atlas dedicated tier on AWS: M10, M20.*\(got "m10"\)$/],
+        [
+            "a lowercase tier",
+            { atlasInstanceSize: "m10" },
+            /^membrane:atlasInstanceSize: must be an Atlas dedicated tier on AWS: M10, M20.*\(got "m10"\)$/,
+        ],
         ["an Azure-only tier", { atlasInstanceSize: "M90" }, /^membrane:atlasInstanceSize: must be an Atlas dedicated tier on AWS/],
         ["a low-CPU tier below R40", { atlasInstanceSize: "R20" }, /^membrane:atlasInstanceSize: must be an Atlas dedicated tier on AWS/],
         ["an EC2 instance type", { atlasInstanceSize: "m5.large" }, /^membrane:atlasInstanceSize: must be an Atlas dedicated tier on AWS/],
-        ["MongoDB 6.0", { mongoVersion: "6.0" }, /^membrane:mongoVersion: must be 7.0 or newer: Atlas no longer deploys older versions \(got "6.0"\)$/],
+        [
+            "MongoDB 6.0",
+            { mongoVersion: "6.0" },
+            /^membrane:mongoVersion: must be 7.0 or newer: Atlas no longer deploys older versions \(got "6.0"\)$/,
+        ],
         ["MongoDB 4.4 (the vendor's floor)", { mongoVersion: "4.4" }, /^membrane:mongoVersion: must be 7.0 or newer/],
         ["a rapid release", { mongoVersion: "8.2" }, /^membrane:mongoVersion: must be a major release \(x.0\) such as 8.0/],
-        ["a patch version", { mongoVersion: "8.0.4" }, /^membrane:mongoVersion: must be a MongoDB major version such as 8.0 \(got "8.0.4"\)$/],
+        [
+            "a patch version",
+            { mongoVersion: "8.0.4" },
+            /^membrane:mongoVersion: must be a MongoDB major version such as 8.0 \(got "8.0.4"\)$/,
+        ],
         ["a bare major", { mongoVersion: "8" }, /^membrane:mongoVersion: must be a MongoDB major version/],
-        ["a database name with a dot", { mongoDatabase: "membrane.prod" }, /^membrane:mongoDatabase: must not contain \/ \\ \. space " \$ or a null character \(got "membrane.prod"\)$/],
+        [
+            "a database name with a dot",
+            { mongoDatabase: "membrane.prod" },
+            /^membrane:mongoDatabase: must not contain \/ \\ \. space " \$ or a null character \(got "membrane.prod"\)$/,
+        ],
         ["a database name with a slash", { mongoDatabase: "a/b" }, /^membrane:mongoDatabase: must not contain/],
         ["a database name with a space", { mongoDatabase: "my db" }, /^membrane:mongoDatabase: must not contain/],
         ["a database name with a dollar", { mongoDatabase: "db$" }, /^membrane:mongoDatabase: must not contain/],
         ["a database name with a double quote", { mongoDatabase: 'db"x' }, /^membrane:mongoDatabase: must not contain/],
         ["an empty database name", { mongoDatabase: "" }, /^membrane:mongoDatabase: must be 1 to 63 characters/],
-        ["a 64-character database name", { mongoDatabase: "d".repeat(64) }, /^membrane:mongoDatabase: must be 1 to 63 characters: MongoDB database names are shorter than 64 \(got 64\)/],
+        [
+            "a 64-character database name",
+            { mongoDatabase: "d".repeat(64) },
+            /^membrane:mongoDatabase: must be 1 to 63 characters: MongoDB database names are shorter than 64 \(got 64\)/,
+        ],
         ["the admin database", { mongoDatabase: "admin" }, /^membrane:mongoDatabase: must not be MongoDB's reserved "admin" database/],
         ["the local database", { mongoDatabase: "local" }, /^membrane:mongoDatabase: must not be MongoDB's reserved "local"/],
         ["the config database", { mongoDatabase: "Config" }, /^membrane:mongoDatabase: must not be MongoDB's reserved "Config"/],
@@ -111,39 +162,126 @@ describe("config: database", () => {
         ["a user name with a space", { mongoUsername: "membrane app" }, /^membrane:mongoUsername: must be 1 to 64 letters/],
         ["a user name starting with a hyphen", { mongoUsername: "-app" }, /^membrane:mongoUsername: must be 1 to 64 letters/],
         ["a 65-character user name", { mongoUsername: "u".repeat(65) }, /^membrane:mongoUsername: must be 1 to 64 letters/],
-        ["no access list and no PrivateLink", { atlasAccessCidrs: [] }, /^membrane:atlasAccessCidrs: is empty and membrane:atlasPrivateLink is false, so nothing could connect to the cluster: traffic from the VPC reaches Atlas from the NAT gateways' public addresses.*or set membrane:atlasPrivateLink: true$/],
-        ["the VPC's private CIDR", { atlasAccessCidrs: ["10.20.0.0/16"] }, /^membrane:atlasAccessCidrs: "10.20.0.0\/16" is inside 10.0.0.0\/8, a private \(RFC 1918\) range: traffic from the VPC reaches Atlas from the NAT gateways' public addresses.*without VPC peering or PrivateLink/],
-        ["a 172.16/12 address", { atlasAccessCidrs: ["172.31.5.7/32"] }, /"172.31.5.7\/32" is inside 172.16.0.0\/12, a private \(RFC 1918\) range/],
-        ["a 192.168/16 range", { atlasAccessCidrs: ["192.168.1.0/24"] }, /"192.168.1.0\/24" is inside 192.168.0.0\/16, a private \(RFC 1918\) range/],
-        ["a carrier-grade NAT address", { atlasAccessCidrs: ["100.64.3.4/32"] }, /"100.64.3.4\/32" is inside 100.64.0.0\/10, the carrier-grade NAT range/],
+        [
+            "no access list and no PrivateLink",
+            { atlasAccessCidrs: [] },
+            /^membrane:atlasAccessCidrs: is empty and membrane:atlasPrivateLink is false, so nothing could connect to the cluster: traffic from the VPC reaches Atlas from the NAT gateways' public addresses.*or set membrane:atlasPrivateLink: true$/,
+        ],
+        [
+            "the VPC's private CIDR",
+            { atlasAccessCidrs: ["10.20.0.0/16"] },
+            /^membrane:atlasAccessCidrs: "10.20.0.0\/16" is inside 10.0.0.0\/8, a private \(RFC 1918\) range: traffic from the VPC reaches Atlas from the NAT gateways' public addresses.*without VPC peering or PrivateLink/,
+        ],
+        [
+            "a 172.16/12 address",
+            { atlasAccessCidrs: ["172.31.5.7/32"] },
+            /"172.31.5.7\/32" is inside 172.16.0.0\/12, a private \(RFC 1918\) range/,
+        ],
+        [
+            "a 192.168/16 range",
+            { atlasAccessCidrs: ["192.168.1.0/24"] },
+            /"192.168.1.0\/24" is inside 192.168.0.0\/16, a private \(RFC 1918\) range/,
+        ],
+        [
+            "a carrier-grade NAT address",
+            { atlasAccessCidrs: ["100.64.3.4/32"] },
+            /"100.64.3.4\/32" is inside 100.64.0.0\/10, the carrier-grade NAT range/,
+        ],
         ["loopback", { atlasAccessCidrs: ["127.0.0.1/32"] }, /"127.0.0.1\/32" is inside 127.0.0.0\/8, the loopback range/],
-        ["link-local", { atlasAccessCidrs: ["169.254.169.254/32"] }, /"169.254.169.254\/32" is inside 169.254.0.0\/16, the link-local range/],
+        [
+            "link-local",
+            { atlasAccessCidrs: ["169.254.169.254/32"] },
+            /"169.254.169.254\/32" is inside 169.254.0.0\/16, the link-local range/,
+        ],
         ["multicast", { atlasAccessCidrs: ["224.0.0.1/32"] }, /is inside 224.0.0.0\/4, the multicast range/],
-        ["half the internet without the override", { atlasAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, /^membrane:atlasAccessCidrs: "0.0.0.0\/1" admits 2147483648 addresses, a large share of the internet; .*membrane:atlasAllowAnywhere: true$/],
-        ["a /7 without the override", { atlasAccessCidrs: ["52.0.0.0/7"] }, /^membrane:atlasAccessCidrs: "52.0.0.0\/7" admits 33554432 addresses/],
-        ["0.0.0.0/0 without the override", { atlasAccessCidrs: ["0.0.0.0/0"] }, /^membrane:atlasAccessCidrs: "0.0.0.0\/0" admits the whole internet; .*set membrane:atlasAllowAnywhere: true$/],
-        ["the override in production", { production: true, atlasAccessCidrs: ["0.0.0.0/0"], atlasAllowAnywhere: true }, /^membrane:atlasAllowAnywhere: must be false in production/],
-        ["a CIDR with host bits", { atlasAccessCidrs: ["203.0.113.24/24"] }, /^membrane:atlasAccessCidrs: "203.0.113.24\/24" has host bits set/],
+        [
+            "half the internet without the override",
+            { atlasAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+            /^membrane:atlasAccessCidrs: "0.0.0.0\/1" admits 2147483648 addresses, a large share of the internet; .*membrane:atlasAllowAnywhere: true$/,
+        ],
+        [
+            "a /7 without the override",
+            { atlasAccessCidrs: ["52.0.0.0/7"] },
+            /^membrane:atlasAccessCidrs: "52.0.0.0\/7" admits 33554432 addresses/,
+        ],
+        [
+            "0.0.0.0/0 without the override",
+            { atlasAccessCidrs: ["0.0.0.0/0"] },
+            /^membrane:atlasAccessCidrs: "0.0.0.0\/0" admits the whole internet; .*set membrane:atlasAllowAnywhere: true$/,
+        ],
+        [
+            "the override in production",
+            { production: true, atlasAccessCidrs: ["0.0.0.0/0"], atlasAllowAnywhere: true },
+            /^membrane:atlasAllowAnywhere: must be false in production/,
+        ],
+        [
+            "a CIDR with host bits",
+            { atlasAccessCidrs: ["203.0.113.24/24"] },
+            /^membrane:atlasAccessCidrs: "203.0.113.24\/24" has host bits set/,
+        ],
         ["a bare address", { atlasAccessCidrs: ["203.0.113.24"] }, /^membrane:atlasAccessCidrs: "203.0.113.24" must be an IPv4 CIDR block/],
-        ["an IPv6 CIDR", { atlasAccessCidrs: ["2001:db8::/32"] }, /^membrane:atlasAccessCidrs: "2001:db8::\/32" must be an IPv4 CIDR block/],
-        ["a duplicate CIDR", { atlasAccessCidrs: ["203.0.113.24/32", "203.0.113.24/32"] }, /^membrane:atlasAccessCidrs: lists a CIDR more than once$/],
-        ["more entries than Atlas allows", { atlasAccessCidrs: Array.from({ length: 201 }, (_, i) => `198.${Math.floor(i / 256) + 18}.${i % 256}.0/24`) }, /^membrane:atlasAccessCidrs: lists 201 entries; Atlas allows 200 per project$/],
-        ["an AWS region Atlas does not serve", { "aws:region": "us-gov-west-1" }, /^aws:region: Atlas has no dedicated clusters in AWS region "us-gov-west-1", so the cluster cannot follow the VPC there.*GovCloud needs Atlas for Government\)$/],
+        [
+            "an IPv6 CIDR",
+            { atlasAccessCidrs: ["2001:db8::/32"] },
+            /^membrane:atlasAccessCidrs: "2001:db8::\/32" must be an IPv4 CIDR block/,
+        ],
+        [
+            "a duplicate CIDR",
+            { atlasAccessCidrs: ["203.0.113.24/32", "203.0.113.24/32"] },
+            /^membrane:atlasAccessCidrs: lists "203\.0\.113\.24\/32" more than once$/,
+        ],
+        [
+            "more entries than Atlas allows",
+            { atlasAccessCidrs: Array.from({ length: 201 }, (_, i) => `198.${Math.floor(i / 256) + 18}.${i % 256}.0/24`) },
+            /^membrane:atlasAccessCidrs: lists 201 entries; Atlas allows 200 per project$/,
+        ],
+        [
+            "an AWS region Atlas does not serve",
+            { "aws:region": "us-gov-west-1" },
+            /^aws:region: Atlas has no dedicated clusters in AWS region "us-gov-west-1", so the cluster cannot follow the VPC there.*GovCloud needs Atlas for Government\)$/,
+        ],
         ["a China region", { "aws:region": "cn-north-1" }, /^aws:region: Atlas has no dedicated clusters in AWS region "cn-north-1"/],
-        ["an environment that makes the cluster name longer than Atlas allows", { namePrefix: "", environment: "e".repeat(60) }, /^membrane:environment: makes the Atlas project and cluster name "membrane-e{60}", 69 characters long; Atlas allows 64$/],
-        ["a database mode that does not exist", { databaseMode: "documentdb" }, /^membrane:databaseMode: must be one of atlas, external \(got "documentdb"\)$/],
-        ["a plain-text external URI, even in atlas mode", { externalMongoUri: "mongodb+srv://u:p@h/db" }, /^membrane:externalMongoUri: holds a plain-text value; store it encrypted/],
+        [
+            "an environment that makes the cluster name longer than Atlas allows",
+            { namePrefix: "", environment: "e".repeat(60) },
+            /^membrane:environment: makes the Atlas project and cluster name "membrane-e{60}", 69 characters long; Atlas allows 64$/,
+        ],
+        [
+            "a database mode that does not exist",
+            { databaseMode: "documentdb" },
+            /^membrane:databaseMode: must be one of atlas, external \(got "documentdb"\)$/,
+        ],
+        [
+            "a plain-text external URI, even in atlas mode",
+            { externalMongoUri: "mongodb+srv://u:p@h/db" },
+            /^membrane:externalMongoUri: holds a plain-text value; store it encrypted/,
+        ],
     ];
     for (const [what, values, message] of bad) {
         it(`refuses ${what}`, () => {
             const problems = problemsOf(values);
-            expect(problems.some((p) => message.test(p)), problems.join("\n")).to.equal(true);
+            expect(
+                problems.some((p) => message.test(p)),
+                problems.join("\n"),
+            ).to.equal(true);
         });
     }
 
     it("reports every database problem at once", () => {
-        const problems = problemsOf({ atlasOrgId: "", atlasInstanceSize: "M0", mongoVersion: "6.0", mongoDatabase: "admin", atlasAccessCidrs: ["10.0.0.0/16"] });
-        expect(problems.map((p) => p.split(":")[1])).to.deep.equal(["atlasOrgId", "atlasInstanceSize", "mongoVersion", "mongoDatabase", "atlasAccessCidrs"]);
+        const problems = problemsOf({
+            atlasOrgId: "",
+            atlasInstanceSize: "M0",
+            mongoVersion: "6.0",
+            mongoDatabase: "admin",
+            atlasAccessCidrs: ["10.0.0.0/16"],
+        });
+        expect(problems.map((p) => p.split(":")[1])).to.deep.equal([
+            "atlasOrgId",
+            "atlasInstanceSize",
+            "mongoVersion",
+            "mongoDatabase",
+            "atlasAccessCidrs",
+        ]);
     });
 
     describe("external mode", () => {
@@ -152,11 +290,22 @@ describe("config: database", () => {
         it("takes the secret URI, and warns that the Atlas keys set are ignored", () => {
             const c = parse({ databaseMode: "external", externalMongoUri: URI }, ["externalMongoUri"]);
             expect(c.database).to.deep.equal({ mode: "external", externalMongoUri: URI });
-            expect(c.warnings).to.deep.equal(["membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored."]);
+            expect(c.warnings).to.deep.equal([
+                "membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored.",
+            ]);
         });
 
         it("needs no Atlas key at all, and accepts a mongodb:// URI", () => {
-            const c = parse({ databaseMode: "external", externalMongoUri: "mongodb://app:pw@10.0.1.5:27017,10.0.2.5:27017/membrane?replicaSet=rs0", atlasOrgId: "", atlasAccessCidrs: [], mongoVersion: "4.4" }, ["externalMongoUri"]);
+            const c = parse(
+                {
+                    databaseMode: "external",
+                    externalMongoUri: "mongodb://app:pw@10.0.1.5:27017,10.0.2.5:27017/membrane?replicaSet=rs0",
+                    atlasOrgId: "",
+                    atlasAccessCidrs: [],
+                    mongoVersion: "4.4",
+                },
+                ["externalMongoUri"],
+            );
             expect(c.database.mode).to.equal("external");
             expect(c.warnings).to.deep.equal([]);
         });
@@ -169,20 +318,42 @@ describe("config: database", () => {
 
         it("refuses a plain-text URI without echoing it", () => {
             const problems = problemsOf({ databaseMode: "external", externalMongoUri: URI });
-            expect(problems).to.deep.equal(["membrane:externalMongoUri: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:externalMongoUri <value>"]);
+            expect(problems).to.deep.equal([
+                "membrane:externalMongoUri: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:externalMongoUri <value>",
+            ]);
             expect(problems.join("\n")).to.not.include("hunter2");
         });
 
-        for (const uri of ["postgres://app:hunter2@db.example.com/membrane", "https://hunter2.example.com", "mongodb+srv:///hunter2", "mongodb:// hunter2", "hunter2.example.com:27017"]) {
+        for (const uri of [
+            "postgres://app:hunter2@db.example.com/membrane",
+            "https://hunter2.example.com",
+            "mongodb+srv:///hunter2",
+            "mongodb:// hunter2",
+            "hunter2.example.com:27017",
+        ]) {
             it(`refuses ${uri.replace(/hunter2/, "…")} without echoing it`, () => {
                 const problems = problemsOf({ databaseMode: "external", externalMongoUri: uri }, ["externalMongoUri"]);
-                expect(problems).to.deep.equal(["membrane:externalMongoUri: must be a mongodb:// or mongodb+srv:// URI with a host (the value is secret and not shown)"]);
+                expect(problems).to.deep.equal([
+                    "membrane:externalMongoUri: must be a mongodb:// or mongodb+srv:// URI with a host (the value is secret and not shown)",
+                ]);
                 expect(problems.join("\n")).to.not.include("hunter2");
             });
         }
 
         it("skips every Atlas rule", () => {
-            expect(problemsOf({ databaseMode: "external", externalMongoUri: URI, atlasOrgId: "", atlasAccessCidrs: [], atlasInstanceSize: "M0", "aws:region": "us-gov-west-1" }, ["externalMongoUri"])).to.deep.equal([]);
+            expect(
+                problemsOf(
+                    {
+                        databaseMode: "external",
+                        externalMongoUri: URI,
+                        atlasOrgId: "",
+                        atlasAccessCidrs: [],
+                        atlasInstanceSize: "M0",
+                        "aws:region": "us-gov-west-1",
+                    },
+                    ["externalMongoUri"],
+                ),
+            ).to.deep.equal([]);
         });
     });
 
@@ -235,7 +406,17 @@ describe("config: AWS region -> Atlas region", () => {
             expect(atlasRegion(aws)).to.equal(atlas);
         });
     }
-    for (const aws of ["us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1", "eu-isoe-west-1", "us-east-9", "US_EAST_1", "toString", ""]) {
+    for (const aws of [
+        "us-gov-west-1",
+        "us-gov-east-1",
+        "cn-north-1",
+        "cn-northwest-1",
+        "eu-isoe-west-1",
+        "us-east-9",
+        "US_EAST_1",
+        "toString",
+        "",
+    ]) {
         it(`${aws || "(empty)"} -> unmapped`, () => {
             expect(atlasRegion(aws)).to.equal(undefined);
         });

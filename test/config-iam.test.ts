@@ -50,36 +50,91 @@ describe("config: iam", () => {
     }
 
     const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["an uppercase namespace", { k8sNamespace: "Membrane" }, /^membrane:k8sNamespace: must be a Kubernetes namespace name \(an RFC 1123 label\).*\(got "Membrane"\)$/],
-        ["a namespace starting with a hyphen", { k8sNamespace: "-apps" }, /^membrane:k8sNamespace: must be a Kubernetes namespace name.*"-apps"/],
+        [
+            "an uppercase namespace",
+            { k8sNamespace: "Membrane" },
+            /^membrane:k8sNamespace: must be a Kubernetes namespace name \(an RFC 1123 label\).*\(got "Membrane"\)$/,
+        ],
+        [
+            "a namespace starting with a hyphen",
+            { k8sNamespace: "-apps" },
+            /^membrane:k8sNamespace: must be a Kubernetes namespace name.*"-apps"/,
+        ],
         ["a namespace ending with a hyphen", { k8sNamespace: "apps-" }, /^membrane:k8sNamespace: must be a Kubernetes namespace name/],
         ["a namespace with an underscore", { k8sNamespace: "my_ns" }, /^membrane:k8sNamespace: must be a Kubernetes namespace name/],
-        ["a namespace with a dot (a label has none)", { k8sNamespace: "a.b" }, /^membrane:k8sNamespace: must be a Kubernetes namespace name/],
+        [
+            "a namespace with a dot (a label has none)",
+            { k8sNamespace: "a.b" },
+            /^membrane:k8sNamespace: must be a Kubernetes namespace name/,
+        ],
         ["a 64-character namespace", { k8sNamespace: "n".repeat(64) }, /^membrane:k8sNamespace: must be .*at most 63/],
         ["an empty namespace", { k8sNamespace: "" }, /^membrane:k8sNamespace: must be a Kubernetes namespace name.*\(got ""\)/],
-        ["an uppercase service account", { k8sServiceAccount: "Membrane-SA" }, /^membrane:k8sServiceAccount: must be a Kubernetes service account name \(an RFC 1123 subdomain\).*\(got "Membrane-SA"\)$/],
-        ["a service account with an underscore", { k8sServiceAccount: "membrane_sa" }, /^membrane:k8sServiceAccount: must be a Kubernetes service account name/],
+        [
+            "an uppercase service account",
+            { k8sServiceAccount: "Membrane-SA" },
+            /^membrane:k8sServiceAccount: must be a Kubernetes service account name \(an RFC 1123 subdomain\).*\(got "Membrane-SA"\)$/,
+        ],
+        [
+            "a service account with an underscore",
+            { k8sServiceAccount: "membrane_sa" },
+            /^membrane:k8sServiceAccount: must be a Kubernetes service account name/,
+        ],
         ["a service account ending with a dot", { k8sServiceAccount: "sa." }, /^membrane:k8sServiceAccount: must be/],
         ["a service account with an empty part", { k8sServiceAccount: "a..b" }, /^membrane:k8sServiceAccount: must be/],
-        ["a 254-character service account", { k8sServiceAccount: `${"a".repeat(63)}.`.repeat(3) + "b".repeat(62) }, /^membrane:k8sServiceAccount: must be .*at most 253/],
+        [
+            "a 254-character service account",
+            { k8sServiceAccount: `${"a".repeat(63)}.`.repeat(3) + "b".repeat(62) },
+            /^membrane:k8sServiceAccount: must be .*at most 253/,
+        ],
         ["an empty service account", { k8sServiceAccount: "" }, /^membrane:k8sServiceAccount: must be.*\(got ""\)/],
-        ["a cluster name starting with a hyphen", { eksClusterName: "-prod" }, /^membrane:eksClusterName: must be an EKS cluster name: 1 to 100 .*\(got "-prod"\)$/],
+        [
+            "a cluster name starting with a hyphen",
+            { eksClusterName: "-prod" },
+            /^membrane:eksClusterName: must be an EKS cluster name: 1 to 100 .*\(got "-prod"\)$/,
+        ],
         ["a cluster name with a space", { eksClusterName: "acme prod" }, /^membrane:eksClusterName: must be an EKS cluster name/],
         ["a cluster name with a dot", { eksClusterName: "acme.prod" }, /^membrane:eksClusterName: must be an EKS cluster name/],
         ["a 101-character cluster name", { eksClusterName: "c".repeat(101) }, /^membrane:eksClusterName: must be an EKS cluster name/],
-        ["an unknown OIDC provider mode", { eksOidcProvider: "new" }, /^membrane:eksOidcProvider: must be one of existing, create \(got "new"\)$/],
-        ["Pod Identity without a cluster", { eksPodIdentity: true }, /^membrane:eksPodIdentity: is true but membrane:eksClusterName is empty/],
-        ["creating an OIDC provider without a cluster", { eksOidcProvider: "create" }, /^membrane:eksOidcProvider: is "create" but membrane:eksClusterName is empty/],
-        ["creating an OIDC provider with Pod Identity", { eksClusterName: "c1", eksPodIdentity: true, eksOidcProvider: "create" }, /^membrane:eksOidcProvider: is "create" but membrane:eksPodIdentity is true/],
-        ["no role at all", { ecsTaskRole: false }, /^membrane:ecsTaskRole: is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets/],
+        [
+            "an unknown OIDC provider mode",
+            { eksOidcProvider: "new" },
+            /^membrane:eksOidcProvider: must be one of existing, create \(got "new"\)$/,
+        ],
+        [
+            "Pod Identity without a cluster",
+            { eksPodIdentity: true },
+            /^membrane:eksPodIdentity: is true but membrane:eksClusterName is empty/,
+        ],
+        [
+            "creating an OIDC provider without a cluster",
+            { eksOidcProvider: "create" },
+            /^membrane:eksOidcProvider: is "create" but membrane:eksClusterName is empty/,
+        ],
+        [
+            "creating an OIDC provider with Pod Identity",
+            { eksClusterName: "c1", eksPodIdentity: true, eksOidcProvider: "create" },
+            /^membrane:eksOidcProvider: is "create" but membrane:eksPodIdentity is true/,
+        ],
+        [
+            "no role at all",
+            { ecsTaskRole: false },
+            /^membrane:ecsTaskRole: is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets/,
+        ],
         ["ecsTaskRole not a boolean", { ecsTaskRole: "yes" }, /^membrane:ecsTaskRole: must be true or false \(got "yes"\)$/],
         ["eksPodIdentity not a boolean", { eksPodIdentity: "on" }, /^membrane:eksPodIdentity: must be true or false \(got "on"\)$/],
-        ["a declared key that reached the program without a value", { eksOidcProvider: undefined }, /^membrane:eksOidcProvider: has no value \(its default belongs in Pulumi.yaml\)$/],
+        [
+            "a declared key that reached the program without a value",
+            { eksOidcProvider: undefined },
+            /^membrane:eksOidcProvider: has no value \(its default belongs in Pulumi.yaml\)$/,
+        ],
     ];
     for (const [what, values, message] of bad) {
         it(`refuses ${what}`, () => {
             const problems = problemsOf(values);
-            expect(problems.some((p) => message.test(p)), problems.join("\n")).to.equal(true);
+            expect(
+                problems.some((p) => message.test(p)),
+                problems.join("\n"),
+            ).to.equal(true);
         });
     }
 

@@ -90,23 +90,59 @@ describe("config: redis", () => {
         ],
         ["an unknown engine", { redisEngine: "memcached" }, /^membrane:redisEngine: must be one of redis, valkey \(got "memcached"\)$/],
         ["an engine in capitals", { redisEngine: "Redis" }, /^membrane:redisEngine: must be one of redis, valkey/],
-        ["a version without a minor", { redisEngineVersion: "7" }, /^membrane:redisEngineVersion: must be a major.minor version such as 7.1 \(got "7"\)$/],
+        [
+            "a version without a minor",
+            { redisEngineVersion: "7" },
+            /^membrane:redisEngineVersion: must be a major.minor version such as 7.1 \(got "7"\)$/,
+        ],
         ["a patch version", { redisEngineVersion: "7.0.5" }, /^membrane:redisEngineVersion: must be a major.minor version/],
         ["6.x", { redisEngineVersion: "6.x" }, /^membrane:redisEngineVersion: must be a major.minor version/],
         ["an empty version", { redisEngineVersion: "" }, /^membrane:redisEngineVersion: is required/],
-        ["Redis 5.0, older than Membrane supports", { redisEngineVersion: "5.0" }, /^membrane:redisEngineVersion: Membrane needs Redis 6.0 or newer \(got "5.0"\)$/],
+        [
+            "Redis 5.0, older than Membrane supports",
+            { redisEngineVersion: "5.0" },
+            /^membrane:redisEngineVersion: Membrane needs Redis 6.0 or newer \(got "5.0"\)$/,
+        ],
         ["Redis 4.0", { redisEngineVersion: "4.0" }, /^membrane:redisEngineVersion: Membrane needs Redis 6.0 or newer/],
-        ["a Redis version ElastiCache does not offer", { redisEngineVersion: "6.1" }, /^membrane:redisEngineVersion: ElastiCache offers Redis OSS 6.0, 6.2, 7.0, 7.1 for membrane:redisEngine redis \(got "6.1"\)$/],
-        ["Redis 7.2 (ElastiCache went to Valkey)", { redisEngineVersion: "7.2" }, /^membrane:redisEngineVersion: ElastiCache offers Redis OSS/],
+        [
+            "a Redis version ElastiCache does not offer",
+            { redisEngineVersion: "6.1" },
+            /^membrane:redisEngineVersion: ElastiCache offers Redis OSS 6.0, 6.2, 7.0, 7.1 for membrane:redisEngine redis \(got "6.1"\)$/,
+        ],
+        [
+            "Redis 7.2 (ElastiCache went to Valkey)",
+            { redisEngineVersion: "7.2" },
+            /^membrane:redisEngineVersion: ElastiCache offers Redis OSS/,
+        ],
         ["Redis 8.0", { redisEngineVersion: "8.0" }, /^membrane:redisEngineVersion: ElastiCache offers Redis OSS/],
-        ["valkey with the default (Redis) version 7.1", { redisEngine: "valkey" }, /^membrane:redisEngineVersion: ElastiCache offers Valkey 7.2, 8.0, 8.1, 8.2, 9.0, 9.1 for membrane:redisEngine valkey \(got "7.1"\)$/],
+        [
+            "valkey with the default (Redis) version 7.1",
+            { redisEngine: "valkey" },
+            /^membrane:redisEngineVersion: ElastiCache offers Valkey 7.2, 8.0, 8.1, 8.2, 9.0, 9.1 for membrane:redisEngine valkey \(got "7.1"\)$/,
+        ],
         ["valkey 6.2", { redisEngine: "valkey", redisEngineVersion: "6.2" }, /^membrane:redisEngineVersion: ElastiCache offers Valkey/],
-        ["a node type without the cache. prefix", { redisNodeType: "t3.medium" }, /^membrane:redisNodeType: must be an ElastiCache node type such as cache.t3.medium \(got "t3.medium"\)$/],
+        [
+            "a node type without the cache. prefix",
+            { redisNodeType: "t3.medium" },
+            /^membrane:redisNodeType: must be an ElastiCache node type such as cache.t3.medium \(got "t3.medium"\)$/,
+        ],
         ["a node type without a size", { redisNodeType: "cache.t3" }, /^membrane:redisNodeType: must be an ElastiCache node type/],
         ["a node type in capitals", { redisNodeType: "cache.T3.medium" }, /^membrane:redisNodeType: must be an ElastiCache node type/],
-        ["an r6gd node type (data tiering)", { redisNodeType: "cache.r6gd.xlarge" }, /^membrane:redisNodeType: r6gd nodes need data tiering/],
-        ["no nodes", { redisNumCacheClusters: 0 }, /^membrane:redisNumCacheClusters: must be between 1 and 6 \(a primary and up to 5 replicas\) \(got 0\)$/],
-        ["7 nodes", { redisNumCacheClusters: 7 }, /^membrane:redisNumCacheClusters: must be between 1 and 6 \(a primary and up to 5 replicas\) \(got 7\)$/],
+        [
+            "an r6gd node type (data tiering)",
+            { redisNodeType: "cache.r6gd.xlarge" },
+            /^membrane:redisNodeType: r6gd nodes need data tiering/,
+        ],
+        [
+            "no nodes",
+            { redisNumCacheClusters: 0 },
+            /^membrane:redisNumCacheClusters: must be between 1 and 6 \(a primary and up to 5 replicas\) \(got 0\)$/,
+        ],
+        [
+            "7 nodes",
+            { redisNumCacheClusters: 7 },
+            /^membrane:redisNumCacheClusters: must be between 1 and 6 \(a primary and up to 5 replicas\) \(got 7\)$/,
+        ],
         ["a node count that is not a number", { redisNumCacheClusters: "two" }, /^membrane:redisNumCacheClusters: must be a whole number/],
         [
             "failover with a single node",
@@ -123,17 +159,41 @@ describe("config: redis", () => {
             { redisAutomaticFailover: false },
             /^membrane:redisMultiAz: needs membrane:redisAutomaticFailover to be true: ElastiCache refuses Multi-AZ without automatic failover$/,
         ],
-        ["a single node in production", { ...SINGLE, production: true }, /^membrane:redisNumCacheClusters: must be at least 2 in production \(a primary and a replica\) \(got 1\)$/],
-        ["no failover in production", { redisAutomaticFailover: false, redisMultiAz: false, production: true }, /^membrane:redisAutomaticFailover: must be true in production/],
+        [
+            "a single node in production",
+            { ...SINGLE, production: true },
+            /^membrane:redisNumCacheClusters: must be at least 2 in production \(a primary and a replica\) \(got 1\)$/,
+        ],
+        [
+            "no failover in production",
+            { redisAutomaticFailover: false, redisMultiAz: false, production: true },
+            /^membrane:redisAutomaticFailover: must be true in production/,
+        ],
         [
             "cluster mode without failover",
             { ...CLUSTER, redisAutomaticFailover: false, redisMultiAz: false },
             /^membrane:redisAutomaticFailover: must be true with membrane:redisClusterMode: ElastiCache requires automatic failover in cluster mode \(got false\)$/,
         ],
-        ["cluster mode with no shards", { ...CLUSTER, redisNumNodeGroups: 0 }, /^membrane:redisNumNodeGroups: must be between 1 and 500 \(got 0\)$/],
-        ["cluster mode with 501 shards", { ...CLUSTER, redisNumNodeGroups: 501 }, /^membrane:redisNumNodeGroups: must be between 1 and 500 \(got 501\)$/],
-        ["cluster mode with 6 replicas per shard", { ...CLUSTER, redisReplicasPerNodeGroup: 6 }, /^membrane:redisReplicasPerNodeGroup: must be between 0 and 5 \(got 6\)$/],
-        ["cluster mode with negative replicas", { ...CLUSTER, redisReplicasPerNodeGroup: -1 }, /^membrane:redisReplicasPerNodeGroup: must be between 0 and 5/],
+        [
+            "cluster mode with no shards",
+            { ...CLUSTER, redisNumNodeGroups: 0 },
+            /^membrane:redisNumNodeGroups: must be between 1 and 500 \(got 0\)$/,
+        ],
+        [
+            "cluster mode with 501 shards",
+            { ...CLUSTER, redisNumNodeGroups: 501 },
+            /^membrane:redisNumNodeGroups: must be between 1 and 500 \(got 501\)$/,
+        ],
+        [
+            "cluster mode with 6 replicas per shard",
+            { ...CLUSTER, redisReplicasPerNodeGroup: 6 },
+            /^membrane:redisReplicasPerNodeGroup: must be between 0 and 5 \(got 6\)$/,
+        ],
+        [
+            "cluster mode with negative replicas",
+            { ...CLUSTER, redisReplicasPerNodeGroup: -1 },
+            /^membrane:redisReplicasPerNodeGroup: must be between 0 and 5/,
+        ],
         [
             "cluster mode with more than 500 nodes",
             { ...CLUSTER, redisNumNodeGroups: 100, redisReplicasPerNodeGroup: 5 },
@@ -149,26 +209,82 @@ describe("config: redis", () => {
             { ...CLUSTER, redisReplicasPerNodeGroup: 0, redisMultiAz: false, production: true },
             /^membrane:redisReplicasPerNodeGroup: must be at least 1 in production/,
         ],
-        ["a malformed security group id", { redisAllowedSecurityGroupIds: ["sg-123"] }, /^membrane:redisAllowedSecurityGroupIds: "sg-123" is not a security group id: "sg-" and 8 or 17 hex digits$/],
-        ["a security group name instead of an id", { redisAllowedSecurityGroupIds: ["membrane-ecs"] }, /^membrane:redisAllowedSecurityGroupIds: "membrane-ecs" is not a security group id/],
+        [
+            "a malformed security group id",
+            { redisAllowedSecurityGroupIds: ["sg-123"] },
+            /^membrane:redisAllowedSecurityGroupIds: "sg-123" is not a security group id: "sg-" and 8 or 17 hex digits$/,
+        ],
+        [
+            "a security group name instead of an id",
+            { redisAllowedSecurityGroupIds: ["membrane-ecs"] },
+            /^membrane:redisAllowedSecurityGroupIds: "membrane-ecs" is not a security group id/,
+        ],
         ["a security group id in capitals", { redisAllowedSecurityGroupIds: ["sg-0123456789ABCDEF0"] }, /is not a security group id/],
-        ["a CIDR among the security groups", { redisAllowedSecurityGroupIds: ["0.0.0.0/0"] }, /^membrane:redisAllowedSecurityGroupIds: "0.0.0.0\/0" is not a security group id/],
-        ["a duplicate security group", { redisAllowedSecurityGroupIds: ["sg-89abcdef", "sg-89abcdef"] }, /^membrane:redisAllowedSecurityGroupIds: lists a security group more than once$/],
+        [
+            "a CIDR among the security groups",
+            { redisAllowedSecurityGroupIds: ["0.0.0.0/0"] },
+            /^membrane:redisAllowedSecurityGroupIds: "0.0.0.0\/0" is not a security group id/,
+        ],
+        [
+            "a duplicate security group",
+            { redisAllowedSecurityGroupIds: ["sg-89abcdef", "sg-89abcdef"] },
+            /^membrane:redisAllowedSecurityGroupIds: lists "sg-89abcdef" more than once$/,
+        ],
         [
             "more security groups than a group's inbound rules",
             { redisAllowedSecurityGroupIds: Array.from({ length: 61 }, (_, i) => `sg-${i.toString(16).padStart(8, "0")}`) },
             /^membrane:redisAllowedSecurityGroupIds: lists 61 groups; a security group holds at most 60 inbound rules by default$/,
         ],
-        ["security groups that are not a list", { redisAllowedSecurityGroupIds: "sg-89abcdef" }, /^membrane:redisAllowedSecurityGroupIds: must be a list of strings/],
-        ["a maintenance window without days", { redisMaintenanceWindow: "05:00-06:00" }, /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi-ddd:hh24:mi in UTC, days sun to sat, such as sun:05:00-sun:06:00 \(got "05:00-06:00"\)$/],
-        ["a maintenance window with a full day name", { redisMaintenanceWindow: "sunday:05:00-sunday:06:00" }, /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi/],
-        ["a maintenance window at hour 24", { redisMaintenanceWindow: "sun:24:00-mon:01:00" }, /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi/],
-        ["a maintenance window in capitals", { redisMaintenanceWindow: "Sun:05:00-Sun:06:00" }, /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi/],
-        ["a 30-minute maintenance window", { redisMaintenanceWindow: "sun:05:00-sun:05:30" }, /^membrane:redisMaintenanceWindow: must be at least 60 minutes long \(got 30 minutes: "sun:05:00-sun:05:30"\)$/],
-        ["an empty maintenance window (start = end)", { redisMaintenanceWindow: "sun:05:00-sun:05:00" }, /^membrane:redisMaintenanceWindow: must be at least 60 minutes long \(got 0 minutes/],
-        ["a 59-minute window across midnight on Saturday", { redisMaintenanceWindow: "sat:23:30-sun:00:29" }, /^membrane:redisMaintenanceWindow: must be at least 60 minutes long \(got 59 minutes/],
-        ["negative snapshot retention", { redisSnapshotRetentionLimit: -1 }, /^membrane:redisSnapshotRetentionLimit: must be between 0 and 35 \(got -1\)$/],
-        ["snapshot retention over 35 days", { redisSnapshotRetentionLimit: 36 }, /^membrane:redisSnapshotRetentionLimit: must be between 0 and 35 \(got 36\)$/],
+        [
+            "security groups that are not a list",
+            { redisAllowedSecurityGroupIds: "sg-89abcdef" },
+            /^membrane:redisAllowedSecurityGroupIds: must be a list of strings/,
+        ],
+        [
+            "a maintenance window without days",
+            { redisMaintenanceWindow: "05:00-06:00" },
+            /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi-ddd:hh24:mi in UTC, days sun to sat, such as sun:05:00-sun:06:00 \(got "05:00-06:00"\)$/,
+        ],
+        [
+            "a maintenance window with a full day name",
+            { redisMaintenanceWindow: "sunday:05:00-sunday:06:00" },
+            /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi/,
+        ],
+        [
+            "a maintenance window at hour 24",
+            { redisMaintenanceWindow: "sun:24:00-mon:01:00" },
+            /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi/,
+        ],
+        [
+            "a maintenance window in capitals",
+            { redisMaintenanceWindow: "Sun:05:00-Sun:06:00" },
+            /^membrane:redisMaintenanceWindow: must be ddd:hh24:mi/,
+        ],
+        [
+            "a 30-minute maintenance window",
+            { redisMaintenanceWindow: "sun:05:00-sun:05:30" },
+            /^membrane:redisMaintenanceWindow: must be at least 60 minutes long \(got 30 minutes: "sun:05:00-sun:05:30"\)$/,
+        ],
+        [
+            "an empty maintenance window (start = end)",
+            { redisMaintenanceWindow: "sun:05:00-sun:05:00" },
+            /^membrane:redisMaintenanceWindow: must be at least 60 minutes long \(got 0 minutes/,
+        ],
+        [
+            "a 59-minute window across midnight on Saturday",
+            { redisMaintenanceWindow: "sat:23:30-sun:00:29" },
+            /^membrane:redisMaintenanceWindow: must be at least 60 minutes long \(got 59 minutes/,
+        ],
+        [
+            "negative snapshot retention",
+            { redisSnapshotRetentionLimit: -1 },
+            /^membrane:redisSnapshotRetentionLimit: must be between 0 and 35 \(got -1\)$/,
+        ],
+        [
+            "snapshot retention over 35 days",
+            { redisSnapshotRetentionLimit: 36 },
+            /^membrane:redisSnapshotRetentionLimit: must be between 0 and 35 \(got 36\)$/,
+        ],
         ["cluster mode not a boolean", { redisClusterMode: "on" }, /^membrane:redisClusterMode: must be true or false \(got "on"\)$/],
         ["failover not a boolean", { redisAutomaticFailover: "yes" }, /^membrane:redisAutomaticFailover: must be true or false/],
         [
@@ -190,12 +306,17 @@ describe("config: redis", () => {
     for (const [what, values, message] of bad) {
         it(`refuses ${what}`, () => {
             const problems = problemsOf(values);
-            expect(problems.some((p) => message.test(p)), problems.join("\n")).to.equal(true);
+            expect(
+                problems.some((p) => message.test(p)),
+                problems.join("\n"),
+            ).to.equal(true);
         });
     }
 
     it("accepts a 40-character replication group id", () => {
-        expect(parseConfig(raw({ ...VALID, namePrefix: "", environment: "qa-" + "x".repeat(28) })).redis.replicationGroupId).to.have.lengthOf(40);
+        expect(
+            parseConfig(raw({ ...VALID, namePrefix: "", environment: "qa-" + "x".repeat(28) })).redis.replicationGroupId,
+        ).to.have.lengthOf(40);
     });
 
     it("does not repeat a refused environment's problem as a replication group id problem", () => {
@@ -205,7 +326,13 @@ describe("config: redis", () => {
     });
 
     it("reports every Redis problem at once, next to the others", () => {
-        const problems = problemsOf({ vpcId: "nope", redisEngine: "valkey", redisNodeType: "large", redisMaintenanceWindow: "sun", redisSnapshotRetentionLimit: 99 });
+        const problems = problemsOf({
+            vpcId: "nope",
+            redisEngine: "valkey",
+            redisNodeType: "large",
+            redisMaintenanceWindow: "sun",
+            redisSnapshotRetentionLimit: 99,
+        });
         expect(problems.map((p) => p.split(":")[1])).to.deep.equal([
             "vpcId",
             "redisEngineVersion",
@@ -218,7 +345,14 @@ describe("config: redis", () => {
 
 describe("config: redis and the subnets", () => {
     it("a single private subnet is fine without Multi-AZ", () => {
-        expect(problemsOf({ privateSubnetIds: ["subnet-0a1b2c3d4e5f60001"], redisNumCacheClusters: 1, redisAutomaticFailover: false, redisMultiAz: false })).to.deep.equal([]);
+        expect(
+            problemsOf({
+                privateSubnetIds: ["subnet-0a1b2c3d4e5f60001"],
+                redisNumCacheClusters: 1,
+                redisAutomaticFailover: false,
+                redisMultiAz: false,
+            }),
+        ).to.deep.equal([]);
     });
 });
 

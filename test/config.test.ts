@@ -37,7 +37,11 @@ describe("config: core and storage", () => {
     });
 
     const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["environment with uppercase and underscore", { environment: "Prod_Env" }, /^membrane:environment: must be lowercase letters, digits and hyphens.*"Prod_Env"/],
+        [
+            "environment with uppercase and underscore",
+            { environment: "Prod_Env" },
+            /^membrane:environment: must be lowercase letters, digits and hyphens.*"Prod_Env"/,
+        ],
         ["environment starting with a digit", { environment: "1prod" }, /^membrane:environment: must be lowercase/],
         ["environment ending with a hyphen", { environment: "prod-" }, /^membrane:environment: must be lowercase/],
         ["environment with a dot", { environment: "prod.eu" }, /^membrane:environment: must be lowercase/],
@@ -64,27 +68,66 @@ describe("config: core and storage", () => {
         ["CIDR without prefix", { vpcCidr: "10.0.0.0" }, /^membrane:vpcCidr: must be an IPv4 CIDR block/],
         ["CIDR with an octet over 255", { vpcCidr: "10.0.300.0/16" }, /^membrane:vpcCidr: is not a valid IPv4 CIDR block/],
         ["CIDR with host bits", { vpcCidr: "10.0.1.0/16" }, /^membrane:vpcCidr: has host bits set/],
-        ["CIDR wider than a VPC allows", { vpcCidr: "10.0.0.0/8" }, /^membrane:vpcCidr: a VPC's CIDR block is between \/16 and \/28 \(got \/8\)/],
+        [
+            "CIDR wider than a VPC allows",
+            { vpcCidr: "10.0.0.0/8" },
+            /^membrane:vpcCidr: a VPC's CIDR block is between \/16 and \/28 \(got \/8\)/,
+        ],
         ["CIDR narrower than a VPC allows", { vpcCidr: "10.0.0.0/29" }, /^membrane:vpcCidr: a VPC's CIDR block is between \/16 and \/28/],
         ["empty subnet list", { privateSubnetIds: [] }, /^membrane:privateSubnetIds: must not be empty/],
         ["missing subnet list", without("privateSubnetIds"), /^membrane:privateSubnetIds: is required/],
-        ["malformed subnet id", { privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-xyz"] }, /^membrane:privateSubnetIds: "subnet-xyz" is not a subnet id/],
-        ["duplicate subnet", { privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3d"] }, /^membrane:privateSubnetIds: lists a subnet more than once/],
-        ["subnet list that is not a list", { privateSubnetIds: "subnet-0a1b2c3d" }, /^membrane:privateSubnetIds: must be a list of strings/],
+        [
+            "malformed subnet id",
+            { privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-xyz"] },
+            /^membrane:privateSubnetIds: "subnet-xyz" is not a subnet id/,
+        ],
+        [
+            "duplicate subnet",
+            { privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3d"] },
+            /^membrane:privateSubnetIds: lists "subnet-0a1b2c3d" more than once$/,
+        ],
+        [
+            "subnet list that is not a list",
+            { privateSubnetIds: "subnet-0a1b2c3d" },
+            /^membrane:privateSubnetIds: must be a list of strings/,
+        ],
         ["production not a boolean", { production: "yes" }, /^membrane:production: must be true or false \(got "yes"\)/],
         ["tmp expiration of zero days", { tmpExpirationDays: 0 }, /^membrane:tmpExpirationDays: must be between 1 and 3650 \(got 0\)/],
         ["tmp expiration not a number", { tmpExpirationDays: "seven" }, /^membrane:tmpExpirationDays: must be a whole number/],
-        ["a declared key that reached the program without a value", { tmpExpirationDays: undefined }, /^membrane:tmpExpirationDays: has no value \(its default belongs in Pulumi.yaml\)/],
-        ["noncurrent days negative", { connectorsNoncurrentVersionDays: -1 }, /^membrane:connectorsNoncurrentVersionDays: must be between 1 and 3650/],
+        [
+            "a declared key that reached the program without a value",
+            { tmpExpirationDays: undefined },
+            /^membrane:tmpExpirationDays: has no value \(its default belongs in Pulumi.yaml\)/,
+        ],
+        [
+            "noncurrent days negative",
+            { connectorsNoncurrentVersionDays: -1 },
+            /^membrane:connectorsNoncurrentVersionDays: must be between 1 and 3650/,
+        ],
         ["no CORS origins", { corsAllowedOrigins: [] }, /^membrane:corsAllowedOrigins: must list at least one origin/],
-        ["CORS origin with a path", { corsAllowedOrigins: ["https://app.acme.com/path"] }, /^membrane:corsAllowedOrigins: "https:\/\/app.acme.com\/path" is not an origin/],
-        ["CORS origin with two wildcards", { corsAllowedOrigins: ["https://*.*.acme.com"] }, /is not an origin.*without wildcards in the host/],
-        ["CORS origin with a subdomain wildcard", { corsAllowedOrigins: ["https://*.acme.com"] }, /^membrane:corsAllowedOrigins: "https:\/\/\*.acme.com" is not an origin: "\*" or scheme:\/\/host\[:port\], without wildcards in the host$/],
+        [
+            "CORS origin with a path",
+            { corsAllowedOrigins: ["https://app.acme.com/path"] },
+            /^membrane:corsAllowedOrigins: "https:\/\/app.acme.com\/path" is not an origin/,
+        ],
+        [
+            "CORS origin with two wildcards",
+            { corsAllowedOrigins: ["https://*.*.acme.com"] },
+            /is not an origin.*without wildcards in the host/,
+        ],
+        [
+            "CORS origin with a subdomain wildcard",
+            { corsAllowedOrigins: ["https://*.acme.com"] },
+            /^membrane:corsAllowedOrigins: "https:\/\/\*.acme.com" is not an origin: "\*" or scheme:\/\/host\[:port\], without wildcards in the host$/,
+        ],
     ];
     for (const [what, values, message] of bad) {
         it(`refuses ${what}`, () => {
             const problems = problemsOf(values);
-            expect(problems.some((p) => message.test(p)), problems.join("\n")).to.equal(true);
+            expect(
+                problems.some((p) => message.test(p)),
+                problems.join("\n"),
+            ).to.equal(true);
         });
     }
 
@@ -95,8 +138,10 @@ describe("config: core and storage", () => {
     });
 
     it("puts every problem in the error message, one per line", () => {
-        expect(() => parseConfig(raw({ ...VALID, environment: "Prod_Env", vpcId: "nope" })))
-            .to.throw(ConfigError, /invalid stack configuration:\n  - membrane:environment: .*\n  - membrane:vpcId: /);
+        expect(() => parseConfig(raw({ ...VALID, environment: "Prod_Env", vpcId: "nope" }))).to.throw(
+            ConfigError,
+            /invalid stack configuration:\n {2}- membrane:environment: .*\n {2}- membrane:vpcId: /,
+        );
     });
 });
 

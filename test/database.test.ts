@@ -49,7 +49,13 @@ describe("MONGO_URI", () => {
         );
     });
 
-    for (const bad of ["mongodb://cluster0.abcde.mongodb.net:27017", "mongodb+srv://u:p@cluster0.abcde.mongodb.net", "mongodb+srv://cluster0.abcde.mongodb.net/admin", "", "<cluster.standardSrv>"]) {
+    for (const bad of [
+        "mongodb://cluster0.abcde.mongodb.net:27017",
+        "mongodb+srv://u:p@cluster0.abcde.mongodb.net",
+        "mongodb+srv://cluster0.abcde.mongodb.net/admin",
+        "",
+        "<cluster.standardSrv>",
+    ]) {
         it(`refuses ${bad || "an empty string"} as Atlas's SRV string`, () => {
             expect(() => mongoUri("u", "p", bad, "db")).to.throw(/expected an SRV connection string such as mongodb\+srv:\/\/cluster0/);
         });
@@ -63,11 +69,17 @@ describe("MONGO_URI", () => {
             ],
         };
         expect(privateEndpointSrv(strings, "vpce-ours")).to.equal("mongodb+srv://c-pl-1.abcde.mongodb.net");
-        expect(() => privateEndpointSrv(strings, "vpce-missing")).to.throw(/Atlas lists no private-endpoint connection string for vpce-missing yet/);
+        expect(() => privateEndpointSrv(strings, "vpce-missing")).to.throw(
+            /Atlas lists no private-endpoint connection string for vpce-missing yet/,
+        );
         expect(() => privateEndpointSrv({ privateEndpoints: [] }, "vpce-ours")).to.throw(/no private-endpoint connection string/);
         // What Atlas answers before any private endpoint covers the cluster's region.
-        expect(() => privateEndpointSrv({ privateEndpoints: null } as any, "vpce-ours")).to.throw(/no private-endpoint connection string for vpce-ours yet/);
-        expect(() => privateEndpointSrv({ privateEndpoints: [{ srvConnectionString: "x", endpoints: null }] } as any, "vpce-ours")).to.throw(/yet/);
+        expect(() => privateEndpointSrv({ privateEndpoints: null } as any, "vpce-ours")).to.throw(
+            /no private-endpoint connection string for vpce-ours yet/,
+        );
+        expect(() =>
+            privateEndpointSrv({ privateEndpoints: [{ srvConnectionString: "x", endpoints: null }] } as any, "vpce-ours"),
+        ).to.throw(/yet/);
     });
 });
 
@@ -138,7 +150,14 @@ describe("Database on its own", () => {
 
         it("generates the password with @pulumi/random and keeps it secret", () => {
             const password = oneIn(ev.accessList, T.component, T.password);
-            expect(password.inputs).to.deep.equal({ length: 40, special: true, overrideSpecial: "-_.~", minLower: 1, minUpper: 1, minNumeric: 1 });
+            expect(password.inputs).to.deep.equal({
+                length: 40,
+                special: true,
+                overrideSpecial: "-_.~",
+                minLower: 1,
+                minUpper: 1,
+                minNumeric: 1,
+            });
             expect(password.secretOutputs).to.include("result");
         });
 
@@ -161,8 +180,22 @@ describe("Database on its own", () => {
         it("puts each public CIDR on the project's access list, with a comment, named after the CIDR", () => {
             const entries = byType(ev.accessList, T.access);
             expect(entries.map((e) => [e.name, e.inputs])).to.deep.equal([
-                ["db-access-203-0-113-24-32", { projectId: oneIn(ev.accessList, T.component, T.cluster).inputs.projectId, cidrBlock: "203.0.113.24/32", comment: "membrane-qa: from membrane:atlasAccessCidrs" }],
-                ["db-access-198-51-100-0-28", { projectId: oneIn(ev.accessList, T.component, T.cluster).inputs.projectId, cidrBlock: "198.51.100.0/28", comment: "membrane-qa: from membrane:atlasAccessCidrs" }],
+                [
+                    "db-access-203-0-113-24-32",
+                    {
+                        projectId: oneIn(ev.accessList, T.component, T.cluster).inputs.projectId,
+                        cidrBlock: "203.0.113.24/32",
+                        comment: "membrane-qa: from membrane:atlasAccessCidrs",
+                    },
+                ],
+                [
+                    "db-access-198-51-100-0-28",
+                    {
+                        projectId: oneIn(ev.accessList, T.component, T.cluster).inputs.projectId,
+                        cidrBlock: "198.51.100.0/28",
+                        comment: "membrane-qa: from membrane:atlasAccessCidrs",
+                    },
+                ],
             ]);
             for (const e of entries) {
                 expect(String(e.inputs.comment).length, "Atlas comments are at most 80 characters").to.be.at.most(80);
@@ -222,7 +255,11 @@ describe("Database on its own", () => {
         });
 
         it("creates Atlas's private endpoint service for AWS in the cluster's region", () => {
-            expect(endpoint.inputs).to.deep.equal({ projectId: oneIn(ev.privateLink, T.component, T.cluster).inputs.projectId, providerName: "AWS", region: "EU_WEST_1" });
+            expect(endpoint.inputs).to.deep.equal({
+                projectId: oneIn(ev.privateLink, T.component, T.cluster).inputs.projectId,
+                providerName: "AWS",
+                region: "EU_WEST_1",
+            });
         });
 
         it("gives the interface endpoint its own security group: Atlas's port range from the VPC CIDR only, described, no egress", () => {
@@ -269,14 +306,18 @@ describe("Database on its own", () => {
 
         it("reads the cluster once, after the endpoint service, and builds MONGO_URI from this endpoint's private SRV string", () => {
             const cluster = oneIn(ev.privateLink, T.component, T.cluster);
-            expect(ev.privateLink.invokes).to.deep.equal([{ token: T.getCluster, inputs: { projectId: cluster.inputs.projectId, name: "membrane-qa" } }]);
+            expect(ev.privateLink.invokes).to.deep.equal([
+                { token: T.getCluster, inputs: { projectId: cluster.inputs.projectId, name: "membrane-qa" } },
+            ]);
             // The offline Atlas, like the real one, lists a private-endpoint string only once an endpoint service is
             // linked: a read before the service would leave none, and the program would fail.
             const component = one(ev.privateLink, T.component);
             const password = String(oneIn(ev.privateLink, T.component, T.password).outputs.result);
             const standard = hostOf((cluster.outputs.connectionStrings as any).standardSrv);
             const privateHost = standard.replace(/^membrane-qa\./, "membrane-qa-pl-0.");
-            expect(component.outputs.mongoUri).to.equal(`mongodb+srv://qa-app:${password}@${privateHost}/membrane-qa?retryWrites=true&w=majority`);
+            expect(component.outputs.mongoUri).to.equal(
+                `mongodb+srv://qa-app:${password}@${privateHost}/membrane-qa?retryWrites=true&w=majority`,
+            );
             expect(component.secretOutputs).to.include("mongoUri");
             expect(component.outputs.vpcEndpointId).to.equal(service.inputs.endpointServiceId);
         });
@@ -309,11 +350,23 @@ describe("the fixture stacks: database", () => {
         const ev = stacks.prod;
         const cluster = oneIn(ev, T.component, T.cluster, "database-cluster");
         expect(cluster.inputs).to.deep.include({ name: "membrane-prod", terminationProtectionEnabled: true, mongoDbMajorVersion: "8.0" });
-        expect((cluster.inputs.replicationSpecs as any)[0].regionConfigs[0]).to.deep.include({ regionName: "US_EAST_1", electableSpecs: { instanceSize: "M10", nodeCount: 3 } });
+        expect((cluster.inputs.replicationSpecs as any)[0].regionConfigs[0]).to.deep.include({
+            regionName: "US_EAST_1",
+            electableSpecs: { instanceSize: "M10", nodeCount: 3 },
+        });
         expect(cluster.protect).to.equal(true);
-        expect(oneIn(ev, T.component, T.project, "database-project").inputs).to.deep.include({ name: "membrane-prod", orgId: "5f1e2d3c4b5a697887766554" });
-        expect(oneIn(ev, T.component, T.vpcEndpoint).inputs.subnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"]);
-        expect(oneIn(ev, T.component, T.securityGroup).inputs.ingress).to.have.nested.property("[0].cidrBlocks").that.deep.equals(["10.20.0.0/16"]);
+        expect(oneIn(ev, T.component, T.project, "database-project").inputs).to.deep.include({
+            name: "membrane-prod",
+            orgId: "5f1e2d3c4b5a697887766554",
+        });
+        expect(oneIn(ev, T.component, T.vpcEndpoint).inputs.subnetIds).to.deep.equal([
+            "subnet-0a1b2c3d4e5f60001",
+            "subnet-0a1b2c3d4e5f60002",
+            "subnet-0a1b2c3d4e5f60003",
+        ]);
+        expect(oneIn(ev, T.component, T.securityGroup).inputs.ingress)
+            .to.have.nested.property("[0].cidrBlocks")
+            .that.deep.equals(["10.20.0.0/16"]);
         oneIn(ev, T.component, T.endpointService);
         expect(byType(ev, T.access)).to.deep.equal([]);
         expect(oneIn(ev, T.component, T.user).inputs.roles).to.deep.equal([{ roleName: "readWrite", databaseName: "membrane" }]);
@@ -335,36 +388,64 @@ describe("the fixture stacks: database", () => {
             expect(out.secret).to.equal(true);
             const password = String(oneIn(stacks[stack], T.component, T.password).outputs.result);
             const host = stack === "prod" ? /membrane-prod-pl-0\.[a-z0-9]{5}\.mongodb\.net/ : /membrane-staging\.[a-z0-9]{5}\.mongodb\.net/;
-            expect(out.value).to.match(new RegExp(`^mongodb\\+srv://membrane-app:${password.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}@${host.source}/membrane\\?retryWrites=true&w=majority$`));
+            expect(out.value).to.match(
+                new RegExp(
+                    `^mongodb\\+srv://membrane-app:${password.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}@${host.source}/membrane\\?retryWrites=true&w=majority$`,
+                ),
+            );
             expect(oneIn(stacks[stack], T.component, T.user).secretInputs).to.deep.equal(["password"]);
         });
     }
 
     it("external mode: no Atlas resource and no VPC endpoint; MONGO_URI is the secret value; Atlas keys reported as ignored", async () => {
         const uri = "mongodb+srv://app:hunter2@db.example.com/membrane";
-        const ev = await evaluate({ stack: "staging", overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: uri } } });
+        const ev = await evaluate({
+            stack: "staging",
+            overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: uri } },
+        });
         expect(atlasResources(ev)).to.deep.equal([]);
         expect(byType(ev, T.vpcEndpoint)).to.deep.equal([]);
         expect(ev.outputs.MONGO_URI).to.deep.equal({ value: uri, secret: true });
-        expect(ev.warnings).to.deep.equal(["membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored."]);
+        expect(ev.warnings).to.deep.equal([
+            "membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored.",
+        ]);
     });
 
     it("external mode with an encrypted (secure:) value in the stack file", async () => {
-        const ev = await evaluate({ stack: "prod", overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secure: "v1:AAAAAAAAAAAAAAAA" } } });
+        const ev = await evaluate({
+            stack: "prod",
+            overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secure: "v1:AAAAAAAAAAAAAAAA" } },
+        });
         expect(atlasResources(ev)).to.deep.equal([]);
         expect(ev.outputs.MONGO_URI.secret).to.equal(true);
     });
 
     it("external mode refuses a plain-text URI before registering anything, without echoing it", async () => {
-        const err = await programError({ stack: "staging", overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": "mongodb+srv://app:hunter2@db.example.com/membrane" } });
-        expect(err.message).to.match(/membrane:externalMongoUri: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:externalMongoUri <value>/);
+        const err = await programError({
+            stack: "staging",
+            overrides: {
+                "membrane:databaseMode": "external",
+                "membrane:externalMongoUri": "mongodb+srv://app:hunter2@db.example.com/membrane",
+            },
+        });
+        expect(err.message).to.match(
+            /membrane:externalMongoUri: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:externalMongoUri <value>/,
+        );
         expect(err.message).to.not.include("hunter2");
         expect(onlyStack(err)).to.deep.equal([]);
     });
 
     it("external mode refuses a URI that is not MongoDB's, without echoing it", async () => {
-        const err = await programError({ stack: "staging", overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: "postgres://app:hunter2@db.example.com/membrane" } } });
-        expect(err.message).to.match(/membrane:externalMongoUri: must be a mongodb:\/\/ or mongodb\+srv:\/\/ URI with a host \(the value is secret and not shown\)/);
+        const err = await programError({
+            stack: "staging",
+            overrides: {
+                "membrane:databaseMode": "external",
+                "membrane:externalMongoUri": { secret: "postgres://app:hunter2@db.example.com/membrane" },
+            },
+        });
+        expect(err.message).to.match(
+            /membrane:externalMongoUri: must be a mongodb:\/\/ or mongodb\+srv:\/\/ URI with a host \(the value is secret and not shown\)/,
+        );
         expect(err.message).to.not.include("hunter2");
         expect(onlyStack(err)).to.deep.equal([]);
     });
@@ -382,6 +463,8 @@ describe("the fixture stacks: database", () => {
 
     it("staging without its access list and without PrivateLink fails with the hint", async () => {
         const err = await programError({ stack: "staging", unset: ["membrane:atlasAccessCidrs"] });
-        expect(err.message).to.match(/membrane:atlasAccessCidrs: is empty and membrane:atlasPrivateLink is false, so nothing could connect/);
+        expect(err.message).to.match(
+            /membrane:atlasAccessCidrs: is empty and membrane:atlasPrivateLink is false, so nothing could connect/,
+        );
     });
 });

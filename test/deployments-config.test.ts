@@ -16,7 +16,11 @@ import { fakeSource, PROD_FILE, rawDeployments, STAGING_FILE, VALID_DEPLOYMENTS 
 
 const SOURCE = fakeSource({ staging: { config: STAGING_FILE }, prod: { config: PROD_FILE } });
 
-function parse(values: Record<string, unknown> = {}, source: MembraneSource = SOURCE, secretKeys = ["atlasClientSecret"]): DeploymentsConfig {
+function parse(
+    values: Record<string, unknown> = {},
+    source: MembraneSource = SOURCE,
+    secretKeys = ["atlasClientSecret"],
+): DeploymentsConfig {
     return parseDeploymentsConfig(rawDeployments({ ...VALID_DEPLOYMENTS, ...values }, secretKeys), source);
 }
 
@@ -116,7 +120,13 @@ describe("deployments config: what each stack gets", () => {
     });
 
     it("sessions last an hour by default, and the Atlas secret is kept", () => {
-        expect(c).to.deep.include({ sessionDuration: "1h", sessionSeconds: 3600, oidcProvider: "create", escProject: "membrane", runner: "pulumi-deployments" });
+        expect(c).to.deep.include({
+            sessionDuration: "1h",
+            sessionSeconds: 3600,
+            oidcProvider: "create",
+            escProject: "membrane",
+            runner: "pulumi-deployments",
+        });
         expect(c.atlas).to.deep.equal({ clientId: VALID_DEPLOYMENTS.atlasClientId, clientSecret: "mdb_sa_sk_test" });
     });
 
@@ -194,7 +204,16 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
     });
 
     it("a repository that is not owner/name", () => {
-        for (const repository of ["membrane-infra", "acme/", "/infra", "acme/infra/sub", "https://github.com/acme/infra", "ac me/infra", "-acme/infra", ""]) {
+        for (const repository of [
+            "membrane-infra",
+            "acme/",
+            "/infra",
+            "acme/infra/sub",
+            "https://github.com/acme/infra",
+            "ac me/infra",
+            "-acme/infra",
+            "",
+        ]) {
             expect(only({ repository }), repository).to.equal(
                 `membrane-deployments:repository: must be a GitHub repository as owner/name, such as acme/membrane-infra (got "${repository}")`,
             );
@@ -215,16 +234,24 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
     });
 
     it("branches git would refuse, and one branch for production and the rest", () => {
-        expect(only({ branch: "feature branch" })).to.match(/^membrane-deployments:branch: is not a git branch name: it must not contain spaces/);
-        expect(only({ productionBranch: "" })).to.equal('membrane-deployments:productionBranch: is not a git branch name: it must not be empty (got "")');
-        expect(only({ productionBranch: "main" })).to.match(/^membrane-deployments:productionBranch: must differ from membrane-deployments:branch \("main"\)/);
+        expect(only({ branch: "feature branch" })).to.match(
+            /^membrane-deployments:branch: is not a git branch name: it must not contain spaces/,
+        );
+        expect(only({ productionBranch: "" })).to.equal(
+            'membrane-deployments:productionBranch: is not a git branch name: it must not be empty (got "")',
+        );
+        expect(only({ productionBranch: "main" })).to.match(
+            /^membrane-deployments:productionBranch: must differ from membrane-deployments:branch \("main"\)/,
+        );
         expect(branchProblems("release/2024.1")).to.deep.equal([]);
         expect(branchProblems("refs..x")).to.have.lengthOf(1);
         expect(branchProblems("x.lock")).to.have.lengthOf(1);
     });
 
     it("a drift schedule that is not cron, a session outside what STS allows, an OIDC mode or ESC project that does not exist", () => {
-        expect(only({ driftSchedule: "nightly" })).to.match(/^membrane-deployments:driftSchedule: must be a cron expression of five fields/);
+        expect(only({ driftSchedule: "nightly" })).to.match(
+            /^membrane-deployments:driftSchedule: must be a cron expression of five fields/,
+        );
         expect(only({ sessionDuration: "60" })).to.match(/^membrane-deployments:sessionDuration: must be a duration such as 1h/);
         expect(only({ sessionDuration: "13h" })).to.match(/^membrane-deployments:sessionDuration: must be between 15m and 12h/);
         expect(only({ sessionDuration: "10m" })).to.match(/^membrane-deployments:sessionDuration: must be between 15m and 12h/);
@@ -252,10 +279,20 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
         expect(only({}, source)).to.equal(
             'membrane-deployments:stacks: stack "prod": membrane:vpcId is not set in Pulumi.prod.yaml (the deploy role may create security groups and endpoints in this VPC only); set it there: a value that comes only from an ESC environment cannot be read here',
         );
-        const secure = fakeSource({ staging: { config: { ...STAGING_FILE, "membrane:environment": { secure: "v1:abc" } } }, prod: { config: PROD_FILE } });
-        expect(only({}, secure)).to.match(/^membrane-deployments:stacks: stack "staging": membrane:environment in Pulumi\.staging\.yaml must be a plain value/);
-        const upper = fakeSource({ staging: { config: { ...STAGING_FILE, "membrane:environment": "Staging" } }, prod: { config: PROD_FILE } });
-        expect(only({}, upper)).to.match(/^membrane-deployments:stacks: stack "staging": membrane:environment in Pulumi\.staging\.yaml must be lowercase/);
+        const secure = fakeSource({
+            staging: { config: { ...STAGING_FILE, "membrane:environment": { secure: "v1:abc" } } },
+            prod: { config: PROD_FILE },
+        });
+        expect(only({}, secure)).to.match(
+            /^membrane-deployments:stacks: stack "staging": membrane:environment in Pulumi\.staging\.yaml must be a plain value/,
+        );
+        const upper = fakeSource({
+            staging: { config: { ...STAGING_FILE, "membrane:environment": "Staging" } },
+            prod: { config: PROD_FILE },
+        });
+        expect(only({}, upper)).to.match(
+            /^membrane-deployments:stacks: stack "staging": membrane:environment in Pulumi\.staging\.yaml must be lowercase/,
+        );
     });
 
     it("two stacks of one environment, whose deploy roles would share resources", () => {

@@ -14,12 +14,18 @@ const project = loadProject(DEPLOYMENTS_DIR);
 describe("docs/deployments.md", () => {
     it("documents every deployments config key with Pulumi.yaml's type and default, and no other", () => {
         const table = Object.fromEntries(
-            [...doc.matchAll(/^\| `([a-zA-Z]+)` \| (string|integer|boolean|array) \| ([^|]+) \|/gm)].map((m) => [m[1], { type: m[2], def: m[3].trim() }]),
+            [...doc.matchAll(/^\| `([a-zA-Z]+)` \| (string|integer|boolean|array) \| ([^|]+) \|/gm)].map((m) => [
+                m[1],
+                { type: m[2], def: m[3].trim() },
+            ]),
         );
         const expected = Object.fromEntries(
             Object.entries(project.config).map(([k, e]) => [
                 k.replace(/^membrane-deployments:/, ""),
-                { type: String(e.type), def: e.default === undefined ? "(required)" : `\`${e.default === "" ? '""' : String(e.default)}\`` },
+                {
+                    type: String(e.type),
+                    def: e.default === undefined ? "(required)" : `\`${e.default === "" ? '""' : String(e.default)}\``,
+                },
             ]),
         );
         expect(table).to.deep.equal(expected);
@@ -33,7 +39,10 @@ describe("docs/deployments.md", () => {
             expect(full === "aws:region" || full in project.config, k).to.equal(true);
         }
         for (const required of Object.keys(project.config).filter((k) => project.config[k].default === undefined)) {
-            expect(sets.map((k) => (k.includes(":") ? k : `membrane-deployments:${k}`)), required).to.include(required);
+            expect(
+                sets.map((k) => (k.includes(":") ? k : `membrane-deployments:${k}`)),
+                required,
+            ).to.include(required);
         }
         expect(doc.indexOf("npm run deployments -- --stack platform")).to.be.lessThan(doc.indexOf("\npulumi up\n"));
         expect(doc).to.include(WORKFLOW_PATH);

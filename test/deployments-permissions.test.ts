@@ -55,7 +55,11 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
         stack: "staging",
         overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: "mongodb+srv://u:p@h.example.net/db" } },
     },
-    { name: "staging with cluster-mode Redis", stack: "staging", overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true } },
+    {
+        name: "staging with cluster-mode Redis",
+        stack: "staging",
+        overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true },
+    },
     { name: "staging with the boundary set", stack: "staging", overrides: { "membrane:iamPermissionsBoundaryArn": BOUNDARY("staging") } },
 ];
 
@@ -63,7 +67,12 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
 type Context = Record<string, string | string[]>;
 
 const wildcard = (pattern: string, value: string) =>
-    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
+    new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+    ).test(value);
 
 function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, ctx: Context): boolean {
     return Object.entries(condition ?? {}).every(([op, entries]) =>
@@ -105,9 +114,14 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
     const boundary = { "iam:PermissionsBoundary": s.boundaryArn };
     switch (r.type) {
         case "aws:s3/bucket:Bucket":
-            return ["s3:CreateBucket", "s3:PutBucketTagging", "s3:DeleteBucket"].map((action) => ({ action, resource: `arn:aws:s3:::${i.bucket}` }));
+            return ["s3:CreateBucket", "s3:PutBucketTagging", "s3:DeleteBucket"].map((action) => ({
+                action,
+                resource: `arn:aws:s3:::${i.bucket}`,
+            }));
         case "aws:s3/bucketPolicy:BucketPolicy": {
-            const bucket = ev.resources.find((b) => b.type === "aws:s3/bucket:Bucket" && (b.outputs.id === i.bucket || b.outputs.bucket === i.bucket))!;
+            const bucket = ev.resources.find(
+                (b) => b.type === "aws:s3/bucket:Bucket" && (b.outputs.id === i.bucket || b.outputs.bucket === i.bucket),
+            )!;
             return [{ action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${bucket.outputs.bucket}` }];
         }
         case "aws:iam/role:Role":
@@ -130,13 +144,25 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
             return [
                 { action: "ec2:CreateSecurityGroup", resource: ec2("security-group", "sg-new"), ctx: tagContext("aws:RequestTag", i.tags) },
                 { action: "ec2:CreateSecurityGroup", resource: ec2("vpc", i.vpcId) },
-                { action: "ec2:RevokeSecurityGroupEgress", resource: ec2("security-group", "sg-0123456789abcdef0"), ctx: tagContext("aws:ResourceTag", i.tags) },
+                {
+                    action: "ec2:RevokeSecurityGroupEgress",
+                    resource: ec2("security-group", "sg-0123456789abcdef0"),
+                    ctx: tagContext("aws:ResourceTag", i.tags),
+                },
             ];
         case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
             const group = dependency(ev, r, "aws:ec2/securityGroup:SecurityGroup");
             return [
-                { action: "ec2:AuthorizeSecurityGroupIngress", resource: ec2("security-group", i.securityGroupId), ctx: tagContext("aws:ResourceTag", group.inputs.tags) },
-                { action: "ec2:AuthorizeSecurityGroupIngress", resource: ec2("security-group-rule", "sgr-new"), ctx: tagContext("aws:RequestTag", i.tags) },
+                {
+                    action: "ec2:AuthorizeSecurityGroupIngress",
+                    resource: ec2("security-group", i.securityGroupId),
+                    ctx: tagContext("aws:ResourceTag", group.inputs.tags),
+                },
+                {
+                    action: "ec2:AuthorizeSecurityGroupIngress",
+                    resource: ec2("security-group-rule", "sgr-new"),
+                    ctx: tagContext("aws:RequestTag", i.tags),
+                },
             ];
         }
         case "aws:ec2/vpcEndpoint:VpcEndpoint": {
@@ -145,13 +171,24 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
                 { action: "ec2:CreateVpcEndpoint", resource: ec2("vpc-endpoint", "vpce-new"), ctx: tagContext("aws:RequestTag", i.tags) },
                 { action: "ec2:CreateVpcEndpoint", resource: ec2("vpc", i.vpcId) },
                 ...(i.subnetIds as string[]).map((id) => ({ action: "ec2:CreateVpcEndpoint", resource: ec2("subnet", id) })),
-                { action: "ec2:CreateVpcEndpoint", resource: ec2("security-group", i.securityGroupIds[0]), ctx: tagContext("aws:ResourceTag", group.inputs.tags) },
-                { action: "ec2:CreateVpcEndpoint", resource: `arn:aws:ec2:${s.region}:536727724300:vpc-endpoint-service/vpce-svc-0123456789abcdef0` },
+                {
+                    action: "ec2:CreateVpcEndpoint",
+                    resource: ec2("security-group", i.securityGroupIds[0]),
+                    ctx: tagContext("aws:ResourceTag", group.inputs.tags),
+                },
+                {
+                    action: "ec2:CreateVpcEndpoint",
+                    resource: `arn:aws:ec2:${s.region}:536727724300:vpc-endpoint-service/vpce-svc-0123456789abcdef0`,
+                },
             ];
         }
         case "aws:acm/certificate:Certificate":
             return [
-                { action: "acm:RequestCertificate", resource: "*", ctx: { "aws:RequestedRegion": i.region, "acm:DomainNames": [i.domainName] } },
+                {
+                    action: "acm:RequestCertificate",
+                    resource: "*",
+                    ctx: { "aws:RequestedRegion": i.region, "acm:DomainNames": [i.domainName] },
+                },
                 { action: "acm:DescribeCertificate", resource: `arn:aws:acm:${i.region}:${ACCOUNT_ID}:certificate/0123` },
             ];
         case "aws:route53/record:Record":
@@ -173,7 +210,11 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
             const passed = ev.resources.find((x) => x.type === "aws:iam/role:Role" && x.outputs.arn === i.roleArn)!;
             return [
                 { action: "eks:CreatePodIdentityAssociation", resource: `arn:aws:eks:${s.region}:${ACCOUNT_ID}:cluster/${i.clusterName}` },
-                { action: "iam:PassRole", resource: role(String(passed.inputs.name)), ctx: { "iam:PassedToService": "pods.eks.amazonaws.com" } },
+                {
+                    action: "iam:PassRole",
+                    resource: role(String(passed.inputs.name)),
+                    ctx: { "iam:PassedToService": "pods.eks.amazonaws.com" },
+                },
             ];
         }
         default:
@@ -186,7 +227,9 @@ describe("the deploy role's permission table", () => {
     before(async function () {
         this.timeout(240000);
         const results = await Promise.all(
-            VARIANTS.map((v) => (Object.keys(v.overrides).length === 0 ? fixtureStack(v.stack) : evaluate({ stack: v.stack, overrides: v.overrides as any }))),
+            VARIANTS.map((v) =>
+                Object.keys(v.overrides).length === 0 ? fixtureStack(v.stack) : evaluate({ stack: v.stack, overrides: v.overrides as any }),
+            ),
         );
         VARIANTS.forEach((v, i) => (evals[v.name] = results[i]));
     });
@@ -197,15 +240,17 @@ describe("the deploy role's permission table", () => {
     for (const v of VARIANTS) {
         it(`covers every resource type and data source of ${v.name}`, () => {
             const ev = evals[v.name];
-            expect(missingTypes([...customTypes(ev), ...dataSources(ev)]), "add these types to DEPLOY_PERMISSIONS in deployments/permissions.ts").to.deep.equal([]);
+            expect(
+                missingTypes([...customTypes(ev), ...dataSources(ev)]),
+                "add these types to DEPLOY_PERMISSIONS in deployments/permissions.ts",
+            ).to.deep.equal([]);
         });
     }
 
     it("fails for a type the program starts using without an entry", () => {
-        expect(missingTypes(["aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup"])).to.deep.equal([
-            "aws:cloudwatch/logGroup:LogGroup",
-            "aws:secretsmanager/secret:Secret",
-        ]);
+        expect(
+            missingTypes(["aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup"]),
+        ).to.deep.equal(["aws:cloudwatch/logGroup:LogGroup", "aws:secretsmanager/secret:Secret"]);
     });
 
     it("gives every AWS type a grant, and every other type (Atlas, random, tls) none, with the reason", () => {
@@ -262,7 +307,10 @@ describe("the deploy role's permission table", () => {
             environment: "production-eu-central",
             namePrefix: "a-rather-long-company-name-",
             privateSubnetIds: Array.from({ length: 6 }, (_, n) => `subnet-0a1b2c3d4e5f6000${n}`),
-            dns: { zoneId: "Z0123456789ABCDEFGHIJKLMNOP", staticDomainName: "static.production-eu-central.a-rather-long-company-domain.example.com" },
+            dns: {
+                zoneId: "Z0123456789ABCDEFGHIJKLMNOP",
+                staticDomainName: "static.production-eu-central.a-rather-long-company-domain.example.com",
+            },
             eksClusterName: "a-rather-long-company-name-production-eu-central-1",
         };
         for (const scope of [scopeOf("prod"), scopeOf("staging"), long]) {
@@ -270,7 +318,10 @@ describe("the deploy role's permission table", () => {
             expect(Object.keys(docs).length).to.be.at.most(MANAGED_POLICIES_PER_ROLE);
             for (const [family, doc] of Object.entries(docs)) {
                 expect(JSON.stringify(doc).length, family).to.be.at.most(MANAGED_POLICY_LIMIT);
-                expect(doc.Statement.every((s) => s.Action.every((a) => familyOf(a) === family)), family).to.equal(true);
+                expect(
+                    doc.Statement.every((s) => s.Action.every((a) => familyOf(a) === family)),
+                    family,
+                ).to.equal(true);
             }
         }
     });
@@ -287,7 +338,10 @@ describe("the deploy role's permission table", () => {
             const checked = new Set<string>();
             for (const r of ev.resources.filter((x) => x.custom)) {
                 for (const req of requests(r, ev, scope)) {
-                    expect(allows(docs, req.action, req.resource, req.ctx), `${r.type} ${r.name}: ${req.action} on ${req.resource} ${JSON.stringify(req.ctx ?? {})}`).to.equal(true);
+                    expect(
+                        allows(docs, req.action, req.resource, req.ctx),
+                        `${r.type} ${r.name}: ${req.action} on ${req.resource} ${JSON.stringify(req.ctx ?? {})}`,
+                    ).to.equal(true);
                     checked.add(r.type);
                 }
             }
@@ -301,22 +355,58 @@ describe("the deploy role's permission table", () => {
         expect(allows(prod, "s3:DeleteBucket", "arn:aws:s3:::acme-staging-integration-app-tmp")).to.equal(false);
         expect(allows(prod, "s3:DeleteBucket", "arn:aws:s3:::acme-prod-eu-integration-app-tmp")).to.equal(false);
         expect(allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(false);
-        expect(allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`, { "iam:PermissionsBoundary": BOUNDARY("staging") })).to.equal(false);
+        expect(
+            allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`, {
+                "iam:PermissionsBoundary": BOUNDARY("staging"),
+            }),
+        ).to.equal(false);
         expect(allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`, boundary)).to.equal(true);
         expect(allows(prod, "iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(false);
         for (const action of ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:PutRolePolicy"]) {
             expect(allows(prod, action, `arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-prod`, boundary), action).to.equal(false);
         }
-        expect(allows(prod, "iam:DeleteRolePermissionsBoundary", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(false);
-        for (const action of ["iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider"]) {
+        expect(allows(prod, "iam:DeleteRolePermissionsBoundary", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(
+            false,
+        );
+        for (const action of [
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+            "iam:AddClientIDToOpenIDConnectProvider",
+            "iam:DeleteOpenIDConnectProvider",
+        ]) {
             expect(allows(prod, action, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/api.pulumi.com/oidc`), action).to.equal(false);
         }
-        expect(allows(prod, "iam:PassRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-k8s-role`, { "iam:PassedToService": "ec2.amazonaws.com" })).to.equal(false);
-        expect(allows(prod, "elasticache:DeleteReplicationGroup", `arn:aws:elasticache:us-east-1:${ACCOUNT_ID}:replicationgroup:staging-membrane`)).to.equal(false);
-        expect(allows(prod, "elasticache:DeleteReplicationGroup", `arn:aws:elasticache:eu-west-1:${ACCOUNT_ID}:replicationgroup:prod-membrane`)).to.equal(false);
+        expect(
+            allows(prod, "iam:PassRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-k8s-role`, {
+                "iam:PassedToService": "ec2.amazonaws.com",
+            }),
+        ).to.equal(false);
+        expect(
+            allows(
+                prod,
+                "elasticache:DeleteReplicationGroup",
+                `arn:aws:elasticache:us-east-1:${ACCOUNT_ID}:replicationgroup:staging-membrane`,
+            ),
+        ).to.equal(false);
+        expect(
+            allows(
+                prod,
+                "elasticache:DeleteReplicationGroup",
+                `arn:aws:elasticache:eu-west-1:${ACCOUNT_ID}:replicationgroup:prod-membrane`,
+            ),
+        ).to.equal(false);
         const otherGroup = `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group/sg-0123`;
-        expect(allows(prod, "ec2:AuthorizeSecurityGroupIngress", otherGroup, { "aws:ResourceTag/Environment": "staging", "aws:ResourceTag/Service": "membrane" })).to.equal(false);
-        expect(allows(prod, "ec2:AuthorizeSecurityGroupIngress", otherGroup, { "aws:RequestTag/Environment": "prod", "aws:RequestTag/Service": "membrane" })).to.equal(false);
+        expect(
+            allows(prod, "ec2:AuthorizeSecurityGroupIngress", otherGroup, {
+                "aws:ResourceTag/Environment": "staging",
+                "aws:ResourceTag/Service": "membrane",
+            }),
+        ).to.equal(false);
+        expect(
+            allows(prod, "ec2:AuthorizeSecurityGroupIngress", otherGroup, {
+                "aws:RequestTag/Environment": "prod",
+                "aws:RequestTag/Service": "membrane",
+            }),
+        ).to.equal(false);
         expect(allows(prod, "ec2:CreateSecurityGroup", `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:vpc/vpc-0ffffffffffffffff`)).to.equal(false);
         const zone = `arn:aws:route53:::hostedzone/${HOSTED_ZONE_ID}`;
         const records = (names: string[], types = ["A"]) => ({
@@ -325,13 +415,20 @@ describe("the deploy role's permission table", () => {
         });
         expect(allows(prod, "route53:ChangeResourceRecordSets", zone, records(["acme.example.com"]))).to.equal(false);
         expect(allows(prod, "route53:ChangeResourceRecordSets", zone, records(["static.prod.acme.example.com"], ["MX"]))).to.equal(false);
-        expect(allows(prod, "acm:RequestCertificate", "*", { "aws:RequestedRegion": "us-east-1", "acm:DomainNames": ["www.acme.example.com"] })).to.equal(false);
+        expect(
+            allows(prod, "acm:RequestCertificate", "*", {
+                "aws:RequestedRegion": "us-east-1",
+                "acm:DomainNames": ["www.acme.example.com"],
+            }),
+        ).to.equal(false);
     });
 
     it("grants no Route 53, ACM or EKS permission to a stack without a custom domain or a cluster", () => {
         const bare: DeployScope = { ...scopeOf("staging"), dns: undefined, eksClusterName: undefined };
         const actions = Object.values(deployPolicies(bare)).flatMap((d) => d.Statement.flatMap((s) => s.Action));
-        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a === "iam:PassRole" || a.includes("OpenIDConnect"))).to.deep.equal([]);
+        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a === "iam:PassRole" || a.includes("OpenIDConnect"))).to.deep.equal(
+            [],
+        );
     });
 
     it("the boundary allows everything the program's roles are given, and nothing else", () => {
@@ -355,19 +452,29 @@ describe("the deploy role's permission table", () => {
     it("with membrane:iamPermissionsBoundaryArn set, every role the program creates carries the boundary", () => {
         const ev = evals["staging with the boundary set"];
         const roles = ev.resources.filter((r) => r.type === "aws:iam/role:Role");
-        expect(roles).to.not.be.empty;
+        expect(roles).to.have.length.greaterThan(0);
         for (const r of roles) {
             expect(r.inputs.permissionsBoundary, r.name).to.equal(BOUNDARY("staging"));
         }
-        expect(evals["prod (IRSA with the cluster's existing provider, PrivateLink)"].resources.filter((r) => r.type === "aws:iam/role:Role").every((r) => r.inputs.permissionsBoundary === undefined)).to.equal(true);
+        expect(
+            evals["prod (IRSA with the cluster's existing provider, PrivateLink)"].resources
+                .filter((r) => r.type === "aws:iam/role:Role")
+                .every((r) => r.inputs.permissionsBoundary === undefined),
+        ).to.equal(true);
     });
 });
 
 describe("membrane:iamPermissionsBoundaryArn", () => {
     it("takes a managed policy ARN and refuses anything else, naming the key", () => {
         expect(problemsOf({ iamPermissionsBoundaryArn: BOUNDARY("prod") })).to.deep.equal([]);
-        expect(problemsOf({ iamPermissionsBoundaryArn: "arn:aws-us-gov:iam::111122223333:policy/path/membrane-boundary" })).to.deep.equal([]);
-        for (const bad of ["membrane-boundary-prod", "arn:aws:iam::aws:policy/AdministratorAccess", `arn:aws:iam::${ACCOUNT_ID}:role/membrane-boundary`]) {
+        expect(problemsOf({ iamPermissionsBoundaryArn: "arn:aws-us-gov:iam::111122223333:policy/path/membrane-boundary" })).to.deep.equal(
+            [],
+        );
+        for (const bad of [
+            "membrane-boundary-prod",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            `arn:aws:iam::${ACCOUNT_ID}:role/membrane-boundary`,
+        ]) {
             expect(problemsOf({ iamPermissionsBoundaryArn: bad }), bad).to.deep.equal([
                 `membrane:iamPermissionsBoundaryArn: must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${bad}")`,
             ]);

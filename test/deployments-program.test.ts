@@ -3,13 +3,21 @@
 // environments, and bad input refused before anything is registered.
 import { expect } from "chai";
 import { parse } from "yaml";
-import { runPolicies } from "../policy/policies";
+import { runPolicies } from "../policy/runner";
 import { Evaluation, ProgramError } from "../tools/engine";
 import { main } from "../tools/deployments-plan";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { plannedResources } from "../tools/plan";
 import { StackConfigError } from "../tools/stack-config";
-import { assetText, DEPLOYMENTS_FIXTURES, deploymentsError, deploymentsStack, evaluateDeployments, json, named } from "./deployments-harness";
+import {
+    assetText,
+    DEPLOYMENTS_FIXTURES,
+    deploymentsError,
+    deploymentsStack,
+    evaluateDeployments,
+    json,
+    named,
+} from "./deployments-harness";
 
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/api.pulumi.com/oidc`;
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
@@ -60,7 +68,16 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     deployCommits: true,
                     previewPullRequests: !production,
                     pullRequestTemplate: false,
-                    paths: ["index.ts", "components/**", "Pulumi.yaml", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.pulumi.json", `test/fixtures/Pulumi.${stack}.yaml`],
+                    paths: [
+                        "index.ts",
+                        "components/**",
+                        "Pulumi.yaml",
+                        "package.json",
+                        "package-lock.json",
+                        "tsconfig.json",
+                        "tsconfig.pulumi.json",
+                        `test/fixtures/Pulumi.${stack}.yaml`,
+                    ],
                 });
                 const op = s.inputs.operationContext as any;
                 expect(op.preRunCommands).to.deep.equal([`npm run check -- --stack ${stack}`]);
@@ -76,7 +93,9 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
             it("waits for the role's policies and the ESC environment before the settings can trigger a deployment", () => {
                 const s = named(ev, `stack-${stack}-settings`);
                 const needed = ev.resources.filter(
-                    (r) => r.parent === s.parent && (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" || r.type === "pulumiservice:index:Environment"),
+                    (r) =>
+                        r.parent === s.parent &&
+                        (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" || r.type === "pulumiservice:index:Environment"),
                 );
                 expect(needed.length).to.be.greaterThan(3);
                 for (const r of needed) {
@@ -86,7 +105,13 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
 
             it("detects drift nightly and never auto-remediates it", () => {
                 const d = named(ev, `stack-${stack}-drift`);
-                expect(d.inputs).to.deep.equal({ organization: "acme", project: "membrane", stack, scheduleCron: "0 4 * * *", autoRemediate: false });
+                expect(d.inputs).to.deep.equal({
+                    organization: "acme",
+                    project: "membrane",
+                    stack,
+                    scheduleCron: "0 4 * * *",
+                    autoRemediate: false,
+                });
                 expect(d.dependencies).to.include(named(ev, `stack-${stack}-settings`).urn);
             });
 
@@ -120,7 +145,9 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                             Action: "sts:AssumeRoleWithWebIdentity",
                             Condition: {
                                 StringEquals: { "api.pulumi.com/oidc:aud": "acme" },
-                                StringLike: { "api.pulumi.com/oidc:sub": `pulumi:deploy:org:acme:project:membrane:stack:${stack}:operation:*` },
+                                StringLike: {
+                                    "api.pulumi.com/oidc:sub": `pulumi:deploy:org:acme:project:membrane:stack:${stack}:operation:*`,
+                                },
                             },
                         },
                         {
@@ -140,9 +167,13 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
             });
 
             it("attaches one least-privilege managed policy per family of services, and a boundary for the program's roles", () => {
-                const attachments = ofType(ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`stack-${stack}-`));
+                const attachments = ofType(ev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>
+                    a.name.startsWith(`stack-${stack}-`),
+                );
                 expect(attachments.map((a) => a.inputs.policyArn).sort()).to.deep.equal(
-                    ["cache", "cdn", "identity", "network", "storage"].map((f) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-deploy-${stack}-${f}`),
+                    ["cache", "cdn", "identity", "network", "storage"].map(
+                        (f) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-deploy-${stack}-${f}`,
+                    ),
                 );
                 expect(attachments.every((a) => a.inputs.role === `membrane-deploy-${stack}`)).to.equal(true);
                 const boundary = named(ev, `stack-${stack}-boundary`);
@@ -153,7 +184,9 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                 ]);
                 const identity = json(named(ev, `stack-${stack}-deploy-identity`), "policy");
                 const create = identity.Statement.find((s: any) => s.Action.includes("iam:CreateRole"));
-                expect(create.Condition).to.deep.equal({ StringEquals: { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}` } });
+                expect(create.Condition).to.deep.equal({
+                    StringEquals: { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}` },
+                });
             });
 
             it("gives the stack an ESC environment: aws-login with the same role, subjectAttributes, the Atlas secret as fn::secret, the boundary as config", () => {
@@ -174,7 +207,10 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                                 },
                             },
                         },
-                        atlas: { clientId: "mdb_sa_id_0123456789abcdef01234567", clientSecret: { "fn::secret": "mdb_sa_sk_fixture-secret-value" } },
+                        atlas: {
+                            clientId: "mdb_sa_id_0123456789abcdef01234567",
+                            clientSecret: { "fn::secret": "mdb_sa_sk_fixture-secret-value" },
+                        },
                         environmentVariables: {
                             AWS_ACCESS_KEY_ID: "${aws.login.accessKeyId}",
                             AWS_SECRET_ACCESS_KEY: "${aws.login.secretAccessKey}",
@@ -182,7 +218,9 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                             MONGODB_ATLAS_CLIENT_ID: "${atlas.clientId}",
                             MONGODB_ATLAS_CLIENT_SECRET: "${atlas.clientSecret}",
                         },
-                        pulumiConfig: { "membrane:iamPermissionsBoundaryArn": `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}` },
+                        pulumiConfig: {
+                            "membrane:iamPermissionsBoundaryArn": `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}`,
+                        },
                     },
                 });
             });
@@ -190,7 +228,12 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
     }
 
     it("stores no key anywhere: no access key, token or plain secret in any input or output", () => {
-        const text = JSON.stringify([ev.resources.map((r) => (r.secretInputs.length ? { ...r.inputs, ...Object.fromEntries(r.secretInputs.map((k) => [k, "[secret]"])) } : r.inputs)), ev.outputs]);
+        const text = JSON.stringify([
+            ev.resources.map((r) =>
+                r.secretInputs.length ? { ...r.inputs, ...Object.fromEntries(r.secretInputs.map((k) => [k, "[secret]"])) } : r.inputs,
+            ),
+            ev.outputs,
+        ]);
         expect(text).to.not.match(/AKIA|aws_secret_access_key|PULUMI_ACCESS_TOKEN|mdb_sa_sk_/);
         expect(Object.values(ev.outputs).every((o) => !o.secret)).to.equal(true);
     });
@@ -219,7 +262,11 @@ describe("deployments program: run by the GitHub Actions workflow instead", () =
     it("lets the workflow log in with GitHub's OIDC token, for the deploy branches and pull requests of this repository only", () => {
         const issuer = named(ev, "github-actions-issuer");
         expect(ev.resources.find((r) => r.urn === issuer.parent)!.type).to.equal("membrane:deployments:GithubActions");
-        expect(issuer.inputs).to.deep.include({ organization: "acme", url: "https://token.actions.githubusercontent.com", maxExpirationSeconds: 3600 });
+        expect(issuer.inputs).to.deep.include({
+            organization: "acme",
+            url: "https://token.actions.githubusercontent.com",
+            maxExpirationSeconds: 3600,
+        });
         expect((issuer.inputs.policies as any[]).map((p) => p.rules)).to.deep.equal([
             { aud: "urn:pulumi:org:acme", sub: "repo:acme/membrane-infra:ref:refs/heads/main" },
             { aud: "urn:pulumi:org:acme", sub: "repo:acme/membrane-infra:ref:refs/heads/release" },
@@ -241,9 +288,9 @@ describe("deployments program: the OIDC provider that already exists", () => {
         this.timeout(60000);
         const ev = await deploymentsStack("shared-account");
         expect(ofType(ev, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).to.deep.equal([]);
-        expect(ev.invokes.filter((i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider").map((i) => i.inputs)).to.deep.equal([
-            { url: "https://api.pulumi.com/oidc" },
-        ]);
+        expect(
+            ev.invokes.filter((i) => i.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider").map((i) => i.inputs),
+        ).to.deep.equal([{ url: "https://api.pulumi.com/oidc" }]);
         expect(json(named(ev, "stack-staging-role"), "assumeRolePolicy").Statement[0].Principal).to.deep.equal({ Federated: OIDC_ARN });
         expect(ofType(ev, "pulumiservice:index:OidcIssuer")).to.deep.equal([]);
         expect(ev.warnings).to.deep.equal([
@@ -261,9 +308,16 @@ describe("deployments program: the OIDC provider that already exists", () => {
 
     it("fails, naming the key and the fix, when the provider lacks the ESC audience", async function () {
         this.timeout(60000);
-        const err = await deploymentsError({ stack: "shared-account", cloud: { oidcProviders: [{ url: "https://api.pulumi.com/oidc", clientIds: ["acme", "aws:Acme"] }] } });
-        expect(err.message).to.include(`membrane-deployments:oidcProvider is "existing", but the IAM OIDC provider ${OIDC_ARN} lacks the audience aws:acme`);
-        expect(err.message).to.include(`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${OIDC_ARN} --client-id aws:acme`);
+        const err = await deploymentsError({
+            stack: "shared-account",
+            cloud: { oidcProviders: [{ url: "https://api.pulumi.com/oidc", clientIds: ["acme", "aws:Acme"] }] },
+        });
+        expect(err.message).to.include(
+            `membrane-deployments:oidcProvider is "existing", but the IAM OIDC provider ${OIDC_ARN} lacks the audience aws:acme`,
+        );
+        expect(err.message).to.include(
+            `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${OIDC_ARN} --client-id aws:acme`,
+        );
     });
 });
 
@@ -278,22 +332,37 @@ describe("deployments program: refused before anything is registered", () => {
     it("an unknown stack, a repository not owner/name, an empty or uppercase organization", async function () {
         this.timeout(120000);
         await Promise.all([
-            refused({ "membrane-deployments:stacks": ["staging", "qa"] }, /membrane-deployments:stacks: "qa" is not a stack of the Membrane project membrane .* its stacks are: prod, staging/),
-            refused({ "membrane-deployments:repository": "membrane-infra" }, /membrane-deployments:repository: must be a GitHub repository as owner\/name/),
+            refused(
+                { "membrane-deployments:stacks": ["staging", "qa"] },
+                /membrane-deployments:stacks: "qa" is not a stack of the Membrane project membrane .* its stacks are: prod, staging/,
+            ),
+            refused(
+                { "membrane-deployments:repository": "membrane-infra" },
+                /membrane-deployments:repository: must be a GitHub repository as owner\/name/,
+            ),
             refused({ "membrane-deployments:organization": "" }, /membrane-deployments:organization: is required/),
-            refused({ "membrane-deployments:organization": "ACME" }, /membrane-deployments:organization: must be the organization's login in lowercase/),
+            refused(
+                { "membrane-deployments:organization": "ACME" },
+                /membrane-deployments:organization: must be the organization's login in lowercase/,
+            ),
         ]);
     });
 
     it("the Atlas secret in plain text", async function () {
         this.timeout(60000);
-        await refused({ "membrane-deployments:atlasClientSecret": "mdb_sa_sk_plain" }, /membrane-deployments:atlasClientSecret: holds a plain-text value/);
+        await refused(
+            { "membrane-deployments:atlasClientSecret": "mdb_sa_sk_plain" },
+            /membrane-deployments:atlasClientSecret: holds a plain-text value/,
+        );
     });
 
     it("a Membrane project folder that does not exist", async function () {
         this.timeout(60000);
         await refused({ "membrane-deployments:repoDir": "infra" }, /membrane-deployments:repoDir: there is no Pulumi\.yaml in "infra"/);
-        await refused({ "membrane-deployments:stackConfigDir": "../elsewhere" }, /membrane-deployments:stackConfigDir: must be a folder inside the repository/);
+        await refused(
+            { "membrane-deployments:stackConfigDir": "../elsewhere" },
+            /membrane-deployments:stackConfigDir: must be a folder inside the repository/,
+        );
     });
 
     it("the CLI's own checks first: a missing required key", async function () {
@@ -317,7 +386,12 @@ describe("npm run deployments", () => {
     const run = async (argv: string[]) => {
         let out = "";
         let err = "";
-        const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`), DEPLOYMENTS_FIXTURES);
+        const code = await main(
+            argv,
+            (s) => (out += `${s}\n`),
+            (s) => (err += `${s}\n`),
+            DEPLOYMENTS_FIXTURES,
+        );
         return { code, out, err };
     };
 

@@ -60,9 +60,15 @@ describe("GitHub Actions workflow", () => {
         expect(wf.on.pull_request.branches).to.deep.equal(["main"]);
         expect(wf.on.push.branches).to.deep.equal(["main", "release"]);
         expect(Object.keys(wf.jobs)).to.deep.equal(["preview-staging", "up-staging", "up-prod"]);
-        expect(wf.jobs["preview-staging"].if).to.equal(`vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'pull_request' && github.base_ref == 'main'`);
-        expect(wf.jobs["up-staging"].if).to.equal(`vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'push' && github.ref == 'refs/heads/main'`);
-        expect(wf.jobs["up-prod"].if).to.equal(`vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'push' && github.ref == 'refs/heads/release'`);
+        expect(wf.jobs["preview-staging"].if).to.equal(
+            `vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'pull_request' && github.base_ref == 'main'`,
+        );
+        expect(wf.jobs["up-staging"].if).to.equal(
+            `vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'push' && github.ref == 'refs/heads/main'`,
+        );
+        expect(wf.jobs["up-prod"].if).to.equal(
+            `vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'push' && github.ref == 'refs/heads/release'`,
+        );
         expect(wf.on.push.paths).to.include("components/**").and.include("test/fixtures/Pulumi.prod.yaml");
     });
 
@@ -74,11 +80,21 @@ describe("GitHub Actions workflow", () => {
             const stack = id.replace(/^(preview|up)-/, "");
             const steps = job.steps as any[];
             const auth = steps.find((s) => s.uses === ACTIONS.pulumiAuth);
-            expect(auth.with, id).to.deep.equal({ organization: "acme", "requested-token-type": "urn:pulumi:token-type:access_token:organization" });
+            expect(auth.with, id).to.deep.equal({
+                organization: "acme",
+                "requested-token-type": "urn:pulumi:token-type:access_token:organization",
+            });
             const pulumi = steps.find((s) => s.uses === ACTIONS.pulumi);
-            expect(pulumi.with, id).to.deep.equal({ command: id.startsWith("up") ? "up" : "preview", "stack-name": `acme/${stack}`, "work-dir": "." });
+            expect(pulumi.with, id).to.deep.equal({
+                command: id.startsWith("up") ? "up" : "preview",
+                "stack-name": `acme/${stack}`,
+                "work-dir": ".",
+            });
             expect(pulumi.name, id).to.include(`membrane/${stack} ESC environment`);
-            expect(steps.findIndex((s) => s.run === `npm run check -- --stack ${stack}`), id).to.be.lessThan(steps.indexOf(auth));
+            expect(
+                steps.findIndex((s) => s.run === `npm run check -- --stack ${stack}`),
+                id,
+            ).to.be.lessThan(steps.indexOf(auth));
         }
     });
 
@@ -92,8 +108,14 @@ describe("GitHub Actions workflow", () => {
         // The fixture Membrane stacks stand in for the repository's own stack files, which tests never read;
         // they live in test/fixtures instead of the root.
         const fixtures = path.relative(PROJECT_DIR, FIXTURES);
-        const ev = await evaluate({ dir: DEPLOYMENTS_DIR, stack: "example", overrides: { "membrane-deployments:stackConfigDir": fixtures } });
+        const ev = await evaluate({
+            dir: DEPLOYMENTS_DIR,
+            stack: "example",
+            overrides: { "membrane-deployments:stackConfigDir": fixtures },
+        });
         const expected = String(ev.outputs.githubWorkflow.value).split(`${fixtures}/Pulumi.`).join("Pulumi.");
-        expect(committed, `regenerate it: npm run --silent deployments -- --stack example --workflow > ${WORKFLOW_PATH}`).to.equal(expected);
+        expect(committed, `regenerate it: npm run --silent deployments -- --stack example --workflow > ${WORKFLOW_PATH}`).to.equal(
+            expected,
+        );
     });
 });

@@ -6,8 +6,10 @@ import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, Progr
 import type { RawConfig } from "../components/config-reader";
 import { loadProject } from "../tools/stack-config";
 
+const project = loadProject(PROJECT_DIR);
+const DECLARED_KEYS = Object.keys(project.config);
 const defaults: Record<string, unknown> = Object.fromEntries(
-    Object.entries(loadProject(PROJECT_DIR).config)
+    Object.entries(project.config)
         .filter(([, entry]) => entry.default !== undefined)
         .map(([key, entry]) => [key, entry.default]),
 );
@@ -61,7 +63,12 @@ export function raw(values: Record<string, unknown>, secretKeys: string[] = []):
         }
         out[key] = typeof v === "string" ? v : Array.isArray(v) ? JSON.stringify(v) : String(v);
     }
-    return { values: out, secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `membrane:${k}`)) };
+    return {
+        values: out,
+        secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `membrane:${k}`)),
+        declaredKeys: DECLARED_KEYS,
+        stack: out["membrane:environment"] ?? "",
+    };
 }
 
 /** A complete, valid raw config to vary one key at a time. */

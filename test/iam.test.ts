@@ -102,7 +102,10 @@ const trustOf = (role: RegisteredResource): unknown => JSON.parse(role.inputs.as
 const invoked = (ev: Evaluation, token: string) => ev.invokes.filter((i) => i.token === token);
 /** The data sources IAM reads (the whole program also reads other components' data sources). */
 const iamInvokes = (ev: Evaluation) =>
-    ev.invokes.map((i) => i.token).filter((t) => /^(aws:index\/|aws:iam\/|aws:eks\/|tls:)/.test(t)).sort();
+    ev.invokes
+        .map((i) => i.token)
+        .filter((t) => /^(aws:index\/|aws:iam\/|aws:eks\/|tls:)/.test(t))
+        .sort();
 const roleNamed = (ev: Evaluation, roleName: string) => byType(ev, T.role).find((r) => r.inputs.name === roleName)!;
 /** The one RolePolicy attached to the role, by the role's name. */
 function policyFor(ev: Evaluation, role: RegisteredResource): RegisteredResource {
@@ -126,7 +129,10 @@ describe("Iam: the S3 access policy document", () => {
             expect(actions.join(","), st.Sid).to.not.include("*");
             expect(new Set(actions.map((a) => bucketLevel.has(a))).size, `${st.Sid} mixes bucket and object actions`).to.equal(1);
             const objectRes = resources.map((r) => r.endsWith("/*"));
-            expect(objectRes.every((o) => o === !bucketLevel.has(actions[0])), st.Sid).to.equal(true);
+            expect(
+                objectRes.every((o) => o === !bucketLevel.has(actions[0])),
+                st.Sid,
+            ).to.equal(true);
             expect(st.Sid).to.match(/^[A-Za-z0-9]+$/);
         }
     });
@@ -218,7 +224,9 @@ describe("Iam on its own", () => {
             const arn = `arn:aws:iam::${ACCOUNT_ID}:role/qa-k8s`;
             expect(out.k8sServiceAccountRoleArn).to.equal(arn);
             expect(out.k8sServiceAccountAnnotations).to.deep.equal({ "eks.amazonaws.com/role-arn": arn });
-            expect(out.oidcProviderArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${eksIssuer("qa-cluster", "eu-west-1").slice(8)}`);
+            expect(out.oidcProviderArn).to.equal(
+                `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${eksIssuer("qa-cluster", "eu-west-1").slice(8)}`,
+            );
             expect(out.ecsTaskRoleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/qa-task`);
             expect(e().outputs.k8sServiceAccountAnnotations).to.deep.equal({ value: { "eks.amazonaws.com/role-arn": arn }, secret: false });
         });
@@ -281,7 +289,11 @@ describe("Iam on its own", () => {
         });
 
         it("reads no cluster, OIDC provider or certificate, and creates no provider", () => {
-            expect(e().invokes.map((i) => i.token).sort()).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
+            expect(
+                e()
+                    .invokes.map((i) => i.token)
+                    .sort(),
+            ).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
             expect(byType(e(), T.oidcProvider)).to.deep.equal([]);
         });
 
@@ -321,7 +333,10 @@ describe("Iam in the fixture stacks", () => {
     });
 
     it("prod: exports the role ARNs and the annotation next to Membrane's variables, not secret", () => {
-        expect(prod.outputs.ecsTaskRoleArn).to.deep.equal({ value: `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`, secret: false });
+        expect(prod.outputs.ecsTaskRoleArn).to.deep.equal({
+            value: `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`,
+            secret: false,
+        });
         const k8sArn = `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-k8s-role`;
         expect(prod.outputs.k8sServiceAccountRoleArn).to.deep.equal({ value: k8sArn, secret: false });
         expect(prod.outputs.k8sServiceAccountAnnotations).to.deep.equal({ value: { "eks.amazonaws.com/role-arn": k8sArn }, secret: false });
@@ -340,7 +355,11 @@ describe("Iam in the fixture stacks", () => {
         const ev = await evaluate({ stack: "prod", overrides: { "membrane:eksPodIdentity": true } });
         const k8s = roleNamed(ev, "prod-membrane-k8s-role");
         expect(trustOf(k8s)).to.deep.equal(podIdentityTrust("acme-prod", "us-east-1", "membrane", "membrane-sa"));
-        expect(one(ev, T.podIdentity).inputs).to.include({ clusterName: "acme-prod", namespace: "membrane", serviceAccount: "membrane-sa" });
+        expect(one(ev, T.podIdentity).inputs).to.include({
+            clusterName: "acme-prod",
+            namespace: "membrane",
+            serviceAccount: "membrane-sa",
+        });
         expect(ev.outputs).to.not.have.any.keys("k8sServiceAccountAnnotations");
         expect(ev.outputs.k8sServiceAccountRoleArn.value).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-k8s-role`);
         expect(iamInvokes(ev)).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
@@ -379,7 +398,10 @@ describe("Iam in the fixture stacks", () => {
 
 describe("the offline cloud's IAM answers", () => {
     it("an unknown data source is an error, not an echo", () => {
-        expect(() => invoke("aws:iam/getRole:getRole", { name: "x" }, "us-east-1")).to.throw(UnknownInvokeError, /aws:iam\/getRole:getRole/);
+        expect(() => invoke("aws:iam/getRole:getRole", { name: "x" }, "us-east-1")).to.throw(
+            UnknownInvokeError,
+            /aws:iam\/getRole:getRole/,
+        );
     });
 
     it("getCluster derives a 32-hex-digit issuer from the cluster's name and region", () => {
@@ -394,7 +416,13 @@ describe("the offline cloud's IAM answers", () => {
         expect((invoke("aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider", { url: issuer }, "us-east-1") as any).arn).to.equal(
             `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${issuer.slice(8)}`,
         );
-        expect(() => invoke("aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider", { url: "https://token.actions.githubusercontent.com" }, "us-east-1")).to.throw(/no IAM OIDC provider/);
+        expect(() =>
+            invoke(
+                "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
+                { url: "https://token.actions.githubusercontent.com" },
+                "us-east-1",
+            ),
+        ).to.throw(/no IAM OIDC provider/);
     });
 
     it("getCertificate lists the chain root first, as the tls provider does", () => {

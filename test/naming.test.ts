@@ -34,7 +34,10 @@ describe("naming", () => {
         it(`${problem ? "refuses" : "accepts"} bucket name "${name.length > 20 ? name.slice(0, 20) + "…" : name}"`, () => {
             const problems = bucketNameProblems(name);
             if (problem) {
-                expect(problems.some((p) => problem.test(p)), problems.join("; ")).to.equal(true);
+                expect(
+                    problems.some((p) => problem.test(p)),
+                    problems.join("; "),
+                ).to.equal(true);
             } else {
                 expect(problems).to.deep.equal([]);
             }
@@ -43,7 +46,11 @@ describe("naming", () => {
 
     it("tags every resource as the seed does, plus its own tags", () => {
         expect(tags("prod")).to.deep.equal({ Environment: "prod", Service: "membrane" });
-        expect(tags("prod", { Purpose: "static-files" })).to.deep.equal({ Environment: "prod", Service: "membrane", Purpose: "static-files" });
+        expect(tags("prod", { Purpose: "static-files" })).to.deep.equal({
+            Environment: "prod",
+            Service: "membrane",
+            Purpose: "static-files",
+        });
     });
 
     it("derives child names from the component's name", () => {

@@ -23,7 +23,11 @@ const variablesOf = (ev: Evaluation) => Object.keys(ev.outputs).filter(isVariabl
 describe("env.ts on its own", () => {
     for (const cluster of [false, true]) {
         it(`marks the credentials secret even when given plain values${cluster ? " (cluster mode)" : ""}`, async () => {
-            const ev = await evaluate({ stack: "staging", program: "test/programs/env.ts", env: { MEMBRANE_TEST_CLUSTER: String(cluster) } });
+            const ev = await evaluate({
+                stack: "staging",
+                program: "test/programs/env.ts",
+                env: { MEMBRANE_TEST_CLUSTER: String(cluster) },
+            });
             const redis = cluster ? "REDIS_CLUSTER_URI_1" : "REDIS_URI";
             expect(Object.keys(ev.outputs).sort()).to.deep.equal(VARIABLES.map((v) => (v === "REDIS_URI" ? redis : v)).sort());
             for (const [name, out] of Object.entries(ev.outputs)) {
@@ -55,7 +59,14 @@ describe("stack outputs: Membrane's environment", () => {
 
     it("names the variables as Membrane reads them; the names of secrets are fixed", () => {
         expect([...SECRET_VARIABLES].sort()).to.deep.equal(SECRET);
-        for (const [name, ok] of [["MONGO_URI", true], ["REDIS_CLUSTER_URI_1", true], ["ecsTaskRoleArn", false], ["staticCdnUrl", false], ["Mongo_URI", false], ["_X", false]] as const) {
+        for (const [name, ok] of [
+            ["MONGO_URI", true],
+            ["REDIS_CLUSTER_URI_1", true],
+            ["ecsTaskRoleArn", false],
+            ["staticCdnUrl", false],
+            ["Mongo_URI", false],
+            ["_X", false],
+        ] as const) {
             expect(isVariableName(name), name).to.equal(ok);
         }
     });
@@ -77,7 +88,9 @@ describe("stack outputs: Membrane's environment", () => {
             expect(s.value).to.match(/^[A-Za-z0-9]{64}$/);
             expect(e.value).to.match(/^[A-Za-z0-9]{64}$/);
             expect(s.value).to.not.equal(e.value);
-            expect(e.value).to.equal(one(ev[stack], "random:index/randomPassword:RandomPassword", "app-secrets-encryption-secret").outputs.result);
+            expect(e.value).to.equal(
+                one(ev[stack], "random:index/randomPassword:RandomPassword", "app-secrets-encryption-secret").outputs.result,
+            );
         });
 
         it(`${stack}: the other outputs are camelCase and none is a variable`, () => {
@@ -98,7 +111,9 @@ describe("stack outputs: Membrane's environment", () => {
     it("cluster mode: REDIS_CLUSTER_URI_1 instead of REDIS_URI, secret", () => {
         expect(variablesOf(ev.cluster)).to.deep.equal(VARIABLES.map((v) => (v === "REDIS_URI" ? "REDIS_CLUSTER_URI_1" : v)).sort());
         expect(ev.cluster.outputs.REDIS_CLUSTER_URI_1.secret).to.equal(true);
-        expect(ev.cluster.outputs.REDIS_CLUSTER_URI_1.value).to.match(/^rediss:\/\/:[A-Za-z0-9]{64}@<redis-cache\.configurationEndpointAddress>:6379$/);
+        expect(ev.cluster.outputs.REDIS_CLUSTER_URI_1.value).to.match(
+            /^rediss:\/\/:[A-Za-z0-9]{64}@<redis-cache\.configurationEndpointAddress>:6379$/,
+        );
     });
 
     it("existing SECRET and ENCRYPTION_SECRET from secret config win over the generated ones, still secret", () => {

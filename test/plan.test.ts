@@ -4,13 +4,18 @@ import { FIXTURES, fixtureStack } from "./harness";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../tools/engine";
-import { mermaid } from "../tools/mermaid";
-import { main, parseArgs, UsageError } from "../tools/plan";
+import { COMPONENT_DESCRIPTIONS, mermaid } from "../tools/mermaid";
+import { HELP, main, parseArgs, UsageError } from "../tools/plan";
 
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(argv, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`), FIXTURES);
+    const code = await main(
+        argv,
+        (s) => (out += `${s}\n`),
+        (s) => (err += `${s}\n`),
+        FIXTURES,
+    );
     return { code, out, err };
 }
 
@@ -40,10 +45,26 @@ describe("npm start: arguments", () => {
         expect(parseArgs(["--stack", "prod", "--json"])).to.deep.include({ stack: "prod", format: "json" });
         expect(parseArgs(["-s", "prod", "--mermaid"])).to.deep.include({ stack: "prod", format: "mermaid" });
         expect(parseArgs(["--stack=prod"]).stack).to.equal("prod");
-        expect(parseArgs(["--config", "membrane:redisClusterMode=true", "-c", "membrane:atlasAccessCidrs=[1.2.3.4/32]"]).overrides).to.deep.equal({
+        expect(
+            parseArgs(["--config", "membrane:redisClusterMode=true", "-c", "membrane:atlasAccessCidrs=[1.2.3.4/32]"]).overrides,
+        ).to.deep.equal({
             "membrane:redisClusterMode": true,
             "membrane:atlasAccessCidrs": ["1.2.3.4/32"],
         });
+    });
+
+    it("refuses --json with --mermaid instead of silently taking the last", () => {
+        expect(() => parseArgs(["--json", "--mermaid"])).to.throw(UsageError, /--json and --mermaid exclude each other/);
+        expect(parseArgs(["--json", "--json"]).format).to.equal("json");
+    });
+
+    it("prints its help for --help and -h, and exits 0", async () => {
+        for (const flag of ["--help", "-h"]) {
+            const { code, out } = await runPlan([flag]);
+            expect(code).to.equal(0);
+            expect(out).to.equal(`${HELP}\n`);
+            expect(out).to.match(/^usage: npm start -- /);
+        }
     });
 
     it("refuses what it does not know", () => {
@@ -79,6 +100,10 @@ describe("npm start: the plan", () => {
             expect(out).to.include(`${custom} resources in `);
             expect(out).to.include("Policy pack: no violations");
             expect(out).to.match(/^ {2}STORAGE_PROVIDER=s3$/m);
+            expect(out).to.match(
+                /^Estimated cost per month in [a-z0-9-]+ .*\n[\s\S]*^ {2}Total of the priced lines: \$\d+\.\d\d per month/m,
+            );
+            expect(out).to.match(/^Estimated duration of the first pulumi up: [\d.]+–[\d.]+ min/m);
         });
 
         it(`${stack}: shows secrets as [secret] and never their values`, () => {
@@ -96,7 +121,18 @@ describe("npm start: the plan", () => {
         const { code, out } = await runPlan(["--stack", "prod", "--json"]);
         expect(code).to.equal(0);
         const plan = JSON.parse(out);
-        expect(Object.keys(plan)).to.deep.equal(["project", "stack", "components", "totals", "policyFindings", "env", "outputs", "warnings"]);
+        expect(Object.keys(plan)).to.deep.equal([
+            "project",
+            "stack",
+            "components",
+            "totals",
+            "policyFindings",
+            "env",
+            "outputs",
+            "warnings",
+            "estimate",
+        ]);
+        expect(plan.estimate.cost).to.deep.include({ region: "us-east-1", unclassified: [] });
         expect(plan).to.deep.include({ project: "membrane", stack: "prod", policyFindings: [], warnings: [] });
         expect(plan.components.map((c: any) => c.name)).to.include("storage");
         expect(plan.components[0].resources[0]).to.have.keys(["type", "name", "urn", "protect", "properties"]);
@@ -150,6 +186,27 @@ describe("npm start: policy violations", () => {
             "membrane:atlasAccessCidrs=[0.0.0.0/0]",
         ]);
         expect(code).to.equal(1);
-        expect(out).to.match(/^Policy pack:\n {2}\[mandatory\] atlas-no-open-access-list urn:pulumi:staging::membrane::membrane:database:Database\$mongodbatlas:index\/projectIpAccessList:ProjectIpAccessList::/m);
+        expect(out).to.match(
+            /^Policy pack:\n {2}\[mandatory\] atlas-no-open-access-list urn:pulumi:staging::membrane::membrane:database:Database\$mongodbatlas:index\/projectIpAccessList:ProjectIpAccessList::/m,
+        );
+    });
+});
+
+describe("the architecture diagram", () => {
+    it("describes every component of the fixture stacks in the user's words", async () => {
+        for (const stack of ["prod", "staging"]) {
+            const ev = await fixtureStack(stack);
+            for (const c of ev.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack")) {
+                expect(COMPONENT_DESCRIPTIONS, c.type).to.have.property(c.type);
+            }
+        }
+        const prod = mermaid(await fixtureStack("prod"));
+        expect(prod).to.include(
+            'storage["<b>Storage</b><br/>S3 buckets<br/>acme-prod-integration-app-tmp<br/>acme-prod-integration-app-connectors<br/>acme-prod-integration-app-static"]',
+        );
+        expect(prod).to.include("ElastiCache redis 7.1<br/>2 nodes, cache.t3.medium");
+        expect(prod).to.include("membrane-prod: M10 replica set, over PrivateLink");
+        expect(prod).to.include('database -- "MONGO_URI" --> env');
+        expect(mermaid(await fixtureStack("staging"))).to.include("1 node, cache.t3.medium");
     });
 });

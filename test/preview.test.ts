@@ -18,7 +18,13 @@ describe("preview: the program copes with unknown values", () => {
             });
 
             it("knows what config decides and leaves what the cloud decides unknown", () => {
-                for (const name of ["STORAGE_PROVIDER", "AWS_REGION", "TMP_STORAGE_BUCKET", "CONNECTORS_STORAGE_BUCKET", "STATIC_STORAGE_BUCKET"]) {
+                for (const name of [
+                    "STORAGE_PROVIDER",
+                    "AWS_REGION",
+                    "TMP_STORAGE_BUCKET",
+                    "CONNECTORS_STORAGE_BUCKET",
+                    "STATIC_STORAGE_BUCKET",
+                ]) {
                     expect(preview.outputs[name], name).to.deep.equal(up.outputs[name]);
                 }
                 for (const name of ["REDIS_URI", "MONGO_URI", "SECRET", "ENCRYPTION_SECRET"]) {

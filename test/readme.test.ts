@@ -3,7 +3,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "../tools/engine";
+import { main } from "../tools/plan";
 import { loadProject } from "../tools/stack-config";
+import { FIXTURES } from "./harness";
 
 const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 
@@ -21,7 +23,10 @@ describe("README", () => {
         const table = configTable();
         const expected = new Map<string, { type: string; def: string }>([["aws:region", { type: "string", def: "(required)" }]]);
         for (const [key, entry] of Object.entries(project.config)) {
-            const def = entry.default === undefined ? "(required)" : `\`${typeof entry.default === "string" ? entry.default === "" ? '""' : entry.default : JSON.stringify(entry.default)}\``;
+            const def =
+                entry.default === undefined
+                    ? "(required)"
+                    : `\`${typeof entry.default === "string" ? (entry.default === "" ? '""' : entry.default) : JSON.stringify(entry.default)}\``;
             expected.set(key.replace(/^membrane:/, ""), { type: String(entry.type), def });
         }
         expect(Object.fromEntries(table)).to.deep.equal(Object.fromEntries(expected));
@@ -30,5 +35,43 @@ describe("README", () => {
     it("gives the quick-start commands", () => {
         expect(readme).to.include("npm ci && npm start");
         expect(readme).to.include("npm test");
+    });
+
+    it("leads a newcomer in order: what it is, quick start, first deployment, outputs, operating, reference", () => {
+        const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+        expect(headings.slice(0, 5)).to.deep.equal([
+            "Quick start",
+            "Your first deployment",
+            "Using the outputs",
+            "Operating it",
+            "Configuration reference",
+        ]);
+        expect(readme.indexOf("```mermaid")).to.be.lessThan(readme.indexOf("## Quick start"));
+    });
+
+    it("links only to files that exist", () => {
+        for (const [, target] of readme.matchAll(/\]\(((?!https?:|#)[^)#]+)(#[^)]*)?\)/g)) {
+            expect(fs.existsSync(path.join(PROJECT_DIR, target)), target).to.equal(true);
+        }
+    });
+
+    it("every npm start example it gives exits 0 on the fixture stacks", async function () {
+        this.timeout(120000);
+        const docs = [
+            readme,
+            ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => fs.readFileSync(path.join(PROJECT_DIR, "docs", f), "utf8")),
+        ].join("\n");
+        const examples = [...docs.matchAll(/^npm start(?: -- ([^#\n]*?))?\s*(?:#.*)?$/gm)].map((m) => (m[1] ?? "").trim());
+        expect(examples.length).to.be.greaterThan(2);
+        for (const args of examples) {
+            let err = "";
+            const code = await main(
+                args ? args.split(/\s+/) : [],
+                () => undefined,
+                (s) => (err += s),
+                FIXTURES,
+            );
+            expect(code, `npm start -- ${args}: ${err}`).to.equal(0);
+        }
     });
 });

@@ -13,10 +13,7 @@ const T = {
     group: "aws:elasticache/replicationGroup:ReplicationGroup",
 };
 // Every other way to write a security group rule: none may appear next to the ingress rules.
-const OTHER_RULE_TYPES = [
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    "aws:ec2/securityGroupRule:SecurityGroupRule",
-];
+const OTHER_RULE_TYPES = ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
 const SERVERLESS = /serverlesscache/i;
 
 function evaluateRedis(mode: "replicas" | "security-groups" | "cluster"): Promise<Evaluation> {
@@ -45,7 +42,13 @@ describe("Redis on its own", () => {
         const custom = ev.resources.filter((r) => r.custom);
         expect(custom.map((r) => r.type).sort()).to.deep.equal([T.sg, T.ingress, T.group, T.subnetGroup, T.token].sort());
         expect(childrenOf(ev, component)).to.have.lengthOf(custom.length);
-        expect(custom.map((r) => r.name).sort()).to.deep.equal(["cache-auth-token", "cache-cache", "cache-ingress-vpc", "cache-sg", "cache-subnets"]);
+        expect(custom.map((r) => r.name).sort()).to.deep.equal([
+            "cache-auth-token",
+            "cache-cache",
+            "cache-ingress-vpc",
+            "cache-sg",
+            "cache-subnets",
+        ]);
     });
 
     it("puts the nodes in a subnet group over the private subnets, named as the seed", () => {
@@ -169,7 +172,11 @@ describe("Redis on its own", () => {
 
     it("registers the group after its ingress rules and its subnet group, outside production unprotected", () => {
         const group = oneIn(ev, T.component, T.group);
-        expect(group.dependencies).to.include.members([oneIn(ev, T.component, T.ingress).urn, oneIn(ev, T.component, T.subnetGroup).urn, oneIn(ev, T.component, T.sg).urn]);
+        expect(group.dependencies).to.include.members([
+            oneIn(ev, T.component, T.ingress).urn,
+            oneIn(ev, T.component, T.subnetGroup).urn,
+            oneIn(ev, T.component, T.sg).urn,
+        ]);
         expect(group.protect).to.equal(false);
         expect(group.retainOnDelete).to.equal(false);
     });
@@ -267,7 +274,10 @@ describe("Redis in the fixture stacks", () => {
             "subnet-0a1b2c3d4e5f60003",
         ]);
         expect(oneIn(prod, T.component, T.ingress).inputs).to.deep.include({ cidrIpv4: "10.20.0.0/16", fromPort: 6379, toPort: 6379 });
-        expect(oneIn(prod, T.component, T.sg).inputs).to.deep.include({ vpcId: "vpc-0a1b2c3d4e5f60718", namePrefix: "prod-membrane-redis-" });
+        expect(oneIn(prod, T.component, T.sg).inputs).to.deep.include({
+            vpcId: "vpc-0a1b2c3d4e5f60718",
+            namePrefix: "prod-membrane-redis-",
+        });
     });
 
     it("staging: one node without failover or Multi-AZ, unprotected", () => {
@@ -325,7 +335,14 @@ describe("Redis in the fixture stacks", () => {
 
     it("production refuses a single node, with the key's name, before any resource is registered", async () => {
         try {
-            await evaluate({ stack: "prod", overrides: { "membrane:redisNumCacheClusters": 1, "membrane:redisAutomaticFailover": false, "membrane:redisMultiAz": false } });
+            await evaluate({
+                stack: "prod",
+                overrides: {
+                    "membrane:redisNumCacheClusters": 1,
+                    "membrane:redisAutomaticFailover": false,
+                    "membrane:redisMultiAz": false,
+                },
+            });
             expect.fail("the program should have failed");
         } catch (e) {
             expect(e).to.be.instanceOf(ProgramError);

@@ -64,7 +64,9 @@ describe("AppSecrets: SECRET and ENCRYPTION_SECRET", () => {
 describe("config: existing application secrets", () => {
     const long = "x".repeat(40);
     it("accepts existing values stored as secrets", () => {
-        const c = parseConfig(raw({ ...VALID, existingSecret: long, existingEncryptionSecret: long }, ["existingSecret", "existingEncryptionSecret"]));
+        const c = parseConfig(
+            raw({ ...VALID, existingSecret: long, existingEncryptionSecret: long }, ["existingSecret", "existingEncryptionSecret"]),
+        );
         expect(c.appSecrets).to.deep.equal({ existingSecret: long, existingEncryptionSecret: long });
     });
 

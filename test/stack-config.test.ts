@@ -1,5 +1,17 @@
 import { expect } from "chai";
-import { listStacks, loadProject, Project, resolveStackConfig, StackConfigError, UnknownStackError, loadStackFile } from "../tools/stack-config";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    listStacks,
+    loadProject,
+    Project,
+    readStackFile,
+    resolveStackConfig,
+    StackConfigError,
+    UnknownStackError,
+    loadStackFile,
+} from "../tools/stack-config";
 import { PROJECT_DIR } from "../tools/engine";
 import { FIXTURES } from "./harness";
 
@@ -52,7 +64,12 @@ describe("stack config, resolved as the CLI resolves it", () => {
     });
 
     it("accepts integers and booleans written as strings, as the CLI does", () => {
-        const r = resolveStackConfig(project, "dev", { "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "5", "demo:on": "true" });
+        const r = resolveStackConfig(project, "dev", {
+            "demo:name": "x",
+            "demo:token": { secure: "a" },
+            "demo:count": "5",
+            "demo:on": "true",
+        });
         expect(r.values["demo:count"]).to.equal("5");
         expect(r.values["demo:on"]).to.equal("true");
     });
@@ -63,7 +80,9 @@ describe("stack config, resolved as the CLI resolves it", () => {
     });
 
     it("refuses values of the wrong type", () => {
-        expect(problems({ "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "two", "demo:on": "yes", "demo:list": [1] })).to.deep.equal([
+        expect(
+            problems({ "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "two", "demo:on": "yes", "demo:list": [1] }),
+        ).to.deep.equal([
             "Stack 'dev' with configuration key 'count' must be of type 'integer'",
             "Stack 'dev' with configuration key 'on' must be of type 'boolean'",
             "Stack 'dev' with configuration key 'list' must be of type 'array<string>'",
@@ -71,6 +90,50 @@ describe("stack config, resolved as the CLI resolves it", () => {
         expect(problems({ "demo:name": ["x"], "demo:token": { secure: "a" } })).to.deep.equal([
             "Stack 'dev' with configuration key 'name' must be of type 'string'",
         ]);
+    });
+
+    it("hints at the usual causes of a wrong type: an unquoted version, a list written as one string", () => {
+        const p: Project = {
+            ...project,
+            config: {
+                ...project.config,
+                "demo:version": { type: "string", default: "7.1" },
+                "demo:subnets": { type: "array", items: { type: "string" }, default: [] },
+            },
+        };
+        const fail = (stack: Record<string, unknown>, literals: Record<string, string> = {}) => {
+            try {
+                resolveStackConfig(p, "dev", { "demo:name": "x", "demo:token": { secure: "a" }, ...stack }, {}, literals);
+            } catch (e) {
+                return (e as StackConfigError).problems;
+            }
+            return expect.fail("should have refused");
+        };
+        expect(fail({ "demo:version": 8 }, { "demo:version": "8.0" })).to.deep.equal([
+            `Stack 'dev' with configuration key 'version' must be of type 'string': YAML reads the unquoted 8.0 as a number; quote it: demo:version: "8.0"`,
+        ]);
+        expect(fail({ "demo:subnets": "subnet-1,subnet-2" })).to.deep.equal([
+            "Stack 'dev' with configuration key 'subnets' must be of type 'array<string>': give a YAML list (one \"- item\" per line), or set the items one by one: pulumi config set --path 'demo:subnets[0]' subnet-1",
+        ]);
+    });
+
+    it("reads a stack file's unquoted numbers as written, for those hints", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-stack-"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            'config:\n  membrane:redisEngineVersion: 8.0\n  membrane:vpcId: "vpc-1"\n  membrane:production: true\n',
+        );
+        const file = readStackFile(dir, "dev");
+        expect(file.config).to.deep.equal({ "membrane:redisEngineVersion": 8, "membrane:vpcId": "vpc-1", "membrane:production": true });
+        expect(file.literals).to.deep.equal({ "membrane:redisEngineVersion": "8.0", "membrane:production": "true" });
+    });
+
+    it("refuses a bare key in a stack file as the CLI does; a bare --config key is the project's", () => {
+        expect(problems({ name: "x", "demo:token": { secure: "a" } })).to.deep.equal([
+            "Stack 'dev' is missing configuration value 'name'",
+            "could not parse name as a configuration key (configuration keys should be of the form `<namespace>:<name>`); write demo:name",
+        ]);
+        expect(resolveStackConfig(project, "dev", { "demo:token": { secure: "a" } }, { name: "x" }).values["demo:name"]).to.equal("x");
     });
 
     it("refuses a plain-text value for a secret key", () => {
@@ -100,7 +163,10 @@ describe("stack config, resolved as the CLI resolves it", () => {
 
     it("lists the stacks and refuses an unknown one, naming those that exist", () => {
         expect(listStacks(FIXTURES)).to.deep.equal(["prod", "staging"]);
-        expect(() => loadStackFile(FIXTURES, "dev")).to.throw(UnknownStackError, "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging");
+        expect(() => loadStackFile(FIXTURES, "dev")).to.throw(
+            UnknownStackError,
+            "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging",
+        );
         expect(() => loadStackFile(FIXTURES, "../etc/passwd")).to.throw(UnknownStackError);
     });
 

@@ -19,7 +19,9 @@ describe("the fixture stacks", () => {
     for (const [stack, want] of Object.entries(expected)) {
         describe(stack, () => {
             it("creates the three buckets, named from the prefix and environment", () => {
-                const names = byType(stacks[stack], "aws:s3/bucket:Bucket").map((b) => b.inputs.bucket).sort();
+                const names = byType(stacks[stack], "aws:s3/bucket:Bucket")
+                    .map((b) => b.inputs.bucket)
+                    .sort();
                 expect(names).to.deep.equal(["connectors", "static", "tmp"].map((p) => `${want.prefix}-integration-app-${p}`));
             });
 
@@ -67,8 +69,13 @@ describe("the fixture stacks", () => {
     });
 
     it("an environment that makes a bucket name too long fails with the key's name", async () => {
-        const err = await programError({ stack: "staging", overrides: { "membrane:environment": "staging-for-the-quality-assurance-team" } });
-        expect(err.message).to.match(/membrane:namePrefix and membrane:environment: make the bucket name "acme-staging-for-the-quality-assurance-team-integration-app-connectors", which is 70 characters long; S3 allows 3 to 63/);
+        const err = await programError({
+            stack: "staging",
+            overrides: { "membrane:environment": "staging-for-the-quality-assurance-team" },
+        });
+        expect(err.message).to.match(
+            /membrane:namePrefix and membrane:environment: make the bucket name "acme-staging-for-the-quality-assurance-team-integration-app-connectors", which is 70 characters long; S3 allows 3 to 63/,
+        );
     });
 
     it("the CLI's checks run first: a missing required key or a wrong type stops before the program", async () => {

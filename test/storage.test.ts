@@ -59,11 +59,18 @@ describe("Storage on its own", () => {
         it(`${purpose}: blocks all public access, enforces bucket ownership and encrypts by default`, () => {
             const b = bucket(ev, purpose);
             const [pab] = attached(ev, T.pab, b);
-            expect(pab.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            expect(pab.inputs).to.include({
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            });
             const [own] = attached(ev, T.ownership, b);
             expect(own.inputs.rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
             const [sse] = attached(ev, T.sse, b);
-            expect(sse.inputs.rules).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }]);
+            expect(sse.inputs.rules).to.deep.equal([
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
+            ]);
         });
     }
 

@@ -33,7 +33,11 @@ describe("type-checking", () => {
             fs.writeFileSync(path.join(dir, "broken.ts"), 'export const port: number = "6379";\n');
             fs.writeFileSync(
                 path.join(dir, "tsconfig.json"),
-                JSON.stringify({ extends: path.join(PROJECT_DIR, "tsconfig.json"), include: ["broken.ts"], compilerOptions: { types: [] } }),
+                JSON.stringify({
+                    extends: path.join(PROJECT_DIR, "tsconfig.json"),
+                    include: ["broken.ts"],
+                    compilerOptions: { types: [] },
+                }),
             );
             const tsc = require.resolve("typescript/bin/tsc");
             const run = spawnSync(process.execPath, [tsc, "--noEmit", "-p", dir], { encoding: "utf8" });

@@ -34,7 +34,10 @@ describe("URNs of stateful resources", () => {
     for (const stack of ["prod", "staging"]) {
         it(`${stack}: unchanged`, async () => {
             const ev = await fixtureStack(stack);
-            const urns = ev.resources.filter((r) => STATEFUL_TYPES.includes(r.type)).map((r) => r.urn).sort();
+            const urns = ev.resources
+                .filter((r) => STATEFUL_TYPES.includes(r.type))
+                .map((r) => r.urn)
+                .sort();
             expect(urns).to.deep.equal(STATEFUL_URNS(stack));
         });
     }

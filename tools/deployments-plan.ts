@@ -68,7 +68,12 @@ export function renderText(p: Plan): string {
     out.push(
         p.policyFindings.length === 0
             ? "Policy pack: no violations"
-            : ["Policy pack:", ...p.policyFindings.map((f) => `  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`)].join("\n"),
+            : [
+                  "Policy pack:",
+                  ...p.policyFindings.map(
+                      (f) => `  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`,
+                  ),
+              ].join("\n"),
         "",
         "Outputs:",
     );
@@ -103,7 +108,9 @@ export async function main(
         ev = await evaluate({ dir: DEPLOYMENTS_DIR, stack: args.stack, stackDir, cloud });
     } catch (e) {
         if (e instanceof UnknownStackError) {
-            writeError(`error: unknown deployments stack "${args.stack}": there is no deployments/Pulumi.${args.stack}.yaml. Its stacks: ${e.available.join(", ")}`);
+            writeError(
+                `error: unknown deployments stack "${args.stack}": there is no deployments/Pulumi.${args.stack}.yaml. Its stacks: ${e.available.join(", ")}`,
+            );
             return 2;
         }
         if (e instanceof StackConfigError || e instanceof ProgramError) {
@@ -122,7 +129,11 @@ export async function main(
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`), (s) => console.error(s)).then(
+    main(
+        process.argv.slice(2),
+        (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
+        (s) => console.error(s),
+    ).then(
         (code) => process.exit(code),
         (e) => {
             console.error(e);

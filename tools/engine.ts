@@ -5,7 +5,7 @@ import { fork } from "child_process";
 import * as path from "path";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
-import { loadProject, loadStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
+import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
 
 export type { Evaluation, RegisteredResource, StackOutput } from "./run-program";
 
@@ -48,11 +48,12 @@ export class ProgramError extends Error {
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const dir = opts.dir ?? PROJECT_DIR;
     const project = loadProject(dir);
-    const stackConfig = loadStackFile(opts.stackDir ?? dir, opts.stack);
+    const file = readStackFile(opts.stackDir ?? dir, opts.stack);
+    const stackConfig = { ...file.config };
     for (const key of opts.unset ?? []) {
         delete stackConfig[key];
     }
-    const resolved = resolveStackConfig(project, opts.stack, stackConfig, opts.overrides);
+    const resolved = resolveStackConfig(project, opts.stack, stackConfig, opts.overrides, file.literals);
     const run: RunOptions = {
         project: project.name,
         stack: opts.stack,

@@ -1,72 +1,87 @@
-// The architecture diagram, generated from an evaluation so it cannot drift from the code: the
-// components with their resources, and what flows between them (resource dependencies across
-// components, the VPC from config, and the outputs that become Membrane's variables).
+// The architecture diagram, generated from an evaluation so it cannot drift from the code: one box per
+// component, described as a user thinks of it (the buckets, the CDN and its name, Redis and its nodes,
+// the roles, the database), what flows between them, and which of Membrane's variables each one feeds.
 import { isVariableName } from "../components/env";
 import { groupByComponent } from "./components";
 import type { Evaluation, RegisteredResource } from "./run-program";
 
-/** `aws:s3/bucketPolicy:BucketPolicy` -> `s3 BucketPolicy`; `mongodbatlas:index/project:Project` -> `atlas Project`. */
-export function shortType(type: string): string {
-    const [pkg, mod, name] = type.split(":");
-    const module = mod.split("/")[0];
-    const prefix = pkg === "mongodbatlas" ? "atlas" : module === "index" ? pkg : module;
-    return `${prefix} ${name}`;
-}
+type Describe = (resources: RegisteredResource[]) => string[];
+
+const ofType = (resources: RegisteredResource[], type: string) => resources.filter((r) => r.type.endsWith(`:${type}`));
+const input = (r: RegisteredResource | undefined, key: string): unknown => r?.inputs[key];
+
+/** What each component is, in the user's words. A component without an entry fails a test. */
+export const COMPONENT_DESCRIPTIONS: Readonly<Record<string, Describe>> = {
+    "membrane:storage:Storage": (rs) => ["S3 buckets", ...ofType(rs, "Bucket").map((b) => String(input(b, "bucket")))],
+    "membrane:cdn:Cdn": (rs) => {
+        const alias = (input(ofType(rs, "Distribution")[0], "aliases") as string[] | undefined)?.[0];
+        return [
+            "CloudFront CDN for the static bucket",
+            alias ? `${alias}, ACM certificate, Route 53 records` : "*.cloudfront.net name, default certificate",
+        ];
+    },
+    "membrane:redis:Redis": (rs) => {
+        const g = ofType(rs, "ReplicationGroup")[0];
+        const nodes =
+            input(g, "clusterMode") === "enabled"
+                ? `${input(g, "numNodeGroups")} shards × ${Number(input(g, "replicasPerNodeGroup")) + 1} nodes`
+                : `${input(g, "numCacheClusters")} node${input(g, "numCacheClusters") === 1 ? "" : "s"}`;
+        return [`ElastiCache ${input(g, "engine")} ${input(g, "engineVersion")}`, `${nodes}, ${input(g, "nodeType")}, TLS + AUTH`];
+    },
+    "membrane:iam:Iam": (rs) => ["IAM roles for the containers", ...ofType(rs, "Role").map((r) => String(input(r, "name")))],
+    "membrane:database:Database": (rs) => {
+        const cluster = ofType(rs, "AdvancedCluster")[0];
+        if (!cluster) {
+            return ["MongoDB", "external: your MONGO_URI"];
+        }
+        const spec = (input(cluster, "replicationSpecs") as any)?.[0]?.regionConfigs?.[0];
+        const access = ofType(rs, "VpcEndpoint").length > 0 ? "over PrivateLink" : "IP access list";
+        return ["MongoDB Atlas", `${input(cluster, "name")}: ${spec?.electableSpecs?.instanceSize} replica set, ${access}`];
+    },
+    "membrane:secrets:AppSecrets": () => ["Membrane's own secrets", "generated once, kept in state"],
+};
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
 export function mermaid(ev: Evaluation): string {
     const groups = groupByComponent(ev);
-    const components = groups.map((g) => g.component);
-    const owner = new Map<string, RegisteredResource>(groups.flatMap((g) => g.resources.map((r): [string, RegisteredResource] => [r.urn, g.component])));
+    const owner = new Map<string, RegisteredResource>(
+        groups.flatMap((g) => g.resources.map((r): [string, RegisteredResource] => [r.urn, g.component])),
+    );
+    const region = ev.outputs.AWS_REGION?.value;
 
-    const lines = ["flowchart LR", '  vpc[/"VPC and private subnets (config)"/]'];
+    const lines = ["flowchart LR", '  vpc[/"your VPC and private subnets"/]'];
     for (const { component: c, resources } of groups) {
-        const counts = new Map<string, number>();
-        for (const r of resources) {
-            counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
-        }
-        const body = [...counts].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join("<br/>");
-        lines.push(`  subgraph ${id(c.name)}["${c.type.split(":")[2]}"]`, `    ${id(c.name)}_r["${body}"]`, "  end");
+        const describe = COMPONENT_DESCRIPTIONS[c.type];
+        const [what, ...details] = describe ? describe(resources) : [`${resources.length} resources`];
+        lines.push(`  ${id(c.name)}["<b>${c.type.split(":")[2]}</b><br/>${[what, ...details].join("<br/>")}"]`);
     }
 
     const edges = new Set<string>();
     for (const r of ev.resources) {
         const to = owner.get(r.urn);
-        for (const dep of r.dependencies) {
-            const from = owner.get(dep);
+        for (const from of r.dependencies.map((d) => owner.get(d))) {
             if (from && to && from !== to) {
-                const dr = ev.resources.find((x) => x.urn === dep)!;
-                edges.add(`  ${id(from.name)} -- "${shortType(dr.type)}" --> ${id(to.name)}`);
+                edges.add(`  ${id(from.name)} --> ${id(to.name)}`);
             }
         }
-    }
-    for (const c of components) {
-        const uses = ev.resources.some(
-            (r) => owner.get(r.urn) === c && ["vpcId", "subnetIds", "vpcCidr"].some((k) => r.inputs[k] !== undefined),
-        );
-        if (uses) {
-            edges.add(`  vpc --> ${id(c.name)}`);
+        if (to && ["vpcId", "subnetIds"].some((k) => r.inputs[k] !== undefined)) {
+            edges.add(`  vpc --- ${id(to.name)}`);
         }
     }
     lines.push(...[...edges].sort());
 
-    // Each output is drawn from the component whose registered outputs it is made of.
-    const fedBy = (c: RegisteredResource, names: string[]) => {
+    // Each variable is drawn from the component whose registered outputs it is made of.
+    const variables = Object.keys(ev.outputs).filter(isVariableName).sort();
+    lines.push(`  env[/"Membrane's environment (stack outputs)${region ? `, ${region}` : ""}"/]`);
+    for (const { component: c } of groups) {
         const values = Object.values(c.outputs).filter((v): v is string => typeof v === "string" && v.length >= 6);
-        return names.filter((k) => {
+        const fed = variables.filter((k) => {
             const v = ev.outputs[k].value;
             return typeof v === "string" && values.some((o) => v === o || v.includes(o));
         });
-    };
-    const variables = Object.keys(ev.outputs).filter(isVariableName).sort();
-    const others = Object.keys(ev.outputs).filter((k) => !isVariableName(k)).sort();
-    lines.push(`  env[/".env: ${variables.length} variables"/]`, '  other[/"other outputs: role ARNs, CDN"/]');
-    for (const c of components) {
-        for (const [target, names] of [["env", fedBy(c, variables)], ["other", fedBy(c, others)]] as const) {
-            if (names.length > 0) {
-                lines.push(`  ${id(c.name)} -- "${names.join("<br/>")}" --> ${target}`);
-            }
+        if (fed.length > 0) {
+            lines.push(`  ${id(c.name)} -- "${fed.join("<br/>")}" --> env`);
         }
     }
     return `${lines.join("\n")}\n`;

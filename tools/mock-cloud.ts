@@ -158,7 +158,12 @@ const redisState: Record<string, StateFn> = {
     "aws:elasticache/subnetGroup:SubnetGroup": ({ name, inputs, region }) => {
         // ElastiCache stores the name in lowercase.
         const group = str(inputs.name, name).toLowerCase();
-        return { id: group, name: group, arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:subnetgroup:${group}`, vpcId: placeholder(name, "vpcId") };
+        return {
+            id: group,
+            name: group,
+            arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:subnetgroup:${group}`,
+            vpcId: placeholder(name, "vpcId"),
+        };
     },
     "aws:ec2/securityGroup:SecurityGroup": ({ name, inputs, region }) => {
         const id = `sg-${hashHex(`${region}/${name}`, 17)}`;
@@ -188,7 +193,10 @@ const redisState: Record<string, StateFn> = {
         // configuration endpoint, otherwise only primary and reader endpoints.
         const endpoints = clusterEnabled
             ? { configurationEndpointAddress: placeholder(name, "configurationEndpointAddress") }
-            : { primaryEndpointAddress: placeholder(name, "primaryEndpointAddress"), readerEndpointAddress: placeholder(name, "readerEndpointAddress") };
+            : {
+                  primaryEndpointAddress: placeholder(name, "primaryEndpointAddress"),
+                  readerEndpointAddress: placeholder(name, "readerEndpointAddress"),
+              };
         return {
             id,
             arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:replicationgroup:${id}`,
@@ -231,7 +239,10 @@ const iamState: Record<string, StateFn> = {
 };
 /** Atlas's per-project host suffix: `<cluster>.<5 characters>.mongodb.net`. */
 const atlasHostSuffix = (projectId: string): string =>
-    [...crypto.createHash("sha256").update(`atlas-host:${projectId}`).digest()].slice(0, 5).map((b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
+    [...crypto.createHash("sha256").update(`atlas-host:${projectId}`).digest()]
+        .slice(0, 5)
+        .map((b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36])
+        .join("");
 
 // What Atlas knows about a project, as the program registers it, for the data source below: its clusters, and the
 // interface endpoints linked to its private endpoint service (Atlas lists their connection strings only after that).
@@ -239,7 +250,10 @@ const atlasClusters = new Set<string>();
 const atlasLinkedEndpoints = new Map<string, Array<{ endpointId: string; region: string }>>();
 
 const databaseState: Record<string, StateFn> = {
-    "mongodbatlas:index/project:Project": ({ name, inputs }) => ({ id: hashHex(`atlas-project:${str(inputs.name, name)}`, 24), created: placeholder(name, "created") }),
+    "mongodbatlas:index/project:Project": ({ name, inputs }) => ({
+        id: hashHex(`atlas-project:${str(inputs.name, name)}`, 24),
+        created: placeholder(name, "created"),
+    }),
     "mongodbatlas:index/advancedCluster:AdvancedCluster": ({ name, inputs }) => {
         const projectId = str(inputs.projectId, placeholder(name, "projectId"));
         const clusterName = str(inputs.name, name);
@@ -260,7 +274,9 @@ const databaseState: Record<string, StateFn> = {
         };
     },
     "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": ({ name, inputs }) => {
-        const awsRegion = String(inputs.region ?? "").toLowerCase().replace(/_/g, "-");
+        const awsRegion = String(inputs.region ?? "")
+            .toLowerCase()
+            .replace(/_/g, "-");
         const privateLinkId = hashHex(`atlas-private-link:${String(inputs.projectId)}/${awsRegion}`, 24);
         return {
             id: privateLinkId,
@@ -273,7 +289,10 @@ const databaseState: Record<string, StateFn> = {
     "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService": ({ name, inputs }) => {
         const projectId = String(inputs.projectId);
         const endpointId = String(inputs.endpointServiceId);
-        atlasLinkedEndpoints.set(projectId, [...(atlasLinkedEndpoints.get(projectId) ?? []), { endpointId, region: placeholder(name, "region") }]);
+        atlasLinkedEndpoints.set(projectId, [
+            ...(atlasLinkedEndpoints.get(projectId) ?? []),
+            { endpointId, region: placeholder(name, "region") },
+        ]);
         return { id: placeholder(name, "id"), interfaceEndpointId: endpointId, awsConnectionStatus: "AVAILABLE" };
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": ({ name }) => ({ id: `vpce-${hashHex(`vpce:${name}`, 17)}`, state: "available" }),
@@ -289,19 +308,26 @@ const deploymentsState: Record<string, StateFn> = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({ name, inputs }) => ({
         id: `${str(inputs.role, placeholder(name, "role"))}/${str(inputs.policyArn, placeholder(name, "policyArn"))}`,
     }),
-    "pulumiservice:index:DeploymentSettings": ({ inputs }) => ({ id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}` }),
+    "pulumiservice:index:DeploymentSettings": ({ inputs }) => ({
+        id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}`,
+    }),
     "pulumiservice:index:DriftSchedule": ({ name, inputs }) => {
         const scheduleId = placeholder(name, "scheduleId");
         return { id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}/${scheduleId}`, scheduleId };
     },
-    "pulumiservice:index:StackTags": ({ inputs }) => ({ id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}/tags` }),
+    "pulumiservice:index:StackTags": ({ inputs }) => ({
+        id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}/tags`,
+    }),
     "pulumiservice:index:Environment": ({ name, inputs }) => ({
         id: `${str(inputs.organization, "")}/${str(inputs.project, "default")}/${str(inputs.name, "")}`,
         project: str(inputs.project, "default"),
         environmentId: placeholder(name, "environmentId"),
         revision: 1,
     }),
-    "pulumiservice:index:OidcIssuer": ({ name, inputs }) => ({ id: `${str(inputs.organization, "")}/${placeholder(name, "issuerId")}`, thumbprints: [placeholder(name, "thumbprint")] }),
+    "pulumiservice:index:OidcIssuer": ({ name, inputs }) => ({
+        id: `${str(inputs.organization, "")}/${placeholder(name, "issuerId")}`,
+        thumbprints: [placeholder(name, "thumbprint")],
+    }),
 };
 
 const resourceState: Record<string, StateFn> = {
@@ -415,7 +441,9 @@ const iamInvokes: Record<string, InvokeFn> = {
         }
         const m = EKS_ISSUER.exec(str(inputs.url, ""));
         if (!m) {
-            throw new Error(`no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows EKS issuers and the cloud fixture's providers only)`);
+            throw new Error(
+                `no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows EKS issuers and the cloud fixture's providers only)`,
+            );
         }
         const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${m[1]}`;
         return {

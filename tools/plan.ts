@@ -4,11 +4,14 @@
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
-import { PlannedResource, PolicyFinding, runPolicies } from "../policy/policies";
-import { evaluate, Evaluation, ProgramError, RegisteredResource } from "./engine";
+import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
+import { allConfigProblems } from "./config-problems";
+import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
+import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
 import { groupByComponent } from "./components";
+import { CostEstimate, DurationEstimate, estimateCost, estimateDuration, renderEstimate, stackRegion } from "./estimate";
 import { mermaid } from "./mermaid";
-import { StackConfigError, UnknownStackError } from "./stack-config";
+import { loadProject, StackConfigError, UnknownStackError } from "./stack-config";
 
 export interface PlanArgs {
     readonly stack: string;
@@ -19,7 +22,23 @@ export interface PlanArgs {
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid]";
+const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid] [--help]";
+
+export const HELP = `${USAGE}
+
+Evaluates a stack offline (no cloud account, no Pulumi CLI) as \`pulumi preview\` would run the program, and
+prints what it would create, what the policy pack says, the .env it produces, and a cost and duration estimate.
+
+  --stack, -s <name>        the stack: reads Pulumi.<name>.yaml (default: staging)
+  --config, -c <key>=<val>  try a value without editing the stack file (YAML: true, 3, [a, b]); repeatable
+  --json                    the plan as JSON (secrets redacted)
+  --mermaid                 the architecture diagram (Mermaid)
+  --help, -h                this text
+
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument.`;
+
+/** `--help` asked for. */
+export class HelpRequested extends Error {}
 
 export function parseArgs(argv: readonly string[]): PlanArgs {
     let stack = "staging";
@@ -43,7 +62,13 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
             // YAML, as in a stack file: `true`, `3` and `[a, b]` keep their types.
             overrides[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1));
         } else if (a === "--json" || a === "--mermaid") {
-            format = a === "--json" ? "json" : "mermaid";
+            const wanted = a === "--json" ? "json" : "mermaid";
+            if (format !== "text" && format !== wanted) {
+                throw new UsageError(`--json and --mermaid exclude each other: choose one; ${USAGE}`);
+            }
+            format = wanted;
+        } else if (a === "--help" || a === "-h") {
+            throw new HelpRequested();
         } else {
             throw new UsageError(`unknown argument "${a}"; ${USAGE}`);
         }
@@ -104,9 +129,30 @@ export function otherOutputs(ev: Evaluation): Record<string, unknown> {
     );
 }
 
-/** Every resource as the policy pack sees it: its inputs as props. */
+/** An evaluation spells an unknown value UNKNOWN_TEXT; the policy SDK receives the engine's own marker. */
+function withUnknownMarkers(v: unknown): unknown {
+    if (v === UNKNOWN_TEXT) {
+        return UNKNOWN_MARKER;
+    }
+    if (Array.isArray(v)) {
+        return v.map(withUnknownMarkers);
+    }
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, withUnknownMarkers(e)]));
+    }
+    return v;
+}
+
+/** Every resource as the policy pack sees it: its inputs as props, unknown values as the engine marks them. */
 export function plannedResources(ev: Evaluation): PlannedResource[] {
-    return ev.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, parent: r.parent, dependencies: r.dependencies }));
+    return ev.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: withUnknownMarkers(r.inputs) as Record<string, unknown>,
+        parent: r.parent,
+        dependencies: r.dependencies,
+    }));
 }
 
 export function policyFindings(ev: Evaluation): PolicyFinding[] {
@@ -119,13 +165,21 @@ export interface Plan {
     readonly components: Array<{
         readonly name: string;
         readonly type: string;
-        readonly resources: Array<{ readonly type: string; readonly name: string; readonly urn: string; readonly protect: boolean; readonly properties: string }>;
+        readonly resources: Array<{
+            readonly type: string;
+            readonly name: string;
+            readonly urn: string;
+            readonly protect: boolean;
+            readonly properties: string;
+        }>;
     }>;
     readonly totals: { readonly components: number; readonly resources: number };
     readonly policyFindings: PolicyFinding[];
     readonly env: Record<string, string>;
     readonly outputs: Record<string, unknown>;
     readonly warnings: readonly string[];
+    /** What the stack costs per month and how long its first `pulumi up` takes: estimates (tools/estimate.ts). */
+    readonly estimate: { readonly cost: CostEstimate; readonly duration: DurationEstimate };
 }
 
 export function plan(ev: Evaluation): Plan {
@@ -143,6 +197,7 @@ export function plan(ev: Evaluation): Plan {
         env: envPreview(ev),
         outputs: otherOutputs(ev),
         warnings: ev.warnings,
+        estimate: { cost: estimateCost(ev, stackRegion(ev)), duration: estimateDuration(ev) },
     };
 }
 
@@ -166,7 +221,7 @@ export function renderText(p: Plan): string {
         }
         out.push("");
     }
-    out.push("The .env this stack produces (pulumi stack output --json --show-secrets | npm run --silent dotenv):");
+    out.push("The .env this stack produces (pulumi stack output --json --show-secrets | npm run --silent dotenv -- --out .env):");
     for (const [k, v] of Object.entries(p.env)) {
         out.push(`  ${k}=${v}`);
     }
@@ -181,6 +236,7 @@ export function renderText(p: Plan): string {
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }
+    out.push("", ...renderEstimate(p.estimate.cost, p.estimate.duration));
     return out.join("\n");
 }
 
@@ -199,6 +255,10 @@ export async function main(
     try {
         args = parseArgs(argv);
     } catch (e) {
+        if (e instanceof HelpRequested) {
+            write(HELP);
+            return 0;
+        }
         writeError(`error: ${(e as Error).message}`);
         return 2;
     }
@@ -207,10 +267,17 @@ export async function main(
         ev = await evaluate({ stack: args.stack, overrides: args.overrides, stackDir });
     } catch (e) {
         if (e instanceof UnknownStackError) {
-            writeError(`error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`);
+            writeError(
+                `error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`,
+            );
             return 2;
         }
-        if (e instanceof StackConfigError || e instanceof ProgramError) {
+        if (e instanceof StackConfigError) {
+            const problems = allConfigProblems(loadProject(PROJECT_DIR), args.stack, e);
+            writeError(`error: stack ${args.stack}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+            return 2;
+        }
+        if (e instanceof ProgramError) {
             writeError(`error: stack ${args.stack}: ${e.message}`);
             return 2;
         }
@@ -226,11 +293,15 @@ export async function main(
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s)).then(
+    main(
+        process.argv.slice(2),
+        (s) => console.log(s),
+        (s) => console.error(s),
+    ).then(
         (code) => process.exit(code),
         (e) => {
-            console.error(e);
-            process.exit(1);
+            console.error(`internal error: ${(e as Error).stack ?? e}`);
+            process.exit(3);
         },
     );
 }

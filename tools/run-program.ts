@@ -134,7 +134,9 @@ class RecordingMonitor extends MockMonitor {
                     return mockCloud.invoke(args.token, plain(args.inputs).values, this.region, this.cloud);
                 } catch (err) {
                     // The SDK reports a failed invoke with the gRPC error's `details`, as the engine sends them.
-                    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { details: err instanceof Error ? err.message : String(err) });
+                    throw Object.assign(err instanceof Error ? err : new Error(String(err)), {
+                        details: err instanceof Error ? err.message : String(err),
+                    });
                 }
             },
             newResource: () => {
@@ -205,9 +207,7 @@ class RecordingMonitor extends MockMonitor {
         const urn: string = req.getUrn();
         const { values, secrets } = plain(req.getOutputs()?.toJavaScript() ?? {});
         if (urn === this.rootUrn) {
-            this.stackOutputs = Object.fromEntries(
-                Object.entries(values).map(([k, v]) => [k, { value: v, secret: secrets.includes(k) }]),
-            );
+            this.stackOutputs = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, secret: secrets.includes(k) }]));
         }
         const rec = this.records.get(urn);
         if (rec) {

@@ -3,7 +3,7 @@
 // `secret: true` keys that are not encrypted. Pure apart from reading the two files.
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { isScalar, isMap, parse as parseYaml, parseDocument } from "yaml";
 
 export type SchemaType = "string" | "integer" | "boolean" | "array";
 
@@ -33,18 +33,38 @@ export interface ResolvedConfig {
     readonly secretKeys: string[];
 }
 
+/** A resolution that went on past the CLI's problems, so the program's own checks can run on what there is. */
+export interface LenientResolution extends ResolvedConfig {
+    /** What the CLI would refuse; empty when it would start the program. */
+    readonly problems: string[];
+}
+
+/** A stack file as read from disk. */
+export interface StackFile {
+    readonly file: string;
+    /** The `config:` block: fully qualified keys (a bare key is reported by resolveStackConfig). */
+    readonly config: Record<string, StackConfigValue>;
+    /** How each top-level scalar that YAML read as a number or boolean was written (`8.0`), for hints. */
+    readonly literals: Record<string, string>;
+}
+
 export class StackConfigError extends Error {
-    constructor(readonly problems: string[]) {
+    constructor(
+        readonly problems: string[],
+        /** The config as far as it could be resolved, for the program's own checks in the same pass. */
+        readonly partial?: ResolvedConfig,
+    ) {
         super(problems.join("\n"));
         this.name = "StackConfigError";
     }
 }
 
 export class UnknownStackError extends Error {
-    constructor(readonly stack: string, readonly available: string[]) {
-        super(
-            `no stack file Pulumi.${stack}.yaml; the stacks of this project are: ${available.join(", ") || "(none)"}`,
-        );
+    constructor(
+        readonly stack: string,
+        readonly available: string[],
+    ) {
+        super(`no stack file Pulumi.${stack}.yaml; the stacks of this project are: ${available.join(", ") || "(none)"}`);
         this.name = "UnknownStackError";
     }
 }
@@ -77,11 +97,15 @@ export function loadProject(dir: string): Project {
         // Shorthand `key: value` is a default for project keys (the CLI's RewriteShorthandConfigValues).
         config[full] = isObject ? entry : { default: entry };
         if (config[full].type === "array" && !config[full].items) {
-            throw new Error(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+            throw new Error(
+                `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`,
+            );
         }
         const def = config[full].default;
         if (config[full].type && def !== undefined && !matchesType(config[full], def)) {
-            throw new Error(`The default value specified for configuration key '${key}' is not of the expected type '${typeName(config[full])}'`);
+            throw new Error(
+                `The default value specified for configuration key '${key}' is not of the expected type '${typeName(config[full])}'`,
+            );
         }
     }
     return { name, dir, main: String(doc.main ?? "."), runtime, config };
@@ -96,12 +120,42 @@ export function listStacks(dir: string): string[] {
 }
 
 export function loadStackFile(dir: string, stack: string): Record<string, StackConfigValue> {
+    return readStackFile(dir, stack).config;
+}
+
+/** Reads Pulumi.<stack>.yaml; a YAML syntax error is a StackConfigError that names the file, line and column. */
+export function readStackFile(dir: string, stack: string): StackFile {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
         throw new UnknownStackError(stack, listStacks(dir));
     }
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, any>;
-    return { ...(doc.config ?? {}) };
+    const doc = parseDocument(fs.readFileSync(file, "utf8"));
+    if (doc.errors.length > 0) {
+        throw new StackConfigError(
+            doc.errors.map((e) => {
+                const at = e.linePos?.[0];
+                return `${path.basename(file)}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${e.message.split("\n")[0]}`;
+            }),
+        );
+    }
+    const root = doc.toJS() ?? {};
+    if (
+        typeof root !== "object" ||
+        Array.isArray(root) ||
+        (root.config !== undefined && (typeof root.config !== "object" || Array.isArray(root.config)))
+    ) {
+        throw new StackConfigError([`${path.basename(file)}: expected a mapping with a 'config:' mapping inside`]);
+    }
+    const literals: Record<string, string> = {};
+    const configNode = doc.get("config", true);
+    if (isMap(configNode)) {
+        for (const pair of configNode.items) {
+            if (isScalar(pair.key) && isScalar(pair.value) && typeof pair.value.value !== "string" && pair.value.source !== undefined) {
+                literals[String(pair.key.value)] = pair.value.source;
+            }
+        }
+    }
+    return { file, config: { ...(root.config ?? {}) }, literals };
 }
 
 function isSecure(v: unknown): v is { secure: string } {
@@ -156,12 +210,57 @@ export function resolveStackConfig(
     stack: string,
     stackConfig: Record<string, StackConfigValue>,
     overrides: Record<string, StackConfigValue> = {},
+    literals: Record<string, string> = {},
 ): ResolvedConfig {
+    const { values, secretKeys, problems } = resolveStackConfigLeniently(project, stack, stackConfig, overrides, literals);
+    if (problems.length > 0) {
+        throw new StackConfigError(problems, { values, secretKeys });
+    }
+    return { values, secretKeys };
+}
+
+const NOT_A_KEY = (key: string) =>
+    `could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`;
+
+/** A hint for a value of the wrong type, where the cause is a usual one. */
+function typeHint(project: Project, bare: string, entry: ConfigSchemaEntry, value: unknown, literal: string | undefined): string {
+    const key = `${project.name}:${bare}`;
+    if (entry.type === "string" && (typeof value === "number" || typeof value === "boolean")) {
+        const written = literal ?? String(value);
+        return `: YAML reads the unquoted ${written} as a ${typeof value}; quote it: ${key}: "${written}"`;
+    }
+    if (entry.type === "array" && typeof value === "string") {
+        const first = value.split(/[,\s]+/).filter(Boolean)[0] ?? "<value>";
+        return `: give a YAML list (one "- item" per line), or set the items one by one: pulumi config set --path '${key}[0]' ${first}`;
+    }
+    return "";
+}
+
+/**
+ * The same resolution, but it goes on past problems: the values are as complete as they can be, so
+ * that the program's own validation can report its problems in the same pass.
+ */
+export function resolveStackConfigLeniently(
+    project: Project,
+    stack: string,
+    stackConfig: Record<string, StackConfigValue>,
+    overrides: Record<string, StackConfigValue> = {},
+    literals: Record<string, string> = {},
+): LenientResolution {
+    const problems: string[] = [];
     const merged: Record<string, StackConfigValue> = {};
-    for (const [key, value] of Object.entries({ ...stackConfig, ...overrides })) {
+    for (const [key, value] of Object.entries(stackConfig)) {
+        // The CLI refuses a stack file whose config key has no namespace.
+        if (!key.includes(":")) {
+            problems.push(`${NOT_A_KEY(key)}; write ${project.name}:${key}`);
+            continue;
+        }
+        merged[key] = value;
+    }
+    // `--config key=value`, like `pulumi config set`, reads a bare key as the project's.
+    for (const [key, value] of Object.entries(overrides)) {
         merged[key.includes(":") ? key : `${project.name}:${key}`] = value;
     }
-    const problems: string[] = [];
     const missing: string[] = [];
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -184,7 +283,8 @@ export function resolveStackConfig(
             continue;
         }
         if (!secret && entry.type && !matchesType(entry, value)) {
-            problems.push(`Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'`);
+            const hint = typeHint(project, bare, entry, value, fromStack && !(key in overrides) ? literals[key] : undefined);
+            problems.push(`Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'${hint}`);
             continue;
         }
         merged[key] = value;
@@ -193,9 +293,6 @@ export function resolveStackConfig(
         const quoted = missing.map((k) => `'${k}'`);
         const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted[0];
         problems.unshift(`Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${list}`);
-    }
-    if (problems.length > 0) {
-        throw new StackConfigError(problems);
     }
     for (const [key, value] of Object.entries(merged)) {
         if (value === undefined) {
@@ -211,5 +308,5 @@ export function resolveStackConfig(
             values[key] = toConfigString(value);
         }
     }
-    return { values, secretKeys: secretKeys.sort() };
+    return { values, secretKeys: secretKeys.sort(), problems };
 }

@@ -1,10 +1,6 @@
 import { expect } from "chai";
-import {
-    TYPES,
-    cloudFrontHttpsOnly,
-    cloudFrontModernTls,
-    cloudFrontOriginAccessControl,
-} from "../policies";
+import { TYPES } from "../lib/tokens";
+import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "../policies/cloudfront";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 const STATIC_DOMAIN = "acme-prod-integration-app-static.s3.us-east-1.amazonaws.com";
@@ -36,9 +32,7 @@ const distribution = (overrides: DistributionOverrides = {}): FakeResource => ({
             allowedMethods: ["GET", "HEAD"],
             cachedMethods: ["GET", "HEAD"],
         },
-        orderedCacheBehaviors: [
-            { pathPattern: "/assets/*", targetOriginId: "static", viewerProtocolPolicy: "https-only" },
-        ],
+        orderedCacheBehaviors: [{ pathPattern: "/assets/*", targetOriginId: "static", viewerProtocolPolicy: "https-only" }],
         viewerCertificate: {
             acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
             sslSupportMethod: "sni-only",
@@ -55,21 +49,27 @@ describe("cloudfront-https-only", () => {
     });
 
     it("fails when the default behavior allows all", () => {
-        const outcome = checkResource(cloudFrontHttpsOnly, distribution({
-            defaultCacheBehavior: { targetOriginId: "static", viewerProtocolPolicy: "allow-all" },
-        }));
+        const outcome = checkResource(
+            cloudFrontHttpsOnly,
+            distribution({
+                defaultCacheBehavior: { targetOriginId: "static", viewerProtocolPolicy: "allow-all" },
+            }),
+        );
         expect(messagesOf(outcome)).to.deep.equal([
-            "defaultCacheBehavior has viewerProtocolPolicy \"allow-all\". Set it to \"redirect-to-https\" (or \"https-only\").",
+            'defaultCacheBehavior has viewerProtocolPolicy "allow-all". Set it to "redirect-to-https" (or "https-only").',
         ]);
     });
 
     it("fails, naming the path, when an ordered behavior allows all", () => {
-        const outcome = checkResource(cloudFrontHttpsOnly, distribution({
-            orderedCacheBehaviors: [
-                { pathPattern: "/assets/*", viewerProtocolPolicy: "https-only" },
-                { pathPattern: "/legacy/*", viewerProtocolPolicy: "allow-all" },
-            ],
-        }));
+        const outcome = checkResource(
+            cloudFrontHttpsOnly,
+            distribution({
+                orderedCacheBehaviors: [
+                    { pathPattern: "/assets/*", viewerProtocolPolicy: "https-only" },
+                    { pathPattern: "/legacy/*", viewerProtocolPolicy: "allow-all" },
+                ],
+            }),
+        );
         const messages = messagesOf(outcome);
         expect(messages).to.have.length(1);
         expect(messages[0]).to.match(/^orderedCacheBehaviors\[1\] \(\/legacy\/\*\) has viewerProtocolPolicy "allow-all"/);
@@ -89,20 +89,28 @@ describe("cloudfront-modern-tls", () => {
 
     for (const version of ["TLSv1.2_2025", "TLSv1.3_2025"]) {
         it(`passes with ${version}`, () => {
-            const outcome = checkResource(cloudFrontModernTls, withCertificate({ acmCertificateArn: "arn:acm", minimumProtocolVersion: version }));
+            const outcome = checkResource(
+                cloudFrontModernTls,
+                withCertificate({ acmCertificateArn: "arn:acm", minimumProtocolVersion: version }),
+            );
             expect(outcome.violations).to.deep.equal([]);
         });
     }
 
     for (const version of ["TLSv1.2_2019", "TLSv1.2_2018", "TLSv1.1_2016", "TLSv1_2016", "TLSv1", "SSLv3"]) {
         it(`fails with ${version}`, () => {
-            const messages = messagesOf(checkResource(cloudFrontModernTls, withCertificate({
-                acmCertificateArn: "arn:acm",
-                minimumProtocolVersion: version,
-            })));
+            const messages = messagesOf(
+                checkResource(
+                    cloudFrontModernTls,
+                    withCertificate({
+                        acmCertificateArn: "arn:acm",
+                        minimumProtocolVersion: version,
+                    }),
+                ),
+            );
             expect(messages).to.deep.equal([
                 `viewerCertificate.minimumProtocolVersion is "${version}". Set it to one of ` +
-                "TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 (with sslSupportMethod \"sni-only\").",
+                    'TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 (with sslSupportMethod "sni-only").',
             ]);
         });
     }
@@ -117,12 +125,18 @@ describe("cloudfront-modern-tls", () => {
     });
 
     it("applies when the ACM certificate ARN is unknown at preview", () => {
-        const outcome = checkResource(cloudFrontModernTls, withCertificate({ acmCertificateArn: UNKNOWN_STRING, minimumProtocolVersion: "TLSv1" }));
+        const outcome = checkResource(
+            cloudFrontModernTls,
+            withCertificate({ acmCertificateArn: UNKNOWN_STRING, minimumProtocolVersion: "TLSv1" }),
+        );
         expect(outcome.violations).to.have.length(1);
     });
 
     it("passes the default CloudFront certificate, whose policy AWS fixes", () => {
-        const outcome = checkResource(cloudFrontModernTls, withCertificate({ cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1" }));
+        const outcome = checkResource(
+            cloudFrontModernTls,
+            withCertificate({ cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1" }),
+        );
         expect(outcome).to.deep.equal({ violations: [] });
     });
 
@@ -130,8 +144,8 @@ describe("cloudfront-modern-tls", () => {
         const config = { "cloudfront-modern-tls": { allowedMinimumProtocolVersions: ["TLSv1.3_2025"] } };
         const outcome = checkResource(cloudFrontModernTls, distribution(), config);
         expect(messagesOf(outcome)).to.deep.equal([
-            "viewerCertificate.minimumProtocolVersion is \"TLSv1.2_2021\". Set it to one of TLSv1.3_2025 " +
-            "(with sslSupportMethod \"sni-only\").",
+            'viewerCertificate.minimumProtocolVersion is "TLSv1.2_2021". Set it to one of TLSv1.3_2025 ' +
+                '(with sslSupportMethod "sni-only").',
         ]);
     });
 });
@@ -150,15 +164,19 @@ describe("cloudfront-origin-access-control", () => {
 
     it("fails an S3 origin without originAccessControlId", () => {
         expect(check(withOrigins(s3Origin({ originAccessControlId: undefined })))).to.deep.equal([
-            "S3 origin \"static\" has no originAccessControlId. Create an aws.cloudfront.OriginAccessControl " +
-            "(signingBehavior \"always\", signingProtocol \"sigv4\") and set originAccessControlId.",
+            'S3 origin "static" has no originAccessControlId. Create an aws.cloudfront.OriginAccessControl ' +
+                '(signingBehavior "always", signingProtocol "sigv4") and set originAccessControlId.',
         ]);
     });
 
     it("fails an S3 origin that uses an origin access identity", () => {
-        const messages = check(withOrigins(s3Origin({
-            s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1OAI" },
-        })));
+        const messages = check(
+            withOrigins(
+                s3Origin({
+                    s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1OAI" },
+                }),
+            ),
+        );
         expect(messages).to.have.length(1);
         expect(messages[0]).to.match(/^S3 origin "static" uses an origin access identity/);
     });
@@ -174,11 +192,17 @@ describe("cloudfront-origin-access-control", () => {
 
     it("judges an origin whose domain is unknown at preview by its S3 settings", () => {
         expect(check(withOrigins(s3Origin({ domainName: UNKNOWN_STRING, originAccessControlId: UNKNOWN_STRING })))).to.deep.equal([]);
-        expect(check(withOrigins(s3Origin({
-            domainName: UNKNOWN_STRING,
-            originAccessControlId: undefined,
-            s3OriginConfig: { originAccessIdentity: UNKNOWN_STRING },
-        })))).to.have.length(2);
+        expect(
+            check(
+                withOrigins(
+                    s3Origin({
+                        domainName: UNKNOWN_STRING,
+                        originAccessControlId: undefined,
+                        s3OriginConfig: { originAccessIdentity: UNKNOWN_STRING },
+                    }),
+                ),
+            ),
+        ).to.have.length(2);
         expect(check(withOrigins({ originId: "x", domainName: UNKNOWN_STRING }))).to.deep.equal([]);
     });
 });

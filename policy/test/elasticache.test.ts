@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { TYPES, elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "../policies";
+import { TYPES } from "../lib/tokens";
+import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "../policies/elasticache";
 import { FakeResource, UNKNOWN_ARRAY, UNKNOWN_BOOLEAN, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 const replicationGroup = (overrides: Record<string, unknown> = {}): FakeResource => ({
@@ -20,8 +21,7 @@ const replicationGroup = (overrides: Record<string, unknown> = {}): FakeResource
 });
 
 describe("elasticache-encryption-and-auth", () => {
-    const check = (overrides: Record<string, unknown> = {}) =>
-        checkResource(elastiCacheEncryptionAndAuth, replicationGroup(overrides));
+    const check = (overrides: Record<string, unknown> = {}) => checkResource(elastiCacheEncryptionAndAuth, replicationGroup(overrides));
 
     it("passes with both encryptions and an AUTH token", () => {
         expect(check()).to.deep.equal({ violations: [] });
@@ -77,8 +77,7 @@ describe("elasticache-encryption-and-auth", () => {
 });
 
 describe("elasticache-high-availability", () => {
-    const check = (overrides: Record<string, unknown> = {}) =>
-        checkResource(elastiCacheHighAvailability, replicationGroup(overrides));
+    const check = (overrides: Record<string, unknown> = {}) => checkResource(elastiCacheHighAvailability, replicationGroup(overrides));
 
     it("is advisory by default", () => {
         expect(elastiCacheHighAvailability.enforcementLevel).to.equal("advisory");
@@ -96,7 +95,7 @@ describe("elasticache-high-availability", () => {
     it("fails without automatic failover", () => {
         expect(messagesOf(check({ automaticFailoverEnabled: false }))).to.deep.equal([
             "The group has replicas but automaticFailoverEnabled is not true. Set automaticFailoverEnabled and " +
-            "multiAzEnabled to true so a replica takes over when the primary fails.",
+                "multiAzEnabled to true so a replica takes over when the primary fails.",
         ]);
     });
 
@@ -108,7 +107,10 @@ describe("elasticache-high-availability", () => {
 
     it("applies to cluster mode with replicas per node group", () => {
         const clusterMode = {
-            numCacheClusters: undefined, clusterMode: "enabled", numNodeGroups: 2, replicasPerNodeGroup: 1,
+            numCacheClusters: undefined,
+            clusterMode: "enabled",
+            numNodeGroups: 2,
+            replicasPerNodeGroup: 1,
             multiAzEnabled: false,
         };
         expect(messagesOf(check(clusterMode))).to.have.length(1);
@@ -116,8 +118,11 @@ describe("elasticache-high-availability", () => {
 
     it("does not apply to cluster mode without replicas", () => {
         const clusterMode = {
-            numCacheClusters: undefined, numNodeGroups: 2, replicasPerNodeGroup: 0,
-            automaticFailoverEnabled: false, multiAzEnabled: false,
+            numCacheClusters: undefined,
+            numNodeGroups: 2,
+            replicasPerNodeGroup: 0,
+            automaticFailoverEnabled: false,
+            multiAzEnabled: false,
         };
         expect(check(clusterMode)).to.deep.equal({ violations: [] });
     });

@@ -1,18 +1,20 @@
 import { expect } from "chai";
-import { TYPES, atlasBackupsAndPitr, atlasNoOpenAccessList, iamNoWildcardActions } from "../policies";
+import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
+import { TYPES } from "../lib/tokens";
+import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "../policies/atlas";
+import { iamNoWildcardActions } from "../policies/iam";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 describe("iam-no-wildcard-actions", () => {
     const BUCKET_ARN = "arn:aws:s3:::acme-prod-integration-app-connectors";
-    type Statement = Record<string, unknown>;
 
-    const scoped: Statement[] = [
+    const scoped: PolicyStatement[] = [
         { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: BUCKET_ARN },
         { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${BUCKET_ARN}/*` },
     ];
-    const documentOf = (statements: Statement[]) => ({ Version: "2012-10-17", Statement: statements });
+    const documentOf = (statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
-    const rolePolicy = (statements: Statement[] = scoped, type: string = TYPES.iamRolePolicy): FakeResource => ({
+    const rolePolicy = (statements: PolicyStatement[] = scoped, type: string = TYPES.iamRolePolicy): FakeResource => ({
         type,
         props: { role: "membrane-api", policy: JSON.stringify(documentOf(statements)) },
     });
@@ -28,14 +30,13 @@ describe("iam-no-wildcard-actions", () => {
             const messages = check(rolePolicy([...scoped, { Effect: "Allow", Action: "s3:*", Resource: BUCKET_ARN }], type));
             expect(messages).to.deep.equal([
                 "policy allows s3:*. List the specific actions instead, scoped to the bucket ARN for bucket " +
-                "actions and to \"<bucket ARN>/*\" for object actions.",
+                    'actions and to "<bucket ARN>/*" for object actions.',
             ]);
         });
     }
 
     it("fails a bare * action in an array", () => {
-        expect(check(rolePolicy([{ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: "*" }]))[0])
-            .to.match(/^policy allows \*\./);
+        expect(check(rolePolicy([{ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: "*" }]))[0]).to.match(/^policy allows \*\./);
     });
 
     it("fails a service wildcard in any case", () => {
@@ -66,12 +67,12 @@ describe("iam-no-wildcard-actions", () => {
     });
 
     it("checks a role's inline policies but not its trust policy", () => {
-        const role = (inline: Statement[]): FakeResource => ({
+        const role = (inline: PolicyStatement[]): FakeResource => ({
             type: TYPES.iamRole,
             props: {
-                assumeRolePolicy: JSON.stringify(documentOf([
-                    { Effect: "Allow", Action: "sts:*", Principal: { Service: "ecs-tasks.amazonaws.com" } },
-                ])),
+                assumeRolePolicy: JSON.stringify(
+                    documentOf([{ Effect: "Allow", Action: "sts:*", Principal: { Service: "ecs-tasks.amazonaws.com" } }]),
+                ),
                 inlinePolicies: [
                     { name: "scoped", policy: JSON.stringify(documentOf(scoped)) },
                     { name: "extra", policy: JSON.stringify(documentOf(inline)) },
@@ -98,7 +99,12 @@ describe("iam-no-wildcard-actions", () => {
         "arn:aws-us-gov:iam::aws:policy/AmazonElastiCacheFullAccess",
         "arn:aws:iam::aws:policy/job-function/SystemAdministrator-FullAccess",
     ];
-    for (const type of [TYPES.iamRolePolicyAttachment, TYPES.iamUserPolicyAttachment, TYPES.iamGroupPolicyAttachment, TYPES.iamPolicyAttachment]) {
+    for (const type of [
+        TYPES.iamRolePolicyAttachment,
+        TYPES.iamUserPolicyAttachment,
+        TYPES.iamGroupPolicyAttachment,
+        TYPES.iamPolicyAttachment,
+    ]) {
         it(`fails an AWS-managed full-access policy attached with ${type}`, () => {
             for (const arn of broad) {
                 expect(check({ type, props: { role: "r", policyArn: arn } })).to.deep.equal([
@@ -108,7 +114,11 @@ describe("iam-no-wildcard-actions", () => {
         });
 
         it(`passes a narrow AWS-managed or customer policy attached with ${type}`, () => {
-            for (const arn of ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::111122223333:policy/FullAccess", UNKNOWN_STRING]) {
+            for (const arn of [
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "arn:aws:iam::111122223333:policy/FullAccess",
+                UNKNOWN_STRING,
+            ]) {
                 expect(check({ type, props: { role: "r", policyArn: arn } })).to.deep.equal([]);
             }
         });
@@ -132,8 +142,10 @@ describe("iam-no-wildcard-actions", () => {
 });
 
 describe("atlas-no-open-access-list", () => {
-    const entry = (props: Record<string, unknown>): FakeResource =>
-        ({ type: TYPES.atlasAccessList, props: { projectId: "p1", comment: "membrane VPC", ...props } });
+    const entry = (props: Record<string, unknown>): FakeResource => ({
+        type: TYPES.atlasAccessList,
+        props: { projectId: "p1", comment: "membrane VPC", ...props },
+    });
 
     it("passes the VPC CIDR", () => {
         expect(checkResource(atlasNoOpenAccessList, entry({ cidrBlock: "10.0.0.0/16" }))).to.deep.equal({ violations: [] });
@@ -172,7 +184,7 @@ describe("atlas-backups-and-pitr", () => {
     it("fails without backups", () => {
         expect(messagesOf(checkResource(atlasBackupsAndPitr, cluster({ backupEnabled: false })))).to.deep.equal([
             "backupEnabled is not true. Set backupEnabled and pitEnabled to true (lower this policy to advisory " +
-            "for throwaway dev stacks).",
+                "for throwaway dev stacks).",
         ]);
     });
 

@@ -2,27 +2,18 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { unknownCheckingProxy } from "@pulumi/policy";
+import { parsePolicyDocument, wildcardGrants } from "../lib/policy-document";
+import { TYPES } from "../lib/tokens";
+import { UNKNOWN, readKnown } from "../lib/unknown";
 import * as pack from "../policies";
-import {
-    PlannedResource,
-    TYPES,
-    UNKNOWN,
-    allPolicies,
-    effectiveEnforcementLevel,
-    parsePolicyDocument,
-    readKnown,
-    resourcePolicies,
-    runPolicies,
-    stackPolicies,
-    wildcardGrants,
-} from "../policies";
+import { allPolicies, resourcePolicies, stackPolicies } from "../policies";
+import { PlannedResource, effectiveEnforcementLevel, runPolicies } from "../runner";
 import { UNKNOWN_ARRAY, UNKNOWN_BOOLEAN, UNKNOWN_STRING, urnOf } from "./harness";
 
 type AnyPolicy = (typeof allPolicies)[number];
 
 const isPolicy = (value: unknown): value is AnyPolicy =>
-    typeof value === "object" && value !== null && "name" in value &&
-    ("validateResource" in value || "validateStack" in value);
+    typeof value === "object" && value !== null && "name" in value && ("validateResource" in value || "validateStack" in value);
 
 const exportedPolicies = Object.values(pack).filter(isPolicy);
 
@@ -53,13 +44,13 @@ describe("the pack", () => {
     });
 
     it("splits the list into resource and stack policies", () => {
-        expect(resourcePolicies.every(p => "validateResource" in p)).to.equal(true);
-        expect(stackPolicies.map(p => p.name)).to.deep.equal(["s3-connectors-bucket-versioned"]);
+        expect(resourcePolicies.every((p) => "validateResource" in p)).to.equal(true);
+        expect(stackPolicies.map((p) => p.name)).to.deep.equal(["s3-connectors-bucket-versioned"]);
         expect(allPolicies).to.deep.equal([...resourcePolicies, ...stackPolicies]);
     });
 
     it("gives every policy a unique kebab-case name, a description and an enforcement level", () => {
-        const names = allPolicies.map(p => p.name);
+        const names = allPolicies.map((p) => p.name);
         expect(new Set(names).size).to.equal(names.length);
         for (const policy of allPolicies) {
             expect(policy.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -70,7 +61,7 @@ describe("the pack", () => {
     });
 
     it("makes the refusals and guards mandatory and only the HA check advisory", () => {
-        const levels = Object.fromEntries(allPolicies.map(p => [p.name, p.enforcementLevel]));
+        const levels = Object.fromEntries(allPolicies.map((p) => [p.name, p.enforcementLevel]));
         for (const name of MANDATORY) {
             expect(levels[name], name).to.equal("mandatory");
         }
@@ -97,7 +88,11 @@ describe("the pack", () => {
 });
 
 describe("test harness sentinels", () => {
-    for (const [label, sentinel] of [["string", UNKNOWN_STRING], ["boolean", UNKNOWN_BOOLEAN], ["Array", UNKNOWN_ARRAY]]) {
+    for (const [label, sentinel] of [
+        ["string", UNKNOWN_STRING],
+        ["boolean", UNKNOWN_BOOLEAN],
+        ["Array", UNKNOWN_ARRAY],
+    ]) {
         it(`are recognised by the SDK's proxy as an unknown ${label}`, () => {
             const props = unknownCheckingProxy({ value: sentinel }) as { value: unknown };
             expect(() => props.value).to.throw(`${label} value at .value can't be known during preview`);
@@ -114,7 +109,11 @@ describe("helpers", () => {
         });
 
         it("rethrows other errors", () => {
-            expect(() => readKnown(() => { throw new TypeError("boom"); })).to.throw(TypeError, "boom");
+            expect(() =>
+                readKnown(() => {
+                    throw new TypeError("boom");
+                }),
+            ).to.throw(TypeError, "boom");
         });
     });
 
@@ -127,9 +126,8 @@ describe("helpers", () => {
         });
 
         it("returns undefined for unknown, missing, malformed or non-object documents", () => {
-            const proxied = unknownCheckingProxy({ doc: { Statement: [{ Effect: "Allow", Action: UNKNOWN_STRING }] } }) as
-                { doc: unknown };
-            for (const value of [UNKNOWN, undefined, null, "", "{", "[1,2]", "\"text\"", UNKNOWN_STRING, proxied.doc]) {
+            const proxied = unknownCheckingProxy({ doc: { Statement: [{ Effect: "Allow", Action: UNKNOWN_STRING }] } }) as { doc: unknown };
+            for (const value of [UNKNOWN, undefined, null, "", "{", "[1,2]", '"text"', UNKNOWN_STRING, proxied.doc]) {
                 expect(parsePolicyDocument(value), String(value)).to.equal(undefined);
             }
         });
@@ -144,7 +142,7 @@ describe("helpers", () => {
                     { Effect: "Deny", Action: "*" },
                 ],
             });
-            expect(grants).to.deep.equal(["s3:*", " ec2:* ", "NotAction [\"iam:*\"]"]);
+            expect(grants).to.deep.equal(["s3:*", " ec2:* ", 'NotAction ["iam:*"]']);
         });
     });
 
@@ -162,8 +160,12 @@ describe("helpers", () => {
 });
 
 describe("runPolicies", () => {
-    const planned = (type: string, name: string, props: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource =>
-        ({ type, name, urn: urnOf(type, name), props, ...extra });
+    const planned = (
+        type: string,
+        name: string,
+        props: Record<string, unknown>,
+        extra: Partial<PlannedResource> = {},
+    ): PlannedResource => ({ type, name, urn: urnOf(type, name), props, ...extra });
 
     const CONNECTORS = "acme-prod-integration-app-connectors";
     const connectorsBucket = planned(TYPES.bucket, "connectors", { bucket: CONNECTORS });
@@ -176,12 +178,19 @@ describe("runPolicies", () => {
         }),
         planned(TYPES.bucketPublicAccessBlock, "connectors", {
             bucket: CONNECTORS,
-            blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
         }),
         planned(TYPES.bucketOwnershipControls, "connectors", { bucket: CONNECTORS, rule: { objectOwnership: "BucketOwnerEnforced" } }),
         planned(TYPES.replicationGroup, "redis", {
-            numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true,
-            atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "token0123456789abcdef",
+            numCacheClusters: 2,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            atRestEncryptionEnabled: true,
+            transitEncryptionEnabled: true,
+            authToken: "token0123456789abcdef",
         }),
         planned(TYPES.atlasCluster, "mongo", { backupEnabled: true, pitEnabled: true }),
         planned("aws:ecs/cluster:Cluster", "ecs", { name: "membrane" }),
@@ -194,9 +203,9 @@ describe("runPolicies", () => {
     it("reports each violation with its policy, level, resource and message", () => {
         const cache = planned("aws:elasticache/serverlessCache:ServerlessCache", "cache", { engine: "redis" });
         const docdb = planned("aws-native:docdb:DbCluster", "docdb", {});
-        const noVersioning = compliant.filter(r => r.type !== TYPES.bucketVersioning);
+        const noVersioning = compliant.filter((r) => r.type !== TYPES.bucketVersioning);
         const findings = runPolicies([...noVersioning, cache, docdb]);
-        expect(findings.map(f => [f.policyName, f.enforcementLevel, f.resourceUrn])).to.deep.equal([
+        expect(findings.map((f) => [f.policyName, f.enforcementLevel, f.resourceUrn])).to.deep.equal([
             ["no-elasticache-serverless", "mandatory", cache.urn],
             ["no-documentdb", "mandatory", docdb.urn],
             ["s3-connectors-bucket-versioned", "mandatory", connectorsBucket.urn],
@@ -209,20 +218,25 @@ describe("runPolicies", () => {
             planned(TYPES.atlasCluster, "mongo", { backupEnabled: false, pitEnabled: true }),
             planned(TYPES.atlasAccessList, "open", { cidrBlock: "0.0.0.0/0" }),
             planned(TYPES.replicationGroup, "redis", {
-                numCacheClusters: 2, automaticFailoverEnabled: false, multiAzEnabled: true,
-                atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "token0123456789abcdef",
+                numCacheClusters: 2,
+                automaticFailoverEnabled: false,
+                multiAzEnabled: true,
+                atRestEncryptionEnabled: true,
+                transitEncryptionEnabled: true,
+                authToken: "token0123456789abcdef",
             }),
         ];
         const levels = (config: Parameters<typeof runPolicies>[1]) =>
-            runPolicies(bad, config).map(f => `${f.policyName}=${f.enforcementLevel}`);
+            runPolicies(bad, config).map((f) => `${f.policyName}=${f.enforcementLevel}`);
 
         expect(levels({})).to.deep.equal([
             "elasticache-high-availability=advisory",
             "atlas-no-open-access-list=mandatory",
             "atlas-backups-and-pitr=mandatory",
         ]);
-        expect(levels({ "atlas-backups-and-pitr": { enforcementLevel: "advisory" }, "atlas-no-open-access-list": "disabled" }))
-            .to.deep.equal(["elasticache-high-availability=advisory", "atlas-backups-and-pitr=advisory"]);
+        expect(
+            levels({ "atlas-backups-and-pitr": { enforcementLevel: "advisory" }, "atlas-no-open-access-list": "disabled" }),
+        ).to.deep.equal(["elasticache-high-availability=advisory", "atlas-backups-and-pitr=advisory"]);
         expect(levels({ all: "advisory", "elasticache-high-availability": "remediate" })).to.deep.equal([
             "elasticache-high-availability=mandatory",
             "atlas-no-open-access-list=advisory",
@@ -239,21 +253,26 @@ describe("runPolicies", () => {
         const findings = runPolicies([distribution], {
             "cloudfront-modern-tls": { allowedMinimumProtocolVersions: ["TLSv1.3_2025"] },
         });
-        expect(findings.map(f => f.policyName)).to.deep.equal(["cloudfront-modern-tls"]);
+        expect(findings.map((f) => f.policyName)).to.deep.equal(["cloudfront-modern-tls"]);
     });
 
     it("turns values unknown at preview into an advisory, as the SDK does", () => {
         const group = planned(TYPES.replicationGroup, "redis", {
-            atRestEncryptionEnabled: UNKNOWN_BOOLEAN, transitEncryptionEnabled: true, authToken: "t",
+            atRestEncryptionEnabled: UNKNOWN_BOOLEAN,
+            transitEncryptionEnabled: true,
+            authToken: "t",
         });
-        const findings = runPolicies([group]).filter(f => f.policyName === "elasticache-encryption-and-auth");
-        expect(findings).to.deep.equal([{
-            policyName: "elasticache-encryption-and-auth",
-            enforcementLevel: "advisory",
-            resourceUrn: group.urn,
-            message: "can't run policy 'elasticache-encryption-and-auth' during preview: " +
-                "boolean value at .atRestEncryptionEnabled can't be known during preview",
-        }]);
+        const findings = runPolicies([group]).filter((f) => f.policyName === "elasticache-encryption-and-auth");
+        expect(findings).to.deep.equal([
+            {
+                policyName: "elasticache-encryption-and-auth",
+                enforcementLevel: "advisory",
+                resourceUrn: group.urn,
+                message:
+                    "can't run policy 'elasticache-encryption-and-auth' during preview: " +
+                    "boolean value at .atRestEncryptionEnabled can't be known during preview",
+            },
+        ]);
     });
 
     it("resolves dependencies by URN for stack policies", () => {
@@ -263,6 +282,6 @@ describe("runPolicies", () => {
         });
         const withDependency = { ...versioning, propertyDependencies: { bucket: [connectorsBucket.urn] } };
         expect(runPolicies([connectorsBucket, withDependency])).to.deep.equal([]);
-        expect(runPolicies([connectorsBucket, versioning]).map(f => f.policyName)).to.deep.equal(["s3-connectors-bucket-versioned"]);
+        expect(runPolicies([connectorsBucket, versioning]).map((f) => f.policyName)).to.deep.equal(["s3-connectors-bucket-versioned"]);
     });
 });

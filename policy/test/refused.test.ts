@@ -1,12 +1,12 @@
 import { expect } from "chai";
+import { declaredResources } from "../lib/cloudformation";
 import {
     DOCUMENTDB_MESSAGE,
     ELASTICACHE_SERVERLESS_MESSAGE,
-    declaredResources,
     noBackDoors,
     noDocumentDb,
     noElastiCacheServerless,
-} from "../policies";
+} from "../policies/refused";
 import { UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 const ALLOWED_NEIGHBOURS = [
@@ -147,17 +147,18 @@ describe("no-back-doors", () => {
         it(`refuses a ${type} whose JSON template declares a ServerlessCache`, () => {
             const messages = messagesOf(checkResource(noBackDoors, { type, props: { templateBody: JSON_TEMPLATE } }));
             expect(messages).to.deep.equal([
-                "The CloudFormation template (resource Cache) creates AWS::ElastiCache::ServerlessCache. " +
-                ELASTICACHE_SERVERLESS_MESSAGE,
+                "The CloudFormation template (resource Cache) creates AWS::ElastiCache::ServerlessCache. " + ELASTICACHE_SERVERLESS_MESSAGE,
             ]);
         });
     }
 
     it("refuses DocumentDB and DocumentDB Elastic declared in a YAML template with short-form tags", () => {
-        const messages = messagesOf(checkResource(noBackDoors, {
-            type: "aws:cloudformation/stack:Stack",
-            props: { templateBody: YAML_TEMPLATE },
-        }));
+        const messages = messagesOf(
+            checkResource(noBackDoors, {
+                type: "aws:cloudformation/stack:Stack",
+                props: { templateBody: YAML_TEMPLATE },
+            }),
+        );
         expect(messages).to.deep.equal([
             `The CloudFormation template (resource Db) creates AWS::DocDB::DBCluster. ${DOCUMENTDB_MESSAGE}`,
             `The CloudFormation template (resource Elastic) creates aws::docdbelastic::cluster. ${DOCUMENTDB_MESSAGE}`,
@@ -174,10 +175,12 @@ describe("no-back-doors", () => {
 
     it("falls back to the text of a template that does not parse", () => {
         const broken = "Resources:\n  Db:\n    Type: AWS::DocDB::DBCluster\n  Db:\n    Type: AWS::SNS::Topic\n";
-        const messages = messagesOf(checkResource(noBackDoors, {
-            type: "aws:cloudformation/stack:Stack",
-            props: { templateBody: broken },
-        }));
+        const messages = messagesOf(
+            checkResource(noBackDoors, {
+                type: "aws:cloudformation/stack:Stack",
+                props: { templateBody: broken },
+            }),
+        );
         expect(messages).to.deep.equal([`The CloudFormation template creates AWS::DocDB::DBCluster. ${DOCUMENTDB_MESSAGE}`]);
     });
 
@@ -236,7 +239,7 @@ describe("declaredResources", () => {
             { logicalId: "Cache", type: "AWS::ElastiCache::ServerlessCache" },
             { logicalId: "Topic", type: "AWS::SNS::Topic" },
         ]);
-        expect(declaredResources(YAML_TEMPLATE).map(r => r.logicalId)).to.deep.equal(["Db", "Elastic"]);
+        expect(declaredResources(YAML_TEMPLATE).map((r) => r.logicalId)).to.deep.equal(["Db", "Elastic"]);
     });
 
     it("returns nothing for templates without resources", () => {

@@ -1,11 +1,12 @@
 import { expect } from "chai";
+import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
+import { TYPES } from "../lib/tokens";
 import {
-    TYPES,
     s3BucketOwnerEnforced,
     s3BucketPolicyDeniesInsecureTransport,
     s3ConnectorsBucketVersioned,
     s3PublicAccessBlock,
-} from "../policies";
+} from "../policies/s3";
 import { FakeResource, UNKNOWN_STRING, checkResource, checkStack, messagesOf, urnOf } from "./harness";
 
 describe("s3-public-access-block", () => {
@@ -65,7 +66,7 @@ describe("s3-bucket-owner-enforced", () => {
             const messages = messagesOf(checkResource(s3BucketOwnerEnforced, controls(ownership)));
             expect(messages).to.deep.equal([
                 `rule.objectOwnership is "${ownership}". Set it to "BucketOwnerEnforced" so ACLs are disabled ` +
-                "and the bucket owner owns every object.",
+                    "and the bucket owner owns every object.",
             ]);
         });
     }
@@ -79,9 +80,8 @@ describe("s3-bucket-owner-enforced", () => {
 describe("s3-bucket-policy-denies-insecure-transport", () => {
     const BUCKET = "acme-prod-integration-app-static";
     const ARN = `arn:aws:s3:::${BUCKET}`;
-    type Statement = Record<string, unknown>;
 
-    const denyInsecure = (overrides: Statement = {}): Statement => ({
+    const denyInsecure = (overrides: PolicyStatement = {}): PolicyStatement => ({
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
         Principal: "*",
@@ -91,7 +91,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         ...overrides,
     });
 
-    const cloudFrontRead: Statement = {
+    const cloudFrontRead: PolicyStatement = {
         Sid: "AllowCloudFrontRead",
         Effect: "Allow",
         Principal: { Service: "cloudfront.amazonaws.com" },
@@ -100,8 +100,8 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } },
     };
 
-    const bucketPolicy = (statements: Statement[], asText = true): FakeResource => {
-        const document = { Version: "2012-10-17", Statement: statements };
+    const bucketPolicy = (statements: PolicyStatement[], asText = true): FakeResource => {
+        const document: PolicyDocument = { Version: "2012-10-17", Statement: statements };
         return { type: TYPES.bucketPolicy, props: { bucket: BUCKET, policy: asText ? JSON.stringify(document) : document } };
     };
 
@@ -115,7 +115,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         expect(violations(bucketPolicy([denyInsecure()], false))).to.deep.equal([]);
     });
 
-    it("accepts a boolean false, a single statement, an AWS \"*\" principal and Action \"*\"", () => {
+    it('accepts a boolean false, a single statement, an AWS "*" principal and Action "*"', () => {
         const document = {
             Statement: denyInsecure({
                 Principal: { AWS: ["*"] },
@@ -126,11 +126,11 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
         expect(violations({ type: TYPES.bucketPolicy, props: { bucket: BUCKET, policy: document } })).to.deep.equal([]);
     });
 
-    it("accepts Resource \"*\" as covering the bucket and its objects", () => {
+    it('accepts Resource "*" as covering the bucket and its objects', () => {
         expect(violations(bucketPolicy([denyInsecure({ Resource: "*" })]))).to.deep.equal([]);
     });
 
-    const failing: Array<[string, Statement]> = [
+    const failing: Array<[string, PolicyStatement]> = [
         ["the statement allows instead of denying", denyInsecure({ Effect: "Allow" })],
         ["the condition is aws:SecureTransport true", denyInsecure({ Condition: { Bool: { "aws:SecureTransport": "true" } } })],
         ["there is no condition", denyInsecure({ Condition: undefined })],
@@ -169,9 +169,7 @@ describe("s3-bucket-policy-denies-insecure-transport", () => {
     });
 
     it("skips a document object with an unknown value inside", () => {
-        const resource = bucketPolicy([denyInsecure({ Effect: "Allow" })], false);
-        const document = resource.props.policy as { Statement: Statement[] };
-        document.Statement[0].Resource = UNKNOWN_STRING;
+        const resource = bucketPolicy([denyInsecure({ Effect: "Allow", Resource: UNKNOWN_STRING })], false);
         expect(checkResource(s3BucketPolicyDeniesInsecureTransport, resource)).to.deep.equal({ violations: [] });
     });
 });
@@ -180,8 +178,12 @@ describe("s3-connectors-bucket-versioned", () => {
     const CONNECTORS = "acme-prod-integration-app-connectors";
     const bucketUrn = urnOf(TYPES.bucket, "connectors");
 
-    const bucket = (props: Record<string, unknown> = { bucket: CONNECTORS }): FakeResource =>
-        ({ type: TYPES.bucket, name: "connectors", urn: bucketUrn, props });
+    const bucket = (props: Record<string, unknown> = { bucket: CONNECTORS }): FakeResource => ({
+        type: TYPES.bucket,
+        name: "connectors",
+        urn: bucketUrn,
+        props,
+    });
 
     const versioning = (overrides: { bucket?: unknown; status?: unknown; dependsOnBucket?: boolean } = {}): FakeResource => ({
         type: TYPES.bucketVersioning,

@@ -19,7 +19,8 @@ const cdn = new Cdn("web", {
     staticBucketRegionalDomainName: storage.staticBucketRegionalDomainName,
     staticPublicAccessBlock: storage.staticPublicAccessBlock,
     corsAllowedOrigins: ["https://app.example.com", "https://admin.example.com"],
-    customDomain: process.env.MEMBRANE_TEST_DOMAIN === "none" ? undefined : { hostedZoneName: "example.org", domainName: "cdn.qa.example.org" },
+    customDomain:
+        process.env.MEMBRANE_TEST_DOMAIN === "none" ? undefined : { hostedZoneName: "example.org", domainName: "cdn.qa.example.org" },
     priceClass: "PriceClass_200",
     minimumTlsVersion: "TLSv1.2_2025",
 });

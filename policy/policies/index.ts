@@ -1,0 +1,35 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "./atlas";
+import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "./cloudfront";
+import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
+import { iamNoWildcardActions } from "./iam";
+import { noBackDoors, noDocumentDb, noElastiCacheServerless } from "./refused";
+import { s3BucketOwnerEnforced, s3BucketPolicyDeniesInsecureTransport, s3ConnectorsBucketVersioned, s3PublicAccessBlock } from "./s3";
+
+export * from "./atlas";
+export * from "./cloudfront";
+export * from "./elasticache";
+export * from "./iam";
+export * from "./refused";
+export * from "./s3";
+
+export const resourcePolicies: ResourceValidationPolicy[] = [
+    noElastiCacheServerless,
+    noDocumentDb,
+    noBackDoors,
+    s3PublicAccessBlock,
+    s3BucketOwnerEnforced,
+    s3BucketPolicyDeniesInsecureTransport,
+    elastiCacheEncryptionAndAuth,
+    elastiCacheHighAvailability,
+    cloudFrontHttpsOnly,
+    cloudFrontModernTls,
+    cloudFrontOriginAccessControl,
+    iamNoWildcardActions,
+    atlasNoOpenAccessList,
+    atlasBackupsAndPitr,
+];
+
+export const stackPolicies: StackValidationPolicy[] = [s3ConnectorsBucketVersioned];
+
+export const allPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [...resourcePolicies, ...stackPolicies];
