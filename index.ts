@@ -44,6 +44,7 @@ const iam = new Iam("iam", {
     bucketArns: { tmp: storage.tmpBucketArn, connectors: storage.connectorsBucketArn, static: storage.staticBucketArn },
     ecsTaskRole: config.iam.ecsTaskRole,
     eksRole: config.iam.eksRole,
+    permissionsBoundaryArn: config.iam.permissionsBoundaryArn,
 });
 
 const redis = new Redis("redis", redisArgs(config));

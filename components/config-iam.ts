@@ -24,6 +24,8 @@ export interface IamConfig {
     readonly ecsTaskRole?: RoleNames;
     /** The Kubernetes service-account role; undefined when no EKS cluster is configured. */
     readonly eksRole?: EksRoleConfig;
+    /** The permissions boundary every role carries; undefined = none. */
+    readonly permissionsBoundaryArn?: string;
 }
 
 /** The seed's names. */
@@ -45,6 +47,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 // EKS CreateCluster: name 1-100 characters, ^[0-9A-Za-z][A-Za-z0-9\-_]*$.
 // https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
+// A customer managed policy's ARN (the deployments program's boundary, deployments/stack-deployment.ts).
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 
 function checkNames(r: ConfigReader, names: RoleNames): void {
     if (names.roleName.length > ROLE_NAME_MAX) {
@@ -124,8 +128,19 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
     const podIdentity = r.boolean("eksPodIdentity");
     checkRoleChoice(r, { ecsTaskRole, clusterName, podIdentity, oidcProvider });
 
+    const permissionsBoundaryArn = r.string("iamPermissionsBoundaryArn");
+    if (permissionsBoundaryArn && !POLICY_ARN.test(permissionsBoundaryArn)) {
+        r.problem(
+            "iamPermissionsBoundaryArn",
+            `must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${permissionsBoundaryArn}")`,
+        );
+    }
+
     const names = iamNames(environment);
-    const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig } = {};
+    const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig; permissionsBoundaryArn?: string } = {};
+    if (permissionsBoundaryArn) {
+        config.permissionsBoundaryArn = permissionsBoundaryArn;
+    }
     if (ecsTaskRole) {
         checkNames(r, names.ecs);
         config.ecsTaskRole = names.ecs;

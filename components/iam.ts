@@ -38,6 +38,8 @@ export interface IamArgs {
     readonly ecsTaskRole?: RoleNameArgs;
     /** The Kubernetes service account's role; absent: none. */
     readonly eksRole?: ServiceAccountRoleArgs;
+    /** Permissions boundary of every role; absent: none. */
+    readonly permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 const document = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
@@ -139,12 +141,14 @@ export class Iam extends pulumi.ComponentResource {
 
     private readonly environment: string;
     private readonly region: string;
+    private readonly permissionsBoundaryArn?: pulumi.Input<string>;
     private where?: { accountId: pulumi.Output<string>; partition: pulumi.Output<string> };
 
     constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:iam:Iam", name, {}, opts);
         this.environment = args.environment;
         this.region = args.region;
+        this.permissionsBoundaryArn = args.permissionsBoundaryArn;
         const b = args.bucketArns;
         // Built once, attached to every role.
         this.s3AccessPolicy = pulumi
@@ -244,7 +248,7 @@ export class Iam extends pulumi.ComponentResource {
     private roleWithS3Access(name: string, names: RoleNameArgs, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
         const role = new aws.iam.Role(
             childName(name, "role"),
-            { name: names.roleName, assumeRolePolicy, tags: tags(this.environment) },
+            { name: names.roleName, assumeRolePolicy, permissionsBoundary: this.permissionsBoundaryArn, tags: tags(this.environment) },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(

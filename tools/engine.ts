@@ -3,6 +3,7 @@
 // for `pulumi preview` where there is no CLI, no cloud account and no network.
 import { fork } from "child_process";
 import * as path from "path";
+import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
 import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
 
@@ -26,6 +27,8 @@ export interface EvaluateOptions {
     readonly preview?: boolean;
     /** Extra environment variables for the evaluating process. */
     readonly env?: Record<string, string>;
+    /** What exists in the account, for look-ups (an IAM OIDC provider, ...); nothing when absent. */
+    readonly cloud?: CloudFixture;
 }
 
 /** The program threw: config validation or any other error, with the program's own message. */
@@ -58,6 +61,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         config: resolved.values,
         secretKeys: resolved.secretKeys,
         preview: opts.preview,
+        cloud: opts.cloud,
     };
     return runInChild(run, dir, opts.env ?? {});
 }
