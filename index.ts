@@ -14,7 +14,7 @@ import { Storage } from "./components/storage";
 
 const config = parseConfig(readStackConfig());
 config.warnings.forEach((w) => pulumi.log.warn(w));
-const { environment, production } = config;
+const { environment, production, adoption } = config;
 
 const storage = new Storage("storage", {
     environment,
@@ -23,6 +23,8 @@ const storage = new Storage("storage", {
     tmpExpirationDays: config.storage.tmpExpirationDays,
     connectorsNoncurrentVersionDays: config.storage.connectorsNoncurrentVersionDays,
     corsAllowedOrigins: [...config.storage.corsAllowedOrigins],
+    existing: adoption.buckets,
+    region: config.region,
 });
 
 const cdn = new Cdn("cdn", {
@@ -36,14 +38,22 @@ const cdn = new Cdn("cdn", {
     customDomain: config.cdn.customDomain,
     priceClass: config.cdn.priceClass,
     minimumTlsVersion: config.cdn.minimumTlsVersion,
+    nameSuffix: config.nameSuffix,
+    existing: { distributionId: adoption.cloudfrontDistributionId, originAccessControlId: adoption.cloudfrontOacId },
 });
 
 const iam = new Iam("iam", {
     environment,
     region: config.region,
     bucketArns: { tmp: storage.tmpBucketArn, connectors: storage.connectorsBucketArn, static: storage.staticBucketArn },
-    ecsTaskRole: config.iam.ecsTaskRole,
-    eksRole: config.iam.eksRole,
+    ecsTaskRole: config.iam.ecsTaskRole && {
+        ...config.iam.ecsTaskRole,
+        adopt: adoption.ecsTaskRole && { key: "existingEcsTaskRoleName", policy: adoption.ecsTaskRole.policyName !== undefined },
+    },
+    eksRole: config.iam.eksRole && {
+        ...config.iam.eksRole,
+        adopt: adoption.k8sRole && { key: "existingK8sRoleName", policy: adoption.k8sRole.policyName !== undefined },
+    },
     permissionsBoundaryArn: config.iam.permissionsBoundaryArn,
 });
 
@@ -81,6 +91,11 @@ function redisArgs(c: MembraneConfig): RedisArgs {
         multiAz: r.multiAz,
         maintenanceWindow: r.maintenanceWindow,
         snapshotRetentionLimit: r.snapshotRetentionLimit,
+        adopt: c.adoption.redis && {
+            subnetGroup: c.adoption.redis.subnetGroupName !== undefined,
+            keepExistingSettings: c.adoption.keepExistingSettings,
+            allowReplacement: c.adoption.allowRedisReplacement,
+        },
     };
 }
 
@@ -90,11 +105,17 @@ function databaseArgs(c: MembraneConfig): DatabaseArgs {
         return { mode: "external", mongoUri: pulumi.secret(c.database.externalMongoUri) };
     }
     const { atlas } = c.database;
+    const { atlasProjectId: adoptId, atlasClusterName, keepExistingSettings } = c.adoption;
     return {
         mode: "atlas",
         environment: c.environment,
         production: c.production,
-        project: atlas.projectId ? { id: atlas.projectId } : { name: atlas.projectName, orgId: atlas.orgId },
+        project: adoptId
+            ? { adoptId, name: atlas.projectName, orgId: atlas.orgId || undefined }
+            : atlas.projectId
+              ? { id: atlas.projectId }
+              : { name: atlas.projectName, orgId: atlas.orgId },
+        adoptCluster: atlasClusterName ? { keepExistingSettings } : undefined,
         clusterName: atlas.clusterName,
         regionName: atlas.regionName,
         instanceSize: atlas.instanceSize,
@@ -103,7 +124,13 @@ function databaseArgs(c: MembraneConfig): DatabaseArgs {
         username: atlas.username,
         accessCidrs: atlas.accessCidrs,
         privateLink: atlas.privateLink
-            ? { vpcId: c.network.vpcId, vpcCidr: c.network.vpcCidr, subnetIds: [...c.network.privateSubnetIds] }
+            ? {
+                  vpcId: c.network.vpcId,
+                  vpcCidr: c.network.vpcCidr,
+                  subnetIds: [...c.network.privateSubnetIds],
+                  // Read every 30 seconds.
+                  wait: { attempts: Math.max(1, atlas.privateEndpointWaitMinutes * 2), intervalSeconds: 30 },
+              }
             : undefined,
     };
 }

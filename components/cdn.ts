@@ -5,6 +5,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CdnPriceClass, CdnTlsPolicy } from "./config-cdn";
 import type { PolicyDocument } from "../policy/lib/policy-document";
+import { IMPORT_IDS, reviewDistribution, reviewOriginAccessControl, settle } from "./adoption";
+import { lookup, missingAdoptedMessage, missingZoneMessage, warnAll } from "./lookups";
 import { childName, tags } from "./naming";
 import { denyInsecureTransportStatement } from "./storage";
 
@@ -37,7 +39,13 @@ export interface CdnArgs {
     readonly priceClass: CdnPriceClass;
     /** Minimum viewer TLS policy with a custom domain (CloudFront fixes TLSv1 for its default certificate). */
     readonly minimumTlsVersion: CdnTlsPolicy;
+    /** Goes after the CloudFront policies' names (`-<region>` with membrane:regionInNames). Default "". */
+    readonly nameSuffix?: string;
+    /** Existing CloudFront resources to adopt (Pulumi's `import` option, after a look-up) instead of creating them. */
+    readonly existing?: { readonly distributionId?: string; readonly originAccessControlId?: string };
 }
+
+const OAC_DESCRIPTION = "OAC for static S3 bucket";
 
 /** CloudFront certificates must live in us-east-1, whatever the stack's region. */
 export const CLOUDFRONT_CERTIFICATE_REGION = "us-east-1";
@@ -95,22 +103,20 @@ export class Cdn extends pulumi.ComponentResource {
 
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:cdn:Cdn", name, {}, opts);
-        const policyNames = `${args.namePrefix ?? ""}${args.environment}-static`;
+        const policyNames = { stem: `${args.namePrefix ?? ""}${args.environment}-static`, suffix: args.nameSuffix ?? "" };
         const domain = args.customDomain;
-        const zone: DomainInZone | undefined = domain && {
-            domainName: domain.domainName,
-            zoneId: aws.route53.getZoneOutput({ name: domain.hostedZoneName, privateZone: false }, { parent: this }).zoneId,
-        };
+        const zone: DomainInZone | undefined = domain && { domainName: domain.domainName, zoneId: this.zoneId(domain.hostedZoneName) };
 
         const certificateArn = zone && this.validatedCertificate(name, args.environment, zone);
-        const distribution = this.distribution(name, args, this.policies(name, policyNames, args.corsAllowedOrigins), certificateArn);
+        const policies = this.policies(name, policyNames, args);
+        const distribution = this.distribution(name, args, policies, certificateArn);
         this.staticBucketPolicy(name, args, distribution);
 
         this.distributionId = distribution.id;
         this.distributionArn = distribution.arn;
         this.distributionDomainName = distribution.domainName;
         this.staticCdnUrl = pulumi.interpolate`https://${distribution.domainName}`;
-        this.customDomainUrl = zone && this.aliasRecords(name, zone, distribution);
+        this.customDomainUrl = zone && this.aliasRecords(name, zone, distribution, args.existing?.distributionId !== undefined);
         this.baseStaticUri = this.customDomainUrl ?? this.staticCdnUrl;
         this.registerOutputs({
             distributionId: this.distributionId,
@@ -120,6 +126,15 @@ export class Cdn extends pulumi.ComponentResource {
             customDomainUrl: this.customDomainUrl,
             baseStaticUri: this.baseStaticUri,
         });
+    }
+
+    /** The public zone's id; a zone the account does not hold stops the preview, naming membrane:hostedZoneName. */
+    private zoneId(hostedZoneName: pulumi.Input<string>): pulumi.Output<string> {
+        return pulumi
+            .output(hostedZoneName)
+            .apply((name) =>
+                lookup(aws.route53.getZone({ name, privateZone: false }, { parent: this }), (reason) => missingZoneMessage(name, reason)),
+            ).zoneId;
     }
 
     /**
@@ -164,19 +179,25 @@ export class Cdn extends pulumi.ComponentResource {
         return validation.certificateArn;
     }
 
-    /** Origin access control, cache policy and response headers policy, named `<prefix><environment>-static-…`. */
-    private policies(name: string, base: string, origins: pulumi.Input<pulumi.Input<string>[]>): DistributionPolicies {
+    /**
+     * Origin access control, cache policy and response headers policy, named `<prefix><environment>-static-…`
+     * and the suffix (names are unique in the account). An adopted origin access control keeps its name.
+     */
+    private policies(name: string, names: { stem: string; suffix: string }, args: CdnArgs): DistributionPolicies {
         const opt = { parent: this };
+        const base = names.stem;
+        const oacName = `${base}-oac${names.suffix}`;
+        const oacId = args.existing?.originAccessControlId;
         const oac = new aws.cloudfront.OriginAccessControl(
             childName(name, "oac"),
             {
-                name: `${base}-oac`,
-                description: "OAC for static S3 bucket",
+                name: oacId ? this.adoptedOacName(oacId, oacName) : oacName,
+                description: OAC_DESCRIPTION,
                 originAccessControlOriginType: "s3",
                 signingBehavior: "always",
                 signingProtocol: "sigv4",
             },
-            opt,
+            { ...opt, protect: oacId !== undefined, import: oacId && IMPORT_IDS.originAccessControl(oacId) },
         );
         // Replaces the seed's deprecated forwarded_values: a header in forwarded_values was also part of
         // the cache key, so the CORS request headers go in the cache key here too (a response for one
@@ -184,7 +205,7 @@ export class Cdn extends pulumi.ComponentResource {
         const cache = new aws.cloudfront.CachePolicy(
             childName(name, "cache"),
             {
-                name: `${base}-cache`,
+                name: `${base}-cache${names.suffix}`,
                 comment: "Membrane static files: seed TTLs, CORS request headers in the cache key",
                 ...CACHE_TTLS,
                 parametersInCacheKeyAndForwardedToOrigin: {
@@ -197,19 +218,43 @@ export class Cdn extends pulumi.ComponentResource {
             },
             opt,
         );
-        return { oac, cache, headers: this.responseHeadersPolicy(name, base, origins) };
+        return { oac, cache, headers: this.responseHeadersPolicy(name, `${base}-headers${names.suffix}`, args.corsAllowedOrigins) };
+    }
+
+    /** The adopted origin access control's own name, kept after the review. */
+    private adoptedOacName(id: string, stackName: string): pulumi.Output<string> {
+        const found = lookup(aws.cloudfront.getOriginAccessControl({ id }, { parent: this }), (reason) =>
+            missingAdoptedMessage("existingCloudfrontOacId", `the CloudFront origin access control ${id}`, reason),
+        );
+        return pulumi.output(
+            found.then((e) => {
+                warnAll(settle(reviewOriginAccessControl(e, { name: stackName, description: OAC_DESCRIPTION })), this);
+                return e.name || stackName;
+            }),
+        );
+    }
+
+    /** The adopted distribution's id, after the review: everything of it changes in place. */
+    private adoptedDistribution(id: string, aliases: pulumi.Input<string>[]): pulumi.Output<string> {
+        const found = lookup(aws.cloudfront.getDistribution({ id }, { parent: this }), (reason) =>
+            missingAdoptedMessage("existingCloudfrontDistributionId", `the CloudFront distribution ${id}`, reason),
+        );
+        return pulumi.all([found, pulumi.output(aliases)]).apply(([e, wanted]) => {
+            warnAll(settle(reviewDistribution(e, { aliases: wanted })), this);
+            return id;
+        });
     }
 
     /** Security headers, and CORS as the bucket's own rule. */
     private responseHeadersPolicy(
         name: string,
-        base: string,
+        policyName: string,
         origins: pulumi.Input<pulumi.Input<string>[]>,
     ): aws.cloudfront.ResponseHeadersPolicy {
         return new aws.cloudfront.ResponseHeadersPolicy(
             childName(name, "headers"),
             {
-                name: `${base}-headers`,
+                name: policyName,
                 comment: "Membrane static files: security headers; CORS as the bucket's rule",
                 securityHeadersConfig: {
                     strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },
@@ -241,13 +286,19 @@ export class Cdn extends pulumi.ComponentResource {
         certificateArn: pulumi.Output<string> | undefined,
     ): aws.cloudfront.Distribution {
         const originId = pulumi.interpolate`S3-${args.staticBucketName}`;
+        const existingId = args.existing?.distributionId;
+        const aliases = args.customDomain ? [args.customDomain.domainName] : [];
+        // An adopted distribution is registered once its review is settled: its comment carries the wait.
+        const comment = existingId
+            ? this.adoptedDistribution(existingId, aliases).apply(() => "Membrane static files CDN")
+            : "Membrane static files CDN";
         return new aws.cloudfront.Distribution(
             childName(name, "distribution"),
             {
                 enabled: true,
                 isIpv6Enabled: true,
                 httpVersion: "http2and3",
-                comment: "Membrane static files CDN",
+                comment,
                 defaultRootObject: "index.html",
                 priceClass: args.priceClass,
                 aliases: args.customDomain && [args.customDomain.domainName],
@@ -269,7 +320,7 @@ export class Cdn extends pulumi.ComponentResource {
                     : { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1" },
                 tags: tags(args.environment),
             },
-            { parent: this },
+            { parent: this, protect: existingId !== undefined, import: existingId && IMPORT_IDS.distribution(existingId) },
         );
     }
 
@@ -293,6 +344,7 @@ export class Cdn extends pulumi.ComponentResource {
         name: string,
         { domainName, zoneId }: DomainInZone,
         distribution: aws.cloudfront.Distribution,
+        overwrite: boolean,
     ): pulumi.Output<string> {
         const [a] = (["A", "AAAA"] as const).map(
             (type) =>
@@ -303,6 +355,8 @@ export class Cdn extends pulumi.ComponentResource {
                         name: domainName,
                         type,
                         aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+                        // An adopted distribution's name usually has its record already: take it over (UPSERT).
+                        ...(overwrite && { allowOverwrite: true }),
                     },
                     { parent: this },
                 ),

@@ -23,6 +23,8 @@ export interface AtlasConfig {
     /** Public CIDRs on the project's IP access list. */
     readonly accessCidrs: readonly string[];
     readonly privateLink: boolean;
+    /** With PrivateLink: minutes `pulumi up` waits for Atlas to publish the private-endpoint string (0: derive it at once). */
+    readonly privateEndpointWaitMinutes: number;
 }
 
 export type DatabaseConfig =
@@ -158,7 +160,11 @@ export function databaseNameProblems(name: string): string[] {
     return problems;
 }
 
-function readProject(r: ConfigReader, environment: string): Pick<AtlasConfig, "orgId" | "projectId" | "projectName" | "clusterName"> {
+function readProject(
+    r: ConfigReader,
+    environment: string,
+    names: { nameSuffix: string; adoptsProject: boolean },
+): Pick<AtlasConfig, "orgId" | "projectId" | "projectName" | "clusterName"> {
     const orgId = r.string("atlasOrgId");
     const projectId = r.string("atlasProjectId");
     if (orgId && !HEX24.test(orgId)) {
@@ -167,18 +173,19 @@ function readProject(r: ConfigReader, environment: string): Pick<AtlasConfig, "o
     if (projectId && !HEX24.test(projectId)) {
         r.problem("atlasProjectId", `must be an Atlas project id: 24 lowercase hex digits (got "${projectId}")`);
     }
-    if (!orgId && !projectId) {
+    if (!orgId && !projectId && !names.adoptsProject) {
         r.problem(
             "atlasOrgId",
-            "is required in atlas mode, to create the project membrane-<environment>, unless membrane:atlasProjectId names an existing project",
+            "is required in atlas mode, to create the project membrane-<environment>, unless membrane:atlasProjectId or membrane:existingAtlasProjectId names an existing project",
         );
     }
-    const projectName = `membrane-${environment}`;
+    // Project names are unique in the organization, whatever the region: the suffix keeps a second region's stack apart.
+    const projectName = `membrane-${environment}${names.nameSuffix}`;
     const clusterName = `membrane-${environment}`;
-    if (clusterName.length > ATLAS_NAME_MAX) {
+    if (projectName.length > ATLAS_NAME_MAX) {
         r.problem(
             "environment",
-            `makes the Atlas project and cluster name "${clusterName}", ${clusterName.length} characters long; Atlas allows ${ATLAS_NAME_MAX}`,
+            `makes the Atlas project and cluster name "${projectName}", ${projectName.length} characters long; Atlas allows ${ATLAS_NAME_MAX}`,
         );
     }
     return { orgId: projectId ? "" : orgId, projectId, projectName, clusterName };
@@ -243,8 +250,13 @@ function readDatabaseUser(r: ConfigReader): { databaseName: string; username: st
     return { databaseName, username };
 }
 
-function readAtlas(r: ConfigReader, region: string, environment: string, production: boolean, warnings: string[]): AtlasConfig {
-    const project = readProject(r, environment);
+function readAtlas(
+    r: ConfigReader,
+    ctx: { region: string; environment: string; production: boolean; nameSuffix: string; adoptsProject: boolean },
+    warnings: string[],
+): AtlasConfig {
+    const { region, production } = ctx;
+    const project = readProject(r, ctx.environment, ctx);
     const regionName = readRegionName(r, region);
     const instanceSize = readInstanceSize(r);
     const mongoVersion = readMongoVersion(r);
@@ -253,7 +265,19 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
     const allowAnywhere = r.boolean("atlasAllowAnywhere");
     const accessCidrs = r.list("atlasAccessCidrs");
     readAccessList(r, accessCidrs, privateLink, allowAnywhere, production, warnings);
-    return { ...project, regionName, instanceSize, mongoVersion, databaseName, username, accessCidrs, privateLink };
+    // An hour at most: past that, `pulumi up` would hold the stack's lock for a string it can derive.
+    const privateEndpointWaitMinutes = r.integer("atlasPrivateEndpointWaitMinutes", { min: 0, max: 60 });
+    return {
+        ...project,
+        regionName,
+        instanceSize,
+        mongoVersion,
+        databaseName,
+        username,
+        accessCidrs,
+        privateLink,
+        privateEndpointWaitMinutes,
+    };
 }
 
 const VPC_HINT =
@@ -326,7 +350,15 @@ const ATLAS_ONLY_KEYS = ["atlasOrgId", "atlasProjectId"];
 /** The database config, or the problems recorded on `r`; warnings are appended to `warnings`. */
 export function readDatabaseConfig(
     r: ConfigReader,
-    ctx: { readonly region: string; readonly environment: string; readonly production: boolean },
+    ctx: {
+        readonly region: string;
+        readonly environment: string;
+        readonly production: boolean;
+        /** `-<region>` with membrane:regionInNames: the project's name is unique in the organization. */
+        readonly nameSuffix?: string;
+        /** membrane:existingAtlasProjectId is set: no organization is needed to create one. */
+        readonly adoptsProject?: boolean;
+    },
     warnings: string[],
 ): DatabaseConfig {
     const mode = r.oneOf<DatabaseMode>("databaseMode", ["atlas", "external"]);
@@ -336,7 +368,10 @@ export function readDatabaseConfig(
         if (externalMongoUri) {
             warnings.push(`${fullKey("externalMongoUri")} is set but membrane:databaseMode is atlas: it is ignored.`);
         }
-        return { mode, atlas: readAtlas(r, ctx.region, ctx.environment, ctx.production, warnings) };
+        return {
+            mode,
+            atlas: readAtlas(r, { ...ctx, nameSuffix: ctx.nameSuffix ?? "", adoptsProject: ctx.adoptsProject ?? false }, warnings),
+        };
     }
 
     if (!externalMongoUri) {

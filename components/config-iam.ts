@@ -28,11 +28,15 @@ export interface IamConfig {
     readonly permissionsBoundaryArn?: string;
 }
 
-/** The seed's names. */
-export function iamNames(environment: string): { ecs: RoleNames; eks: RoleNames } {
+/**
+ * The seed's names. IAM role names are unique in the account, across regions: `nameSuffix` (`-<region>`
+ * with membrane:regionInNames) keeps a second region's stack of the same environment apart. Inline
+ * policy names are scoped to their role.
+ */
+export function iamNames(environment: string, nameSuffix = ""): { ecs: RoleNames; eks: RoleNames } {
     return {
-        ecs: { roleName: `${environment}-membrane-task-role`, policyName: `${environment}-membrane-s3-access` },
-        eks: { roleName: `${environment}-membrane-k8s-role`, policyName: `${environment}-membrane-k8s-s3-access` },
+        ecs: { roleName: `${environment}-membrane-task-role${nameSuffix}`, policyName: `${environment}-membrane-s3-access` },
+        eks: { roleName: `${environment}-membrane-k8s-role${nameSuffix}`, policyName: `${environment}-membrane-k8s-s3-access` },
     };
 }
 
@@ -121,7 +125,7 @@ function checkRoleChoice(
 }
 
 /** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
-export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
+export function readIamConfig(r: ConfigReader, environment: string, nameSuffix = ""): IamConfig {
     const ecsTaskRole = r.boolean("ecsTaskRole");
     const { clusterName, namespace, serviceAccount } = readKubernetesNames(r);
     const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
@@ -136,7 +140,7 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
         );
     }
 
-    const names = iamNames(environment);
+    const names = iamNames(environment, nameSuffix);
     const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig; permissionsBoundaryArn?: string } = {};
     if (permissionsBoundaryArn) {
         config.permissionsBoundaryArn = permissionsBoundaryArn;

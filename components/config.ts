@@ -2,7 +2,8 @@
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
-import { ConfigError, ConfigReader, duplicates, NAMESPACE, RawConfig } from "./config-reader";
+import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig } from "./config-reader";
+import { AdoptionConfig, readAdoptionConfig } from "./config-adoption";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
@@ -45,6 +46,10 @@ export interface MembraneConfig {
     readonly redis: RedisConfig;
     readonly database: DatabaseConfig;
     readonly appSecrets: AppSecretsConfig;
+    /** `-<aws:region>` with membrane:regionInNames, appended to the names AWS scopes to the account or the world; "" otherwise. */
+    readonly nameSuffix: string;
+    /** What already exists and is adopted instead of created. */
+    readonly adoption: AdoptionConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -86,15 +91,18 @@ function readNetwork(r: ConfigReader): NetworkConfig {
     return { vpcId, vpcCidr, privateSubnetIds };
 }
 
-function readStorage(r: ConfigReader, namePrefix: string, environment: string): StorageConfig {
-    const bucketNames = Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, bucketName(namePrefix, environment, p)])) as Record<
-        BucketPurpose,
-        string
-    >;
+function readStorage(r: ConfigReader, namePrefix: string, environment: string, nameSuffix: string): StorageConfig {
+    const bucketNames = Object.fromEntries(
+        BUCKET_PURPOSES.map((p) => [p, `${bucketName(namePrefix, environment, p)}${nameSuffix}`]),
+    ) as Record<BucketPurpose, string>;
     if (environment && ENVIRONMENT.test(environment)) {
         for (const name of Object.values(bucketNames)) {
             for (const rule of bucketNameProblems(name)) {
-                const key = namePrefix ? "membrane:namePrefix and membrane:environment" : "environment";
+                const key = nameSuffix
+                    ? "membrane:namePrefix, membrane:environment and membrane:regionInNames"
+                    : namePrefix
+                      ? "membrane:namePrefix and membrane:environment"
+                      : "environment";
                 r.problem(key, `make the bucket name "${name}", which ${rule}`);
             }
         }
@@ -114,26 +122,50 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string): 
     return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };
 }
 
-function readAppSecrets(r: ConfigReader): AppSecretsConfig {
+// Membrane asks for secrets of at least 32 characters.
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * SECRET and ENCRYPTION_SECRET to keep. A value under 32 characters is refused, unless
+ * `acceptShortExistingSecrets` says it is the one a running Membrane already uses: replacing
+ * ENCRYPTION_SECRET would make every stored credential unreadable. The values are never repeated.
+ */
+function readAppSecrets(r: ConfigReader, warnings: string[]): AppSecretsConfig {
+    const acceptShort = r.boolean("acceptShortExistingSecrets");
+    const short: string[] = [];
     const read = (key: string) => {
         const v = r.secret(key);
-        // Membrane requires at least 32 characters; the value itself is never repeated in a message.
-        if (v !== "" && v.length < 32) {
-            r.problem(key, `must be at least 32 characters long (got ${v.length})`);
+        if (v !== "" && v.length < MIN_SECRET_LENGTH && acceptShort) {
+            short.push(key);
+            warnings.push(
+                `${fullKey(key)} is ${v.length} characters long, under the ${MIN_SECRET_LENGTH} Membrane asks for; it is kept because membrane:acceptShortExistingSecrets is true (the value a running Membrane uses). ` +
+                    (key === "existingEncryptionSecret"
+                        ? "Never replace it: it encrypts every credential Membrane stores."
+                        : "Replace it with 32 or more random characters when you can: users then sign in again."),
+            );
+        } else if (v !== "" && v.length < MIN_SECRET_LENGTH) {
+            r.problem(
+                key,
+                `must be at least ${MIN_SECRET_LENGTH} characters long (got ${v.length}); if it is the value your running Membrane already uses, set membrane:acceptShortExistingSecrets: true to keep it`,
+            );
         }
         return v;
     };
-    return { existingSecret: read("existingSecret"), existingEncryptionSecret: read("existingEncryptionSecret") };
+    const secrets = { existingSecret: read("existingSecret"), existingEncryptionSecret: read("existingEncryptionSecret") };
+    if (acceptShort && short.length === 0) {
+        warnings.push(
+            `membrane:acceptShortExistingSecrets is true but neither membrane:existingSecret nor membrane:existingEncryptionSecret is shorter than ${MIN_SECRET_LENGTH} characters: it has no effect; set it back to false.`,
+        );
+    }
+    return secrets;
 }
 
-/** Validates raw config into a MembraneConfig, or throws a ConfigError listing every problem. */
-export function parseConfig(raw: RawConfig): MembraneConfig {
-    const r = new ConfigReader(raw);
-    const warnings: string[] = [];
-    for (const { key, rule } of unknownKeyProblems(r.keys(), NAMESPACE, raw.declaredKeys)) {
-        r.problem(key, rule);
-    }
-
+/** The stack's identity: region, environment, production, and the name prefix and suffix. */
+function readIdentity(
+    r: ConfigReader,
+    stack: string,
+    warnings: string[],
+): { region: string; environment: string; production: boolean; namePrefix: string; nameSuffix: string } {
     const region = r.string("aws:region");
     if (!region) {
         r.problem("aws:region", "is required and has no value: pulumi config set aws:region <region> (for example us-east-1)");
@@ -147,9 +179,13 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
             `must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
         );
     }
-    if (environment && raw.stack && environment !== raw.stack) {
+    const regionInNames = r.boolean("regionInNames");
+    if (environment && stack && environment !== stack) {
         warnings.push(
-            `membrane:environment is "${environment}" but the stack is "${raw.stack}": resource names come from the environment, so two stacks with one environment collide on deploy (a copied Pulumi.${environment}.yaml?). Set membrane:environment: ${raw.stack} unless this is intended.`,
+            `membrane:environment is "${environment}" but the stack is "${stack}": resource names come from the environment, so two stacks with one environment collide on deploy (a copied Pulumi.${environment}.yaml?). Set membrane:environment: ${stack} unless this is intended` +
+                (regionInNames
+                    ? "."
+                    : `; a copy of the environment in another region (disaster recovery) needs membrane:regionInNames: true.`),
         );
     }
     const production = r.boolean("production");
@@ -157,21 +193,91 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     if (namePrefix && !NAME_PREFIX.test(namePrefix)) {
         r.problem("namePrefix", `must be lowercase letters, digits and hyphens, starting with a letter or digit (got "${namePrefix}")`);
     }
-    if (!namePrefix) {
+    return { region, environment, production, namePrefix, nameSuffix: regionInNames && region ? `-${region}` : "" };
+}
+
+// CloudFront: an origin access control's name has at most 64 characters.
+const OAC_NAME_MAX = 64;
+
+function checkCloudfrontNames(r: ConfigReader, namePrefix: string, environment: string, nameSuffix: string): void {
+    const oac = `${namePrefix}${environment}-static-oac${nameSuffix}`;
+    if (environment && oac.length > OAC_NAME_MAX) {
+        r.problem(
+            nameSuffix
+                ? "membrane:namePrefix, membrane:environment and membrane:regionInNames"
+                : "membrane:namePrefix and membrane:environment",
+            `make the CloudFront origin access control name "${oac}", ${oac.length} characters long; CloudFront allows ${OAC_NAME_MAX}`,
+        );
+    }
+}
+
+/** The adopted names in place of the derived ones: an adopted resource keeps its name, or `pulumi up` would replace it. */
+function withAdoptedNames(
+    a: AdoptionConfig,
+    c: { storage: StorageConfig; iam: IamConfig; redis: RedisConfig; database: DatabaseConfig },
+): { storage: StorageConfig; iam: IamConfig; redis: RedisConfig; database: DatabaseConfig } {
+    const role = <T extends { roleName: string; policyName: string }>(derived: T | undefined, adopted = a.ecsTaskRole): T | undefined =>
+        derived && adopted ? { ...derived, roleName: adopted.roleName, policyName: adopted.policyName ?? derived.policyName } : derived;
+    return {
+        storage: { ...c.storage, bucketNames: { ...c.storage.bucketNames, ...a.buckets } },
+        iam: {
+            ...c.iam,
+            ...(c.iam.ecsTaskRole && { ecsTaskRole: role(c.iam.ecsTaskRole) }),
+            ...(c.iam.eksRole && { eksRole: role(c.iam.eksRole, a.k8sRole) }),
+        },
+        redis: a.redis
+            ? {
+                  ...c.redis,
+                  replicationGroupId: a.redis.replicationGroupId,
+                  subnetGroupName: a.redis.subnetGroupName ?? c.redis.subnetGroupName,
+              }
+            : c.redis,
+        database:
+            c.database.mode === "atlas" && a.atlasClusterName
+                ? { ...c.database, atlas: { ...c.database.atlas, clusterName: a.atlasClusterName } }
+                : c.database,
+    };
+}
+
+/** Validates raw config into a MembraneConfig, or throws a ConfigError listing every problem. */
+export function parseConfig(raw: RawConfig): MembraneConfig {
+    const r = new ConfigReader(raw);
+    const warnings: string[] = [];
+    for (const { key, rule } of unknownKeyProblems(r.keys(), NAMESPACE, raw.declaredKeys)) {
+        r.problem(key, rule);
+    }
+    const { region, environment, production, namePrefix, nameSuffix } = readIdentity(r, raw.stack, warnings);
+    const adoption = readAdoptionConfig(
+        r,
+        {
+            ecsTaskRole: r.string("ecsTaskRole") === "true",
+            eksClusterName: r.string("eksClusterName"),
+            atlas: r.string("databaseMode") === "atlas",
+        },
+        warnings,
+    );
+    if (!namePrefix && BUCKET_PURPOSES.some((p) => !adoption.buckets[p])) {
         warnings.push(
             'membrane:namePrefix is empty: the bucket names are the vendor\'s bare names (for example prod-integration-app-tmp), which S3 gives to one account in the world. Set a prefix such as "acme-".',
         );
     }
     const network = readNetwork(r);
-    const storage = readStorage(r, namePrefix, environment);
     const cdn = readCdnConfig(r, environment, warnings);
-    const iam = readIamConfig(r, environment);
-    const redis = readRedisConfig(r, environment, production, network.privateSubnetIds.length);
-    const database = readDatabaseConfig(r, { region, environment, production }, warnings);
-    const appSecrets = readAppSecrets(r);
+    checkCloudfrontNames(r, namePrefix, environment, nameSuffix);
+    const named = withAdoptedNames(adoption, {
+        storage: readStorage(r, namePrefix, environment, nameSuffix),
+        iam: readIamConfig(r, environment, nameSuffix),
+        redis: readRedisConfig(r, environment, production, network.privateSubnetIds.length),
+        database: readDatabaseConfig(
+            r,
+            { region, environment, production, nameSuffix, adoptsProject: !!adoption.atlasProjectId },
+            warnings,
+        ),
+    });
+    const appSecrets = readAppSecrets(r, warnings);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, appSecrets, warnings };
+    return { region, environment, production, namePrefix, network, cdn, ...named, appSecrets, nameSuffix, adoption, warnings };
 }

@@ -5,10 +5,28 @@ import * as aws from "@pulumi/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { IMPORT_IDS, settle } from "./adoption";
+import { ExistingAtlasCluster, reviewAtlasCluster, reviewAtlasProject } from "./adoption-atlas";
+import {
+    endpointSubnetProblems,
+    lookup,
+    missingAdoptedMessage,
+    missingSubnetMessage,
+    missingVpcMessage,
+    vpcDnsProblems,
+    warnAll,
+} from "./lookups";
 import { childName, tags } from "./naming";
 
-/** The Atlas project: an existing one (`id`), or one to create (`name` in the organization `orgId`). */
-export type AtlasProjectArgs = { readonly id: pulumi.Input<string> } | { readonly name: string; readonly orgId: pulumi.Input<string> };
+/**
+ * The Atlas project: an existing one used as it is (`id`), one to create (`name` in the organization
+ * `orgId`), or an existing one adopted and managed from now on (`adoptId`; it keeps its name, and its
+ * organization unless `orgId` is given).
+ */
+export type AtlasProjectArgs =
+    | { readonly id: pulumi.Input<string> }
+    | { readonly name: string; readonly orgId: pulumi.Input<string> }
+    | { readonly adoptId: string; readonly name: string; readonly orgId?: string };
 
 /** Atlas over AWS PrivateLink: an interface endpoint in the VPC Membrane runs in. */
 export interface AtlasPrivateLinkArgs {
@@ -18,6 +36,8 @@ export interface AtlasPrivateLinkArgs {
     readonly vpcCidr: pulumi.Input<string>;
     /** The private subnets the endpoint's interfaces go into. */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** How long `pulumi up` waits for Atlas to publish the private-endpoint string before deriving it. Default DEFAULT_PRIVATE_ENDPOINT_WAIT. */
+    readonly wait?: PrivateEndpointWait;
 }
 
 export interface AtlasDatabaseArgs {
@@ -45,6 +65,11 @@ export interface AtlasDatabaseArgs {
     readonly accessCidrs?: readonly string[];
     /** Absent: no PrivateLink. */
     readonly privateLink?: AtlasPrivateLinkArgs;
+    /**
+     * Adopt the existing cluster `clusterName` of the project (`id` or `adoptId`, a known string) with
+     * Pulumi's `import` option, after a look-up. Absent: create the cluster.
+     */
+    readonly adoptCluster?: { readonly keepExistingSettings: boolean };
 }
 
 export interface ExternalDatabaseArgs {
@@ -76,24 +101,53 @@ export function mongoUri(username: string, password: string, srvConnectionString
 // (Atlas docs, "Learn About Private Endpoints", Port Ranges Used for Private Endpoints); 27017 is in that range.
 const PRIVATE_ENDPOINT_PORTS = { fromPort: 1024, toPort: 65535 };
 
-/** The private-endpoint SRV string of the interface endpoint `endpointId`, from a cluster's connection strings. */
-export function privateEndpointSrv(
-    strings: {
-        readonly privateEndpoints: ReadonlyArray<{
-            readonly srvConnectionString: string;
-            readonly endpoints: ReadonlyArray<{ readonly endpointId: string }>;
-        }>;
-    },
-    endpointId: string,
-): string {
-    // Atlas answers null for the list until a private endpoint covers the cluster's region.
+/** A cluster's connection strings as Atlas lists them (`privateEndpoints` is null before any private endpoint covers its region). */
+export interface ConnectionStrings {
+    readonly privateEndpoints: ReadonlyArray<{
+        readonly srvConnectionString: string;
+        readonly endpoints: ReadonlyArray<{ readonly endpointId: string }>;
+    }>;
+}
+
+/** The private-endpoint SRV string of the interface endpoint `endpointId`; undefined while Atlas has not published it. */
+export function privateEndpointSrv(strings: ConnectionStrings, endpointId: string): string | undefined {
     const entry = (strings?.privateEndpoints ?? []).find((pe) => (pe.endpoints ?? []).some((e) => e.endpointId === endpointId));
-    if (!entry || !entry.srvConnectionString) {
-        throw new Error(
-            `Atlas lists no private-endpoint connection string for ${endpointId} yet; run pulumi up again once the endpoint is AVAILABLE`,
-        );
+    return entry?.srvConnectionString || undefined;
+}
+
+/**
+ * The private-endpoint SRV string as Atlas forms it for a single-region cluster reached through one
+ * endpoint service: the standard SRV host with `-pl-0` after the cluster's name
+ * (`mongodb+srv://membrane-prod.ab1cd.mongodb.net` -> `mongodb+srv://membrane-prod-pl-0.ab1cd.mongodb.net`).
+ * The program creates the region's only endpoint service in the project, so the index is 0.
+ */
+export function derivedPrivateEndpointSrv(standardSrv: string): string {
+    const m = /^mongodb\+srv:\/\/([^./?#@\s]+)\.([^/?#@\s]+?)\/?$/.exec(standardSrv);
+    if (!m) {
+        throw new Error(`expected Atlas's standard SRV string such as mongodb+srv://cluster0.abcde.mongodb.net (got "${standardSrv}")`);
     }
-    return entry.srvConnectionString;
+    return `mongodb+srv://${m[1]}-pl-0.${m[2]}`;
+}
+
+/** How long to wait for Atlas to publish the private-endpoint string after the link: reads, and seconds between them. */
+export interface PrivateEndpointWait {
+    readonly attempts: number;
+    readonly intervalSeconds: number;
+}
+
+/** Ten minutes, read every 30 seconds: Atlas publishes the string 3 to 5 minutes after the link (terraform-provider-mongodbatlas#481). */
+export const DEFAULT_PRIVATE_ENDPOINT_WAIT: PrivateEndpointWait = { attempts: 20, intervalSeconds: 30 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The project of an adopted cluster, which its import id names: it must be known before anything is registered. */
+function adoptedProjectId(args: AtlasDatabaseArgs): string {
+    const p = args.project;
+    const id = "adoptId" in p ? p.adoptId : "id" in p ? p.id : undefined;
+    if (typeof id !== "string") {
+        throw new Error("adopting an Atlas cluster needs the project's id as a string (project.id or project.adoptId)");
+    }
+    return id;
 }
 
 export class Database extends pulumi.ComponentResource {
@@ -143,33 +197,59 @@ export class Database extends pulumi.ComponentResource {
         });
     }
 
-    /** The given project's id, or a new project's. The project holds the data: protected and retained in production. */
+    /** The given project's id, or a new or adopted project's. The project holds the data: protected and retained in production, and when adopted. */
     private project(name: string, args: AtlasDatabaseArgs, production: boolean): pulumi.Output<string> {
         const p = args.project;
         if ("id" in p) {
             return pulumi.output(p.id);
         }
+        const adopted = "adoptId" in p ? this.adoptedProject(p) : undefined;
+        const keep = production || adopted !== undefined;
         return new mongodbatlas.Project(
             childName(name, "project"),
-            { name: p.name, orgId: p.orgId, tags: tags(args.environment) },
-            { parent: this, protect: production, retainOnDelete: production },
+            { name: adopted?.name ?? p.name, orgId: adopted?.orgId ?? p.orgId ?? "", tags: tags(args.environment) },
+            { parent: this, protect: keep, retainOnDelete: keep, import: "adoptId" in p ? IMPORT_IDS.atlasProject(p.adoptId) : undefined },
         ).id;
     }
 
-    /** A 3-node replica set on AWS with backups and point-in-time recovery; protected and retained in production. */
+    /** The adopted project's name and organization, kept; a different organization is refused (Atlas would replace the project). */
+    private adoptedProject(p: {
+        readonly adoptId: string;
+        readonly name: string;
+        readonly orgId?: string;
+    }): pulumi.Output<{ name: string; orgId: string }> {
+        const found = lookup(mongodbatlas.getProject({ projectId: p.adoptId }, { parent: this }), (reason) =>
+            missingAdoptedMessage("existingAtlasProjectId", `the Atlas project ${p.adoptId}`, reason),
+        );
+        return pulumi.output(
+            found.then((e) => {
+                warnAll(settle(reviewAtlasProject({ id: p.adoptId, name: e.name, orgId: e.orgId }, p)), this);
+                return { name: e.name ?? p.name, orgId: p.orgId || e.orgId };
+            }),
+        );
+    }
+
+    /**
+     * A 3-node replica set on AWS with backups and point-in-time recovery; protected and retained in
+     * production, and when adopted.
+     */
     private cluster(
         name: string,
         args: AtlasDatabaseArgs,
         projectId: pulumi.Output<string>,
         production: boolean,
     ): mongodbatlas.AdvancedCluster {
+        const settings = args.adoptCluster
+            ? this.adoptedCluster(args, args.adoptCluster.keepExistingSettings)
+            : pulumi.output({ instanceSize: args.instanceSize, mongoVersion: args.mongoVersion });
+        const keep = production || args.adoptCluster !== undefined;
         return new mongodbatlas.AdvancedCluster(
             childName(name, "cluster"),
             {
                 projectId,
                 name: args.clusterName,
                 clusterType: "REPLICASET",
-                mongoDbMajorVersion: args.mongoVersion,
+                mongoDbMajorVersion: settings.mongoVersion,
                 backupEnabled: true,
                 pitEnabled: true,
                 terminationProtectionEnabled: production,
@@ -181,14 +261,42 @@ export class Database extends pulumi.ComponentResource {
                                 providerName: "AWS",
                                 regionName: args.regionName,
                                 priority: 7,
-                                electableSpecs: { instanceSize: args.instanceSize, nodeCount: 3 },
+                                electableSpecs: { instanceSize: settings.instanceSize, nodeCount: 3 },
                                 autoScaling: { diskGbEnabled: true },
                             },
                         ],
                     },
                 ],
             },
-            { parent: this, protect: production, retainOnDelete: production },
+            {
+                parent: this,
+                protect: keep,
+                retainOnDelete: keep,
+                import: args.adoptCluster && IMPORT_IDS.atlasCluster(adoptedProjectId(args), args.clusterName),
+            },
+        );
+    }
+
+    /** The existing cluster's tier and MongoDB version (kept, or the args'), after the review; a cluster this program cannot run is refused. */
+    private adoptedCluster(args: AtlasDatabaseArgs, keep: boolean): pulumi.Output<{ instanceSize: string; mongoVersion: string }> {
+        const projectId = adoptedProjectId(args);
+        const found = lookup(mongodbatlas.getAdvancedCluster({ projectId, name: args.clusterName }, { parent: this }), (reason) =>
+            missingAdoptedMessage("existingAtlasClusterName", `the Atlas cluster ${args.clusterName} of project ${projectId}`, reason),
+        );
+        const wanted = {
+            regionName: args.regionName,
+            instanceSize: args.instanceSize,
+            mongoVersion: args.mongoVersion,
+            terminationProtection: args.production ?? false,
+            databaseName: args.databaseName,
+            username: args.username,
+        };
+        return pulumi.output(
+            found.then((e) => {
+                const { review, settings } = reviewAtlasCluster(e as ExistingAtlasCluster, wanted, keep);
+                warnAll(settle(review), this);
+                return settings;
+            }),
         );
     }
 
@@ -230,19 +338,20 @@ export class Database extends pulumi.ComponentResource {
         link: AtlasPrivateLinkArgs,
         atlas: { projectId: pulumi.Output<string>; cluster: mongodbatlas.AdvancedCluster },
     ): { srv: pulumi.Output<string>; vpcEndpointId: pulumi.Output<string> } {
+        const network = this.endpointNetwork(link);
         const endpoint = new mongodbatlas.PrivateLinkEndpoint(
             childName(name, "private-link"),
             { projectId: atlas.projectId, providerName: "AWS", region: args.regionName },
             { parent: this },
         );
-        const sg = this.endpointSecurityGroup(name, args.environment, link);
+        const sg = this.endpointSecurityGroup(name, args.environment, { ...link, vpcId: network.vpcId });
         const vpcEndpoint = new aws.ec2.VpcEndpoint(
             childName(name, "vpc-endpoint"),
             {
-                vpcId: link.vpcId,
+                vpcId: network.vpcId,
                 serviceName: endpoint.endpointServiceName,
                 vpcEndpointType: "Interface",
-                subnetIds: link.subnetIds,
+                subnetIds: network.subnetIds,
                 securityGroupIds: [sg.group.id],
                 tags: tags(args.environment, { Name: `membrane-${args.environment}-atlas` }),
             },
@@ -262,12 +371,69 @@ export class Database extends pulumi.ComponentResource {
             { parent: this, dependsOn: [atlas.cluster] },
         );
         // Atlas publishes the private-endpoint strings only once the endpoint service is available: read them after it.
-        const current = mongodbatlas.getAdvancedClusterOutput(
-            { projectId: atlas.cluster.projectId, name: atlas.cluster.name },
-            { parent: this, dependsOn: [service] },
-        );
-        const srv = pulumi.all([current.connectionStrings, vpcEndpoint.id]).apply(([strings, id]) => privateEndpointSrv(strings, id));
+        const cluster = atlas.cluster;
+        const srv = pulumi
+            .all([service.id, cluster.projectId, cluster.name, cluster.connectionStrings, vpcEndpoint.id])
+            .apply(([, projectId, clusterName, strings, endpointId]) =>
+                this.publishedPrivateSrv({ projectId, clusterName, endpointId, standardSrv: strings.standardSrv }, link.wait),
+            );
         return { srv, vpcEndpointId: vpcEndpoint.id };
+    }
+
+    /**
+     * The private-endpoint SRV string Atlas publishes for the endpoint. Atlas lists it minutes after the
+     * link, sometimes after `pulumi up` has moved on (terraform-provider-mongodbatlas#2782): `pulumi up`
+     * reads the cluster again every `intervalSeconds`, `attempts` times; if Atlas still lists none, the
+     * string is derived as Atlas forms it, with a warning, so the first `up` still yields a MONGO_URI.
+     * A preview reads once and never waits.
+     */
+    private async publishedPrivateSrv(
+        c: { projectId: string; clusterName: string; endpointId: string; standardSrv: string },
+        wait: PrivateEndpointWait = DEFAULT_PRIVATE_ENDPOINT_WAIT,
+    ): Promise<string> {
+        const attempts = pulumi.runtime.isDryRun() ? 1 : Math.max(1, wait.attempts);
+        for (let i = 0; i < attempts; i++) {
+            if (i > 0) {
+                await sleep(wait.intervalSeconds * 1000);
+            }
+            const current = await mongodbatlas.getAdvancedCluster({ projectId: c.projectId, name: c.clusterName }, { parent: this });
+            const published = privateEndpointSrv(current.connectionStrings, c.endpointId);
+            if (published) {
+                return published;
+            }
+        }
+        const derived = derivedPrivateEndpointSrv(c.standardSrv);
+        pulumi.log.warn(
+            `Atlas has not published the private-endpoint connection string of cluster ${c.clusterName} for ${c.endpointId} yet ` +
+                `(${attempts} read${attempts > 1 ? "s" : ""}${attempts > 1 ? ` over ${Math.round(((attempts - 1) * wait.intervalSeconds) / 60)} min` : ""}): ` +
+                `MONGO_URI uses ${derived}, the name Atlas gives this cluster's private endpoint, which resolves once Atlas publishes it. ` +
+                `Run pulumi up again later: it then takes the string from Atlas (raise membrane:atlasPrivateEndpointWaitMinutes to wait longer).`,
+            this,
+        );
+        return derived;
+    }
+
+    /**
+     * The VPC and subnets, once checked against what AWS would refuse: subnets outside the VPC or two in
+     * one availability zone, a VPC without DNS support or hostnames. The look-ups run at preview, so the
+     * preview stops before anything is created.
+     */
+    private endpointNetwork(link: AtlasPrivateLinkArgs): { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
+        const checked = pulumi.all([link.vpcId, link.subnetIds]).apply(async ([vpcId, subnetIds]) => {
+            const opts = { parent: this };
+            const [vpc, ...subnets] = await Promise.all([
+                lookup(aws.ec2.getVpc({ id: vpcId }, opts), (reason) => missingVpcMessage(vpcId, reason)),
+                ...subnetIds.map((id) =>
+                    lookup(aws.ec2.getSubnet({ id, vpcId }, opts), (reason) => missingSubnetMessage(id, vpcId, reason)),
+                ),
+            ]);
+            const problems = [...vpcDnsProblems({ ...vpc, id: vpcId }), ...endpointSubnetProblems(vpcId, subnets)];
+            if (problems.length > 0) {
+                throw new Error(`the Atlas PrivateLink endpoint cannot be created:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+            }
+            return { vpcId, subnetIds };
+        });
+        return { vpcId: checked.vpcId, subnetIds: checked.subnetIds };
     }
 
     /**

@@ -5,6 +5,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";
+import { IMPORT_IDS, reviewRole, settle } from "./adoption";
+import { lookup, missingAdoptedMessage, missingClusterMessage, missingOidcProviderMessage, warnAll } from "./lookups";
 import { BucketPurpose, childName, tags } from "./naming";
 
 /** A role and its inline S3 policy. */
@@ -13,6 +15,11 @@ export interface RoleNameArgs {
     readonly roleName: string;
     /** The name of its inline S3 policy. */
     readonly policyName: string;
+    /**
+     * Adopt the existing role `roleName` (Pulumi's `import` option, after a look-up), and with `policy` its
+     * inline policy `policyName`, whose content is replaced in place. Absent: create both.
+     */
+    readonly adopt?: { readonly key: string; readonly policy: boolean };
 }
 
 /** The Kubernetes service account's role. */
@@ -195,8 +202,8 @@ export class Iam extends pulumi.ComponentResource {
 
     /** The service account's role, trusted by EKS Pod Identity, and its association with the service account. */
     private podIdentityRole(name: string, eks: ServiceAccountRoleArgs): pulumi.Output<string> {
-        const { accountId, partition } = this.account();
-        const clusterArn = pulumi.interpolate`arn:${partition}:eks:${this.region}:${accountId}:cluster/${eks.clusterName}`;
+        // The cluster's own ARN: a cluster the account does not hold stops the preview here, not at the association.
+        const clusterArn = this.cluster(eks.clusterName).arn;
         const trust = clusterArn.apply((arn) =>
             JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
         );
@@ -221,7 +228,7 @@ export class Iam extends pulumi.ComponentResource {
         eks: ServiceAccountRoleArgs,
         provider: "existing" | "create",
     ): { roleArn: pulumi.Output<string>; providerArn: pulumi.Output<string> } {
-        const cluster = aws.eks.getClusterOutput({ name: eks.clusterName }, { parent: this });
+        const cluster = this.cluster(eks.clusterName);
         const issuer = pulumi.all([cluster.identities, eks.clusterName]).apply(([ids, clusterName]) => {
             const url = ids[0]?.oidcs[0]?.issuer;
             if (!url) {
@@ -229,7 +236,8 @@ export class Iam extends pulumi.ComponentResource {
             }
             return url;
         });
-        const providerArn = provider === "existing" ? this.existingOidcProvider(issuer) : this.createdOidcProvider(name, issuer);
+        const providerArn =
+            provider === "existing" ? this.existingOidcProvider(eks.clusterName, issuer) : this.createdOidcProvider(name, issuer);
         const trust = pulumi
             .all([providerArn, issuer])
             .apply(([arn, url]) =>
@@ -237,7 +245,8 @@ export class Iam extends pulumi.ComponentResource {
                     irsaTrustPolicy({ providerArn: arn, issuer: url, namespace: eks.namespace, serviceAccount: eks.serviceAccount }),
                 ),
             );
-        return { roleArn: this.roleWithS3Access(childName(name, "k8s"), eks, trust), providerArn };
+        const subject = `system:serviceaccount:${eks.namespace}:${eks.serviceAccount}`;
+        return { roleArn: this.roleWithS3Access(childName(name, "k8s"), eks, trust, subject), providerArn };
     }
 
     /**
@@ -245,23 +254,78 @@ export class Iam extends pulumi.ComponentResource {
      * inlinePolicies/managedPolicyArns (the two would fight at every deploy). Returns the role's ARN,
      * resolved once the policy is attached, so that whoever uses the role can already reach the buckets.
      */
-    private roleWithS3Access(name: string, names: RoleNameArgs, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
+    private roleWithS3Access(
+        name: string,
+        names: RoleNameArgs,
+        assumeRolePolicy: pulumi.Output<string>,
+        serviceAccount?: string,
+    ): pulumi.Output<string> {
+        const adopt = names.adopt;
         const role = new aws.iam.Role(
             childName(name, "role"),
-            { name: names.roleName, assumeRolePolicy, permissionsBoundary: this.permissionsBoundaryArn, tags: tags(this.environment) },
-            { parent: this },
+            {
+                name: adopt ? this.adoptedRole(names, adopt.key, assumeRolePolicy, serviceAccount) : names.roleName,
+                assumeRolePolicy,
+                permissionsBoundary: this.permissionsBoundaryArn,
+                tags: tags(this.environment),
+            },
+            { parent: this, protect: adopt !== undefined, import: adopt && IMPORT_IDS.role(names.roleName) },
         );
         const policy = new aws.iam.RolePolicy(
             childName(name, "s3-access"),
             { name: names.policyName, role: role.name, policy: this.s3AccessPolicy },
-            { parent: this },
+            {
+                parent: this,
+                protect: adopt?.policy === true,
+                import: adopt?.policy ? IMPORT_IDS.rolePolicy(names.roleName, names.policyName) : undefined,
+            },
         );
         return pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
     }
 
-    /** AWS allows one provider per issuer URL in an account, and most clusters already have theirs. */
-    private existingOidcProvider(issuer: pulumi.Output<string>): pulumi.Output<string> {
-        return aws.iam.getOpenIdConnectProviderOutput({ url: issuer }, { parent: this }).arn;
+    /** The adopted role's name, once its review is settled: a role at another path is refused; trust and boundary change in place. */
+    private adoptedRole(names: RoleNameArgs, key: string, trust: pulumi.Output<string>, serviceAccount?: string): pulumi.Output<string> {
+        const opts = { parent: this };
+        const roleName = names.roleName;
+        const found = lookup(
+            Promise.all([aws.iam.getRole({ name: roleName }, opts), aws.iam.getRolePolicies({ roleName }, opts)]),
+            (reason) => missingAdoptedMessage(key, `the IAM role ${roleName}`, reason),
+        );
+        return pulumi.all([found, trust, this.permissionsBoundaryArn]).apply(([[role, inline], wantedTrust, boundary]) => {
+            const existing = { ...role, inlinePolicies: inline.policyNames };
+            const wanted = {
+                key,
+                trust: JSON.parse(wantedTrust),
+                permissionsBoundary: boundary,
+                policyName: names.policyName,
+                serviceAccount,
+            };
+            warnAll(settle(reviewRole(existing, wanted)), this);
+            return roleName;
+        });
+    }
+
+    /** The EKS cluster; one the account does not hold stops the preview, naming membrane:eksClusterName. */
+    private cluster(clusterName: pulumi.Input<string>): pulumi.Output<aws.eks.GetClusterResult> {
+        return pulumi
+            .output(clusterName)
+            .apply((n) =>
+                lookup(aws.eks.getCluster({ name: n }, { parent: this }), (reason) => missingClusterMessage(n, this.region, reason)),
+            );
+    }
+
+    /**
+     * AWS allows one provider per issuer URL in an account, and most clusters already have theirs. A cluster
+     * without one stops the preview, naming membrane:eksOidcProvider: create.
+     */
+    private existingOidcProvider(clusterName: pulumi.Input<string>, issuer: pulumi.Output<string>): pulumi.Output<string> {
+        return pulumi
+            .all([clusterName, issuer])
+            .apply(([cluster, url]) =>
+                lookup(aws.iam.getOpenIdConnectProvider({ url }, { parent: this }), (reason) =>
+                    missingOidcProviderMessage(cluster, url, reason),
+                ).then((p) => p.arn),
+            );
     }
 
     /**

@@ -4,7 +4,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { IMPORT_IDS, settle } from "./adoption";
+import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption-redis";
 import type { RedisEngine } from "./config-redis";
+import { lookup, missingAdoptedMessage, warnAll } from "./lookups";
 import { childName, tags } from "./naming";
 
 export const REDIS_PORT = 6379;
@@ -54,6 +57,56 @@ export interface RedisArgs {
     readonly maintenanceWindow: string;
     /** Days of automatic snapshots; 0 turns them off. */
     readonly snapshotRetentionLimit: number;
+    /**
+     * Adopt the existing group `replicationGroupId` (Pulumi's `import` option, after a look-up) instead of
+     * creating one; it keeps its port. Absent: create the group.
+     */
+    readonly adopt?: RedisAdoption;
+}
+
+/** How an existing replication group is adopted. */
+export interface RedisAdoption {
+    /** Its subnet group (`subnetGroupName`) is adopted too. */
+    readonly subnetGroup: boolean;
+    /** It keeps its engine, version, parameter group, node type and topology instead of the args'. */
+    readonly keepExistingSettings: boolean;
+    /** A difference that replaces the group is allowed: it is then not protected, and deleted before it is created again. */
+    readonly allowReplacement: boolean;
+}
+
+const DESCRIPTION = "Membrane Redis cluster";
+
+/** The group's settings as the args give them. */
+function argsSettings(args: RedisArgs): RedisSettings {
+    const { engine, engineVersion, parameterGroupName, nodeType, topology } = args;
+    return { port: REDIS_PORT, engine, engineVersion, parameterGroupName, nodeType, topology };
+}
+
+/** An existing group as the two look-ups show it. */
+function existingGroup(
+    g: aws.elasticache.GetReplicationGroupResult,
+    c: aws.elasticache.GetClusterResult | undefined,
+): ExistingReplicationGroup {
+    return {
+        replicationGroupId: g.replicationGroupId,
+        description: g.description,
+        clusterMode: g.clusterMode,
+        nodeType: g.nodeType,
+        numCacheClusters: g.numCacheClusters,
+        numNodeGroups: g.numNodeGroups,
+        replicasPerNodeGroup: g.replicasPerNodeGroup,
+        port: g.port,
+        automaticFailoverEnabled: g.automaticFailoverEnabled,
+        multiAzEnabled: g.multiAzEnabled,
+        authTokenEnabled: g.authTokenEnabled,
+        snapshotRetentionLimit: g.snapshotRetentionLimit,
+        engine: c?.engine,
+        engineVersion: c?.engineVersion,
+        parameterGroupName: c?.parameterGroupName,
+        subnetGroupName: c?.subnetGroupName,
+        maintenanceWindow: c?.maintenanceWindow,
+        securityGroupIds: c?.securityGroupIds,
+    };
 }
 
 /** `rediss://` (TLS) with the AUTH token as the password and no user name, as Membrane reads REDIS_URI. */
@@ -75,6 +128,8 @@ export class Redis extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:redis:Redis", name, {}, opts);
+        const settings = args.adopt ? this.adoptedSettings(args, args.adopt) : pulumi.output(argsSettings(args));
+        const adoptsSubnetGroup = args.adopt?.subnetGroup === true;
         const subnetGroup = new aws.elasticache.SubnetGroup(
             childName(name, "subnets"),
             {
@@ -83,11 +138,15 @@ export class Redis extends pulumi.ComponentResource {
                 subnetIds: args.privateSubnetIds,
                 tags: tags(args.environment),
             },
-            { parent: this },
+            {
+                parent: this,
+                protect: adoptsSubnetGroup,
+                import: adoptsSubnetGroup ? IMPORT_IDS.cacheSubnetGroup(args.subnetGroupName) : undefined,
+            },
         );
-        const { securityGroup, ingressRules } = this.securityGroup(name, args);
+        const { securityGroup, ingressRules } = this.securityGroup(name, args, settings.port);
         const authToken = this.authToken(name);
-        const group = this.replicationGroup(name, args, { subnetGroup, securityGroup, ingressRules, authToken });
+        const group = this.replicationGroup(name, args, settings, { subnetGroup, securityGroup, ingressRules, authToken });
 
         this.clusterMode = args.topology.clusterMode;
         this.endpoint = this.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
@@ -116,6 +175,7 @@ export class Redis extends pulumi.ComponentResource {
     private securityGroup(
         name: string,
         args: RedisArgs,
+        port: pulumi.Output<number>,
     ): { securityGroup: aws.ec2.SecurityGroup; ingressRules: aws.vpc.SecurityGroupIngressRule[] } {
         const securityGroup = new aws.ec2.SecurityGroup(
             childName(name, "sg"),
@@ -146,7 +206,7 @@ export class Redis extends pulumi.ComponentResource {
             ({ suffix, description, source }) =>
                 new aws.vpc.SecurityGroupIngressRule(
                     childName(name, suffix),
-                    { ...source, description, fromPort: REDIS_PORT, toPort: REDIS_PORT, tags: tags(args.environment) },
+                    { ...source, description, fromPort: port, toPort: port, tags: tags(args.environment) },
                     { parent: this },
                 ),
         );
@@ -165,9 +225,45 @@ export class Redis extends pulumi.ComponentResource {
         );
     }
 
+    /**
+     * The existing group's settings, read at preview as at up: its port always, and with
+     * `keepExistingSettings` its size and versions. A difference that would replace it is refused, naming
+     * the key, unless `allowReplacement`; what changes in place is warned.
+     */
+    private adoptedSettings(args: RedisArgs, adopt: RedisAdoption): pulumi.Output<RedisSettings> {
+        const opts = { parent: this };
+        const id = args.replicationGroupId;
+        const missing = (what: string) => (reason: string) => missingAdoptedMessage("existingRedisReplicationGroupId", what, reason);
+        const wanted: WantedRedis = {
+            ...argsSettings(args),
+            description: DESCRIPTION,
+            subnetGroupName: args.subnetGroupName,
+            automaticFailover: args.automaticFailover,
+            multiAz: args.multiAz,
+            maintenanceWindow: args.maintenanceWindow,
+            snapshotRetentionLimit: args.snapshotRetentionLimit,
+            securityGroupNamePrefix: args.securityGroupNamePrefix,
+            adoptsSubnetGroup: adopt.subnetGroup,
+        };
+        const reviewed = lookup(
+            aws.elasticache.getReplicationGroup({ replicationGroupId: id }, opts),
+            missing(`the replication group ${id}`),
+        ).then(async (group) => {
+            const member = [...(group.memberClusters ?? [])].sort()[0];
+            const cluster = member
+                ? await lookup(aws.elasticache.getCluster({ clusterId: member }, opts), missing(`its node ${member}`))
+                : undefined;
+            const { review, settings } = reviewReplicationGroup(existingGroup(group, cluster), wanted, adopt.keepExistingSettings);
+            warnAll(settle(review, adopt.allowReplacement), this);
+            return settings;
+        });
+        return pulumi.output(reviewed);
+    }
+
     private replicationGroup(
         name: string,
         args: RedisArgs,
+        settings: pulumi.Output<RedisSettings>,
         deps: {
             subnetGroup: aws.elasticache.SubnetGroup;
             securityGroup: aws.ec2.SecurityGroup;
@@ -175,22 +271,23 @@ export class Redis extends pulumi.ComponentResource {
             authToken: random.RandomPassword;
         },
     ): aws.elasticache.ReplicationGroup {
-        const topology = args.topology;
+        const topology = settings.topology;
+        const cluster = topology.apply((t) => (t.clusterMode ? t : { numNodeGroups: 0, replicasPerNodeGroup: 0 }));
         return new aws.elasticache.ReplicationGroup(
             childName(name, "cache"),
             {
                 replicationGroupId: args.replicationGroupId,
-                description: "Membrane Redis cluster",
-                engine: args.engine,
-                engineVersion: args.engineVersion,
-                nodeType: args.nodeType,
-                parameterGroupName: args.parameterGroupName,
-                port: REDIS_PORT,
+                description: DESCRIPTION,
+                engine: settings.engine,
+                engineVersion: settings.engineVersion,
+                nodeType: settings.nodeType,
+                parameterGroupName: settings.parameterGroupName,
+                port: settings.port,
                 // Cluster mode off is ElastiCache's default; ClusterMode is left unset then, since older
-                // engines (Redis 6.x) predate the parameter.
-                ...(topology.clusterMode
-                    ? { clusterMode: "enabled", numNodeGroups: topology.numNodeGroups, replicasPerNodeGroup: topology.replicasPerNodeGroup }
-                    : { numCacheClusters: topology.numCacheClusters }),
+                // engines (Redis 6.x) predate the parameter. An adopted group's mode is the args' (or refused).
+                ...(args.topology.clusterMode
+                    ? { clusterMode: "enabled", numNodeGroups: cluster.numNodeGroups, replicasPerNodeGroup: cluster.replicasPerNodeGroup }
+                    : { numCacheClusters: topology.apply((t) => (t.clusterMode ? 0 : t.numCacheClusters)) }),
                 subnetGroupName: deps.subnetGroup.name,
                 securityGroupIds: [deps.securityGroup.id],
                 automaticFailoverEnabled: args.automaticFailover,
@@ -211,7 +308,14 @@ export class Redis extends pulumi.ComponentResource {
             },
             // The data is ephemeral, so no retainOnDelete; but in production a destroy or a replacing
             // change (id, port, subnet group, encryption at rest) would stop Membrane: it must be unprotected first.
-            { parent: this, protect: args.production ?? false, dependsOn: deps.ingressRules },
+            // An adopted group is protected too, unless the stack allows replacing it (same id: delete first).
+            {
+                parent: this,
+                protect: ((args.production ?? false) || args.adopt !== undefined) && !args.adopt?.allowReplacement,
+                deleteBeforeReplace: args.adopt?.allowReplacement,
+                import: args.adopt ? IMPORT_IDS.replicationGroup(args.replicationGroupId) : undefined,
+                dependsOn: deps.ingressRules,
+            },
         );
     }
 }

@@ -3,6 +3,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../policy/lib/policy-document";
+import { IMPORT_IDS, reviewBucket, settle } from "./adoption";
+import { EXISTING_BUCKET_KEYS } from "./config-adoption";
+import { lookup, missingAdoptedMessage, warnAll } from "./lookups";
 import { BucketPurpose, childName, tags } from "./naming";
 
 export interface StorageArgs {
@@ -18,6 +21,13 @@ export interface StorageArgs {
     readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
     /** Keep the connectors and static buckets through `pulumi destroy` and refactors. Default false: destroy empties and deletes every bucket. */
     readonly production?: boolean;
+    /**
+     * Buckets that already exist, by purpose (`bucketNames` names them too): adopted with Pulumi's `import`
+     * option after a look-up, protected, retained and never emptied. Default none.
+     */
+    readonly existing?: Readonly<Partial<Record<BucketPurpose, string>>>;
+    /** The stack's region, where an adopted bucket must be. Required with `existing`. */
+    readonly region?: string;
 }
 
 /** S3.5: deny every request to the bucket and its objects that does not use TLS. */
@@ -48,21 +58,28 @@ class SecureBucket {
         name: string,
         bucketName: pulumi.Input<string>,
         purpose: BucketPurpose,
-        o: { readonly environment: string; readonly production: boolean; readonly parent: pulumi.Resource },
+        o: {
+            readonly environment: string;
+            readonly production: boolean;
+            readonly parent: pulumi.Resource;
+            readonly existing?: string;
+            readonly region?: string;
+        },
     ) {
         this.name = name;
         const opts = { parent: o.parent };
-        // Buckets that hold customers' data survive `pulumi destroy` and refactors in production.
-        const keep = o.production && purpose !== "tmp";
+        // Buckets that hold customers' data survive `pulumi destroy` and refactors in production; so does
+        // every adopted bucket, which this stack did not create.
+        const keep = (o.production && purpose !== "tmp") || o.existing !== undefined;
         this.bucket = new aws.s3.Bucket(
             name,
             {
-                bucket: bucketName,
+                bucket: o.existing === undefined ? bucketName : this.adopted(o.existing, purpose, o.region ?? "", o.parent),
                 // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
-                forceDestroy: !o.production,
+                forceDestroy: !o.production && o.existing === undefined,
                 tags: tags(o.environment, { Purpose: PURPOSE_TAGS[purpose] }),
             },
-            { parent: o.parent, protect: keep, retainOnDelete: keep },
+            { parent: o.parent, protect: keep, retainOnDelete: keep, import: o.existing && IMPORT_IDS.bucket(o.existing) },
         );
         this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
@@ -87,6 +104,20 @@ class SecureBucket {
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
             },
             opts,
+        );
+    }
+
+    /** The existing bucket's name, once a look-up has found it in the stack's region; otherwise the adoption is refused. */
+    private adopted(bucket: string, purpose: BucketPurpose, region: string, parent: pulumi.Resource): pulumi.Output<string> {
+        const key = EXISTING_BUCKET_KEYS[purpose];
+        const found = lookup(aws.s3.getBucket({ bucket }, { parent }), (reason) =>
+            missingAdoptedMessage(key, `the S3 bucket ${bucket}`, reason),
+        );
+        return pulumi.output(
+            found.then((existing) => {
+                warnAll(settle(reviewBucket(existing, { region, key, purpose })), parent);
+                return bucket;
+            }),
         );
     }
 
@@ -120,8 +151,12 @@ export class Storage extends pulumi.ComponentResource {
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Storage", name, {}, opts);
-        const common = { environment: args.environment, production: args.production ?? false, parent: this };
-        const bucket = (purpose: BucketPurpose) => new SecureBucket(childName(name, purpose), args.bucketNames[purpose], purpose, common);
+        const common = { environment: args.environment, production: args.production ?? false, parent: this, region: args.region };
+        const bucket = (purpose: BucketPurpose) =>
+            new SecureBucket(childName(name, purpose), args.bucketNames[purpose], purpose, {
+                ...common,
+                existing: args.existing?.[purpose],
+            });
 
         const tmp = this.tmpBucket(name, bucket("tmp"), args.tmpExpirationDays);
         const connectors = this.connectorsBucket(name, bucket("connectors"), args.connectorsNoncurrentVersionDays);

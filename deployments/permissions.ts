@@ -458,6 +458,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         ],
     },
 
+    // The interface endpoint's VPC and subnets, checked before anything is created (components/lookups.ts).
+    "aws:ec2/getVpc:getVpc": { grants: [ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"])] },
+    "aws:ec2/getSubnet:getSubnet": { grants: [ec2Describe(["ec2:DescribeSubnets"])] },
+
     // Not AWS: credentials for these come from the stack's ESC environment, not from the deploy role.
     "mongodbatlas:index/project:Project": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "mongodbatlas:index/advancedCluster:AdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID, staticBucketPolicy } from "../components/cdn";
 import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID, placeholder } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
+import { byType, childrenOf, COMPONENT_ACCOUNT, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
     component: "membrane:cdn:Cdn",
@@ -19,7 +19,12 @@ const T = {
 };
 
 function evaluateCdn(domain: boolean): Promise<Evaluation> {
-    return evaluate({ stack: "staging", program: "test/programs/cdn.ts", env: domain ? {} : { MEMBRANE_TEST_DOMAIN: "none" } });
+    return evaluate({
+        stack: "staging",
+        program: "test/programs/cdn.ts",
+        cloud: COMPONENT_ACCOUNT,
+        env: domain ? {} : { MEMBRANE_TEST_DOMAIN: "none" },
+    });
 }
 
 const cdnResources = (ev: Evaluation): RegisteredResource[] => descendantsOf(ev, one(ev, T.component, "web"));

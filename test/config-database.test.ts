@@ -29,9 +29,21 @@ describe("config: database", () => {
                 username: "membrane-app",
                 accessCidrs: ["203.0.113.24/32"],
                 privateLink: false,
+                privateEndpointWaitMinutes: 10,
             },
         });
         expect(c.warnings).to.deep.equal([]);
+    });
+
+    it("waits 0 to 60 minutes for Atlas's private-endpoint string, nothing else", () => {
+        expect(atlasOf(parse({ atlasPrivateEndpointWaitMinutes: "0" }).database).privateEndpointWaitMinutes).to.equal(0);
+        expect(atlasOf(parse({ atlasPrivateEndpointWaitMinutes: "60" }).database).privateEndpointWaitMinutes).to.equal(60);
+        expect(problemsOf({ atlasPrivateEndpointWaitMinutes: "61" })).to.deep.equal([
+            "membrane:atlasPrivateEndpointWaitMinutes: must be between 0 and 60 (got 61)",
+        ]);
+        expect(problemsOf({ atlasPrivateEndpointWaitMinutes: "-1" })).to.deep.equal([
+            "membrane:atlasPrivateEndpointWaitMinutes: must be between 0 and 60 (got -1)",
+        ]);
     });
 
     it("takes every Atlas setting from config", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { mongoUri, privateEndpointSrv } from "../components/database";
+import { derivedPrivateEndpointSrv, mongoUri, privateEndpointSrv } from "../components/database";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, evaluate, fixtureStack, one, oneIn, programError } from "./harness";
+import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, oneIn, programError } from "./harness";
 
 const T = {
     component: "membrane:database:Database",
@@ -25,6 +25,7 @@ function evaluateDatabase(which: string, production = false): Promise<Evaluation
     return evaluate({
         stack: "staging",
         program: "test/programs/database.ts",
+        cloud: COMPONENT_ACCOUNT,
         env: { MEMBRANE_TEST_DB: which, MEMBRANE_TEST_PRODUCTION: String(production) },
     });
 }
@@ -74,7 +75,7 @@ describe("MONGO_URI", () => {
         });
     }
 
-    it("takes the private-endpoint SRV string of this interface endpoint, not another's", () => {
+    it("takes the private-endpoint SRV string of this interface endpoint, not another's; none while Atlas has not published it", () => {
         const strings = {
             privateEndpoints: [
                 { srvConnectionString: "mongodb+srv://c-pl-0.abcde.mongodb.net", endpoints: [{ endpointId: "vpce-other" }] },
@@ -82,18 +83,33 @@ describe("MONGO_URI", () => {
             ],
         };
         expect(privateEndpointSrv(strings, "vpce-ours")).to.equal("mongodb+srv://c-pl-1.abcde.mongodb.net");
-        expect(() => privateEndpointSrv(strings, "vpce-missing")).to.throw(
-            /Atlas lists no private-endpoint connection string for vpce-missing yet/,
-        );
-        expect(() => privateEndpointSrv({ privateEndpoints: [] }, "vpce-ours")).to.throw(/no private-endpoint connection string/);
+        expect(privateEndpointSrv(strings, "vpce-missing")).to.equal(undefined);
+        expect(privateEndpointSrv({ privateEndpoints: [] }, "vpce-ours")).to.equal(undefined);
         // What Atlas answers before any private endpoint covers the cluster's region.
-        expect(() => privateEndpointSrv({ privateEndpoints: null } as any, "vpce-ours")).to.throw(
-            /no private-endpoint connection string for vpce-ours yet/,
+        expect(privateEndpointSrv({ privateEndpoints: null } as any, "vpce-ours")).to.equal(undefined);
+        expect(privateEndpointSrv({ privateEndpoints: [{ srvConnectionString: "x", endpoints: null }] } as any, "vpce-ours")).to.equal(
+            undefined,
         );
-        expect(() =>
-            privateEndpointSrv({ privateEndpoints: [{ srvConnectionString: "x", endpoints: null }] } as any, "vpce-ours"),
-        ).to.throw(/yet/);
+        expect(
+            privateEndpointSrv({ privateEndpoints: [{ srvConnectionString: "", endpoints: [{ endpointId: "vpce-ours" }] }] }, "vpce-ours"),
+        ).to.equal(undefined);
     });
+
+    for (const [standard, derived] of [
+        ["mongodb+srv://membrane-prod.ab1cd.mongodb.net", "mongodb+srv://membrane-prod-pl-0.ab1cd.mongodb.net"],
+        ["mongodb+srv://cluster0.k45tj.mongodb.net/", "mongodb+srv://cluster0-pl-0.k45tj.mongodb.net"],
+        ["mongodb+srv://integration-app-cluster.x9y8z.mongodb.net", "mongodb+srv://integration-app-cluster-pl-0.x9y8z.mongodb.net"],
+    ]) {
+        it(`derives the private-endpoint string as Atlas forms it: ${standard} -> ${derived}`, () => {
+            expect(derivedPrivateEndpointSrv(standard)).to.equal(derived);
+        });
+    }
+
+    for (const bad of ["", "mongodb://cluster0.abcde.mongodb.net:27017", "mongodb+srv://localhost", "<cluster.standardSrv>"]) {
+        it(`refuses to derive a private-endpoint string from ${bad || "an empty string"}`, () => {
+            expect(() => derivedPrivateEndpointSrv(bad)).to.throw(/expected Atlas's standard SRV string/);
+        });
+    }
 });
 
 describe("Database on its own", () => {
@@ -328,7 +344,7 @@ describe("Database on its own", () => {
 
         it("reads the cluster once, after the endpoint service, and builds MONGO_URI from this endpoint's private SRV string", () => {
             const cluster = oneIn(ev.privateLink, T.component, T.cluster);
-            expect(ev.privateLink.invokes).to.deep.equal([
+            expect(ev.privateLink.invokes.filter((i) => i.token === T.getCluster)).to.deep.equal([
                 { token: T.getCluster, inputs: { projectId: cluster.inputs.projectId, name: "membrane-qa" } },
             ]);
             // The offline Atlas, like the real one, lists a private-endpoint string only once an endpoint service is

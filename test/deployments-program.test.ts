@@ -334,7 +334,7 @@ describe("deployments program: refused before anything is registered", () => {
         await Promise.all([
             refused(
                 { "membrane-deployments:stacks": ["staging", "qa"] },
-                /membrane-deployments:stacks: "qa" is not a stack of the Membrane project membrane .* its stacks are: prod, staging/,
+                /membrane-deployments:stacks: "qa" is not a stack of the Membrane project membrane .* its stacks are: legacy, prod, staging/,
             ),
             refused(
                 { "membrane-deployments:repository": "membrane-infra" },

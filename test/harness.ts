@@ -4,6 +4,8 @@ import { ConfigError, parseConfig } from "../components/config";
 import * as path from "path";
 import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
 import type { RawConfig } from "../components/config-reader";
+import { loadCloudFixture } from "../tools/cloud-file";
+import type { CloudFixture } from "../tools/mock-cloud";
 import { loadProject } from "../tools/stack-config";
 
 const project = loadProject(PROJECT_DIR);
@@ -17,7 +19,13 @@ const defaults: Record<string, unknown> = Object.fromEntries(
 /** The tests' own stacks: the project's Pulumi.<stack>.yaml files are the user's, and no test reads them. */
 export const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
 
-/** The engine's evaluate, on the fixture stacks unless a test names another folder. */
+/** The account of the programs that build one component alone (test/programs/): its own zone, cluster and network. */
+export const COMPONENT_ACCOUNT: CloudFixture = loadCloudFixture(path.join(FIXTURES, "components.cloud.yaml"));
+
+/**
+ * The engine's evaluate, on the fixture stacks unless a test names another folder; each fixture stack's
+ * `<stack>.cloud.yaml` is its account, so no look-up is ever answered by an assumption.
+ */
 export function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     return evaluateIn({ stackDir: FIXTURES, ...opts });
 }

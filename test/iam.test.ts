@@ -3,7 +3,7 @@ import { issuerHost, s3AccessPolicy } from "../components/iam";
 import type { PolicyStatement } from "../policy/lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, evaluate, fixtureStack, one, policyOf } from "./harness";
+import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
     component: "membrane:iam:Iam",
@@ -144,7 +144,8 @@ describe("Iam: the S3 access policy document", () => {
 });
 
 describe("Iam on its own", () => {
-    const run = (modes: string) => evaluate({ stack: "staging", program: "test/programs/iam.ts", env: { MEMBRANE_TEST_IAM: modes } });
+    const run = (modes: string) =>
+        evaluate({ stack: "staging", program: "test/programs/iam.ts", cloud: COMPONENT_ACCOUNT, env: { MEMBRANE_TEST_IAM: modes } });
     const ev: Record<string, Evaluation> = {};
     before(async () => {
         const modes = ["ecs", "ecs,irsa-existing", "irsa-create", "pod-identity"];
@@ -289,12 +290,8 @@ describe("Iam on its own", () => {
             expect(assoc.dependencies).to.include(policyFor(e(), role).urn);
         });
 
-        it("reads no cluster, OIDC provider or certificate, and creates no provider", () => {
-            expect(
-                e()
-                    .invokes.map((i) => i.token)
-                    .sort(),
-            ).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
+        it("reads the cluster (its ARN, and that it exists) but no OIDC provider or certificate, and creates no provider", () => {
+            expect(e().invokes).to.deep.equal([{ token: INVOKE.cluster, inputs: { name: "qa-cluster" } }]);
             expect(byType(e(), T.oidcProvider)).to.deep.equal([]);
         });
 
@@ -363,7 +360,7 @@ describe("Iam in the fixture stacks", () => {
         });
         expect(ev.outputs).to.not.have.any.keys("k8sServiceAccountAnnotations");
         expect(ev.outputs.k8sServiceAccountRoleArn.value).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-k8s-role`);
-        expect(iamInvokes(ev)).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
+        expect(iamInvokes(ev)).to.deep.equal([INVOKE.cluster, INVOKE.callerIdentity, INVOKE.partition]);
     });
 
     it("prod with eksOidcProvider create: creates the provider and trusts it", async () => {

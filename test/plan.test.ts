@@ -130,6 +130,7 @@ describe("npm start: the plan", () => {
             "env",
             "outputs",
             "warnings",
+            "assumptions",
             "estimate",
         ]);
         expect(plan.estimate.cost).to.deep.include({ region: "us-east-1", unclassified: [] });
@@ -146,7 +147,9 @@ describe("npm start: the plan", () => {
         const { code, out, err } = await runPlan(["--stack", "dev"]);
         expect(code).to.equal(2);
         expect(out).to.equal("");
-        expect(err).to.equal('error: unknown stack "dev": there is no Pulumi.dev.yaml. The stacks of this project: prod, staging\n');
+        expect(err).to.equal(
+            'error: unknown stack "dev": there is no Pulumi.dev.yaml. The stacks of this project: legacy, prod, staging\n',
+        );
     });
 
     it("a config error exits 2 with the key's message", async () => {

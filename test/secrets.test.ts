@@ -90,7 +90,9 @@ describe("config: existing application secrets", () => {
             expect(() => parseConfig(at(31)))
                 .to.throw(
                     ConfigError,
-                    new RegExp(`^invalid stack configuration:\n  - membrane:${key}: must be at least 32 characters long \\(got 31\\)$`),
+                    new RegExp(
+                        `^invalid stack configuration:\n  - membrane:${key}: must be at least 32 characters long \\(got 31\\); if it is the value your running Membrane already uses, set membrane:acceptShortExistingSecrets: true to keep it$`,
+                    ),
                 )
                 .and.satisfy((e: Error) => !e.message.includes("k".repeat(31)));
         });
@@ -100,5 +102,36 @@ describe("config: existing application secrets", () => {
         expect(() => parseConfig(raw({ ...VALID, existingSecret: "short-secret" }, ["existingSecret"])))
             .to.throw(ConfigError, /membrane:existingSecret: must be at least 32 characters long \(got 12\)/)
             .and.satisfy((e: Error) => !e.message.includes("short-secret"));
+    });
+
+    it("keeps a legacy install's short values when acceptShortExistingSecrets says so, with a warning per value", () => {
+        const legacy = "legacy-value-20c";
+        const c = parseConfig(
+            raw({ ...VALID, existingSecret: legacy, existingEncryptionSecret: legacy, acceptShortExistingSecrets: true }, [
+                "existingSecret",
+                "existingEncryptionSecret",
+            ]),
+        );
+        expect(c.appSecrets).to.deep.equal({ existingSecret: legacy, existingEncryptionSecret: legacy });
+        const warned = c.warnings.filter((w) => w.includes("under the 32 Membrane asks for"));
+        expect(warned).to.have.lengthOf(2);
+        expect(warned[0]).to.match(
+            /^membrane:existingSecret is 16 characters long, .*Replace it with 32 or more random characters when you can/,
+        );
+        expect(warned[1]).to.match(
+            /^membrane:existingEncryptionSecret is 16 characters long, .*Never replace it: it encrypts every credential/,
+        );
+        expect(c.warnings.join("\n")).to.not.include(legacy);
+    });
+
+    it("acceptShortExistingSecrets still refuses plain text, and says so when it has nothing to accept", () => {
+        expect(() => parseConfig(raw({ ...VALID, existingSecret: "short", acceptShortExistingSecrets: true }))).to.throw(
+            ConfigError,
+            /membrane:existingSecret: holds a plain-text value/,
+        );
+        const c = parseConfig(raw({ ...VALID, existingSecret: long, acceptShortExistingSecrets: true }, ["existingSecret"]));
+        expect(c.warnings).to.include(
+            "membrane:acceptShortExistingSecrets is true but neither membrane:existingSecret nor membrane:existingEncryptionSecret is shorter than 32 characters: it has no effect; set it back to false.",
+        );
     });
 });

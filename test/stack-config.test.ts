@@ -162,10 +162,10 @@ describe("stack config, resolved as the CLI resolves it", () => {
     });
 
     it("lists the stacks and refuses an unknown one, naming those that exist", () => {
-        expect(listStacks(FIXTURES)).to.deep.equal(["prod", "staging"]);
+        expect(listStacks(FIXTURES)).to.deep.equal(["legacy", "prod", "staging"]);
         expect(() => loadStackFile(FIXTURES, "dev")).to.throw(
             UnknownStackError,
-            "no stack file Pulumi.dev.yaml; the stacks of this project are: prod, staging",
+            "no stack file Pulumi.dev.yaml; the stacks of this project are: legacy, prod, staging",
         );
         expect(() => loadStackFile(FIXTURES, "../etc/passwd")).to.throw(UnknownStackError);
     });

@@ -6,7 +6,7 @@
 import { PolicyFinding } from "../policy/runner";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, ProgramError, PROJECT_DIR } from "./engine";
-import { policyFindings } from "./plan";
+import { policyFindings, renderAssumptions } from "./plan";
 import { listStacks, loadProject, readStackFile, StackConfigError, UnknownStackError } from "./stack-config";
 
 export interface StackVerdict {
@@ -17,6 +17,8 @@ export interface StackVerdict {
     readonly problems: readonly string[];
     readonly findings: readonly PolicyFinding[];
     readonly warnings: readonly string[];
+    /** What the look-ups assumed to exist, without a cloud file. */
+    readonly assumptions?: readonly string[];
 }
 
 // Keys that hold credentials must be stored encrypted (`pulumi config set --secret`).
@@ -59,7 +61,7 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
         const unique = [...new Map(findings.map((f) => [`${f.policyName} ${f.resourceUrn} ${f.message}`, f])).values()];
         const code = hygiene.length > 0 ? 2 : unique.some((f) => f.enforcementLevel === "mandatory") ? 1 : 0;
         const resources = up.resources.filter((r) => r.custom).length;
-        return verdict(code, { resources, problems: hygiene, findings: unique, warnings: up.warnings });
+        return verdict(code, { resources, problems: hygiene, findings: unique, warnings: up.warnings, assumptions: up.assumptions ?? [] });
     } catch (e) {
         if (e instanceof StackConfigError) {
             return verdict(2, { problems: [...allConfigProblems(loadProject(dir), stack, e), ...hygiene] });
@@ -86,6 +88,7 @@ export function renderVerdict(v: StackVerdict): string {
         ...v.problems.map((p) => `    - ${p}`),
         ...v.findings.map((f) => `    [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`),
         ...v.warnings.map((w) => `    warning: ${w}`),
+        ...renderAssumptions(v.assumptions ?? []).map((l) => `    ${l}`),
     ].join("\n");
 }
 

@@ -2,9 +2,8 @@
 // (deployments/), offline, as `npm start` evaluates the Membrane program: what it would create, what the
 // policy pack says about it, its outputs. `--workflow` prints the GitHub Actions workflow it generates.
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
-import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
 import { exitCode, plan, Plan } from "./plan";
@@ -50,9 +49,7 @@ export function parseArgs(argv: readonly string[]): DeploymentsPlanArgs {
     return { stack, format, ...(cloudFile && { cloudFile }) };
 }
 
-export function loadCloudFixture(file: string): CloudFixture {
-    return (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as CloudFixture;
-}
+export { loadCloudFixture } from "./cloud-file";
 
 export function renderText(p: Plan): string {
     const out: string[] = [`Stack ${p.project}/${p.stack}, evaluated offline (no cloud account, no Pulumi CLI):`, ""];

@@ -3,6 +3,7 @@
 // for `pulumi preview` where there is no CLI, no cloud account and no network.
 import { fork } from "child_process";
 import * as path from "path";
+import { stackCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
 import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
@@ -27,7 +28,11 @@ export interface EvaluateOptions {
     readonly preview?: boolean;
     /** Extra environment variables for the evaluating process. */
     readonly env?: Record<string, string>;
-    /** What exists in the account, for look-ups (an IAM OIDC provider, ...); nothing when absent. */
+    /**
+     * What exists in the account, for look-ups (an IAM OIDC provider, ...). Absent: the stack's cloud file
+     * (`<stack>.cloud.yaml` beside its stack file); without one, every look-up is an assumption the
+     * evaluation lists.
+     */
     readonly cloud?: CloudFixture;
 }
 
@@ -48,7 +53,8 @@ export class ProgramError extends Error {
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const dir = opts.dir ?? PROJECT_DIR;
     const project = loadProject(dir);
-    const file = readStackFile(opts.stackDir ?? dir, opts.stack);
+    const stackDir = opts.stackDir ?? dir;
+    const file = readStackFile(stackDir, opts.stack);
     const stackConfig = { ...file.config };
     for (const key of opts.unset ?? []) {
         delete stackConfig[key];
@@ -61,7 +67,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         config: resolved.values,
         secretKeys: resolved.secretKeys,
         preview: opts.preview,
-        cloud: opts.cloud,
+        cloud: opts.cloud ?? stackCloudFixture(stackDir, opts.stack),
     };
     return runInChild(run, dir, opts.env ?? {});
 }

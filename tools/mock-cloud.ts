@@ -2,16 +2,21 @@
 // program creates, and the data sources it reads. Values the cloud alone can know are placeholders
 // that say so (`<name.property>`); values AWS derives from the inputs (bucket ARNs) are derived.
 import * as crypto from "crypto";
+import { Account, ACCOUNT_ID, ACCOUNT_INVOKES, FixtureAtlasCluster, hashHex, imported, State } from "./mock-account";
 
-export const ACCOUNT_ID = "111122223333";
-
-export type State = Record<string, unknown>;
+export { Account, ACCOUNT_ID, eksIssuer, HOSTED_ZONE_ID } from "./mock-account";
+export type { CloudFixture, State } from "./mock-account";
 
 export interface NewResourceArgs {
     readonly type: string;
     readonly name: string;
     readonly inputs: State;
     readonly region: string;
+    /** The `import` option: the resource exists, and the account says what it holds. */
+    readonly importId?: string;
+    readonly account?: Account;
+    /** For an import: the existing resource's own values, from the account. */
+    readonly existing?: State;
 }
 
 /** A value only a real deployment can know, spelled so that nobody mistakes it for a real one. */
@@ -91,15 +96,8 @@ const randomState: Record<string, StateFn> = {
     "random:index/randomString:RandomString": ({ name, inputs }) => ({ result: randomString(name, inputs) }),
 };
 
-/** Hex digits of a hash of `text`: stable, realistic-looking values for what the cloud would generate. */
-function hashHex(text: string, length: number): string {
-    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
 /** CloudFront's fixed hosted zone id for alias records (a real constant, not a placeholder). */
 export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
-/** The hosted zone that `aws.route53.getZone` answers with (fake, shaped like a real id). */
-export const HOSTED_ZONE_ID = "Z0123456789ABCDEFGHIJ";
 
 const withoutDot = (name: string): string => name.replace(/\.$/, "").toLowerCase();
 
@@ -134,12 +132,12 @@ const cdnState: Record<string, StateFn> = {
     }),
     // The distribution's id is CloudFront's; its domain name is `d<13 hex of the name>.cloudfront.net`,
     // fake but DNS-valid since it is a URL and an alias target.
-    "aws:cloudfront/distribution:Distribution": ({ name }) => {
-        const id = placeholder(name, "id");
+    "aws:cloudfront/distribution:Distribution": ({ name, importId, existing }) => {
+        const id = importId ?? placeholder(name, "id");
         return {
             id,
             arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${id}`,
-            domainName: `d${hashHex(name, 13)}.cloudfront.net`,
+            domainName: str(existing?.domainName, `d${hashHex(name, 13)}.cloudfront.net`),
             hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
             status: "Deployed",
             etag: placeholder(name, "etag"),
@@ -244,20 +242,24 @@ const atlasHostSuffix = (projectId: string): string =>
         .map((b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36])
         .join("");
 
-// What Atlas knows about a project, as the program registers it, for the data source below: its clusters, and the
-// interface endpoints linked to its private endpoint service (Atlas lists their connection strings only after that).
-const atlasClusters = new Set<string>();
+// What Atlas knows about a project, as the program registers it, for the data source below: its clusters (by
+// `<projectId>/<name>`, with their standard SRV string), and the interface endpoints linked to its private endpoint
+// service (Atlas lists their connection strings only after that, and with a delay: see reads after the link).
+const atlasClusters = new Map<string, string>();
 const atlasLinkedEndpoints = new Map<string, Array<{ endpointId: string; region: string }>>();
+const atlasReadsAfterLink = new Map<string, number>();
 
 const databaseState: Record<string, StateFn> = {
     "mongodbatlas:index/project:Project": ({ name, inputs }) => ({
         id: hashHex(`atlas-project:${str(inputs.name, name)}`, 24),
         created: placeholder(name, "created"),
     }),
-    "mongodbatlas:index/advancedCluster:AdvancedCluster": ({ name, inputs }) => {
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": ({ name, inputs, existing }) => {
         const projectId = str(inputs.projectId, placeholder(name, "projectId"));
         const clusterName = str(inputs.name, name);
-        atlasClusters.add(`${projectId}/${clusterName}`);
+        // An adopted cluster keeps its host names.
+        const standardSrv = str(existing?.standardSrv, `mongodb+srv://${clusterName}.${atlasHostSuffix(projectId)}.mongodb.net`);
+        atlasClusters.set(`${projectId}/${clusterName}`, standardSrv);
         return {
             id: placeholder(name, "id"),
             clusterId: hashHex(`atlas-cluster:${projectId}/${clusterName}`, 24),
@@ -265,7 +267,7 @@ const databaseState: Record<string, StateFn> = {
             mongoDbVersion: placeholder(name, "mongoDbVersion"),
             connectionStrings: {
                 standard: placeholder(name, "connectionStrings.standard"),
-                standardSrv: `mongodb+srv://${clusterName}.${atlasHostSuffix(projectId)}.mongodb.net`,
+                standardSrv,
                 private: "",
                 privateSrv: "",
                 // None yet: Atlas adds them once an endpoint service is linked (see the data source).
@@ -342,8 +344,10 @@ const resourceState: Record<string, StateFn> = {
 
 /** The outputs a provider adds to a resource's inputs, and its id. */
 export function newResourceState(args: NewResourceArgs): { id: string; state: State } {
-    const computed = resourceState[args.type]?.(args) ?? {};
-    const id = str(computed.id, placeholder(args.name, "id"));
+    // An import reads the existing resource first: one the account does not hold fails, as Pulumi's import does.
+    const existing = args.importId ? imported(args.type, args.importId, args.account ?? new Account({})) : undefined;
+    const computed = resourceState[args.type]?.({ ...args, existing }) ?? {};
+    const id = args.importId ?? str(computed.id, placeholder(args.name, "id"));
     const state: State = { ...args.inputs, ...computed };
     delete state.id;
     if (args.type.startsWith("aws:") && state.arn === undefined) {
@@ -353,16 +357,7 @@ export function newResourceState(args: NewResourceArgs): { id: string; state: St
     return { id, state };
 }
 
-/**
- * What already exists in the account, for the look-ups that must find it there (a test's fixture, or
- * `npm run deployments -- --cloud <file>`): without it, such a look-up finds nothing, as in an empty account.
- */
-export interface CloudFixture {
-    /** IAM OIDC providers by URL, with their audiences (client ids). */
-    readonly oidcProviders?: ReadonlyArray<{ readonly url: string; readonly clientIds: readonly string[] }>;
-}
-
-type InvokeFn = (inputs: State, region: string, cloud: CloudFixture) => State;
+type InvokeFn = (inputs: State, region: string, account: Account) => State;
 
 const awsInvokes: Record<string, InvokeFn> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
@@ -380,81 +375,9 @@ const awsInvokes: Record<string, InvokeFn> = {
     "aws:index/getRegion:getRegion": (_inputs, region) => ({ name: region, region, id: region }),
 };
 
-// One table per component's data sources.
-const cdnInvokes: Record<string, InvokeFn> = {
-    "aws:route53/getZone:getZone": (inputs) => {
-        if (typeof inputs.name !== "string" || inputs.name === "") {
-            throw new Error("the offline engine answers aws.route53.getZone by name only");
-        }
-        return {
-            id: HOSTED_ZONE_ID,
-            zoneId: HOSTED_ZONE_ID,
-            name: withoutDot(inputs.name),
-            arn: `arn:aws:route53:::hostedzone/${HOSTED_ZONE_ID}`,
-            privateZone: inputs.privateZone === true,
-            nameServers: [placeholder("hosted-zone", "nameServers")],
-        };
-    },
-};
+// One table per component's data sources (the account's look-ups are in mock-account.ts).
 const redisInvokes: Record<string, InvokeFn> = {};
-/** EKS issuer ids are 32 upper-case hex digits; here derived from the cluster's name and region. */
-export function eksIssuer(clusterName: string, region: string): string {
-    const id = hashHex(`${region}/${clusterName}`, 32).toUpperCase();
-    return `https://oidc.eks.${region}.amazonaws.com/id/${id}`;
-}
-
-const EKS_ISSUER = /^https:\/\/(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-F]{32})$/;
-
 const iamInvokes: Record<string, InvokeFn> = {
-    // Every cluster the program names exists and has its OIDC issuer; what only EKS knows is a placeholder.
-    "aws:eks/getCluster:getCluster": (inputs, providerRegion) => {
-        const name = str(inputs.name, "");
-        if (!name) {
-            throw new Error("aws:eks/getCluster needs a cluster name");
-        }
-        const region = str(inputs.region, providerRegion);
-        const issuer = eksIssuer(name, region);
-        return {
-            id: name,
-            name,
-            region,
-            arn: `arn:aws:eks:${region}:${ACCOUNT_ID}:cluster/${name}`,
-            identities: [{ oidcs: [{ issuer }] }],
-            endpoint: `https://${issuer.slice(-32)}.gr7.${region}.eks.amazonaws.com`,
-            certificateAuthorities: [{ data: placeholder(name, "certificateAuthority") }],
-            clusterId: placeholder(name, "clusterId"),
-            createdAt: placeholder(name, "createdAt"),
-            platformVersion: placeholder(name, "platformVersion"),
-            version: placeholder(name, "version"),
-            roleArn: placeholder(name, "roleArn"),
-            status: "ACTIVE",
-            tags: {},
-        };
-    },
-    // The existing provider of an EKS issuer (most clusters have one); any other URL is not found, as in IAM.
-    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs, _region, cloud) => {
-        const url = str(inputs.url, "").replace(/^https:\/\//, "");
-        const existing = cloud.oidcProviders?.find((p) => p.url.replace(/^https:\/\//, "") === url);
-        if (existing) {
-            const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${url}`;
-            return { id: arn, arn, url, clientIdLists: [...existing.clientIds], thumbprintLists: [], tags: {} };
-        }
-        const m = EKS_ISSUER.exec(str(inputs.url, ""));
-        if (!m) {
-            throw new Error(
-                `no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows EKS issuers and the cloud fixture's providers only)`,
-            );
-        }
-        const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${m[1]}`;
-        return {
-            id: arn,
-            arn,
-            url: m[1],
-            clientIdLists: ["sts.amazonaws.com"],
-            thumbprintLists: [placeholder(m[1], "thumbprint")],
-            tags: {},
-        };
-    },
     // The chain as the tls provider lists it: root first, the server's own certificate last.
     "tls:index/getCertificate:getCertificate": (inputs) => {
         const url = str(inputs.url, "");
@@ -483,46 +406,94 @@ const iamInvokes: Record<string, InvokeFn> = {
         };
     },
 };
+/**
+ * The private-endpoint strings Atlas lists for a cluster of `projectId`: one per linked endpoint service, once
+ * the fixture's `atlas.privateEndpointPublishedAfterReads` reads after the link have gone by (none before).
+ */
+function privateEndpointStrings(projectId: string, clusterName: string, standardSrv: string, account: Account): State[] {
+    const linked = atlasLinkedEndpoints.get(projectId) ?? [];
+    const key = `${projectId}/${clusterName}`;
+    if (linked.length === 0) {
+        return [];
+    }
+    const reads = (atlasReadsAfterLink.get(key) ?? 0) + 1;
+    atlasReadsAfterLink.set(key, reads);
+    const after = account.fixture?.atlas?.privateEndpointPublishedAfterReads ?? 0;
+    if (after === "never" || reads <= after) {
+        return [];
+    }
+    const host = standardSrv.replace(/^mongodb\+srv:\/\//, "");
+    const [label, ...rest] = host.split(".");
+    return linked.map((e, i) => ({
+        type: "MONGOD",
+        connectionString: placeholder(clusterName, "privateEndpoints.connectionString"),
+        srvConnectionString: `mongodb+srv://${label}-pl-${i}.${rest.join(".")}`,
+        srvShardOptimizedConnectionString: "",
+        endpoints: [{ endpointId: e.endpointId, providerName: "AWS", region: e.region }],
+    }));
+}
+
+/** A cluster as getAdvancedCluster describes it, from the fixture's description of an existing one. */
+function existingClusterState(c: FixtureAtlasCluster): State {
+    const regionConfig = (regionName: string) => ({
+        providerName: c.providerName,
+        regionName,
+        priority: 7,
+        electableSpecs: { instanceSize: c.instanceSize, nodeCount: c.nodeCount },
+        autoScaling: { diskGbEnabled: true },
+    });
+    return {
+        clusterType: c.clusterType,
+        mongoDbMajorVersion: c.mongoDbMajorVersion,
+        backupEnabled: c.backupEnabled,
+        pitEnabled: c.pitEnabled,
+        terminationProtectionEnabled: c.terminationProtectionEnabled,
+        replicationSpecs: [{ regionConfigs: [c.regionName, ...(c.extraRegions ?? [])].map(regionConfig) }],
+        tags: {},
+    };
+}
+
 const databaseInvokes: Record<string, InvokeFn> = {
-    "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": (inputs) => {
+    // The program's own clusters (registered in this run, created or adopted), or an existing one of the account.
+    "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": (inputs, _region, account) => {
         const projectId = String(inputs.projectId);
         const clusterName = String(inputs.name);
-        if (!atlasClusters.has(`${projectId}/${clusterName}`)) {
-            throw new Error(`Atlas has no cluster ${clusterName} in project ${projectId}`);
+        const registered = atlasClusters.get(`${projectId}/${clusterName}`);
+        const existing = account.entries("atlasClusters").find((c) => c.projectId === projectId && c.name === clusterName);
+        if (!registered && !existing && account.assuming) {
+            account.assume(`Atlas cluster ${clusterName} in project ${projectId} (its settings are compared at pulumi preview)`);
+            return { projectId, name: clusterName, connectionStrings: { standardSrv: "", privateEndpoints: [] } };
         }
-        const suffix = atlasHostSuffix(projectId);
-        const linked = atlasLinkedEndpoints.get(projectId) ?? [];
+        const standardSrv = registered ?? existing?.standardSrv;
+        if (!standardSrv) {
+            throw new Error(`Atlas has no cluster ${clusterName} in project ${projectId} (CLUSTER_NOT_FOUND)`);
+        }
         return {
             projectId,
             name: clusterName,
             clusterType: "REPLICASET",
             stateName: "IDLE",
+            ...(existing && existingClusterState(existing)),
             connectionStrings: {
                 standard: placeholder(clusterName, "connectionStrings.standard"),
-                standardSrv: `mongodb+srv://${clusterName}.${suffix}.mongodb.net`,
+                standardSrv,
                 private: "",
                 privateSrv: "",
-                privateEndpoints: linked.map((e, i) => ({
-                    type: "MONGOD",
-                    connectionString: placeholder(clusterName, "privateEndpoints.connectionString"),
-                    srvConnectionString: `mongodb+srv://${clusterName}-pl-${i}.${suffix}.mongodb.net`,
-                    srvShardOptimizedConnectionString: "",
-                    endpoints: [{ endpointId: e.endpointId, providerName: "AWS", region: e.region }],
-                })),
+                privateEndpoints: privateEndpointStrings(projectId, clusterName, standardSrv, account),
             },
         };
     },
 };
 
-const invokes: Record<string, InvokeFn> = { ...awsInvokes, ...cdnInvokes, ...redisInvokes, ...iamInvokes, ...databaseInvokes };
+const invokes: Record<string, InvokeFn> = { ...awsInvokes, ...ACCOUNT_INVOKES, ...redisInvokes, ...iamInvokes, ...databaseInvokes };
 
 export class UnknownInvokeError extends Error {}
 
 /** Data sources. An invoke the table does not know is an error, never an echo of its arguments. */
-export function invoke(token: string, inputs: State, region: string, cloud: CloudFixture = {}): State {
+export function invoke(token: string, inputs: State, region: string, account: Account = new Account({})): State {
     const fn = invokes[token];
     if (!fn) {
         throw new UnknownInvokeError(`the offline engine has no answer for data source ${token}`);
     }
-    return fn(inputs, region, cloud);
+    return fn(inputs, region, account);
 }

@@ -1,7 +1,8 @@
-// `npm start [-- --stack <name>] [--json | --mermaid]`: the whole program, offline. Evaluates a stack as
+// `npm start [-- --stack <name>] [--json | --mermaid | --import-file <path>]`: the whole program, offline. Evaluates a stack as
 // `pulumi preview` would evaluate the program, on the offline engine, then prints what would be
 // created, what the policy pack says about it, and the .env it would produce.
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
+import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
@@ -10,6 +11,7 @@ import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } f
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
 import { groupByComponent } from "./components";
 import { CostEstimate, DurationEstimate, estimateCost, estimateDuration, renderEstimate, stackRegion } from "./estimate";
+import { importFile } from "./import-file";
 import { mermaid } from "./mermaid";
 import { loadProject, StackConfigError, UnknownStackError } from "./stack-config";
 
@@ -18,11 +20,13 @@ export interface PlanArgs {
     readonly format: "text" | "json" | "mermaid";
     /** `--config key=value`, as `pulumi preview --config`: tries a value without editing the stack file. */
     readonly overrides: Record<string, unknown>;
+    /** `--import-file <path>`: write the stack's adoptions for `pulumi import --file` instead of the plan. */
+    readonly importFile?: string;
 }
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid] [--help]";
+const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid | --import-file <path>] [--help]";
 
 export const HELP = `${USAGE}
 
@@ -33,6 +37,7 @@ prints what it would create, what the policy pack says, the .env it produces, an
   --config, -c <key>=<val>  try a value without editing the stack file (YAML: true, 3, [a, b]); repeatable
   --json                    the plan as JSON (secrets redacted)
   --mermaid                 the architecture diagram (Mermaid)
+  --import-file <path>      write the resources the stack adopts (the existing* keys) for pulumi import --file
   --help, -h                this text
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument.`;
@@ -44,9 +49,15 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     let stack = "staging";
     let format: PlanArgs["format"] = "text";
     const overrides: Record<string, unknown> = {};
+    let importPath: string | undefined;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--stack" || a === "-s") {
+        if (a === "--import-file") {
+            importPath = argv[++i];
+            if (!importPath) {
+                throw new UsageError(`--import-file needs a path; ${USAGE}`);
+            }
+        } else if (a === "--stack" || a === "-s") {
             stack = argv[++i] ?? "";
             if (!stack) {
                 throw new UsageError(`--stack needs a name; ${USAGE}`);
@@ -73,7 +84,30 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
             throw new UsageError(`unknown argument "${a}"; ${USAGE}`);
         }
     }
-    return { stack, format, overrides };
+    if (importPath && format !== "text") {
+        throw new UsageError(`--import-file writes a file of its own: leave out --json and --mermaid; ${USAGE}`);
+    }
+    return { stack, format, overrides, ...(importPath && { importFile: importPath }) };
+}
+
+/** Writes the stack's adoptions for `pulumi import --file`; 2 when the stack adopts nothing. */
+function writeImportFile(ev: Evaluation, file: string, write: (s: string) => void, writeError: (s: string) => void): number {
+    const spec = importFile(ev);
+    const adopted = spec.resources.filter((r) => r.id !== undefined);
+    if (adopted.length === 0) {
+        writeError(`error: stack ${ev.stack} adopts nothing: set the membrane:existing* keys of the resources it should adopt`);
+        return 2;
+    }
+    fs.writeFileSync(file, `${JSON.stringify(spec, null, 2)}\n`);
+    write(
+        [
+            `Wrote ${adopted.length} resources to adopt (and their ${spec.resources.length - adopted.length} components) to ${file}:`,
+            ...adopted.map((r) => `  ${r.type}  ${r.name}  id ${r.id}`),
+            "",
+            `Import them (protected) before the first pulumi up: pulumi import --stack ${ev.stack} --file ${file} --generate-code=false`,
+        ].join("\n"),
+    );
+    return 0;
 }
 
 // The few inputs that tell resources of a type apart in a listing.
@@ -170,6 +204,8 @@ export interface Plan {
             readonly name: string;
             readonly urn: string;
             readonly protect: boolean;
+            /** The id of the existing resource the program adopts (the `import` option). */
+            readonly adopts?: string;
             readonly properties: string;
         }>;
     }>;
@@ -178,6 +214,8 @@ export interface Plan {
     readonly env: Record<string, string>;
     readonly outputs: Record<string, unknown>;
     readonly warnings: readonly string[];
+    /** What the look-ups assumed to exist, without a cloud file: `pulumi preview` verifies it. */
+    readonly assumptions: readonly string[];
     /** What the stack costs per month and how long its first `pulumi up` takes: estimates (tools/estimate.ts). */
     readonly estimate: { readonly cost: CostEstimate; readonly duration: DurationEstimate };
 }
@@ -190,13 +228,21 @@ export function plan(ev: Evaluation): Plan {
         components: groups.map(({ component, resources }) => ({
             name: component.name,
             type: component.type,
-            resources: resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, protect: r.protect, properties: keyProperties(r) })),
+            resources: resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                protect: r.protect,
+                ...(r.importId && { adopts: r.importId }),
+                properties: keyProperties(r),
+            })),
         })),
         totals: { components: groups.length, resources: groups.reduce((n, g) => n + g.resources.length, 0) },
         policyFindings: policyFindings(ev),
         env: envPreview(ev),
         outputs: otherOutputs(ev),
         warnings: ev.warnings,
+        assumptions: ev.assumptions ?? [],
         estimate: { cost: estimateCost(ev, stackRegion(ev)), duration: estimateDuration(ev) },
     };
 }
@@ -207,7 +253,8 @@ export function renderText(p: Plan): string {
         out.push(`${c.name}  ${c.type}`);
         const width = Math.max(...c.resources.map((r) => r.type.length), 10);
         for (const r of c.resources) {
-            out.push(`  + ${r.type.padEnd(width)}  ${r.name}${r.protect ? "  [protected]" : ""}${r.properties ? `  ${r.properties}` : ""}`);
+            const marks = `${r.adopts ? `  [adopts ${r.adopts}]` : ""}${r.protect ? "  [protected]" : ""}`;
+            out.push(`  ${r.adopts ? "=" : "+"} ${r.type.padEnd(width)}  ${r.name}${marks}${r.properties ? `  ${r.properties}` : ""}`);
         }
         out.push("");
     }
@@ -236,8 +283,19 @@ export function renderText(p: Plan): string {
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }
+    out.push(...renderAssumptions(p.assumptions));
     out.push("", ...renderEstimate(p.estimate.cost, p.estimate.duration));
     return out.join("\n");
+}
+
+/** The look-ups answered without a cloud file, said out loud: they are verified only by `pulumi preview`. */
+export function renderAssumptions(assumptions: readonly string[]): string[] {
+    return assumptions.length === 0
+        ? []
+        : [
+              "Assumed to exist, verified by pulumi preview (describe the account in <stack>.cloud.yaml beside the stack file to check offline):",
+              ...assumptions.map((a) => `  - ${a}`),
+          ];
 }
 
 export function exitCode(p: Plan): number {
@@ -282,6 +340,9 @@ export async function main(
             return 2;
         }
         throw e;
+    }
+    if (args.importFile) {
+        return writeImportFile(ev, args.importFile, write, writeError);
     }
     if (args.format === "mermaid") {
         write(mermaid(ev));

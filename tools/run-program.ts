@@ -31,6 +31,8 @@ export interface RegisteredResource {
     readonly additionalSecretOutputs: string[];
     readonly aliases: number;
     readonly provider?: string;
+    /** The `import` option: the id of an existing resource that the program adopts. */
+    readonly importId?: string;
     /** What the mocked provider answered (secrets unwrapped); for components, their registered outputs. */
     readonly outputs: Record<string, unknown>;
     readonly secretOutputs: string[];
@@ -53,6 +55,8 @@ export interface Evaluation {
     readonly outputs: Record<string, StackOutput>;
     readonly invokes: InvokeRecord[];
     readonly warnings: string[];
+    /** What the look-ups assumed to exist, without a cloud fixture (`pulumi preview` verifies it); absent: none. */
+    readonly assumptions?: string[];
 }
 
 export interface RunOptions {
@@ -67,7 +71,7 @@ export interface RunOptions {
      * output that is not an input is unknown, and `apply` callbacks on unknown values do not run.
      */
     readonly preview?: boolean;
-    /** What exists in the account before the program runs, for look-ups. */
+    /** What exists in the account before the program runs, for look-ups; absent: look-ups are assumptions. */
     readonly cloud?: mockCloud.CloudFixture;
 }
 
@@ -125,13 +129,13 @@ class RecordingMonitor extends MockMonitor {
     constructor(
         private readonly region: string,
         private readonly preview: boolean,
-        private readonly cloud: mockCloud.CloudFixture = {},
+        readonly account: mockCloud.Account,
     ) {
         super({
             call: (args) => {
                 this.invokeRecords.push({ token: args.token, inputs: plain(args.inputs).values });
                 try {
-                    return mockCloud.invoke(args.token, plain(args.inputs).values, this.region, this.cloud);
+                    return mockCloud.invoke(args.token, plain(args.inputs).values, this.region, this.account);
                 } catch (err) {
                     // The SDK reports a failed invoke with the gRPC error's `details`, as the engine sends them.
                     throw Object.assign(err instanceof Error ? err : new Error(String(err)), {
@@ -164,7 +168,14 @@ class RecordingMonitor extends MockMonitor {
                 ? { id: "", state: {} as Record<string, unknown> }
                 : this.preview
                   ? { id: "", state: { ...inputs } }
-                  : mockCloud.newResourceState({ type, name, inputs, region });
+                  : mockCloud.newResourceState({
+                        type,
+                        name,
+                        inputs,
+                        region,
+                        importId: req.getImportid() || undefined,
+                        account: this.account,
+                    });
             const secretOutputs = new Set<string>([...req.getAdditionalsecretoutputsList(), ...secretInputs]);
             const wire: Record<string, unknown> = {};
             for (const [k, v] of Object.entries(state)) {
@@ -189,6 +200,7 @@ class RecordingMonitor extends MockMonitor {
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                 aliases: req.getAliasesList().length + req.getAliasurnsList().length,
                 provider: req.getProvider() || undefined,
+                importId: req.getImportid() || undefined,
                 outputs: state,
                 secretOutputs: [...secretOutputs].filter((k) => k in state).sort(),
             });
@@ -220,7 +232,7 @@ class RecordingMonitor extends MockMonitor {
 /** Evaluates the program once in this process. */
 export async function runProgram(opts: RunOptions): Promise<Evaluation> {
     const region = opts.config["aws:region"] ?? "us-east-1";
-    const monitor = new RecordingMonitor(region, opts.preview === true, opts.cloud);
+    const monitor = new RecordingMonitor(region, opts.preview === true, new mockCloud.Account(opts.cloud));
     setMockOptions(monitor, opts.project, opts.stack, opts.preview === true);
     const store = require("@pulumi/pulumi/runtime/state").getStore();
     Object.assign(store, {
@@ -264,5 +276,6 @@ export async function runProgram(opts: RunOptions): Promise<Evaluation> {
         outputs: monitor.stackOutputs,
         invokes: monitor.invokeRecords,
         warnings,
+        assumptions: monitor.account.assumptions,
     };
 }

@@ -1,10 +1,12 @@
 // Database alone, with fixed arguments. MEMBRANE_TEST_DB selects the case: "access-list" (default),
-// "private-link", "existing-project" or "external"; MEMBRANE_TEST_PRODUCTION switches production on.
+// "private-link", "existing-project" or "external"; MEMBRANE_TEST_PRODUCTION switches production on;
+// MEMBRANE_TEST_PE_WAIT ("<attempts>,<seconds>") sets how long PrivateLink waits for Atlas's private string.
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
 
 const which = process.env.MEMBRANE_TEST_DB ?? "access-list";
 const production = process.env.MEMBRANE_TEST_PRODUCTION === "true";
+const [attempts, intervalSeconds] = (process.env.MEMBRANE_TEST_PE_WAIT ?? "").split(",").map(Number);
 
 const args: DatabaseArgs =
     which === "external"
@@ -31,6 +33,7 @@ const args: DatabaseArgs =
                             vpcId: pulumi.output("vpc-0a1b2c3d"),
                             vpcCidr: pulumi.output("10.40.0.0/16"),
                             subnetIds: pulumi.output(["subnet-0a1b2c3d", "subnet-0e1f2a3b"]),
+                            ...(attempts ? { wait: { attempts, intervalSeconds } } : {}),
                         }
                       : undefined,
           };
