@@ -46,6 +46,13 @@ export interface MembraneStackFacts {
     readonly eksClusterName?: string;
     /** ESC environments the stack file imports. */
     readonly environments: readonly string[];
+    /** What the stack adopts (`membrane:existing*`): the deploy role manages those names too. */
+    readonly adopted?: {
+        readonly buckets: readonly string[];
+        readonly replicationGroupId?: string;
+        readonly cacheSubnetGroupName?: string;
+        readonly roleNames: readonly string[];
+    };
 }
 
 /** Everything the program creates for one Membrane stack, decided before any resource exists. */
@@ -307,6 +314,7 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         .replace(/\.$/, "")
         .toLowerCase();
     const eksClusterName = str("membrane:eksClusterName", "may manage this cluster's Pod Identity only", false);
+    const adopted = readAdopted((k) => str(k, "manages what the stack adopts by name", false));
     if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
         problem(`membrane:eksClusterName in ${fileName} must be an EKS cluster name (got "${eksClusterName}")`);
     }
@@ -323,7 +331,22 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         }),
         ...(eksClusterName && { eksClusterName }),
         environments: file.environments,
+        ...(adopted && { adopted }),
     };
+}
+
+/** The names a stack adopts, read from its `membrane:existing*` keys; undefined when it adopts nothing with a name of its own. */
+function readAdopted(str: (key: string) => string): MembraneStackFacts["adopted"] {
+    const buckets = ["existingTmpBucket", "existingConnectorsBucket", "existingStaticBucket"]
+        .map((k) => str(`membrane:${k}`))
+        .filter(Boolean);
+    const roleNames = ["existingEcsTaskRoleName", "existingK8sRoleName"].map((k) => str(`membrane:${k}`)).filter(Boolean);
+    const replicationGroupId = str("membrane:existingRedisReplicationGroupId");
+    const cacheSubnetGroupName = str("membrane:existingRedisSubnetGroupName");
+    if (buckets.length === 0 && roleNames.length === 0 && !replicationGroupId) {
+        return undefined;
+    }
+    return { buckets, roleNames, ...(replicationGroupId && { replicationGroupId }), ...(cacheSubnetGroupName && { cacheSubnetGroupName }) };
 }
 
 /**

@@ -21,6 +21,16 @@ export interface DeployScope {
     readonly eksClusterName?: string;
     /** The permissions boundary every role the program creates must carry. */
     readonly boundaryArn: string;
+    /** The resources the stack adopts (membrane:existing*), whose names the program does not derive. */
+    readonly adopted?: AdoptedNames;
+}
+
+/** Names of the resources a stack adopts instead of creating: the deploy role manages them too. */
+export interface AdoptedNames {
+    readonly buckets?: readonly string[];
+    readonly replicationGroupId?: string;
+    readonly cacheSubnetGroupName?: string;
+    readonly roleNames?: readonly string[];
 }
 
 export type Condition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -45,15 +55,18 @@ export interface TypePermissions {
 /** The tags every Membrane EC2 resource carries (components/naming.ts `tags`): the only handle IAM has on EC2 ids. */
 export const EC2_TAG_KEYS = { Environment: (s: DeployScope) => s.environment, Service: () => "membrane" } as const;
 
-type BucketScope = Pick<DeployScope, "partition" | "environment" | "namePrefix">;
+type BucketScope = Pick<DeployScope, "partition" | "environment" | "namePrefix" | "adopted">;
 
 // ARN builders. Names follow the Membrane program (components/naming.ts, config-iam.ts, config-redis.ts);
 // a test checks every name the program registers against these patterns.
 const arn = {
     /** `<namePrefix><environment>-integration-app-*`: not `<namePrefix><environment>-*`, which for environment
      * "prod" would also match the buckets of an environment "prod-eu". */
-    buckets: (s: BucketScope) => `arn:${s.partition}:s3:::${s.namePrefix}${s.environment}-integration-app-*`,
-    objects: (s: BucketScope) => `arn:${s.partition}:s3:::${s.namePrefix}${s.environment}-integration-app-*/*`,
+    buckets: (s: BucketScope) => [
+        `arn:${s.partition}:s3:::${s.namePrefix}${s.environment}-integration-app-*`,
+        ...(s.adopted?.buckets ?? []).map((b) => `arn:${s.partition}:s3:::${b}`),
+    ],
+    objects: (s: BucketScope) => arn.buckets(s).map((b) => `${b}/*`),
     cloudfront: (s: DeployScope, kind: string) => `arn:${s.partition}:cloudfront::${s.accountId}:${kind}/*`,
     certificates: (s: DeployScope) => `arn:${s.partition}:acm:us-east-1:${s.accountId}:certificate/*`,
     zone: (s: DeployScope) => (s.dns ? [`arn:${s.partition}:route53:::hostedzone/${s.dns.zoneId}`] : []),
@@ -61,7 +74,20 @@ const arn = {
         `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${name}`,
     ec2: (s: DeployScope, kind: string, id = "*") => `arn:${s.partition}:ec2:${s.region}:${s.accountId}:${kind}/${id}`,
     /** `<environment>-membrane-*`: the task role, the Kubernetes role. The deploy role itself is named outside it. */
-    roles: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-*`,
+    roles: (s: DeployScope) => [
+        `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-*`,
+        ...(s.adopted?.roleNames ?? []).map((r) => `arn:${s.partition}:iam::${s.accountId}:role/${r}`),
+    ],
+    /** The replication group, its member clusters (`<id>-001`, `<id>-0001-001`) and its subnet group, derived and adopted. */
+    cache: (s: DeployScope, kind: "replicationgroup" | "cluster" | "subnetgroup") => {
+        const a = s.adopted;
+        const names = {
+            replicationgroup: [`${s.environment}-membrane`, ...(a?.replicationGroupId ? [a.replicationGroupId] : [])],
+            cluster: [`${s.environment}-membrane-*`, ...(a?.replicationGroupId ? [`${a.replicationGroupId}-*`] : [])],
+            subnetgroup: [`${s.environment}-membrane-*`, ...(a?.cacheSubnetGroupName ? [a.cacheSubnetGroupName] : [])],
+        }[kind];
+        return names.map((n) => `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${n}`);
+    },
     eksOidcProviders: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:oidc-provider/oidc.eks.${s.region}.amazonaws.com/id/*`,
     cluster: (s: DeployScope) =>
         s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.eksClusterName}`] : [],
@@ -80,7 +106,7 @@ const boundaryRequired = (s: DeployScope): Condition => ({ StringEquals: { "iam:
 
 const S3_BUCKET_READ = ["s3:ListBucket"];
 const s3Config = (...actions: string[]): TypePermissions => ({
-    grants: [{ actions: [...S3_BUCKET_READ, ...actions], resources: (s) => [arn.buckets(s)] }],
+    grants: [{ actions: [...S3_BUCKET_READ, ...actions], resources: arn.buckets }],
 });
 
 const cloudfrontPolicy = (kind: string, noun: string): TypePermissions => ({
@@ -167,10 +193,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "s3:GetBucketOwnershipControls",
                     "s3:GetBucketPublicAccessBlock",
                 ],
-                resources: (s) => [arn.buckets(s)],
+                resources: arn.buckets,
             },
             // forceDestroy (outside production) empties the bucket, every version, before deleting it.
-            { actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"], resources: (s) => [arn.objects(s)] },
+            { actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"], resources: arn.objects },
         ],
     },
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config("s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
@@ -264,7 +290,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         grants: [
             {
                 actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
-                resources: (s) => [arn.roles(s)],
+                resources: arn.roles,
                 condition: boundaryRequired,
             },
             {
@@ -281,14 +307,14 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "iam:ListAttachedRolePolicies",
                     "iam:ListInstanceProfilesForRole",
                 ],
-                resources: (s) => [arn.roles(s)],
+                resources: arn.roles,
             },
         ],
     },
     "aws:iam/rolePolicy:RolePolicy": {
         grants: [
-            { actions: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], resources: (s) => [arn.roles(s)], condition: boundaryRequired },
-            { actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"], resources: (s) => [arn.roles(s)] },
+            { actions: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], resources: arn.roles, condition: boundaryRequired },
+            { actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"], resources: arn.roles },
         ],
     },
     // IRSA with eksOidcProvider: create. Only EKS issuers of the stack's region: never api.pulumi.com/oidc, which the deploy role trusts.
@@ -345,10 +371,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
             {
                 // EKS checks that the caller may pass the role to Pod Identity.
                 actions: ["iam:PassRole"],
-                resources: onlyWithEks((s) => [arn.roles(s)]),
+                resources: onlyWithEks(arn.roles),
                 condition: () => ({ StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } }),
             },
-            { actions: ["iam:GetRole"], resources: onlyWithEks((s) => [arn.roles(s)]) },
+            { actions: ["iam:GetRole"], resources: onlyWithEks(arn.roles) },
         ],
     },
     "aws:index/getCallerIdentity:getCallerIdentity": { grants: [], noAwsPermissionBecause: "sts:GetCallerIdentity needs no permission" },
@@ -366,7 +392,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "elasticache:DeleteCacheSubnetGroup",
                     ...elasticacheTagging,
                 ],
-                resources: (s) => [arn.elasticache(s, "subnetgroup", `${s.environment}-membrane-*`)],
+                resources: (s) => arn.cache(s, "subnetgroup"),
             },
             ELASTICACHE_SERVICE_LINKED_ROLE,
         ],
@@ -387,10 +413,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     ...elasticacheTagging,
                 ],
                 resources: (s) => [
-                    arn.elasticache(s, "replicationgroup", `${s.environment}-membrane`),
+                    ...arn.cache(s, "replicationgroup"),
                     // Member clusters: <id>-001, or <id>-0001-001 per shard.
-                    arn.elasticache(s, "cluster", `${s.environment}-membrane-*`),
-                    arn.elasticache(s, "subnetgroup", `${s.environment}-membrane-*`),
+                    ...arn.cache(s, "cluster"),
+                    ...arn.cache(s, "subnetgroup"),
                     // The engine's default parameter groups (default.redis7, default.valkey8.cluster.on, ...).
                     arn.elasticache(s, "parametergroup", "default.*"),
                 ],
@@ -457,6 +483,29 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
             ec2Describe(["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists"]),
         ],
     },
+
+    // Adoption: the look-ups that compare an existing resource with the stack before it is imported.
+    "aws:s3/getBucket:getBucket": { grants: [{ actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: arn.buckets }] },
+    "aws:elasticache/getReplicationGroup:getReplicationGroup": {
+        grants: [{ actions: ["elasticache:DescribeReplicationGroups"], resources: (s) => arn.cache(s, "replicationgroup") }],
+    },
+    "aws:elasticache/getCluster:getCluster": {
+        grants: [{ actions: ["elasticache:DescribeCacheClusters", ...elasticacheTagging], resources: (s) => arn.cache(s, "cluster") }],
+    },
+    "aws:iam/getRole:getRole": { grants: [{ actions: ["iam:GetRole"], resources: arn.roles }] },
+    "aws:iam/getRolePolicies:getRolePolicies": { grants: [{ actions: ["iam:ListRolePolicies"], resources: arn.roles }] },
+    "aws:cloudfront/getDistribution:getDistribution": {
+        grants: [
+            {
+                actions: ["cloudfront:GetDistribution", "cloudfront:ListTagsForResource"],
+                resources: (s) => [arn.cloudfront(s, "distribution")],
+            },
+        ],
+    },
+    "aws:cloudfront/getOriginAccessControl:getOriginAccessControl": {
+        grants: [{ actions: ["cloudfront:GetOriginAccessControl"], resources: (s) => [arn.cloudfront(s, "origin-access-control")] }],
+    },
+    "mongodbatlas:index/getProject:getProject": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
 
     // The interface endpoint's VPC and subnets, checked before anything is created (components/lookups.ts).
     "aws:ec2/getVpc:getVpc": { grants: [ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"])] },
@@ -581,12 +630,12 @@ export function boundaryPolicy(s: BucketScope): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "MembraneBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketVersions"], Resource: [arn.buckets(s)] },
+            { Sid: "MembraneBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketVersions"], Resource: arn.buckets(s) },
             {
                 Sid: "MembraneObjects",
                 Effect: "Allow",
                 Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                Resource: [arn.objects(s)],
+                Resource: arn.objects(s),
             },
         ],
     };

@@ -55,11 +55,16 @@ export class StackDeployment extends pulumi.ComponentResource {
             {
                 name: plan.names.boundaryPolicy,
                 description: `Permissions boundary of every role the Membrane stack ${plan.stack} creates`,
-                policy: pulumi
-                    .output(args.account.partition)
-                    .apply((partition) =>
-                        JSON.stringify(boundaryPolicy({ partition, environment: facts.environment, namePrefix: facts.namePrefix })),
+                policy: pulumi.output(args.account.partition).apply((partition) =>
+                    JSON.stringify(
+                        boundaryPolicy({
+                            partition,
+                            environment: facts.environment,
+                            namePrefix: facts.namePrefix,
+                            adopted: facts.adopted,
+                        }),
                     ),
+                ),
                 tags: awsTags,
             },
             opt,
@@ -101,6 +106,7 @@ export class StackDeployment extends pulumi.ComponentResource {
             privateSubnetIds: facts.privateSubnetIds,
             ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
             ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+            ...(facts.adopted && { adopted: facts.adopted }),
             boundaryArn,
         });
         const documents = pulumi

@@ -54,6 +54,28 @@ describe("deployments config: what each stack gets", () => {
         expect(stack(c, "staging").facts.eksClusterName).to.equal(undefined);
     });
 
+    it("reads the names a stack adopts, and nothing for a stack that adopts nothing", () => {
+        const adopting = fakeSource({
+            staging: { config: STAGING_FILE },
+            prod: {
+                config: {
+                    ...PROD_FILE,
+                    "membrane:existingTmpBucket": "prod-integration-app-tmp",
+                    "membrane:existingRedisReplicationGroupId": "prod-redis-new",
+                    "membrane:existingRedisSubnetGroupName": "prod-redis-subnet-group",
+                    "membrane:existingEcsTaskRoleName": "prod-ecs-task-role",
+                },
+            },
+        });
+        expect(stack(parse({}, adopting), "prod").facts.adopted).to.deep.equal({
+            buckets: ["prod-integration-app-tmp"],
+            roleNames: ["prod-ecs-task-role"],
+            replicationGroupId: "prod-redis-new",
+            cacheSubnetGroupName: "prod-redis-subnet-group",
+        });
+        expect(stack(c, "prod").facts.adopted).to.equal(undefined);
+    });
+
     it("deploys non-production stacks from main and production from the release branch", () => {
         expect(stack(c, "staging").branch).to.equal("main");
         expect(stack(c, "prod").branch).to.equal("release");

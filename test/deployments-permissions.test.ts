@@ -24,7 +24,9 @@ const BOUNDARY = (stack: string) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-
 
 /** The fixture Membrane stacks' scopes, as the deployments program derives them. */
 const config = parseDeploymentsConfig(
-    rawDeployments({ ...VALID_DEPLOYMENTS, stackConfigDir: path.relative(PROJECT_DIR, FIXTURES) }, ["atlasClientSecret"]),
+    rawDeployments({ ...VALID_DEPLOYMENTS, stacks: ["staging", "prod", "legacy"], stackConfigDir: path.relative(PROJECT_DIR, FIXTURES) }, [
+        "atlasClientSecret",
+    ]),
     membraneSource("", path.relative(PROJECT_DIR, FIXTURES), PROJECT_DIR),
 );
 
@@ -40,6 +42,7 @@ function scopeOf(stack: string): DeployScope {
         privateSubnetIds: facts.privateSubnetIds,
         ...(facts.dns && { dns: { zoneId: HOSTED_ZONE_ID, staticDomainName: facts.dns.staticDomainName } }),
         ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+        ...(facts.adopted && { adopted: facts.adopted }),
         boundaryArn: BOUNDARY(stack),
     };
 }
@@ -61,6 +64,7 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
         overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true },
     },
     { name: "staging with the boundary set", stack: "staging", overrides: { "membrane:iamPermissionsBoundaryArn": BOUNDARY("staging") } },
+    { name: "legacy (the vendor's install, adopted)", stack: "legacy", overrides: {} },
 ];
 
 // A small IAM evaluator: Allow statements, `*`/`?` wildcards, and the condition operators the table uses.
@@ -291,8 +295,11 @@ describe("the deploy role's permission table", () => {
             "ec2:DescribePrefixLists",
             "ec2:DescribeSecurityGroupRules",
             "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeVpcAttribute",
             "ec2:DescribeVpcEndpointServices",
             "ec2:DescribeVpcEndpoints",
+            "ec2:DescribeVpcs",
             "iam:ListOpenIDConnectProviders",
             "route53:ListHostedZones",
             "route53:ListHostedZonesByName",
@@ -348,6 +355,27 @@ describe("the deploy role's permission table", () => {
             expect(checked.size).to.be.greaterThan(8);
         });
     }
+
+    it("grants the names a stack adopts, in its deploy role and in its roles' boundary, and no other stack's", () => {
+        const legacy = Object.values(deployPolicies(scopeOf("legacy")));
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const rg = (id: string) => `arn:aws:elasticache:eu-central-1:${ACCOUNT_ID}:replicationgroup:${id}`;
+        expect(allows(legacy, "elasticache:ModifyReplicationGroup", rg("legacy-redis-new"))).to.equal(true);
+        expect(allows(legacy, "elasticache:ModifyReplicationGroup", rg("other-redis-new"))).to.equal(false);
+        expect(allows(legacy, "iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/legacy-ecs-task-role`)).to.equal(true);
+        expect(allows(prod, "iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/legacy-ecs-task-role`)).to.equal(false);
+        expect(allows(prod, "s3:PutBucketPolicy", "arn:aws:s3:::legacy-integration-app-static")).to.equal(false);
+        // Membrane's own roles reach the adopted buckets: the boundary must not cut them off.
+        const boundary = [boundaryPolicy({ partition: "aws", environment: "legacy", namePrefix: "", adopted: scopeOf("legacy").adopted })];
+        expect(allows(boundary, "s3:GetObject", "arn:aws:s3:::legacy-integration-app-connectors/package.zip")).to.equal(true);
+        expect(
+            allows(
+                [boundaryPolicy({ partition: "aws", environment: "prod", namePrefix: "acme-" })],
+                "s3:GetObject",
+                "arn:aws:s3:::legacy-integration-app-connectors/x",
+            ),
+        ).to.equal(false);
+    });
 
     it("denies what belongs to another stack, to the deploy role itself, and roles without the boundary", () => {
         const prod = Object.values(deployPolicies(scopeOf("prod")));
