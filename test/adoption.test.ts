@@ -9,6 +9,7 @@ import { reviewAtlasCluster, reviewAtlasProject } from "../components/adoption-a
 import { ExistingReplicationGroup, reviewReplicationGroup, WantedRedis } from "../components/adoption-redis";
 import { loadCloudFixture } from "../tools/cloud-file";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import { estimateDuration } from "../tools/estimate";
 import type { CloudFixture } from "../tools/mock-cloud";
 import { evaluate, FIXTURES, fixtureStack, one, programError } from "./harness";
 
@@ -331,6 +332,13 @@ describe("the legacy fixture: the vendor's install, adopted", () => {
         const uri = new URL(String(ev.outputs.MONGO_URI.value));
         expect(uri.hostname).to.equal("integration-app-cluster.k45tj.mongodb.net");
         expect(uri.pathname).to.equal("/engine-legacy");
+    });
+
+    it("estimates the first up as imports of what exists, not as its creation", () => {
+        const path = estimateDuration(ev).criticalPath;
+        const distribution = path.find((step) => step.resource === "cdn-distribution");
+        expect(distribution).to.deep.include({ minMinutes: 0.1, maxMinutes: 5 });
+        expect(distribution?.note).to.match(/^adopted \(the import option\)/);
     });
 
     it("warns what it keeps and what changes in place, naming the settings", () => {

@@ -18,12 +18,27 @@ function stackDirWith(stack: string, text: string): string {
 
 describe("npm run check", () => {
     it("passes the fixture stacks, both as at pulumi up and at a first preview", async () => {
-        for (const stack of ["prod", "staging"]) {
+        for (const stack of ["prod", "staging", "legacy"]) {
             const v = await checkStack(stack, PROJECT_DIR, FIXTURES);
             expect(v.code, renderVerdict(v)).to.equal(0);
             expect(v.resources).to.be.greaterThan(30);
-            expect(renderVerdict(v)).to.match(new RegExp(`^✔ ${stack}: \\d+ resources, config valid, no mandatory policy violation$`));
+            const [head, ...rest] = renderVerdict(v).split("\n");
+            expect(head).to.match(new RegExp(`^✔ ${stack}: \\d+ resources, config valid, no mandatory policy violation$`));
+            // Nothing else to say, but what an adoption keeps and changes.
+            expect(
+                rest.every((l) => l.startsWith("    warning: adopting ")),
+                rest.join("\n"),
+            ).to.equal(true);
         }
+    });
+
+    it("says what it assumed for a stack without a cloud file, and still passes it", async () => {
+        const v = await checkStack("staging", PROJECT_DIR, stackDirWith("staging", STAGING));
+        expect(v.code).to.equal(0);
+        expect(renderVerdict(v)).to.include(
+            "    Assumed to exist, verified by pulumi preview (describe the account in <stack>.cloud.yaml beside the stack file to check offline):\n" +
+                "      - public Route 53 hosted zone acme.example.com",
+        );
     });
 
     it("refuses a misspelt key, naming the key it meant", async () => {

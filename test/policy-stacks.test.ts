@@ -6,7 +6,7 @@ import { UNKNOWN_MARKER } from "../tools/run-program";
 import { evaluate, fixtureStack } from "./harness";
 
 describe("the policy pack on the fixture stacks", () => {
-    for (const stack of ["prod", "staging"]) {
+    for (const stack of ["prod", "staging", "legacy"]) {
         it(`${stack}: no violation of any policy`, async () => {
             const ev = await fixtureStack(stack);
             expect(runPolicies(plannedResources(ev))).to.deep.equal([]);

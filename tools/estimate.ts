@@ -421,7 +421,18 @@ function providerUrn(r: RegisteredResource): string[] {
  * finished (its dependencies and explicit provider; a component counts as finished when all under it
  * are). Components take no time. Returns the latest finish and the chain that leads to it.
  */
-function longestChain(ev: Evaluation, minutes: (p: TypeProfile) => number): Finish {
+/** An adopted resource is read, not created: its first up is the import and the in-place changes the preview lists. */
+type Timing = Pick<TypeProfile, "createMinutes" | "createNote">;
+
+const IMPORTED: Timing = {
+    createMinutes: [0.1, 5],
+    createNote: "adopted (the import option): a read of the existing resource, then the in-place changes its review warns about",
+};
+
+/** How long a resource takes to reach its state at the first up: created, or imported. */
+const durationProfile = (r: RegisteredResource): Timing | undefined => (r.importId ? IMPORTED : RESOURCE_TYPES[r.type]);
+
+function longestChain(ev: Evaluation, minutes: (p: Timing) => number): Finish {
     const byUrn = new Map(ev.resources.map((r) => [r.urn, r]));
     const children = new Map<string, RegisteredResource[]>();
     for (const r of ev.resources) {
@@ -445,7 +456,7 @@ function longestChain(ev: Evaluation, minutes: (p: TypeProfile) => number): Fini
             result = (children.get(urn) ?? []).map((c) => finish(c.urn)).reduce(later, START);
         } else {
             const start = [...r.dependencies, ...providerUrn(r)].map(finish).reduce(later, START);
-            const profile = RESOURCE_TYPES[r.type];
+            const profile = durationProfile(r);
             result = { at: start.at + (profile ? minutes(profile) : 0), chain: [...start.chain, r] };
         }
         memo.set(urn, result);
@@ -464,7 +475,7 @@ export function estimateDuration(ev: Evaluation): DurationEstimate {
         minMinutes: round1(longestChain(ev, (p) => p.createMinutes[0]).at),
         maxMinutes: round1(slowest.at),
         criticalPath: slowest.chain.map((r) => {
-            const profile = RESOURCE_TYPES[r.type];
+            const profile = durationProfile(r);
             const [min, max] = profile?.createMinutes ?? [0, 0];
             return { resource: r.name, type: r.type, minMinutes: min, maxMinutes: max, note: profile?.createNote ?? "unclassified type" };
         }),
