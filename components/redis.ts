@@ -82,6 +82,25 @@ function argsSettings(args: RedisArgs): RedisSettings {
     return { port: REDIS_PORT, engine, engineVersion, parameterGroupName, nodeType, topology };
 }
 
+/**
+ * The group's shape. Cluster mode off is ElastiCache's default; ClusterMode is left unset then, since older
+ * engines (Redis 6.x) predate the parameter. An adopted group's mode is the args' (a different one is refused).
+ */
+function topologyInputs(
+    clusterMode: boolean,
+    topology: pulumi.Output<ReplicationTopology>,
+): Pick<aws.elasticache.ReplicationGroupArgs, "clusterMode" | "numNodeGroups" | "replicasPerNodeGroup" | "numCacheClusters"> {
+    if (!clusterMode) {
+        return { numCacheClusters: topology.apply((t) => (t.clusterMode ? 0 : t.numCacheClusters)) };
+    }
+    const cluster = topology.apply((t) => (t.clusterMode ? t : { numNodeGroups: 0, replicasPerNodeGroup: 0 }));
+    return {
+        clusterMode: "enabled",
+        numNodeGroups: cluster.numNodeGroups,
+        replicasPerNodeGroup: cluster.replicasPerNodeGroup,
+    };
+}
+
 /** An existing group as the two look-ups show it. */
 function existingGroup(
     g: aws.elasticache.GetReplicationGroupResult,
@@ -271,8 +290,6 @@ export class Redis extends pulumi.ComponentResource {
             authToken: random.RandomPassword;
         },
     ): aws.elasticache.ReplicationGroup {
-        const topology = settings.topology;
-        const cluster = topology.apply((t) => (t.clusterMode ? t : { numNodeGroups: 0, replicasPerNodeGroup: 0 }));
         return new aws.elasticache.ReplicationGroup(
             childName(name, "cache"),
             {
@@ -283,11 +300,7 @@ export class Redis extends pulumi.ComponentResource {
                 nodeType: settings.nodeType,
                 parameterGroupName: settings.parameterGroupName,
                 port: settings.port,
-                // Cluster mode off is ElastiCache's default; ClusterMode is left unset then, since older
-                // engines (Redis 6.x) predate the parameter. An adopted group's mode is the args' (or refused).
-                ...(args.topology.clusterMode
-                    ? { clusterMode: "enabled", numNodeGroups: cluster.numNodeGroups, replicasPerNodeGroup: cluster.replicasPerNodeGroup }
-                    : { numCacheClusters: topology.apply((t) => (t.clusterMode ? 0 : t.numCacheClusters)) }),
+                ...topologyInputs(args.topology.clusterMode, settings.topology),
                 subnetGroupName: deps.subnetGroup.name,
                 securityGroupIds: [deps.securityGroup.id],
                 automaticFailoverEnabled: args.automaticFailover,

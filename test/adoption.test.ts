@@ -334,6 +334,20 @@ describe("the legacy fixture: the vendor's install, adopted", () => {
         expect(uri.pathname).to.equal("/engine-legacy");
     });
 
+    it("looks up and imports the same at a first preview, where the cloud's values are unknown", async () => {
+        const preview = await evaluate({ stack: "legacy", preview: true });
+        const imports = (e: Evaluation) =>
+            e.resources
+                .filter((r) => r.importId)
+                .map((r) => `${r.urn} ${r.importId}`)
+                .sort();
+        expect(imports(preview)).to.deep.equal(imports(ev));
+        expect(one(preview, "aws:elasticache/replicationGroup:ReplicationGroup").inputs).to.deep.include({
+            port: 6380,
+            nodeType: "cache.t3.micro",
+        });
+    });
+
     it("estimates the first up as imports of what exists, not as its creation", () => {
         const path = estimateDuration(ev).criticalPath;
         const distribution = path.find((step) => step.resource === "cdn-distribution");
