@@ -66,8 +66,8 @@ function runInChild(run: RunOptions, cwd: string, env: Record<string, string>): 
     return new Promise((resolve, reject) => {
         const child = fork(path.join(__dirname, "engine-child.ts"), [], {
             cwd,
-            execArgv: ["--require", require.resolve("ts-node/register/transpile-only")],
-            env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.pulumi.json") },
+            execArgv: ["--require", path.join(__dirname, "register.js")],
+            env: { ...process.env, ...env },
             stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
         child.send(run);
