@@ -51,11 +51,15 @@ function loadTypeScript(module, filename) {
         js = fs.readFileSync(cached, "utf8");
     } catch {
         js = transpile(source, filename);
-        fs.mkdirSync(CACHE, { recursive: true });
-        // Written aside and renamed: processes running in parallel never read a half-written file.
-        const tmp = `${cached}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, js);
-        fs.renameSync(tmp, cached);
+        try {
+            fs.mkdirSync(CACHE, { recursive: true });
+            // Written aside and renamed: processes running in parallel never read a half-written file.
+            const tmp = `${cached}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, js);
+            fs.renameSync(tmp, cached);
+        } catch {
+            // A read-only node_modules: run uncached.
+        }
     }
     module._compile(js, filename);
 }
