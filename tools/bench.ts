@@ -161,6 +161,15 @@ export async function main(argv: readonly string[], write: (s: string) => void):
     write(`SDKs the program imports: ${sdks.join(", ")}`);
     write(`plan: what npm start runs (node ${nodeOptions.join(" ")} <entry>.ts), on test/fixtures, without npm's own start-up`);
     write(`${args.runs} runs each, interleaved, after one warm-up run; median [min–max]; memory summed over processes`);
+    // First, so that a fresh clone's suite runs as a fresh clone's does: nothing transpiled yet.
+    if (args.suite) {
+        // npm runs the scripts with the checkout's node_modules/.bin first in PATH: its `node` dev dependency.
+        const suite = await measure(["npm", "test"], args.dir);
+        write(`npm test: ${fmt(suite)}${suite.code === 0 ? "" : ` (FAILED, exit code ${suite.code})`}`);
+        const mocha = path.join(args.dir, "node_modules", "mocha", "bin", "mocha.js");
+        const file = await measure([process.execPath, mocha, args.file], args.dir);
+        write(`mocha ${args.file}: ${fmt(file)}${file.code === 0 ? "" : ` (FAILED, exit code ${file.code})`}`);
+    }
     for (let run = 0; run <= args.runs; run++) {
         for (const row of rows) {
             const s = await measure(row.argv, args.dir);
@@ -185,14 +194,6 @@ export async function main(argv: readonly string[], write: (s: string) => void):
         const ratios =
             i < 2 ? "" : `  ${ratio(medians[i], medians[0])} of the bare load (${ratio(medians[i], medians[1])} with the same options)`;
         write(`${row.label.padEnd(width)}  ${fmt(medians[i])} ${range}${ratios}`);
-    }
-    if (args.suite) {
-        const mocha = path.join(args.dir, "node_modules", "mocha", "bin", "mocha.js");
-        const file = await measure([process.execPath, mocha, args.file], args.dir);
-        write(`mocha ${args.file}: ${fmt(file)}${file.code === 0 ? "" : ` (FAILED, exit code ${file.code})`}`);
-        // npm runs the scripts with the checkout's node_modules/.bin first in PATH: its `node` dev dependency.
-        const suite = await measure(["npm", "test"], args.dir);
-        write(`npm test: ${fmt(suite)}${suite.code === 0 ? "" : ` (FAILED, exit code ${suite.code})`}`);
     }
     return 0;
 }
