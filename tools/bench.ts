@@ -165,7 +165,7 @@ export async function main(argv: readonly string[], write: (s: string) => void):
     if (args.suite) {
         // npm runs the scripts with the checkout's node_modules/.bin first in PATH: its `node` dev dependency.
         const suite = await measure(["npm", "test"], args.dir);
-        write(`npm test: ${fmt(suite)}${suite.code === 0 ? "" : ` (FAILED, exit code ${suite.code})`}`);
+        write(`npm test: ${suite.seconds.toFixed(1)} s${suite.code === 0 ? "" : ` (FAILED, exit code ${suite.code})`}`);
         const mocha = path.join(args.dir, "node_modules", "mocha", "bin", "mocha.js");
         const file = await measure([process.execPath, mocha, args.file], args.dir);
         write(`mocha ${args.file}: ${fmt(file)}${file.code === 0 ? "" : ` (FAILED, exit code ${file.code})`}`);
