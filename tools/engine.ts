@@ -7,6 +7,7 @@
 // lives in a store of the run's own. `freshProcess` runs the same evaluation in a new process instead:
 // the reference that the in-process results are tested against.
 import { fork } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import type { Evaluation, RunOptions } from "./run-program";
 import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
@@ -79,7 +80,8 @@ function runHere(run: RunOptions, dir: string, env: Record<string, string>): Pro
 }
 
 async function runIsolated(run: RunOptions, dir: string, env: Record<string, string>): Promise<Evaluation> {
-    const roots = [...new Set([PROJECT_DIR, dir])];
+    const program = fs.existsSync(run.program) && fs.statSync(run.program).isDirectory() ? run.program : path.dirname(run.program);
+    const roots = [...new Set([PROJECT_DIR, dir, program])];
     const isProjectModule = (file: string) =>
         !file.includes(`${path.sep}node_modules${path.sep}`) && roots.some((root) => file.startsWith(root + path.sep));
     // The caller's copies of the project's modules are set aside, so that the program and the engine's

@@ -37,7 +37,7 @@ function transpile(source, filename) {
             throw new Error(`${TSCONFIG}: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, "\n")}`);
         }
         const { options } = ts.convertCompilerOptionsFromJson(parsed.config.compilerOptions, ROOT);
-        // Inline maps cost nothing unless source maps are enabled (node --enable-source-maps).
+        // Inline maps: for mapStack, and for node --enable-source-maps.
         compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true, declaration: false, noEmit: false };
     }
     return ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
