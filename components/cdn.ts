@@ -3,30 +3,39 @@
 // domain, an ACM certificate in us-east-1 validated through Route 53 and the A/AAAA alias records.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CdnPriceClass, CdnTlsPolicy, CustomDomain } from "./config-cdn";
+import type { CdnPriceClass, CdnTlsPolicy } from "./config-cdn";
+import type { PolicyDocument } from "../policy/lib/policy-document";
 import { childName, tags } from "./naming";
-import { denyInsecureTransportStatement, PolicyStatement } from "./storage";
+import { denyInsecureTransportStatement } from "./storage";
+
+/** A name of one's own for the static files. */
+export interface CdnDomainArgs {
+    /** The public Route 53 zone that holds the certificate's validation record and the alias records. */
+    readonly hostedZoneName: pulumi.Input<string>;
+    /** The name the files are served at, inside the zone: the certificate's domain and the distribution's alias. */
+    readonly domainName: pulumi.Input<string>;
+}
 
 export interface CdnArgs {
-    /** Environment name, for tags and names. */
+    /** Environment name, for tags and the CloudFront policies' names. */
     readonly environment: string;
-    /** The bucket-name prefix, which also keeps the CloudFront policy names (unique per account) apart. */
-    readonly namePrefix: string;
-    /** The static bucket's name (Storage). */
+    /** Goes before the environment in the CloudFront policies' names, which are unique per account. Default "". */
+    readonly namePrefix?: string;
+    /** The static bucket's name. */
     readonly staticBucketName: pulumi.Input<string>;
-    /** The static bucket's ARN (Storage). */
+    /** The static bucket's ARN. */
     readonly staticBucketArn: pulumi.Input<string>;
-    /** The static bucket's regional domain name, the distribution's origin (Storage). */
+    /** The static bucket's regional domain name: the distribution's origin. */
     readonly staticBucketRegionalDomainName: pulumi.Input<string>;
-    /** The static bucket's public access block: S3 refuses a policy change while it changes. */
-    readonly staticPublicAccessBlock: pulumi.Resource;
-    /** Origins allowed cross-origin; the same list as the bucket's CORS rule. */
-    readonly corsAllowedOrigins: readonly string[];
-    /** The custom domain; absent = the *.cloudfront.net name and CloudFront's default certificate. */
-    readonly customDomain?: CustomDomain;
-    /** CloudFront price class (seed: PriceClass_100). */
+    /** The static bucket's public access block, when the same program manages it: the bucket policy waits for it, as S3 requires. */
+    readonly staticPublicAccessBlock?: pulumi.Resource;
+    /** Origins allowed cross-origin: the same list as the bucket's CORS rule. */
+    readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+    /** Absent: the distribution's *.cloudfront.net name and CloudFront's default certificate. */
+    readonly customDomain?: CdnDomainArgs;
+    /** CloudFront price class. */
     readonly priceClass: CdnPriceClass;
-    /** Minimum viewer TLS policy with a custom domain (seed: TLSv1.2_2021). */
+    /** Minimum viewer TLS policy with a custom domain (CloudFront fixes TLSv1 for its default certificate). */
     readonly minimumTlsVersion: CdnTlsPolicy;
 }
 
@@ -43,7 +52,7 @@ export const CORS_REQUEST_HEADERS = ["Origin", "Access-Control-Request-Method", 
 export const CACHE_TTLS = { minTtl: 0, defaultTtl: 86400, maxTtl: 31536000 } as const;
 
 /** The static bucket's one policy: CloudFront (this distribution only) reads objects; nothing without TLS. */
-export function staticBucketPolicy(bucketArn: string, distributionArn: string): { Version: string; Statement: PolicyStatement[] } {
+export function staticBucketPolicy(bucketArn: string, distributionArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -60,6 +69,18 @@ export function staticBucketPolicy(bucketArn: string, distributionArn: string): 
     };
 }
 
+/** The custom domain and the id of the zone it is in. */
+interface DomainInZone {
+    readonly domainName: pulumi.Input<string>;
+    readonly zoneId: pulumi.Output<string>;
+}
+
+interface DistributionPolicies {
+    readonly oac: aws.cloudfront.OriginAccessControl;
+    readonly cache: aws.cloudfront.CachePolicy;
+    readonly headers: aws.cloudfront.ResponseHeadersPolicy;
+}
+
 export class Cdn extends pulumi.ComponentResource {
     readonly distributionId: pulumi.Output<string>;
     readonly distributionArn: pulumi.Output<string>;
@@ -68,161 +89,29 @@ export class Cdn extends pulumi.ComponentResource {
     /** `https://<distribution domain name>`. */
     readonly staticCdnUrl: pulumi.Output<string>;
     /** `https://<static domain>` with a custom domain; undefined without one (never a URL that does not resolve). */
-    readonly customDomainUrl: pulumi.Output<string | undefined>;
+    readonly customDomainUrl?: pulumi.Output<string>;
     /** Membrane's BASE_STATIC_URI: the custom-domain URL when there is one, otherwise the CloudFront URL. */
     readonly baseStaticUri: pulumi.Output<string>;
 
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:cdn:Cdn", name, {}, opts);
-        const opt = { parent: this };
-        const base = `${args.namePrefix}${args.environment}-static`;
+        const policyNames = `${args.namePrefix ?? ""}${args.environment}-static`;
         const domain = args.customDomain;
+        const zone: DomainInZone | undefined = domain && {
+            domainName: domain.domainName,
+            zoneId: aws.route53.getZoneOutput({ name: domain.hostedZoneName, privateZone: false }, { parent: this }).zoneId,
+        };
 
-        const zoneId = domain ? aws.route53.getZoneOutput({ name: domain.hostedZoneName, privateZone: false }, opt).zoneId : undefined;
-        const validation = domain && zoneId ? this.validatedCertificate(name, args, domain, zoneId) : undefined;
-
-        const oac = new aws.cloudfront.OriginAccessControl(
-            childName(name, "oac"),
-            {
-                name: `${base}-oac`,
-                description: "OAC for static S3 bucket",
-                originAccessControlOriginType: "s3",
-                signingBehavior: "always",
-                signingProtocol: "sigv4",
-            },
-            opt,
-        );
-
-        // Replaces the seed's deprecated forwarded_values: a header in forwarded_values was also part of
-        // the cache key, so the CORS request headers go in the cache key here too (a response for one
-        // Origin must not be served to another).
-        const cachePolicy = new aws.cloudfront.CachePolicy(
-            childName(name, "cache"),
-            {
-                name: `${base}-cache`,
-                comment: "Membrane static files: seed TTLs, CORS request headers in the cache key",
-                ...CACHE_TTLS,
-                parametersInCacheKeyAndForwardedToOrigin: {
-                    cookiesConfig: { cookieBehavior: "none" },
-                    queryStringsConfig: { queryStringBehavior: "none" },
-                    headersConfig: { headerBehavior: "whitelist", headers: { items: CORS_REQUEST_HEADERS } },
-                    enableAcceptEncodingGzip: true,
-                    enableAcceptEncodingBrotli: true,
-                },
-            },
-            opt,
-        );
-
-        const origins = args.corsAllowedOrigins;
-        const responseHeaders = new aws.cloudfront.ResponseHeadersPolicy(
-            childName(name, "headers"),
-            {
-                name: `${base}-headers`,
-                comment: "Membrane static files: security headers; CORS as the bucket's rule",
-                securityHeadersConfig: {
-                    strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },
-                    contentTypeOptions: { override: true },
-                    frameOptions: { frameOption: "DENY", override: true },
-                    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                },
-                // The bucket's CORS rule answers first (originOverride false); CloudFront fills in the same
-                // values only when the origin sent none.
-                corsConfig: {
-                    accessControlAllowCredentials: false,
-                    accessControlAllowHeaders: { items: ["*"] },
-                    accessControlAllowMethods: { items: ["GET", "HEAD"] },
-                    accessControlAllowOrigins: { items: [...origins] },
-                    accessControlExposeHeaders: { items: ["ETag"] },
-                    accessControlMaxAgeSec: 3600,
-                    originOverride: false,
-                },
-            },
-            opt,
-        );
-
-        const originId = pulumi.interpolate`S3-${args.staticBucketName}`;
-        const distribution = new aws.cloudfront.Distribution(
-            childName(name, "distribution"),
-            {
-                enabled: true,
-                isIpv6Enabled: true,
-                httpVersion: "http2and3",
-                comment: "Membrane static files CDN",
-                defaultRootObject: "index.html",
-                priceClass: args.priceClass,
-                aliases: domain ? [domain.domainName] : undefined,
-                origins: [
-                    {
-                        domainName: args.staticBucketRegionalDomainName,
-                        originId,
-                        originAccessControlId: oac.id,
-                    },
-                ],
-                defaultCacheBehavior: {
-                    allowedMethods: ["GET", "HEAD", "OPTIONS"],
-                    cachedMethods: ["GET", "HEAD", "OPTIONS"],
-                    targetOriginId: originId,
-                    viewerProtocolPolicy: "redirect-to-https",
-                    compress: true,
-                    cachePolicyId: cachePolicy.id,
-                    originRequestPolicyId: MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID,
-                    responseHeadersPolicyId: responseHeaders.id,
-                },
-                restrictions: { geoRestriction: { restrictionType: "none" } },
-                viewerCertificate: validation
-                    ? {
-                          // The validation's ARN, not the certificate's: CloudFront refuses a certificate that is not issued yet.
-                          acmCertificateArn: validation.certificateArn,
-                          sslSupportMethod: "sni-only",
-                          minimumProtocolVersion: args.minimumTlsVersion,
-                      }
-                    : {
-                          cloudfrontDefaultCertificate: true,
-                          // AWS sets TLSv1 with the default certificate whatever is asked; asking for it avoids a perpetual diff.
-                          minimumProtocolVersion: "TLSv1",
-                      },
-                tags: tags(args.environment),
-            },
-            opt,
-        );
-
-        new aws.s3.BucketPolicy(
-            childName(name, "static-policy"),
-            {
-                bucket: args.staticBucketName,
-                policy: pulumi
-                    .all([args.staticBucketArn, distribution.arn])
-                    .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn))),
-            },
-            // S3 answers OperationAborted when a policy and the public access block change at once.
-            { parent: this, dependsOn: [args.staticPublicAccessBlock] },
-        );
-
-        let customDomainUrl: pulumi.Output<string | undefined> = pulumi.output(undefined);
-        if (domain && zoneId) {
-            const [a] = (["A", "AAAA"] as const).map(
-                (type) =>
-                    new aws.route53.Record(
-                        childName(name, `static-${type.toLowerCase()}`),
-                        {
-                            zoneId,
-                            name: domain.domainName,
-                            type,
-                            aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
-                        },
-                        opt,
-                    ),
-            );
-            // Through the record, so whoever reads the URL waits until the name resolves.
-            customDomainUrl = pulumi.interpolate`https://${a.name}`;
-        }
+        const certificateArn = zone && this.validatedCertificate(name, args.environment, zone);
+        const distribution = this.distribution(name, args, this.policies(name, policyNames, args.corsAllowedOrigins), certificateArn);
+        this.staticBucketPolicy(name, args, distribution);
 
         this.distributionId = distribution.id;
         this.distributionArn = distribution.arn;
         this.distributionDomainName = distribution.domainName;
         this.staticCdnUrl = pulumi.interpolate`https://${distribution.domainName}`;
-        this.customDomainUrl = customDomainUrl;
-        this.baseStaticUri = pulumi.all([this.customDomainUrl, this.staticCdnUrl]).apply(([custom, cdn]) => custom ?? cdn);
+        this.customDomainUrl = zone && this.aliasRecords(name, zone, distribution);
+        this.baseStaticUri = this.customDomainUrl ?? this.staticCdnUrl;
         this.registerOutputs({
             distributionId: this.distributionId,
             distributionArn: this.distributionArn,
@@ -233,31 +122,24 @@ export class Cdn extends pulumi.ComponentResource {
         });
     }
 
-    /** The ACM certificate in us-east-1, its DNS validation record, and the validation CloudFront waits for. */
-    private validatedCertificate(
-        name: string,
-        args: CdnArgs,
-        domain: CustomDomain,
-        zoneId: pulumi.Output<string>,
-    ): aws.acm.CertificateValidation {
+    /**
+     * The ACM certificate in us-east-1, its DNS validation record, and the validation. Returns the
+     * validation's certificate ARN: CloudFront refuses a certificate that is not issued yet.
+     */
+    private validatedCertificate(name: string, environment: string, { domainName, zoneId }: DomainInZone): pulumi.Output<string> {
         const opt = { parent: this };
         const certificate = new aws.acm.Certificate(
             childName(name, "certificate"),
-            {
-                region: CLOUDFRONT_CERTIFICATE_REGION,
-                domainName: domain.domainName,
-                validationMethod: "DNS",
-                tags: tags(args.environment),
-            },
+            { region: CLOUDFRONT_CERTIFICATE_REGION, domainName, validationMethod: "DNS", tags: tags(environment) },
             opt,
         );
         // One domain, no alternative names: exactly one validation option, picked by name. A single
         // record with a fixed logical name works at preview, when the options are still unknown (the
         // seed's for_each over them would need them known).
-        const option = certificate.domainValidationOptions.apply((options) => {
-            const found = options.find((o) => o.domainName === domain.domainName);
+        const option = pulumi.all([certificate.domainValidationOptions, domainName]).apply(([options, domain]) => {
+            const found = options.find((o) => o.domainName === domain);
             if (!found) {
-                throw new Error(`ACM returned no DNS validation option for ${domain.domainName}`);
+                throw new Error(`ACM returned no DNS validation option for ${domain}`);
             }
             return found;
         });
@@ -274,14 +156,158 @@ export class Cdn extends pulumi.ComponentResource {
             },
             opt,
         );
-        return new aws.acm.CertificateValidation(
+        const validation = new aws.acm.CertificateValidation(
             childName(name, "certificate-validation"),
+            { region: CLOUDFRONT_CERTIFICATE_REGION, certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+            opt,
+        );
+        return validation.certificateArn;
+    }
+
+    /** Origin access control, cache policy and response headers policy, named `<prefix><environment>-static-…`. */
+    private policies(name: string, base: string, origins: pulumi.Input<pulumi.Input<string>[]>): DistributionPolicies {
+        const opt = { parent: this };
+        const oac = new aws.cloudfront.OriginAccessControl(
+            childName(name, "oac"),
             {
-                region: CLOUDFRONT_CERTIFICATE_REGION,
-                certificateArn: certificate.arn,
-                validationRecordFqdns: [record.fqdn],
+                name: `${base}-oac`,
+                description: "OAC for static S3 bucket",
+                originAccessControlOriginType: "s3",
+                signingBehavior: "always",
+                signingProtocol: "sigv4",
             },
             opt,
         );
+        // Replaces the seed's deprecated forwarded_values: a header in forwarded_values was also part of
+        // the cache key, so the CORS request headers go in the cache key here too (a response for one
+        // Origin must not be served to another).
+        const cache = new aws.cloudfront.CachePolicy(
+            childName(name, "cache"),
+            {
+                name: `${base}-cache`,
+                comment: "Membrane static files: seed TTLs, CORS request headers in the cache key",
+                ...CACHE_TTLS,
+                parametersInCacheKeyAndForwardedToOrigin: {
+                    cookiesConfig: { cookieBehavior: "none" },
+                    queryStringsConfig: { queryStringBehavior: "none" },
+                    headersConfig: { headerBehavior: "whitelist", headers: { items: CORS_REQUEST_HEADERS } },
+                    enableAcceptEncodingGzip: true,
+                    enableAcceptEncodingBrotli: true,
+                },
+            },
+            opt,
+        );
+        return { oac, cache, headers: this.responseHeadersPolicy(name, base, origins) };
+    }
+
+    /** Security headers, and CORS as the bucket's own rule. */
+    private responseHeadersPolicy(
+        name: string,
+        base: string,
+        origins: pulumi.Input<pulumi.Input<string>[]>,
+    ): aws.cloudfront.ResponseHeadersPolicy {
+        return new aws.cloudfront.ResponseHeadersPolicy(
+            childName(name, "headers"),
+            {
+                name: `${base}-headers`,
+                comment: "Membrane static files: security headers; CORS as the bucket's rule",
+                securityHeadersConfig: {
+                    strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, override: true },
+                    contentTypeOptions: { override: true },
+                    frameOptions: { frameOption: "DENY", override: true },
+                    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+                },
+                // The bucket's CORS rule answers first (originOverride false); CloudFront fills in the same
+                // values only when the origin sent none.
+                corsConfig: {
+                    accessControlAllowCredentials: false,
+                    accessControlAllowHeaders: { items: ["*"] },
+                    accessControlAllowMethods: { items: ["GET", "HEAD"] },
+                    accessControlAllowOrigins: { items: origins },
+                    accessControlExposeHeaders: { items: ["ETag"] },
+                    accessControlMaxAgeSec: 3600,
+                    originOverride: false,
+                },
+            },
+            { parent: this },
+        );
+    }
+
+    /** The distribution in front of the static bucket; with the validated certificate when there is a custom domain. */
+    private distribution(
+        name: string,
+        args: CdnArgs,
+        policies: DistributionPolicies,
+        certificateArn: pulumi.Output<string> | undefined,
+    ): aws.cloudfront.Distribution {
+        const originId = pulumi.interpolate`S3-${args.staticBucketName}`;
+        return new aws.cloudfront.Distribution(
+            childName(name, "distribution"),
+            {
+                enabled: true,
+                isIpv6Enabled: true,
+                httpVersion: "http2and3",
+                comment: "Membrane static files CDN",
+                defaultRootObject: "index.html",
+                priceClass: args.priceClass,
+                aliases: args.customDomain && [args.customDomain.domainName],
+                origins: [{ domainName: args.staticBucketRegionalDomainName, originId, originAccessControlId: policies.oac.id }],
+                defaultCacheBehavior: {
+                    allowedMethods: ["GET", "HEAD", "OPTIONS"],
+                    cachedMethods: ["GET", "HEAD", "OPTIONS"],
+                    targetOriginId: originId,
+                    viewerProtocolPolicy: "redirect-to-https",
+                    compress: true,
+                    cachePolicyId: policies.cache.id,
+                    originRequestPolicyId: MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID,
+                    responseHeadersPolicyId: policies.headers.id,
+                },
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                // With the default certificate AWS sets TLSv1 whatever is asked; asking for it avoids a perpetual diff.
+                viewerCertificate: certificateArn
+                    ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: args.minimumTlsVersion }
+                    : { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1" },
+                tags: tags(args.environment),
+            },
+            { parent: this },
+        );
+    }
+
+    /** The static bucket's one policy: this distribution reads objects, nothing without TLS. */
+    private staticBucketPolicy(name: string, args: CdnArgs, distribution: aws.cloudfront.Distribution): aws.s3.BucketPolicy {
+        return new aws.s3.BucketPolicy(
+            childName(name, "static-policy"),
+            {
+                bucket: args.staticBucketName,
+                policy: pulumi
+                    .all([args.staticBucketArn, distribution.arn])
+                    .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn))),
+            },
+            // S3 answers OperationAborted when a policy and the public access block change at once.
+            { parent: this, dependsOn: args.staticPublicAccessBlock && [args.staticPublicAccessBlock] },
+        );
+    }
+
+    /** A and AAAA aliases of the static name to the distribution; returns `https://<static name>`. */
+    private aliasRecords(
+        name: string,
+        { domainName, zoneId }: DomainInZone,
+        distribution: aws.cloudfront.Distribution,
+    ): pulumi.Output<string> {
+        const [a] = (["A", "AAAA"] as const).map(
+            (type) =>
+                new aws.route53.Record(
+                    childName(name, `static-${type.toLowerCase()}`),
+                    {
+                        zoneId,
+                        name: domainName,
+                        type,
+                        aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+                    },
+                    { parent: this },
+                ),
+        );
+        // Through the record, so whoever reads the URL waits until the name resolves.
+        return pulumi.interpolate`https://${a.name}`;
     }
 }

@@ -158,7 +158,7 @@ export function databaseNameProblems(name: string): string[] {
     return problems;
 }
 
-function readAtlas(r: ConfigReader, region: string, environment: string, production: boolean, warnings: string[]): AtlasConfig {
+function readProject(r: ConfigReader, environment: string): Pick<AtlasConfig, "orgId" | "projectId" | "projectName" | "clusterName"> {
     const orgId = r.string("atlasOrgId");
     const projectId = r.string("atlasProjectId");
     if (orgId && !HEX24.test(orgId)) {
@@ -173,7 +173,6 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
             "is required in atlas mode, to create the project membrane-<environment>, unless membrane:atlasProjectId names an existing project",
         );
     }
-
     const projectName = `membrane-${environment}`;
     const clusterName = `membrane-${environment}`;
     if (clusterName.length > ATLAS_NAME_MAX) {
@@ -182,7 +181,10 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
             `makes the Atlas project and cluster name "${clusterName}", ${clusterName.length} characters long; Atlas allows ${ATLAS_NAME_MAX}`,
         );
     }
+    return { orgId: projectId ? "" : orgId, projectId, projectName, clusterName };
+}
 
+function readRegionName(r: ConfigReader, region: string): string {
     const regionName = region ? atlasRegion(region) : undefined;
     if (region && !regionName) {
         r.problem(
@@ -190,7 +192,10 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
             `Atlas has no dedicated clusters in AWS region "${region}", so the cluster cannot follow the VPC there (Atlas supports ${Object.keys(ATLAS_AWS_REGIONS).join(", ")}; GovCloud needs Atlas for Government)`,
         );
     }
+    return regionName ?? "";
+}
 
+function readInstanceSize(r: ConfigReader): string {
     const instanceSize = r.string("atlasInstanceSize");
     if (/^(M0|M2|M5|FLEX)$/i.test(instanceSize)) {
         r.problem(
@@ -205,7 +210,10 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
     } else if (!ATLAS_AWS_TIERS.includes(instanceSize)) {
         r.problem("atlasInstanceSize", `must be an Atlas dedicated tier on AWS: ${ATLAS_AWS_TIERS.join(", ")} (got "${instanceSize}")`);
     }
+    return instanceSize;
+}
 
+function readMongoVersion(r: ConfigReader): string {
     const mongoVersion = r.string("mongoVersion");
     const version = MONGO_VERSION.exec(mongoVersion);
     if (!version) {
@@ -220,7 +228,10 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
             `must be a major release (x.0) such as 8.0: Atlas deploys rapid releases only on its continuous release track (got "${mongoVersion}")`,
         );
     }
+    return mongoVersion;
+}
 
+function readDatabaseUser(r: ConfigReader): { databaseName: string; username: string } {
     const databaseName = r.string("mongoDatabase");
     for (const rule of databaseNameProblems(databaseName)) {
         r.problem("mongoDatabase", `${rule} (got "${databaseName}")`);
@@ -229,25 +240,20 @@ function readAtlas(r: ConfigReader, region: string, environment: string, product
     if (!USERNAME.test(username)) {
         r.problem("mongoUsername", `must be 1 to 64 letters, digits and . _ @ + -, starting with a letter or digit (got "${username}")`);
     }
+    return { databaseName, username };
+}
 
+function readAtlas(r: ConfigReader, region: string, environment: string, production: boolean, warnings: string[]): AtlasConfig {
+    const project = readProject(r, environment);
+    const regionName = readRegionName(r, region);
+    const instanceSize = readInstanceSize(r);
+    const mongoVersion = readMongoVersion(r);
+    const { databaseName, username } = readDatabaseUser(r);
     const privateLink = r.boolean("atlasPrivateLink");
     const allowAnywhere = r.boolean("atlasAllowAnywhere");
     const accessCidrs = r.list("atlasAccessCidrs");
     readAccessList(r, accessCidrs, privateLink, allowAnywhere, production, warnings);
-
-    return {
-        orgId: projectId ? "" : orgId,
-        projectId,
-        projectName,
-        clusterName,
-        regionName: regionName ?? "",
-        instanceSize,
-        mongoVersion,
-        databaseName,
-        username,
-        accessCidrs,
-        privateLink,
-    };
+    return { ...project, regionName, instanceSize, mongoVersion, databaseName, username, accessCidrs, privateLink };
 }
 
 const VPC_HINT =
@@ -279,38 +285,40 @@ function readAccessList(
     for (const cidr of duplicates(cidrs)) {
         r.problem("atlasAccessCidrs", `lists "${cidr}" more than once`);
     }
-    let anywhere = false;
-    for (const cidr of cidrs) {
-        const parsed = parseIpv4Cidr(cidr);
-        if (typeof parsed === "string") {
-            r.problem("atlasAccessCidrs", `"${cidr}" ${parsed.replace(/ \(got "[^"]*"\)$/, "")}`);
-            continue;
-        }
-        // Below /8 a block is a large share of the internet (0.0.0.0/1 + 128.0.0.0/1 is all of it).
-        if (parsed.prefix < 8) {
-            anywhere = true;
-            if (!allowAnywhere) {
-                const what =
-                    parsed.prefix === 0 ? "the whole internet" : `${2 ** (32 - parsed.prefix)} addresses, a large share of the internet`;
-                r.problem(
-                    "atlasAccessCidrs",
-                    `"${cidr}" admits ${what}; list your NAT gateways' addresses instead, or, for a short-lived test stack only, set membrane:atlasAllowAnywhere: true`,
-                );
-            }
-            continue;
-        }
-        const range = nonPublicRange(parsed.octets, parsed.prefix);
-        if (range) {
-            r.problem("atlasAccessCidrs", `"${cidr}" is inside ${range}: ${VPC_HINT}`);
-        } else if (parsed.prefix < 16) {
-            warnings.push(
-                `${fullKey("atlasAccessCidrs")}: "${cidr}" admits ${2 ** (32 - parsed.prefix)} addresses; a NAT gateway's address is a /32.`,
-            );
-        }
-    }
+    const anywhere = cidrs.filter((cidr) => checkAccessCidr(r, cidr, allowAnywhere, warnings)).length > 0;
     if (allowAnywhere && !anywhere && !production) {
         warnings.push(`${fullKey("atlasAllowAnywhere")} is true but membrane:atlasAccessCidrs does not list 0.0.0.0/0: it has no effect.`);
     }
+}
+
+/** Records what is wrong with one access list entry; true when it admits a large share of the internet. */
+function checkAccessCidr(r: ConfigReader, cidr: string, allowAnywhere: boolean, warnings: string[]): boolean {
+    const parsed = parseIpv4Cidr(cidr);
+    if (typeof parsed === "string") {
+        r.problem("atlasAccessCidrs", `"${cidr}" ${parsed.replace(/ \(got "[^"]*"\)$/, "")}`);
+        return false;
+    }
+    // Below /8 a block is a large share of the internet (0.0.0.0/1 + 128.0.0.0/1 is all of it).
+    if (parsed.prefix < 8) {
+        if (!allowAnywhere) {
+            const what =
+                parsed.prefix === 0 ? "the whole internet" : `${2 ** (32 - parsed.prefix)} addresses, a large share of the internet`;
+            r.problem(
+                "atlasAccessCidrs",
+                `"${cidr}" admits ${what}; list your NAT gateways' addresses instead, or, for a short-lived test stack only, set membrane:atlasAllowAnywhere: true`,
+            );
+        }
+        return true;
+    }
+    const range = nonPublicRange(parsed.octets, parsed.prefix);
+    if (range) {
+        r.problem("atlasAccessCidrs", `"${cidr}" is inside ${range}: ${VPC_HINT}`);
+    } else if (parsed.prefix < 16) {
+        warnings.push(
+            `${fullKey("atlasAccessCidrs")}: "${cidr}" admits ${2 ** (32 - parsed.prefix)} addresses; a NAT gateway's address is a /32.`,
+        );
+    }
+    return false;
 }
 
 const ATLAS_ONLY_KEYS = ["atlasOrgId", "atlasProjectId"];

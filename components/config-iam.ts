@@ -24,6 +24,8 @@ export interface IamConfig {
     readonly ecsTaskRole?: RoleNames;
     /** The Kubernetes service-account role; undefined when no EKS cluster is configured. */
     readonly eksRole?: EksRoleConfig;
+    /** The permissions boundary every role carries; undefined = none. */
+    readonly permissionsBoundaryArn?: string;
 }
 
 /** The seed's names. */
@@ -45,6 +47,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 // EKS CreateCluster: name 1-100 characters, ^[0-9A-Za-z][A-Za-z0-9\-_]*$.
 // https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
+// A customer managed policy's ARN (the deployments program's boundary, deployments/stack-deployment.ts).
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 
 function checkNames(r: ConfigReader, names: RoleNames): void {
     if (names.roleName.length > ROLE_NAME_MAX) {
@@ -61,15 +65,11 @@ function checkNames(r: ConfigReader, names: RoleNames): void {
     }
 }
 
-/** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
-export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
-    const ecsTaskRole = r.boolean("ecsTaskRole");
+/** The EKS cluster, namespace and service account names, each checked against its own rules. */
+function readKubernetesNames(r: ConfigReader): { clusterName: string; namespace: string; serviceAccount: string } {
     const clusterName = r.string("eksClusterName");
     const namespace = r.string("k8sNamespace");
     const serviceAccount = r.string("k8sServiceAccount");
-    const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
-    const podIdentity = r.boolean("eksPodIdentity");
-
     if (clusterName && (clusterName.length > 100 || !EKS_CLUSTER_NAME.test(clusterName))) {
         r.problem(
             "eksClusterName",
@@ -88,31 +88,59 @@ export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
             `must be a Kubernetes service account name (an RFC 1123 subdomain): at most 253 lowercase letters, digits, hyphens and dots, each part starting and ending with a letter or digit (got "${serviceAccount}")`,
         );
     }
-    if (!clusterName && podIdentity) {
+    return { clusterName, namespace, serviceAccount };
+}
+
+/** The role switches fit together, and at least one role gives Membrane its buckets. */
+function checkRoleChoice(
+    r: ConfigReader,
+    c: { ecsTaskRole: boolean; clusterName: string; podIdentity: boolean; oidcProvider: OidcProviderMode },
+): void {
+    if (!c.clusterName && c.podIdentity) {
         r.problem(
             "eksPodIdentity",
             "is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster",
         );
     }
-    if (!clusterName && oidcProvider === "create") {
+    if (!c.clusterName && c.oidcProvider === "create") {
         r.problem("eksOidcProvider", 'is "create" but membrane:eksClusterName is empty: the OIDC provider is the cluster\'s issuer');
     }
-    if (podIdentity && oidcProvider === "create") {
+    if (c.podIdentity && c.oidcProvider === "create") {
         r.problem(
             "eksOidcProvider",
             'is "create" but membrane:eksPodIdentity is true: Pod Identity uses no OIDC provider; set one or the other',
         );
     }
     // Without a role the services have no credentials for their buckets: the stack exports no access keys.
-    if (!ecsTaskRole && !clusterName && !podIdentity && oidcProvider !== "create") {
+    if (!c.ecsTaskRole && !c.clusterName && !c.podIdentity && c.oidcProvider !== "create") {
         r.problem(
             "ecsTaskRole",
             "is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets; keep the ECS task role or set the EKS cluster",
         );
     }
+}
+
+/** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
+export function readIamConfig(r: ConfigReader, environment: string): IamConfig {
+    const ecsTaskRole = r.boolean("ecsTaskRole");
+    const { clusterName, namespace, serviceAccount } = readKubernetesNames(r);
+    const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
+    const podIdentity = r.boolean("eksPodIdentity");
+    checkRoleChoice(r, { ecsTaskRole, clusterName, podIdentity, oidcProvider });
+
+    const permissionsBoundaryArn = r.string("iamPermissionsBoundaryArn");
+    if (permissionsBoundaryArn && !POLICY_ARN.test(permissionsBoundaryArn)) {
+        r.problem(
+            "iamPermissionsBoundaryArn",
+            `must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${permissionsBoundaryArn}")`,
+        );
+    }
 
     const names = iamNames(environment);
-    const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig } = {};
+    const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig; permissionsBoundaryArn?: string } = {};
+    if (permissionsBoundaryArn) {
+        config.permissionsBoundaryArn = permissionsBoundaryArn;
+    }
     if (ecsTaskRole) {
         checkNames(r, names.ecs);
         config.ecsTaskRole = names.ecs;

@@ -100,39 +100,46 @@ export function replicationGroupIdProblems(id: string): string[] {
 }
 
 function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
-    if (r.boolean("redisClusterMode")) {
-        // Up to 500 shards, and up to 5 replicas in each, within 500 nodes per cluster.
-        // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Shards.html
-        const numNodeGroups = r.integer("redisNumNodeGroups", { min: 1, max: 500 });
-        const replicasPerNodeGroup = r.integer("redisReplicasPerNodeGroup", { min: 0, max: 5 });
-        const nodes = numNodeGroups * (replicasPerNodeGroup + 1);
-        if (nodes > 500) {
-            r.problem(
-                "membrane:redisNumNodeGroups and membrane:redisReplicasPerNodeGroup",
-                `make ${nodes} nodes; an ElastiCache cluster has at most 500 (got ${numNodeGroups} shards of ${replicasPerNodeGroup + 1} nodes)`,
-            );
-        }
-        // CreateReplicationGroup: AutomaticFailoverEnabled must be enabled for cluster-mode-enabled groups.
-        if (!automaticFailover) {
-            r.problem(
-                "redisAutomaticFailover",
-                "must be true with membrane:redisClusterMode: ElastiCache requires automatic failover in cluster mode (got false)",
-            );
-        }
-        if (multiAz && replicasPerNodeGroup === 0) {
-            r.problem(
-                "redisMultiAz",
-                "needs at least one replica per shard: set membrane:redisReplicasPerNodeGroup to 1 or more, or membrane:redisMultiAz to false",
-            );
-        }
-        if (production && replicasPerNodeGroup === 0) {
-            r.problem(
-                "redisReplicasPerNodeGroup",
-                "must be at least 1 in production: a shard without a replica loses its keys and stops when its node fails (got 0)",
-            );
-        }
-        return { clusterMode: true, numNodeGroups, replicasPerNodeGroup };
+    return r.boolean("redisClusterMode")
+        ? readClusterTopology(r, production, automaticFailover, multiAz)
+        : readReplicaTopology(r, production, automaticFailover, multiAz);
+}
+
+function readClusterTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
+    // Up to 500 shards, and up to 5 replicas in each, within 500 nodes per cluster.
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Shards.html
+    const numNodeGroups = r.integer("redisNumNodeGroups", { min: 1, max: 500 });
+    const replicasPerNodeGroup = r.integer("redisReplicasPerNodeGroup", { min: 0, max: 5 });
+    const nodes = numNodeGroups * (replicasPerNodeGroup + 1);
+    if (nodes > 500) {
+        r.problem(
+            "membrane:redisNumNodeGroups and membrane:redisReplicasPerNodeGroup",
+            `make ${nodes} nodes; an ElastiCache cluster has at most 500 (got ${numNodeGroups} shards of ${replicasPerNodeGroup + 1} nodes)`,
+        );
     }
+    // CreateReplicationGroup: AutomaticFailoverEnabled must be enabled for cluster-mode-enabled groups.
+    if (!automaticFailover) {
+        r.problem(
+            "redisAutomaticFailover",
+            "must be true with membrane:redisClusterMode: ElastiCache requires automatic failover in cluster mode (got false)",
+        );
+    }
+    if (multiAz && replicasPerNodeGroup === 0) {
+        r.problem(
+            "redisMultiAz",
+            "needs at least one replica per shard: set membrane:redisReplicasPerNodeGroup to 1 or more, or membrane:redisMultiAz to false",
+        );
+    }
+    if (production && replicasPerNodeGroup === 0) {
+        r.problem(
+            "redisReplicasPerNodeGroup",
+            "must be at least 1 in production: a shard without a replica loses its keys and stops when its node fails (got 0)",
+        );
+    }
+    return { clusterMode: true, numNodeGroups, replicasPerNodeGroup };
+}
+
+function readReplicaTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
     // A primary and up to 5 replicas. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.html
     const numCacheClusters = r.integer("redisNumCacheClusters", { min: 1, max: 6, why: "a primary and up to 5 replicas" });
     // CreateReplicationGroup: failover and Multi-AZ need a replica; Multi-AZ needs automatic failover.
@@ -157,24 +164,26 @@ function readTopology(r: ConfigReader, production: boolean, automaticFailover: b
     return { clusterMode: false, numCacheClusters };
 }
 
-/** Validates the `redis*` keys; the names derive from `environment`. Problems go to `r`. */
-export function readRedisConfig(r: ConfigReader, environment: string, production: boolean, privateSubnetCount: number): RedisConfig {
-    const replicationGroupId = `${environment}-membrane`;
+/** The names derived from the environment break no ElastiCache or EC2 rule. */
+function checkDerivedNames(r: ConfigReader, environment: string, replicationGroupId: string): void {
     // A refused environment is reported under its own key already; its derived names would only repeat it.
     const environmentRefused = r.problems.some((p) => p.startsWith(`${fullKey("environment")}:`));
-    if (environment && !environmentRefused) {
-        for (const rule of replicationGroupIdProblems(replicationGroupId)) {
-            r.problem("environment", `makes the Redis replication group id "${replicationGroupId}", which ${rule}`);
-        }
-        // EC2 refuses a security group name that starts with "sg-".
-        if (environment.startsWith("sg-")) {
-            r.problem(
-                "environment",
-                `makes the Redis security group name "${environment}-membrane-redis-…", and EC2 refuses names that start with "sg-"`,
-            );
-        }
+    if (!environment || environmentRefused) {
+        return;
     }
+    for (const rule of replicationGroupIdProblems(replicationGroupId)) {
+        r.problem("environment", `makes the Redis replication group id "${replicationGroupId}", which ${rule}`);
+    }
+    // EC2 refuses a security group name that starts with "sg-".
+    if (environment.startsWith("sg-")) {
+        r.problem(
+            "environment",
+            `makes the Redis security group name "${environment}-membrane-redis-…", and EC2 refuses names that start with "sg-"`,
+        );
+    }
+}
 
+function readEngine(r: ConfigReader): { engine: RedisEngine; engineVersion: string } {
     const engine = r.oneOf("redisEngine", REDIS_ENGINES);
     const engineVersion = r.string("redisEngineVersion", { required: true });
     const offered = Object.keys(ENGINE_VERSIONS[engine] ?? {});
@@ -188,7 +197,10 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
             `ElastiCache offers ${ENGINE_NAMES[engine]} ${offered.join(", ")} for membrane:redisEngine ${engine} (got "${engineVersion}")`,
         );
     }
+    return { engine, engineVersion };
+}
 
+function readNodeType(r: ConfigReader): string {
     const nodeType = r.string("redisNodeType", { required: true });
     if (nodeType && !NODE_TYPE.test(nodeType)) {
         r.problem("redisNodeType", `must be an ElastiCache node type such as cache.t3.medium (got "${nodeType}")`);
@@ -199,7 +211,10 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
             `r6gd nodes need data tiering, which this program does not enable; choose another family (got "${nodeType}")`,
         );
     }
+    return nodeType;
+}
 
+function readAvailability(r: ConfigReader, privateSubnetCount: number): { automaticFailover: boolean; multiAz: boolean } {
     const automaticFailover = r.boolean("redisAutomaticFailover");
     const multiAz = r.boolean("redisMultiAz");
     if (multiAz && !automaticFailover) {
@@ -215,22 +230,27 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
             "needs private subnets in at least 2 availability zones, and membrane:privateSubnetIds lists 1: add a subnet in another zone, or set membrane:redisMultiAz to false",
         );
     }
-    const topology = readTopology(r, production, automaticFailover, multiAz);
+    return { automaticFailover, multiAz };
+}
 
-    const allowedSecurityGroupIds = r.list("redisAllowedSecurityGroupIds");
-    for (const id of allowedSecurityGroupIds.filter((s) => !SECURITY_GROUP_ID.test(s))) {
+function readAllowedSecurityGroups(r: ConfigReader): readonly string[] {
+    const ids = r.list("redisAllowedSecurityGroupIds");
+    for (const id of ids.filter((s) => !SECURITY_GROUP_ID.test(s))) {
         r.problem("redisAllowedSecurityGroupIds", `"${id}" is not a security group id: "sg-" and 8 or 17 hex digits`);
     }
-    for (const id of duplicates(allowedSecurityGroupIds)) {
+    for (const id of duplicates(ids)) {
         r.problem("redisAllowedSecurityGroupIds", `lists "${id}" more than once`);
     }
-    if (allowedSecurityGroupIds.length > MAX_ALLOWED_SECURITY_GROUPS) {
+    if (ids.length > MAX_ALLOWED_SECURITY_GROUPS) {
         r.problem(
             "redisAllowedSecurityGroupIds",
-            `lists ${allowedSecurityGroupIds.length} groups; a security group holds at most ${MAX_ALLOWED_SECURITY_GROUPS} inbound rules by default`,
+            `lists ${ids.length} groups; a security group holds at most ${MAX_ALLOWED_SECURITY_GROUPS} inbound rules by default`,
         );
     }
+    return ids;
+}
 
+function readMaintenance(r: ConfigReader): { maintenanceWindow: string; snapshotRetentionLimit: number } {
     const maintenanceWindow = r.string("redisMaintenanceWindow", { required: true });
     const minutes = maintenanceWindowMinutes(maintenanceWindow);
     if (maintenanceWindow && minutes === undefined) {
@@ -244,7 +264,19 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
     }
     // ElastiCache keeps automatic snapshots for at most 35 days; 0 turns them off.
     const snapshotRetentionLimit = r.integer("redisSnapshotRetentionLimit", { min: 0, max: 35 });
+    return { maintenanceWindow, snapshotRetentionLimit };
+}
 
+/** Validates the `redis*` keys; the names derive from `environment`. Problems go to `r`. */
+export function readRedisConfig(r: ConfigReader, environment: string, production: boolean, privateSubnetCount: number): RedisConfig {
+    const replicationGroupId = `${environment}-membrane`;
+    checkDerivedNames(r, environment, replicationGroupId);
+    const { engine, engineVersion } = readEngine(r);
+    const nodeType = readNodeType(r);
+    const { automaticFailover, multiAz } = readAvailability(r, privateSubnetCount);
+    const topology = readTopology(r, production, automaticFailover, multiAz);
+    const allowedSecurityGroupIds = readAllowedSecurityGroups(r);
+    const { maintenanceWindow, snapshotRetentionLimit } = readMaintenance(r);
     return {
         replicationGroupId,
         subnetGroupName: `${environment}-membrane-redis`,

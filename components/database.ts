@@ -5,39 +5,56 @@ import * as aws from "@pulumi/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { AtlasConfig, DatabaseConfig } from "./config-database";
-import type { NetworkConfig } from "./config";
 import { childName, tags } from "./naming";
 
-export interface AtlasDatabaseArgs extends AtlasConfig {
+/** The Atlas project: an existing one (`id`), or one to create (`name` in the organization `orgId`). */
+export type AtlasProjectArgs = { readonly id: pulumi.Input<string> } | { readonly name: string; readonly orgId: pulumi.Input<string> };
+
+/** Atlas over AWS PrivateLink: an interface endpoint in the VPC Membrane runs in. */
+export interface AtlasPrivateLinkArgs {
+    /** The VPC of the endpoint and its security group. */
+    readonly vpcId: pulumi.Input<string>;
+    /** The clients allowed to reach the endpoint: the VPC's CIDR. */
+    readonly vpcCidr: pulumi.Input<string>;
+    /** The private subnets the endpoint's interfaces go into. */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface AtlasDatabaseArgs {
+    /** A MongoDB Atlas cluster, created here. */
     readonly mode: "atlas";
-    /** Environment name, for tags. */
+    /** Environment name, for tags and descriptions. */
     readonly environment: string;
-    /** Production: Atlas termination protection, and Pulumi protects the project and cluster. */
-    readonly production: boolean;
-    /** The VPC Membrane runs in: the PrivateLink endpoint goes into its private subnets. */
-    readonly network: NetworkConfig;
+    /** Atlas termination protection, and Pulumi protects and retains the project and cluster. Default false. */
+    readonly production?: boolean;
+    /** The project the cluster goes into. */
+    readonly project: AtlasProjectArgs;
+    /** The cluster's name. */
+    readonly clusterName: string;
+    /** Atlas's name of the AWS region, such as US_EAST_1. */
+    readonly regionName: string;
+    /** A dedicated tier on AWS, M10 or larger. */
+    readonly instanceSize: string;
+    /** A major MongoDB release, such as 8.0. */
+    readonly mongoVersion: string;
+    /** The application database: the user's role and MONGO_URI both name it. */
+    readonly databaseName: string;
+    /** The application's database user. */
+    readonly username: string;
+    /** Public CIDRs on the project's IP access list. Default none. */
+    readonly accessCidrs?: readonly string[];
+    /** Absent: no PrivateLink. */
+    readonly privateLink?: AtlasPrivateLinkArgs;
 }
 
 export interface ExternalDatabaseArgs {
+    /** The customer's own MongoDB: nothing is created. */
     readonly mode: "external";
-    /** The customer's MongoDB URI, a secret. */
-    readonly mongoUri: pulumi.Output<string>;
+    /** The customer's MongoDB URI; handed on as a secret. */
+    readonly mongoUri: pulumi.Input<string>;
 }
 
 export type DatabaseArgs = AtlasDatabaseArgs | ExternalDatabaseArgs;
-
-/** The component's arguments from the validated config: the external URI enters it only as a secret. */
-export function databaseArgs(c: {
-    readonly environment: string;
-    readonly production: boolean;
-    readonly network: NetworkConfig;
-    readonly database: DatabaseConfig;
-}): DatabaseArgs {
-    return c.database.mode === "external"
-        ? { mode: "external", mongoUri: pulumi.secret(c.database.externalMongoUri) }
-        : { mode: "atlas", environment: c.environment, production: c.production, network: c.network, ...c.database.atlas };
-}
 
 /**
  * MONGO_URI as Membrane reads it: `mongodb+srv://<user>:<password>@<host>/<database>?retryWrites=true&w=majority`,
@@ -98,16 +115,55 @@ export class Database extends pulumi.ComponentResource {
             return;
         }
 
-        const opt = { parent: this };
-        // The project and cluster hold the data: `pulumi destroy` and refactors must not delete them in production.
-        const keep = { parent: this, protect: args.production, retainOnDelete: args.production };
-        const atlasTags = tags(args.environment);
+        const production = args.production ?? false;
+        const projectId = this.project(name, args, production);
+        const cluster = this.cluster(name, args, projectId, production);
+        const password = this.user(name, args, projectId, cluster);
+        for (const cidr of args.accessCidrs ?? []) {
+            new mongodbatlas.ProjectIpAccessList(
+                childName(name, `access-${cidr.replace(/[./]/g, "-")}`),
+                { projectId, cidrBlock: cidr, comment: `membrane-${args.environment}: from membrane:atlasAccessCidrs` },
+                { parent: this },
+            );
+        }
+        const link = args.privateLink && this.privateLink(name, args, args.privateLink, { projectId, cluster });
+        const srv = link ? link.srv : cluster.connectionStrings.standardSrv;
 
-        const projectId = args.projectId
-            ? pulumi.output(args.projectId)
-            : new mongodbatlas.Project(childName(name, "project"), { name: args.projectName, orgId: args.orgId, tags: atlasTags }, keep).id;
+        this.mongoUri = pulumi.secret(
+            pulumi.all([password.result, srv]).apply(([pw, s]) => mongoUri(args.username, pw, s, args.databaseName)),
+        );
+        this.projectId = projectId;
+        this.clusterName = cluster.name;
+        this.vpcEndpointId = link?.vpcEndpointId;
+        this.registerOutputs({
+            mongoUri: this.mongoUri,
+            projectId: this.projectId,
+            clusterName: this.clusterName,
+            vpcEndpointId: this.vpcEndpointId,
+        });
+    }
 
-        const cluster = new mongodbatlas.AdvancedCluster(
+    /** The given project's id, or a new project's. The project holds the data: protected and retained in production. */
+    private project(name: string, args: AtlasDatabaseArgs, production: boolean): pulumi.Output<string> {
+        const p = args.project;
+        if ("id" in p) {
+            return pulumi.output(p.id);
+        }
+        return new mongodbatlas.Project(
+            childName(name, "project"),
+            { name: p.name, orgId: p.orgId, tags: tags(args.environment) },
+            { parent: this, protect: production, retainOnDelete: production },
+        ).id;
+    }
+
+    /** A 3-node replica set on AWS with backups and point-in-time recovery; protected and retained in production. */
+    private cluster(
+        name: string,
+        args: AtlasDatabaseArgs,
+        projectId: pulumi.Output<string>,
+        production: boolean,
+    ): mongodbatlas.AdvancedCluster {
+        return new mongodbatlas.AdvancedCluster(
             childName(name, "cluster"),
             {
                 projectId,
@@ -116,8 +172,8 @@ export class Database extends pulumi.ComponentResource {
                 mongoDbMajorVersion: args.mongoVersion,
                 backupEnabled: true,
                 pitEnabled: true,
-                terminationProtectionEnabled: args.production,
-                tags: atlasTags,
+                terminationProtectionEnabled: production,
+                tags: tags(args.environment),
                 replicationSpecs: [
                     {
                         regionConfigs: [
@@ -132,14 +188,22 @@ export class Database extends pulumi.ComponentResource {
                     },
                 ],
             },
-            keep,
+            { parent: this, protect: production, retainOnDelete: production },
         );
+    }
 
+    /** The application's user, readWrite on its database in this cluster only; returns its generated password. */
+    private user(
+        name: string,
+        args: AtlasDatabaseArgs,
+        projectId: pulumi.Output<string>,
+        cluster: mongodbatlas.AdvancedCluster,
+    ): random.RandomPassword {
         // Never from config: generated, kept in state as a secret. URL-unreserved specials, yet still encoded in the URI.
         const password = new random.RandomPassword(
             childName(name, "user-password"),
             { length: 40, special: true, overrideSpecial: "-_.~", minLower: 1, minUpper: 1, minNumeric: 1 },
-            opt,
+            { parent: this },
         );
         new mongodbatlas.DatabaseUser(
             childName(name, "user"),
@@ -151,89 +215,93 @@ export class Database extends pulumi.ComponentResource {
                 roles: [{ roleName: "readWrite", databaseName: args.databaseName }],
                 scopes: [{ name: cluster.name, type: "CLUSTER" }],
             },
-            opt,
+            { parent: this },
         );
+        return password;
+    }
 
-        for (const cidr of args.accessCidrs) {
-            new mongodbatlas.ProjectIpAccessList(
-                childName(name, `access-${cidr.replace(/[./]/g, "-")}`),
-                { projectId, cidrBlock: cidr, comment: `membrane-${args.environment}: from membrane:atlasAccessCidrs` },
-                opt,
-            );
-        }
-
-        let srv: pulumi.Output<string>;
-        if (args.privateLink) {
-            const endpoint = new mongodbatlas.PrivateLinkEndpoint(
-                childName(name, "private-link"),
-                { projectId, providerName: "AWS", region: args.regionName },
-                opt,
-            );
-            const securityGroup = new aws.ec2.SecurityGroup(
-                childName(name, "endpoint-sg"),
-                {
-                    vpcId: args.network.vpcId,
-                    description: `Atlas PrivateLink endpoint of membrane-${args.environment}`,
-                    ingress: [
-                        {
-                            description:
-                                "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
-                            protocol: "tcp",
-                            ...PRIVATE_ENDPOINT_PORTS,
-                            cidrBlocks: [args.network.vpcCidr],
-                        },
-                    ],
-                    // An interface endpoint only answers; security groups are stateful.
-                    egress: [],
-                    tags: tags(args.environment, { Name: `membrane-${args.environment}-atlas-endpoint` }),
-                },
-                opt,
-            );
-            const vpcEndpoint = new aws.ec2.VpcEndpoint(
-                childName(name, "vpc-endpoint"),
-                {
-                    vpcId: args.network.vpcId,
-                    serviceName: endpoint.endpointServiceName,
-                    vpcEndpointType: "Interface",
-                    subnetIds: [...args.network.privateSubnetIds],
-                    securityGroupIds: [securityGroup.id],
-                    tags: tags(args.environment, { Name: `membrane-${args.environment}-atlas` }),
-                },
-                opt,
-            );
-            const service = new mongodbatlas.PrivateLinkEndpointService(
-                childName(name, "private-link-service"),
-                {
-                    projectId: endpoint.projectId,
-                    privateLinkId: endpoint.privateLinkId,
-                    endpointServiceId: vpcEndpoint.id,
-                    providerName: "AWS",
-                },
-                // The provider waits for the project's clusters to be IDLE after linking, so that their
-                // private-endpoint strings exist; the cluster must exist by then.
-                { parent: this, dependsOn: [cluster] },
-            );
-            // Atlas publishes the private-endpoint strings only once the endpoint service is available: read them after it.
-            const current = mongodbatlas.getAdvancedClusterOutput(
-                { projectId: cluster.projectId, name: cluster.name },
-                { parent: this, dependsOn: [service] },
-            );
-            srv = pulumi.all([current.connectionStrings, vpcEndpoint.id]).apply(([strings, id]) => privateEndpointSrv(strings, id));
-            this.vpcEndpointId = vpcEndpoint.id;
-        } else {
-            srv = cluster.connectionStrings.standardSrv;
-        }
-
-        this.mongoUri = pulumi.secret(
-            pulumi.all([password.result, srv]).apply(([pw, s]) => mongoUri(args.username, pw, s, args.databaseName)),
+    /**
+     * Atlas's private endpoint service, an interface endpoint to it in the VPC, and the link between them.
+     * Returns the endpoint's id and the cluster's private-endpoint SRV string for it.
+     */
+    private privateLink(
+        name: string,
+        args: AtlasDatabaseArgs,
+        link: AtlasPrivateLinkArgs,
+        atlas: { projectId: pulumi.Output<string>; cluster: mongodbatlas.AdvancedCluster },
+    ): { srv: pulumi.Output<string>; vpcEndpointId: pulumi.Output<string> } {
+        const endpoint = new mongodbatlas.PrivateLinkEndpoint(
+            childName(name, "private-link"),
+            { projectId: atlas.projectId, providerName: "AWS", region: args.regionName },
+            { parent: this },
         );
-        this.projectId = projectId;
-        this.clusterName = cluster.name;
-        this.registerOutputs({
-            mongoUri: this.mongoUri,
-            projectId: this.projectId,
-            clusterName: this.clusterName,
-            vpcEndpointId: this.vpcEndpointId,
-        });
+        const sg = this.endpointSecurityGroup(name, args.environment, link);
+        const vpcEndpoint = new aws.ec2.VpcEndpoint(
+            childName(name, "vpc-endpoint"),
+            {
+                vpcId: link.vpcId,
+                serviceName: endpoint.endpointServiceName,
+                vpcEndpointType: "Interface",
+                subnetIds: link.subnetIds,
+                securityGroupIds: [sg.group.id],
+                tags: tags(args.environment, { Name: `membrane-${args.environment}-atlas` }),
+            },
+            // Never in a group without its rule, not even while a replaced group takes over.
+            { parent: this, dependsOn: [sg.ingress] },
+        );
+        const service = new mongodbatlas.PrivateLinkEndpointService(
+            childName(name, "private-link-service"),
+            {
+                projectId: endpoint.projectId,
+                privateLinkId: endpoint.privateLinkId,
+                endpointServiceId: vpcEndpoint.id,
+                providerName: "AWS",
+            },
+            // The provider waits for the project's clusters to be IDLE after linking, so that their
+            // private-endpoint strings exist; the cluster must exist by then.
+            { parent: this, dependsOn: [atlas.cluster] },
+        );
+        // Atlas publishes the private-endpoint strings only once the endpoint service is available: read them after it.
+        const current = mongodbatlas.getAdvancedClusterOutput(
+            { projectId: atlas.cluster.projectId, name: atlas.cluster.name },
+            { parent: this, dependsOn: [service] },
+        );
+        const srv = pulumi.all([current.connectionStrings, vpcEndpoint.id]).apply(([strings, id]) => privateEndpointSrv(strings, id));
+        return { srv, vpcEndpointId: vpcEndpoint.id };
+    }
+
+    /**
+     * The interface endpoint's security group: Atlas's port range from the VPC CIDR, as a separate rule
+     * like every rule in this program. No egress rule: the provider removes AWS's default allow-all
+     * egress when it creates the group, and an interface endpoint only answers (security groups are stateful).
+     */
+    private endpointSecurityGroup(
+        name: string,
+        environment: string,
+        link: AtlasPrivateLinkArgs,
+    ): { group: aws.ec2.SecurityGroup; ingress: aws.vpc.SecurityGroupIngressRule } {
+        const group = new aws.ec2.SecurityGroup(
+            childName(name, "endpoint-sg"),
+            {
+                namePrefix: `membrane-${environment}-atlas-endpoint-`,
+                vpcId: link.vpcId,
+                description: `Atlas PrivateLink endpoint of membrane-${environment}`,
+                tags: tags(environment, { Name: `membrane-${environment}-atlas-endpoint` }),
+            },
+            { parent: this },
+        );
+        const ingress = new aws.vpc.SecurityGroupIngressRule(
+            childName(name, "endpoint-ingress-vpc"),
+            {
+                securityGroupId: group.id,
+                description: "MongoDB from the VPC to the Atlas private endpoint (Atlas maps each node to a port in 1024-65535)",
+                ipProtocol: "tcp",
+                ...PRIVATE_ENDPOINT_PORTS,
+                cidrIpv4: link.vpcCidr,
+                tags: tags(environment),
+            },
+            { parent: this },
+        );
+        return { group, ingress };
     }
 }

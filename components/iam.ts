@@ -4,44 +4,52 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { EksRoleConfig, RoleNames } from "./config-iam";
+import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";
 import { BucketPurpose, childName, tags } from "./naming";
+
+/** A role and its inline S3 policy. */
+export interface RoleNameArgs {
+    /** The IAM role's name. */
+    readonly roleName: string;
+    /** The name of its inline S3 policy. */
+    readonly policyName: string;
+}
+
+/** The Kubernetes service account's role. */
+export interface ServiceAccountRoleArgs extends RoleNameArgs {
+    /** The EKS cluster the service account is in. */
+    readonly clusterName: pulumi.Input<string>;
+    /** The service account's namespace. */
+    readonly namespace: string;
+    /** The service account's name. */
+    readonly serviceAccount: string;
+    /** IRSA through the cluster's OIDC provider, looked up (`existing`) or created here; or EKS Pod Identity. */
+    readonly trust: { readonly kind: "irsa"; readonly oidcProvider: "existing" | "create" } | { readonly kind: "pod-identity" };
+}
 
 export interface IamArgs {
     /** Environment name, for tags. */
     readonly environment: string;
-    /** aws:region: where the ECS tasks run and the EKS cluster lives; part of the trust conditions. */
+    /** Where the ECS tasks run and the EKS cluster lives; part of the trust conditions. */
     readonly region: string;
-    /** The three buckets' ARNs, from Storage. */
+    /** The three buckets' ARNs. */
     readonly bucketArns: Readonly<Record<BucketPurpose, pulumi.Input<string>>>;
-    /** The ECS task role and its policy's names; undefined = no ECS task role. */
-    readonly ecsTaskRole?: RoleNames;
-    /** The Kubernetes service account's role (IRSA or Pod Identity); undefined = none. */
-    readonly eksRole?: EksRoleConfig;
+    /** The ECS task role; absent: none. */
+    readonly ecsTaskRole?: RoleNameArgs;
+    /** The Kubernetes service account's role; absent: none. */
+    readonly eksRole?: ServiceAccountRoleArgs;
+    /** Permissions boundary of every role; absent: none. */
+    readonly permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
-export interface IamStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow";
-    readonly Principal?: Record<string, string>;
-    readonly Action: string | string[];
-    readonly Resource?: string | string[];
-    readonly Condition?: Record<string, Record<string, string>>;
-}
-
-export interface IamPolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: IamStatement[];
-}
-
-const document = (...Statement: IamStatement[]): IamPolicyDocument => ({ Version: "2012-10-17", Statement });
+const document = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
 
 /**
  * What Membrane does with its buckets, and nothing else. Bucket-level actions name the buckets,
  * object-level actions name `bucket/*`: an action given a resource of the other kind matches nothing.
  * Connector packages are restored by version id, hence the version actions on the connectors bucket only.
  */
-export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): IamPolicyDocument {
+export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): PolicyDocument {
     const buckets = [arns.tmp, arns.connectors, arns.static];
     return document(
         { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: buckets },
@@ -60,7 +68,7 @@ export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): I
  * ECS tasks of this account in this region only: AWS's recommended confused-deputy conditions for a
  * task role (aws:SourceAccount and aws:SourceArn).
  */
-export function ecsTaskTrustPolicy(p: { accountId: string; partition: string; region: string }): IamPolicyDocument {
+export function ecsTaskTrustPolicy(p: { accountId: string; partition: string; region: string }): PolicyDocument {
     return document({
         Sid: "EcsTasksAssumeRole",
         Effect: "Allow",
@@ -79,7 +87,7 @@ export function issuerHost(issuer: string): string {
 }
 
 /** IRSA: tokens of one service account, issued for STS, by the cluster's OIDC provider. */
-export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namespace: string; serviceAccount: string }): IamPolicyDocument {
+export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namespace: string; serviceAccount: string }): PolicyDocument {
     const host = issuerHost(p.issuer);
     return document({
         Sid: "ServiceAccountAssumeRoleWithWebIdentity",
@@ -100,7 +108,7 @@ export function irsaTrustPolicy(p: { providerArn: string; issuer: string; namesp
  * request; the conditions on those tags pin the role to one cluster, namespace and service account,
  * so another association in the account cannot use it.
  */
-export function podIdentityTrustPolicy(p: { clusterArn: string; namespace: string; serviceAccount: string }): IamPolicyDocument {
+export function podIdentityTrustPolicy(p: { clusterArn: string; namespace: string; serviceAccount: string }): PolicyDocument {
     return document({
         Sid: "EksPodIdentityAssumeRole",
         Effect: "Allow",
@@ -131,78 +139,33 @@ export class Iam extends pulumi.ComponentResource {
     /** IRSA only: the ARN of the cluster's OIDC provider, looked up or created. */
     readonly oidcProviderArn?: pulumi.Output<string>;
 
-    private readonly args: IamArgs;
+    private readonly environment: string;
+    private readonly region: string;
+    private readonly permissionsBoundaryArn?: pulumi.Input<string>;
+    private where?: { accountId: pulumi.Output<string>; partition: pulumi.Output<string> };
 
     constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:iam:Iam", name, {}, opts);
-        this.args = args;
+        this.environment = args.environment;
+        this.region = args.region;
+        this.permissionsBoundaryArn = args.permissionsBoundaryArn;
         const b = args.bucketArns;
         // Built once, attached to every role.
         this.s3AccessPolicy = pulumi
             .all([b.tmp, b.connectors, b.static])
             .apply(([t, c, s]) => JSON.stringify(s3AccessPolicy({ tmp: t, connectors: c, static: s })));
 
-        // Read once, and only by the roles whose trust conditions name the account.
-        let where: { accountId: pulumi.Output<string>; partition: pulumi.Output<string> } | undefined;
-        const account = () =>
-            (where ??= {
-                accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
-                partition: aws.getPartitionOutput({}, { parent: this }).partition,
-            });
-
         if (args.ecsTaskRole) {
-            const { accountId, partition } = account();
-            const trust = pulumi
-                .all([accountId, partition])
-                .apply(([a, p]) => JSON.stringify(ecsTaskTrustPolicy({ accountId: a, partition: p, region: args.region })));
-            this.ecsTaskRoleArn = this.roleWithS3Access(childName(name, "ecs-task"), args.ecsTaskRole, trust);
+            this.ecsTaskRoleArn = this.ecsTaskRole(name, args.ecsTaskRole);
         }
-
         const eks = args.eksRole;
-        if (eks) {
-            const k8s = childName(name, "k8s");
-            if (eks.trust.kind === "pod-identity") {
-                const { accountId, partition } = account();
-                const clusterArn = pulumi.interpolate`arn:${partition}:eks:${args.region}:${accountId}:cluster/${eks.clusterName}`;
-                const trust = clusterArn.apply((arn) =>
-                    JSON.stringify(
-                        podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount }),
-                    ),
-                );
-                this.k8sServiceAccountRoleArn = this.roleWithS3Access(k8s, eks, trust);
-                new aws.eks.PodIdentityAssociation(
-                    childName(name, "k8s-pod-identity"),
-                    {
-                        clusterName: eks.clusterName,
-                        namespace: eks.namespace,
-                        serviceAccount: eks.serviceAccount,
-                        roleArn: this.k8sServiceAccountRoleArn,
-                        tags: tags(args.environment),
-                    },
-                    { parent: this },
-                );
-            } else {
-                const issuer = aws.eks.getClusterOutput({ name: eks.clusterName }, { parent: this }).identities.apply((ids) => {
-                    const url = ids[0]?.oidcs[0]?.issuer;
-                    if (!url) {
-                        throw new Error(`EKS cluster "${eks.clusterName}" reports no OIDC issuer, which IRSA needs`);
-                    }
-                    return url;
-                });
-                this.oidcProviderArn =
-                    eks.trust.oidcProvider === "existing" ? this.existingOidcProvider(issuer) : this.createdOidcProvider(name, issuer);
-                const trust = pulumi
-                    .all([this.oidcProviderArn, issuer])
-                    .apply(([providerArn, url]) =>
-                        JSON.stringify(
-                            irsaTrustPolicy({ providerArn, issuer: url, namespace: eks.namespace, serviceAccount: eks.serviceAccount }),
-                        ),
-                    );
-                this.k8sServiceAccountRoleArn = this.roleWithS3Access(k8s, eks, trust);
-                this.k8sServiceAccountAnnotations = this.k8sServiceAccountRoleArn.apply((arn): Record<string, string> => ({
-                    [IRSA_ROLE_ANNOTATION]: arn,
-                }));
-            }
+        if (eks?.trust.kind === "pod-identity") {
+            this.k8sServiceAccountRoleArn = this.podIdentityRole(name, eks);
+        } else if (eks?.trust.kind === "irsa") {
+            const irsa = this.irsaRole(name, eks, eks.trust.oidcProvider);
+            this.k8sServiceAccountRoleArn = irsa.roleArn;
+            this.oidcProviderArn = irsa.providerArn;
+            this.k8sServiceAccountAnnotations = irsa.roleArn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
         }
 
         this.registerOutputs({
@@ -214,15 +177,78 @@ export class Iam extends pulumi.ComponentResource {
         });
     }
 
+    /** The account and partition, read once, and only by the roles whose trust conditions name them. */
+    private account(): { accountId: pulumi.Output<string>; partition: pulumi.Output<string> } {
+        return (this.where ??= {
+            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            partition: aws.getPartitionOutput({}, { parent: this }).partition,
+        });
+    }
+
+    private ecsTaskRole(name: string, names: RoleNameArgs): pulumi.Output<string> {
+        const { accountId, partition } = this.account();
+        const trust = pulumi
+            .all([accountId, partition])
+            .apply(([a, p]) => JSON.stringify(ecsTaskTrustPolicy({ accountId: a, partition: p, region: this.region })));
+        return this.roleWithS3Access(childName(name, "ecs-task"), names, trust);
+    }
+
+    /** The service account's role, trusted by EKS Pod Identity, and its association with the service account. */
+    private podIdentityRole(name: string, eks: ServiceAccountRoleArgs): pulumi.Output<string> {
+        const { accountId, partition } = this.account();
+        const clusterArn = pulumi.interpolate`arn:${partition}:eks:${this.region}:${accountId}:cluster/${eks.clusterName}`;
+        const trust = clusterArn.apply((arn) =>
+            JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
+        );
+        const roleArn = this.roleWithS3Access(childName(name, "k8s"), eks, trust);
+        new aws.eks.PodIdentityAssociation(
+            childName(name, "k8s-pod-identity"),
+            {
+                clusterName: eks.clusterName,
+                namespace: eks.namespace,
+                serviceAccount: eks.serviceAccount,
+                roleArn,
+                tags: tags(this.environment),
+            },
+            { parent: this },
+        );
+        return roleArn;
+    }
+
+    /** The service account's role, trusted through the cluster's OIDC provider (IRSA). */
+    private irsaRole(
+        name: string,
+        eks: ServiceAccountRoleArgs,
+        provider: "existing" | "create",
+    ): { roleArn: pulumi.Output<string>; providerArn: pulumi.Output<string> } {
+        const cluster = aws.eks.getClusterOutput({ name: eks.clusterName }, { parent: this });
+        const issuer = pulumi.all([cluster.identities, eks.clusterName]).apply(([ids, clusterName]) => {
+            const url = ids[0]?.oidcs[0]?.issuer;
+            if (!url) {
+                throw new Error(`EKS cluster "${clusterName}" reports no OIDC issuer, which IRSA needs`);
+            }
+            return url;
+        });
+        const providerArn = provider === "existing" ? this.existingOidcProvider(issuer) : this.createdOidcProvider(name, issuer);
+        const trust = pulumi
+            .all([providerArn, issuer])
+            .apply(([arn, url]) =>
+                JSON.stringify(
+                    irsaTrustPolicy({ providerArn: arn, issuer: url, namespace: eks.namespace, serviceAccount: eks.serviceAccount }),
+                ),
+            );
+        return { roleArn: this.roleWithS3Access(childName(name, "k8s"), eks, trust), providerArn };
+    }
+
     /**
      * A role with the S3 policy inline, as a separate RolePolicy and never also in the role's
      * inlinePolicies/managedPolicyArns (the two would fight at every deploy). Returns the role's ARN,
      * resolved once the policy is attached, so that whoever uses the role can already reach the buckets.
      */
-    private roleWithS3Access(name: string, names: RoleNames, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
+    private roleWithS3Access(name: string, names: RoleNameArgs, assumeRolePolicy: pulumi.Output<string>): pulumi.Output<string> {
         const role = new aws.iam.Role(
             childName(name, "role"),
-            { name: names.roleName, assumeRolePolicy, tags: tags(this.args.environment) },
+            { name: names.roleName, assumeRolePolicy, permissionsBoundary: this.permissionsBoundaryArn, tags: tags(this.environment) },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(
@@ -250,7 +276,7 @@ export class Iam extends pulumi.ComponentResource {
                 url: issuer,
                 clientIdLists: ["sts.amazonaws.com"],
                 thumbprintLists: [chain.certificates.apply((certs) => certs[0].sha1Fingerprint)],
-                tags: tags(this.args.environment),
+                tags: tags(this.environment),
             },
             { parent: this },
         );

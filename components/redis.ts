@@ -4,22 +4,56 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { RedisConfig } from "./config-redis";
+import type { RedisEngine } from "./config-redis";
 import { childName, tags } from "./naming";
 
 export const REDIS_PORT = 6379;
 
-export interface RedisArgs extends RedisConfig {
+/** Cluster mode disabled: one shard of `numCacheClusters` nodes. Enabled: `numNodeGroups` shards of a primary and `replicasPerNodeGroup` replicas. */
+export type ReplicationTopology =
+    | { readonly clusterMode: false; readonly numCacheClusters: number }
+    | { readonly clusterMode: true; readonly numNodeGroups: number; readonly replicasPerNodeGroup: number };
+
+export interface RedisArgs {
     /** Environment name, for tags. */
     readonly environment: string;
-    /** Production: the replication group is protected, so neither `pulumi destroy` nor a replacing change can take Membrane's Redis away unannounced. */
-    readonly production: boolean;
+    /** Protect the replication group, so neither `pulumi destroy` nor a replacing change can take Membrane's Redis away unannounced. Default false. */
+    readonly production?: boolean;
     /** The VPC of the security group. */
-    readonly vpcId: string;
-    /** The VPC's CIDR: the clients allowed when `allowedSecurityGroupIds` is empty. */
-    readonly vpcCidr: string;
+    readonly vpcId: pulumi.Input<string>;
+    /** The clients allowed when `allowedSecurityGroups` is empty: the VPC's CIDR. */
+    readonly vpcCidr: pulumi.Input<string>;
     /** Private subnets of the subnet group (ElastiCache.7). */
-    readonly privateSubnetIds: readonly string[];
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Security groups allowed instead of `vpcCidr`, each under a key that names its rule (`<name>-ingress-<key>`;
+     * a changed key replaces the rule). Empty or absent: the VPC CIDR.
+     */
+    readonly allowedSecurityGroups?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The replication group's id. */
+    readonly replicationGroupId: string;
+    /** The subnet group's name. */
+    readonly subnetGroupName: string;
+    /** The security group's name prefix: a replacement group is created before the old one goes. */
+    readonly securityGroupNamePrefix: string;
+    /** `redis` (Redis OSS) or `valkey`. */
+    readonly engine: RedisEngine;
+    /** major.minor, a version ElastiCache offers for the engine. */
+    readonly engineVersion: string;
+    /** The parameter group, `.cluster.on` in cluster mode. */
+    readonly parameterGroupName: string;
+    /** The node type, such as cache.t3.medium. */
+    readonly nodeType: string;
+    /** Shards and replicas. */
+    readonly topology: ReplicationTopology;
+    /** Promote a replica when the primary fails. */
+    readonly automaticFailover: boolean;
+    /** Spread the nodes over availability zones. */
+    readonly multiAz: boolean;
+    /** Weekly window, `ddd:hh24:mi-ddd:hh24:mi` in UTC. */
+    readonly maintenanceWindow: string;
+    /** Days of automatic snapshots; 0 turns them off. */
+    readonly snapshotRetentionLimit: number;
 }
 
 /** `rediss://` (TLS) with the AUTH token as the password and no user name, as Membrane reads REDIS_URI. */
@@ -33,28 +67,56 @@ export class Redis extends pulumi.ComponentResource {
     readonly port: pulumi.Output<number>;
     /** `rediss://:<token>@<endpoint>:6379`, secret. */
     readonly uri: pulumi.Output<string>;
+    /** Whether the group is a cluster: Membrane then reads REDIS_CLUSTER_URI_1 instead of REDIS_URI. */
+    readonly clusterMode: boolean;
     /** The security group of the cache nodes. */
     readonly securityGroupId: pulumi.Output<string>;
     readonly replicationGroupArn: pulumi.Output<string>;
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:redis:Redis", name, {}, opts);
-        const opt = { parent: this };
-
         const subnetGroup = new aws.elasticache.SubnetGroup(
             childName(name, "subnets"),
             {
                 name: args.subnetGroupName,
                 description: "Private subnets of Membrane Redis",
-                subnetIds: [...args.privateSubnetIds],
+                subnetIds: args.privateSubnetIds,
                 tags: tags(args.environment),
             },
-            opt,
+            { parent: this },
         );
+        const { securityGroup, ingressRules } = this.securityGroup(name, args);
+        const authToken = this.authToken(name);
+        const group = this.replicationGroup(name, args, { subnetGroup, securityGroup, ingressRules, authToken });
 
-        // Rules live in separate rule resources only, never inline: mixing the two makes them overwrite
-        // each other. No egress rule: the provider removes AWS's default allow-all egress on create, and
-        // the nodes never open connections; security groups are stateful, so replies to clients flow.
+        this.clusterMode = args.topology.clusterMode;
+        this.endpoint = this.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
+        this.port = group.port.apply((p) => p ?? REDIS_PORT);
+        this.uri = pulumi.secret(
+            pulumi.all([authToken.result, this.endpoint, this.port]).apply(([token, endpoint, port]) => redisUri(token, endpoint, port)),
+        );
+        this.securityGroupId = securityGroup.id;
+        this.replicationGroupArn = group.arn;
+        this.registerOutputs({
+            endpoint: this.endpoint,
+            port: this.port,
+            uri: this.uri,
+            clusterMode: this.clusterMode,
+            securityGroupId: this.securityGroupId,
+            replicationGroupArn: this.replicationGroupArn,
+        });
+    }
+
+    /**
+     * The nodes' security group: port 6379 from the VPC CIDR, or from each allowed group. Rules live in
+     * separate rule resources only, never inline: mixing the two makes them overwrite each other. No
+     * egress rule: the provider removes AWS's default allow-all egress when it creates the group, and
+     * the nodes never open connections; security groups are stateful, so replies to clients flow.
+     */
+    private securityGroup(
+        name: string,
+        args: RedisArgs,
+    ): { securityGroup: aws.ec2.SecurityGroup; ingressRules: aws.vpc.SecurityGroupIngressRule[] } {
         const securityGroup = new aws.ec2.SecurityGroup(
             childName(name, "sg"),
             {
@@ -63,10 +125,11 @@ export class Redis extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 tags: tags(args.environment),
             },
-            opt,
+            { parent: this },
         );
-        const sources: Array<{ suffix: string; description: string; source: aws.vpc.SecurityGroupIngressRuleArgs }> =
-            args.allowedSecurityGroupIds.length === 0
+        const allowed = Object.entries(args.allowedSecurityGroups ?? {});
+        const sources: Array<{ suffix: string; description: pulumi.Input<string>; source: aws.vpc.SecurityGroupIngressRuleArgs }> =
+            allowed.length === 0
                 ? [
                       {
                           suffix: "ingress-vpc",
@@ -74,10 +137,9 @@ export class Redis extends pulumi.ComponentResource {
                           source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: args.vpcCidr },
                       },
                   ]
-                : args.allowedSecurityGroupIds.map((sg) => ({
-                      // Named by the group, so adding or removing one leaves the others' rules alone.
-                      suffix: `ingress-${sg}`,
-                      description: `Redis from ${sg}`,
+                : allowed.map(([key, sg]) => ({
+                      suffix: `ingress-${key}`,
+                      description: pulumi.interpolate`Redis from ${sg}`,
                       source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", referencedSecurityGroupId: sg },
                   }));
         const ingressRules = sources.map(
@@ -85,20 +147,36 @@ export class Redis extends pulumi.ComponentResource {
                 new aws.vpc.SecurityGroupIngressRule(
                     childName(name, suffix),
                     { ...source, description, fromPort: REDIS_PORT, toPort: REDIS_PORT, tags: tags(args.environment) },
-                    opt,
+                    { parent: this },
                 ),
         );
+        return { securityGroup, ingressRules };
+    }
 
-        // Alphanumeric: valid for ElastiCache AUTH (16-128 printable characters) and nothing to escape in
-        // the URI. Every input is a constant: a changed input would generate, and roll out, a new token.
-        const authToken = new random.RandomPassword(
+    /**
+     * Alphanumeric: valid for ElastiCache AUTH (16-128 printable characters) and nothing to escape in
+     * the URI. Every input is a constant: a changed input would generate, and roll out, a new token.
+     */
+    private authToken(name: string): random.RandomPassword {
+        return new random.RandomPassword(
             childName(name, "auth-token"),
             { length: 64, special: false, upper: true, lower: true, numeric: true, minUpper: 1, minLower: 1, minNumeric: 1 },
-            opt,
+            { parent: this },
         );
+    }
 
+    private replicationGroup(
+        name: string,
+        args: RedisArgs,
+        deps: {
+            subnetGroup: aws.elasticache.SubnetGroup;
+            securityGroup: aws.ec2.SecurityGroup;
+            ingressRules: aws.vpc.SecurityGroupIngressRule[];
+            authToken: random.RandomPassword;
+        },
+    ): aws.elasticache.ReplicationGroup {
         const topology = args.topology;
-        const group = new aws.elasticache.ReplicationGroup(
+        return new aws.elasticache.ReplicationGroup(
             childName(name, "cache"),
             {
                 replicationGroupId: args.replicationGroupId,
@@ -113,15 +191,15 @@ export class Redis extends pulumi.ComponentResource {
                 ...(topology.clusterMode
                     ? { clusterMode: "enabled", numNodeGroups: topology.numNodeGroups, replicasPerNodeGroup: topology.replicasPerNodeGroup }
                     : { numCacheClusters: topology.numCacheClusters }),
-                subnetGroupName: subnetGroup.name,
-                securityGroupIds: [securityGroup.id],
+                subnetGroupName: deps.subnetGroup.name,
+                securityGroupIds: [deps.securityGroup.id],
                 automaticFailoverEnabled: args.automaticFailover,
                 multiAzEnabled: args.multiAz,
                 maintenanceWindow: args.maintenanceWindow,
                 snapshotRetentionLimit: args.snapshotRetentionLimit,
                 atRestEncryptionEnabled: true,
                 transitEncryptionEnabled: true,
-                authToken: authToken.result,
+                authToken: deps.authToken.result,
                 // Applied only when the token changes (a replaced RandomPassword): ROTATE keeps the old token
                 // valid next to the new one, so running containers stay connected until they are redeployed.
                 authTokenUpdateStrategy: "ROTATE",
@@ -133,22 +211,7 @@ export class Redis extends pulumi.ComponentResource {
             },
             // The data is ephemeral, so no retainOnDelete; but in production a destroy or a replacing
             // change (id, port, subnet group, encryption at rest) would stop Membrane: it must be unprotected first.
-            { parent: this, protect: args.production, dependsOn: ingressRules },
+            { parent: this, protect: args.production ?? false, dependsOn: deps.ingressRules },
         );
-
-        this.endpoint = topology.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
-        this.port = group.port.apply((p) => p ?? REDIS_PORT);
-        this.uri = pulumi.secret(
-            pulumi.all([authToken.result, this.endpoint, this.port]).apply(([token, endpoint, port]) => redisUri(token, endpoint, port)),
-        );
-        this.securityGroupId = securityGroup.id;
-        this.replicationGroupArn = group.arn;
-        this.registerOutputs({
-            endpoint: this.endpoint,
-            port: this.port,
-            uri: this.uri,
-            securityGroupId: this.securityGroupId,
-            replicationGroupArn: this.replicationGroupArn,
-        });
     }
 }

@@ -6,8 +6,8 @@ import * as random from "@pulumi/random";
 import { childName } from "./naming";
 
 export interface AppSecretsArgs {
-    /** Protect ENCRYPTION_SECRET's generator from deletion. */
-    readonly production: boolean;
+    /** Protect ENCRYPTION_SECRET's generator from deletion. Default false. */
+    readonly production?: boolean;
     /** An existing SECRET to keep (from secret config); wins over the generated one. */
     readonly existingSecret?: pulumi.Input<string>;
     /** An existing ENCRYPTION_SECRET to keep (from secret config); wins over the generated one. */
@@ -29,7 +29,7 @@ export class AppSecrets extends pulumi.ComponentResource {
         const encryption = new random.RandomPassword(
             childName(name, "encryption-secret"),
             { ...GENERATOR },
-            { parent: this, protect: args.production },
+            { parent: this, protect: args.production ?? false },
         );
         this.secret = pulumi.secret(pick(args.existingSecret, jwt.result));
         this.encryptionSecret = pulumi.secret(pick(args.existingEncryptionSecret, encryption.result));

@@ -2,30 +2,22 @@
 // Hub FSBP: public access blocked, ACLs disabled, encryption, TLS-only bucket policies, lifecycle rules.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../policy/lib/policy-document";
 import { BucketPurpose, childName, tags } from "./naming";
 
 export interface StorageArgs {
     /** Environment name, for tags. */
     readonly environment: string;
-    /** The three bucket names, already validated against S3's naming rules. */
-    readonly bucketNames: Readonly<Record<BucketPurpose, string>>;
-    /** Days before objects in the tmp bucket expire (seed: 7). */
-    readonly tmpExpirationDays: number;
-    /** Days a noncurrent connector package version is kept. */
-    readonly connectorsNoncurrentVersionDays: number;
-    /** Origins allowed by the static bucket's CORS rule (seed: ["*"]). */
-    readonly corsAllowedOrigins: readonly string[];
-    /** Production: the connectors and static buckets are protected from deletion. Otherwise `pulumi destroy` empties and deletes them. */
-    readonly production: boolean;
-}
-
-export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal: unknown;
-    readonly Action: string | string[];
-    readonly Resource: string | string[];
-    readonly Condition?: Record<string, Record<string, string>>;
+    /** The three buckets' names, valid S3 names. */
+    readonly bucketNames: Readonly<Record<BucketPurpose, pulumi.Input<string>>>;
+    /** Days before an object in the tmp bucket expires. */
+    readonly tmpExpirationDays: pulumi.Input<number>;
+    /** Days a noncurrent version of a connector package is kept. */
+    readonly connectorsNoncurrentVersionDays: pulumi.Input<number>;
+    /** Origins the static bucket's CORS rule allows (`"*"`: any). */
+    readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+    /** Keep the connectors and static buckets through `pulumi destroy` and refactors. Default false: destroy empties and deletes every bucket. */
+    readonly production?: boolean;
 }
 
 /** S3.5: deny every request to the bucket and its objects that does not use TLS. */
@@ -50,20 +42,27 @@ const PURPOSE_TAGS: Record<BucketPurpose, string> = {
 class SecureBucket {
     readonly bucket: aws.s3.Bucket;
     readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    private readonly name: string;
 
-    constructor(name: string, bucketName: string, args: StorageArgs, purpose: BucketPurpose, parent: pulumi.Resource) {
-        const opts = { parent };
+    constructor(
+        name: string,
+        bucketName: pulumi.Input<string>,
+        purpose: BucketPurpose,
+        o: { readonly environment: string; readonly production: boolean; readonly parent: pulumi.Resource },
+    ) {
+        this.name = name;
+        const opts = { parent: o.parent };
         // Buckets that hold customers' data survive `pulumi destroy` and refactors in production.
-        const keep = args.production && purpose !== "tmp";
+        const keep = o.production && purpose !== "tmp";
         this.bucket = new aws.s3.Bucket(
             name,
             {
                 bucket: bucketName,
                 // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
-                forceDestroy: !args.production,
-                tags: tags(args.environment, { Purpose: PURPOSE_TAGS[purpose] }),
+                forceDestroy: !o.production,
+                tags: tags(o.environment, { Purpose: PURPOSE_TAGS[purpose] }),
             },
-            { parent, protect: keep, retainOnDelete: keep },
+            { parent: o.parent, protect: keep, retainOnDelete: keep },
         );
         this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
@@ -92,9 +91,9 @@ class SecureBucket {
     }
 
     /** The bucket's one policy: TLS only. (The static bucket's policy belongs to Cdn.) */
-    tlsOnlyPolicy(name: string, parent: pulumi.Resource): aws.s3.BucketPolicy {
+    tlsOnlyPolicy(parent: pulumi.Resource): aws.s3.BucketPolicy {
         return new aws.s3.BucketPolicy(
-            `${name}-policy`,
+            `${this.name}-policy`,
             {
                 bucket: this.bucket.id,
                 policy: this.bucket.arn.apply((arn) =>
@@ -121,74 +120,17 @@ export class Storage extends pulumi.ComponentResource {
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Storage", name, {}, opts);
-        const opt = { parent: this };
+        const common = { environment: args.environment, production: args.production ?? false, parent: this };
+        const bucket = (purpose: BucketPurpose) => new SecureBucket(childName(name, purpose), args.bucketNames[purpose], purpose, common);
 
-        const tmp = new SecureBucket(childName(name, "tmp"), args.bucketNames.tmp, args, "tmp", this);
-        tmp.tlsOnlyPolicy(childName(name, "tmp"), this);
-        new aws.s3.BucketLifecycleConfiguration(
-            childName(name, "tmp-lifecycle"),
-            {
-                bucket: tmp.bucket.id,
-                rules: [
-                    {
-                        id: "cleanup-old-files",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        expiration: { days: args.tmpExpirationDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                    },
-                ],
-            },
-            opt,
-        );
+        const tmp = this.tmpBucket(name, bucket("tmp"), args.tmpExpirationDays);
+        const connectors = this.connectorsBucket(name, bucket("connectors"), args.connectorsNoncurrentVersionDays);
+        const stat = this.staticBucket(name, bucket("static"), args.corsAllowedOrigins);
 
-        const connectors = new SecureBucket(childName(name, "connectors"), args.bucketNames.connectors, args, "connectors", this);
-        connectors.tlsOnlyPolicy(childName(name, "connectors"), this);
-        const versioning = new aws.s3.BucketVersioning(
-            childName(name, "connectors-versioning"),
-            { bucket: connectors.bucket.id, versioningConfiguration: { status: "Enabled" } },
-            opt,
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            childName(name, "connectors-lifecycle"),
-            {
-                bucket: connectors.bucket.id,
-                rules: [
-                    {
-                        id: "expire-noncurrent-versions",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        noncurrentVersionExpiration: { noncurrentDays: args.connectorsNoncurrentVersionDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                    },
-                ],
-            },
-            // A lifecycle configuration on a versioned bucket must follow the versioning configuration.
-            { parent: this, dependsOn: [versioning] },
-        );
-
-        const stat = new SecureBucket(childName(name, "static"), args.bucketNames.static, args, "static", this);
-        new aws.s3.BucketCorsConfiguration(
-            childName(name, "static-cors"),
-            {
-                bucket: stat.bucket.id,
-                corsRules: [
-                    {
-                        allowedHeaders: ["*"],
-                        allowedMethods: ["GET", "HEAD"],
-                        allowedOrigins: [...args.corsAllowedOrigins],
-                        exposeHeaders: ["ETag"],
-                        maxAgeSeconds: 3600,
-                    },
-                ],
-            },
-            opt,
-        );
-
-        this.tmpBucketName = tmp.bucket.bucket;
-        this.tmpBucketArn = tmp.bucket.arn;
-        this.connectorsBucketName = connectors.bucket.bucket;
-        this.connectorsBucketArn = connectors.bucket.arn;
+        this.tmpBucketName = tmp.bucket;
+        this.tmpBucketArn = tmp.arn;
+        this.connectorsBucketName = connectors.bucket;
+        this.connectorsBucketArn = connectors.arn;
         this.staticBucketName = stat.bucket.bucket;
         this.staticBucketArn = stat.bucket.arn;
         this.staticBucketRegionalDomainName = stat.bucket.bucketRegionalDomainName;
@@ -202,5 +144,76 @@ export class Storage extends pulumi.ComponentResource {
             staticBucketArn: this.staticBucketArn,
             staticBucketRegionalDomainName: this.staticBucketRegionalDomainName,
         });
+    }
+
+    /** Scratch files: expire after `days`, TLS only. */
+    private tmpBucket(name: string, tmp: SecureBucket, days: pulumi.Input<number>): aws.s3.Bucket {
+        tmp.tlsOnlyPolicy(this);
+        new aws.s3.BucketLifecycleConfiguration(
+            childName(name, "tmp-lifecycle"),
+            {
+                bucket: tmp.bucket.id,
+                rules: [
+                    {
+                        id: "cleanup-old-files",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        expiration: { days },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        return tmp.bucket;
+    }
+
+    /** Connector packages: versioned (operators restore a package by version id), old versions expire, TLS only. */
+    private connectorsBucket(name: string, connectors: SecureBucket, noncurrentDays: pulumi.Input<number>): aws.s3.Bucket {
+        connectors.tlsOnlyPolicy(this);
+        const versioning = new aws.s3.BucketVersioning(
+            childName(name, "connectors-versioning"),
+            { bucket: connectors.bucket.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            childName(name, "connectors-lifecycle"),
+            {
+                bucket: connectors.bucket.id,
+                rules: [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: { noncurrentDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                    },
+                ],
+            },
+            // A lifecycle configuration on a versioned bucket must follow the versioning configuration.
+            { parent: this, dependsOn: [versioning] },
+        );
+        return connectors.bucket;
+    }
+
+    /** Static files, read by the CDN: CORS for the given origins; the bucket policy is Cdn's. */
+    private staticBucket(name: string, stat: SecureBucket, allowedOrigins: pulumi.Input<pulumi.Input<string>[]>): SecureBucket {
+        new aws.s3.BucketCorsConfiguration(
+            childName(name, "static-cors"),
+            {
+                bucket: stat.bucket.id,
+                corsRules: [
+                    {
+                        allowedHeaders: ["*"],
+                        allowedMethods: ["GET", "HEAD"],
+                        allowedOrigins,
+                        exposeHeaders: ["ETag"],
+                        maxAgeSeconds: 3600,
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        return stat;
     }
 }

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID, staticBucketPolicy } from "../components/cdn";
-import { denyInsecureTransportStatement } from "../components/storage";
 import { CLOUDFRONT_HOSTED_ZONE_ID, HOSTED_ZONE_ID, placeholder } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { byType, childrenOf, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
@@ -54,14 +53,8 @@ describe("Cdn on its own, with a custom domain", () => {
 
     it("requests a DNS-validated certificate for the static name in us-east-1, whatever the stack's region", () => {
         const cert = one(ev, T.certificate);
-        expect(cert.inputs).to.deep.equal({
-            region: "us-east-1",
-            domainName: "cdn.qa.example.org",
-            validationMethod: "DNS",
-            tags: { Environment: "qa", Service: "membrane" },
-        });
-        expect(String(cert.outputs.arn)).to.match(/^arn:aws:acm:us-east-1:/);
-        expect(one(ev, "aws:s3/bucket:Bucket", "files-static").outputs.region).to.equal("eu-west-1");
+        expect(cert.inputs).to.deep.include({ region: "us-east-1", domainName: "cdn.qa.example.org", validationMethod: "DNS" });
+        expect(cert.inputs).to.not.have.property("subjectAlternativeNames");
     });
 
     it("looks the public hosted zone up by name", () => {
@@ -74,7 +67,7 @@ describe("Cdn on its own, with a custom domain", () => {
         const cert = one(ev, T.certificate);
         const [option] = cert.outputs.domainValidationOptions as Array<Record<string, string>>;
         const record = one(ev, T.record, "web-certificate-validation-record");
-        expect(record.inputs).to.deep.equal({
+        expect(record.inputs).to.deep.include({
             zoneId: HOSTED_ZONE_ID,
             name: option.resourceRecordName,
             type: "CNAME",
@@ -82,13 +75,12 @@ describe("Cdn on its own, with a custom domain", () => {
             ttl: 60,
             allowOverwrite: true,
         });
-        expect(option.resourceRecordName).to.match(/^_[0-9a-f]{32}\.cdn\.qa\.example\.org\.$/);
     });
 
     it("validates the certificate in us-east-1 with that record", () => {
         const validation = one(ev, T.validation);
         const record = one(ev, T.record, "web-certificate-validation-record");
-        expect(validation.inputs).to.deep.equal({
+        expect(validation.inputs).to.deep.include({
             region: "us-east-1",
             certificateArn: one(ev, T.certificate).outputs.arn,
             validationRecordFqdns: [record.outputs.fqdn],
@@ -140,7 +132,8 @@ describe("Cdn on its own, with a custom domain", () => {
     });
 
     it("default behaviour: GET/HEAD/OPTIONS allowed and cached, HTTPS only, compressed, the three policies and no forwarded_values", () => {
-        expect(distribution().inputs.defaultCacheBehavior).to.deep.equal({
+        const behavior = distribution().inputs.defaultCacheBehavior;
+        expect(behavior).to.deep.include({
             allowedMethods: ["GET", "HEAD", "OPTIONS"],
             cachedMethods: ["GET", "HEAD", "OPTIONS"],
             targetOriginId: "S3-t-qa-static",
@@ -150,6 +143,7 @@ describe("Cdn on its own, with a custom domain", () => {
             originRequestPolicyId: MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID,
             responseHeadersPolicyId: "<web-headers.id>",
         });
+        expect(behavior).to.not.have.any.keys("forwardedValues", "minTtl", "defaultTtl", "maxTtl");
         expect(MANAGED_CORS_S3_ORIGIN_REQUEST_POLICY_ID).to.equal("88a5eaf4-2fd4-4709-b370-b4c650ea3fcf");
     });
 
@@ -197,7 +191,7 @@ describe("Cdn on its own, with a custom domain", () => {
         expect(policies.map((p) => p.name)).to.deep.equal(["web-static-policy"]);
         const policy = policyOf(policies[0]);
         const distributionArn = distribution().outputs.arn as string;
-        expect(distributionArn).to.match(/^arn:aws:cloudfront::\d{12}:distribution\//);
+        expect(distributionArn).to.be.a("string");
         expect(policy.Version).to.equal("2012-10-17");
         expect(policy.Statement).to.have.lengthOf(2);
         const [grant, deny] = policy.Statement;
@@ -209,7 +203,14 @@ describe("Cdn on its own, with a custom domain", () => {
             Resource: "arn:aws:s3:::t-qa-static/*",
             Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
         });
-        expect(deny).to.deep.equal(denyInsecureTransportStatement("arn:aws:s3:::t-qa-static"));
+        expect(deny).to.deep.equal({
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: ["arn:aws:s3:::t-qa-static", "arn:aws:s3:::t-qa-static/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        });
     });
 
     it("attaches the policy after the static bucket's public access block and the distribution", () => {
@@ -222,7 +223,7 @@ describe("Cdn on its own, with a custom domain", () => {
     for (const type of ["A", "AAAA"]) {
         it(`${type} alias record for the static name, pointing at the distribution`, () => {
             const record = one(ev, T.record, `web-static-${type.toLowerCase()}`);
-            expect(record.inputs).to.deep.equal({
+            expect(record.inputs).to.deep.include({
                 zoneId: HOSTED_ZONE_ID,
                 name: "cdn.qa.example.org",
                 type,
@@ -233,7 +234,6 @@ describe("Cdn on its own, with a custom domain", () => {
 
     it("registers its outputs: BASE_STATIC_URI is the custom-domain URL", () => {
         const domainName = distribution().outputs.domainName as string;
-        expect(domainName).to.match(/^d[0-9a-f]{13}\.cloudfront\.net$/);
         expect(one(ev, T.component, "web").outputs).to.deep.equal({
             distributionId: "<web-distribution.id>",
             distributionArn: distribution().outputs.arn,
@@ -289,13 +289,27 @@ describe("Cdn on its own, without a custom domain", () => {
 
 describe("the static bucket policy", () => {
     it("is the OAC grant conditioned on the distribution, then the TLS-only deny", () => {
-        const p = staticBucketPolicy("arn:aws:s3:::b", "arn:aws:cloudfront::1:distribution/E1");
-        expect(p.Statement.map((s) => [s.Sid, s.Effect])).to.deep.equal([
-            ["AllowCloudFrontOAC", "Allow"],
-            ["DenyInsecureTransport", "Deny"],
-        ]);
-        expect(p.Statement[0].Condition).to.deep.equal({ StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1" } });
-        expect(p.Statement[0].Principal).to.deep.equal({ Service: "cloudfront.amazonaws.com" });
+        expect(staticBucketPolicy("arn:aws:s3:::b", "arn:aws:cloudfront::1:distribution/E1")).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AllowCloudFrontOAC",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudfront.amazonaws.com" },
+                    Action: "s3:GetObject",
+                    Resource: "arn:aws:s3:::b/*",
+                    Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1" } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
     });
 });
 

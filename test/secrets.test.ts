@@ -83,6 +83,19 @@ describe("config: existing application secrets", () => {
         }
     });
 
+    for (const key of ["existingSecret", "existingEncryptionSecret"]) {
+        it(`${key}: 32 characters is enough, 31 is refused with the length, never the value`, () => {
+            const at = (n: number) => raw({ ...VALID, [key]: "k".repeat(n) }, [key]);
+            expect(parseConfig(at(32)).appSecrets).to.deep.include({ [key]: "k".repeat(32) });
+            expect(() => parseConfig(at(31)))
+                .to.throw(
+                    ConfigError,
+                    new RegExp(`^invalid stack configuration:\n  - membrane:${key}: must be at least 32 characters long \\(got 31\\)$`),
+                )
+                .and.satisfy((e: Error) => !e.message.includes("k".repeat(31)));
+        });
+    }
+
     it("refuses values shorter than Membrane's 32 characters, without repeating them", () => {
         expect(() => parseConfig(raw({ ...VALID, existingSecret: "short-secret" }, ["existingSecret"])))
             .to.throw(ConfigError, /membrane:existingSecret: must be at least 32 characters long \(got 12\)/)

@@ -50,6 +50,21 @@ describe("the fixture stacks", () => {
                 }
             });
 
+            it("writes every security group rule as a separate ingress rule: no inline rules, no egress rule of any kind", () => {
+                const ev = stacks[stack];
+                const groups = byType(ev, "aws:ec2/securityGroup:SecurityGroup");
+                expect(groups.length).to.be.greaterThan(0);
+                for (const g of groups) {
+                    expect(g.inputs, g.name).to.not.have.any.keys("ingress", "egress");
+                }
+                // With no egress rule, a group keeps none: the provider revokes AWS's default allow-all egress when it creates a group.
+                expect(byType(ev, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")).to.deep.equal([]);
+                expect(byType(ev, "aws:ec2/securityGroupRule:SecurityGroupRule")).to.deep.equal([]);
+                const rules = byType(ev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+                const groupIds = groups.map((g) => (g.outputs.arn as string).split("/")[1]);
+                expect(rules.map((r) => r.inputs.securityGroupId).sort()).to.deep.equal(groupIds.sort());
+            });
+
             it("gives no warning: the stack sets a name prefix", () => {
                 expect(stacks[stack].warnings).to.deep.equal([]);
             });

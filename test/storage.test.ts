@@ -81,7 +81,16 @@ describe("Storage on its own", () => {
             expect(policies).to.have.lengthOf(1);
             expect(policyOf(policies[0])).to.deep.equal({
                 Version: "2012-10-17",
-                Statement: [denyInsecureTransportStatement(`arn:aws:s3:::t-qa-${purpose}`)],
+                Statement: [
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [`arn:aws:s3:::t-qa-${purpose}`, `arn:aws:s3:::t-qa-${purpose}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
             });
             const [pab] = attached(ev, T.pab, b);
             expect(policies[0].dependencies).to.include(pab.urn);

@@ -9,6 +9,7 @@
 import { fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
 import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
 
@@ -34,6 +35,8 @@ export interface EvaluateOptions {
     readonly env?: Record<string, string>;
     /** Evaluate in a new Node.js process rather than in this one (slower; the results are the same). */
     readonly freshProcess?: boolean;
+    /** What exists in the account, for look-ups (an IAM OIDC provider, ...); nothing when absent. */
+    readonly cloud?: CloudFixture;
 }
 
 /** The program threw: config validation or any other error, with the program's own message. */
@@ -66,6 +69,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         config: resolved.values,
         secretKeys: resolved.secretKeys,
         preview: opts.preview,
+        cloud: opts.cloud,
     };
     return opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {});
 }

@@ -298,7 +298,40 @@ const databaseState: Record<string, StateFn> = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": ({ name }) => ({ id: `vpce-${hashHex(`vpce:${name}`, 17)}`, state: "available" }),
 };
 
+// The deployments program (deployments/): IAM managed policies and Pulumi Cloud's own resources.
+const deploymentsState: Record<string, StateFn> = {
+    "aws:iam/policy:Policy": ({ name, inputs }) => {
+        const policyName = str(inputs.name, `${name}-${placeholder(name, "suffix")}`);
+        const arn = `arn:aws:iam::${ACCOUNT_ID}:policy${str(inputs.path, "/")}${policyName}`;
+        return { id: arn, arn, name: policyName, policyId: placeholder(name, "policyId"), attachmentCount: 1 };
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({ name, inputs }) => ({
+        id: `${str(inputs.role, placeholder(name, "role"))}/${str(inputs.policyArn, placeholder(name, "policyArn"))}`,
+    }),
+    "pulumiservice:index:DeploymentSettings": ({ inputs }) => ({
+        id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}`,
+    }),
+    "pulumiservice:index:DriftSchedule": ({ name, inputs }) => {
+        const scheduleId = placeholder(name, "scheduleId");
+        return { id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}/${scheduleId}`, scheduleId };
+    },
+    "pulumiservice:index:StackTags": ({ inputs }) => ({
+        id: `${str(inputs.organization, "")}/${str(inputs.project, "")}/${str(inputs.stack, "")}/tags`,
+    }),
+    "pulumiservice:index:Environment": ({ name, inputs }) => ({
+        id: `${str(inputs.organization, "")}/${str(inputs.project, "default")}/${str(inputs.name, "")}`,
+        project: str(inputs.project, "default"),
+        environmentId: placeholder(name, "environmentId"),
+        revision: 1,
+    }),
+    "pulumiservice:index:OidcIssuer": ({ name, inputs }) => ({
+        id: `${str(inputs.organization, "")}/${placeholder(name, "issuerId")}`,
+        thumbprints: [placeholder(name, "thumbprint")],
+    }),
+};
+
 const resourceState: Record<string, StateFn> = {
+    ...deploymentsState,
     ...storageState,
     ...randomState,
     ...cdnState,
@@ -320,7 +353,16 @@ export function newResourceState(args: NewResourceArgs): { id: string; state: St
     return { id, state };
 }
 
-type InvokeFn = (inputs: State, region: string) => State;
+/**
+ * What already exists in the account, for the look-ups that must find it there (a test's fixture, or
+ * `npm run deployments -- --cloud <file>`): without it, such a look-up finds nothing, as in an empty account.
+ */
+export interface CloudFixture {
+    /** IAM OIDC providers by URL, with their audiences (client ids). */
+    readonly oidcProviders?: ReadonlyArray<{ readonly url: string; readonly clientIds: readonly string[] }>;
+}
+
+type InvokeFn = (inputs: State, region: string, cloud: CloudFixture) => State;
 
 const awsInvokes: Record<string, InvokeFn> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
@@ -390,11 +432,17 @@ const iamInvokes: Record<string, InvokeFn> = {
         };
     },
     // The existing provider of an EKS issuer (most clusters have one); any other URL is not found, as in IAM.
-    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs) => {
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": (inputs, _region, cloud) => {
+        const url = str(inputs.url, "").replace(/^https:\/\//, "");
+        const existing = cloud.oidcProviders?.find((p) => p.url.replace(/^https:\/\//, "") === url);
+        if (existing) {
+            const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${url}`;
+            return { id: arn, arn, url, clientIdLists: [...existing.clientIds], thumbprintLists: [], tags: {} };
+        }
         const m = EKS_ISSUER.exec(str(inputs.url, ""));
         if (!m) {
             throw new Error(
-                `no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows EKS issuers only)`,
+                `no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows EKS issuers and the cloud fixture's providers only)`,
             );
         }
         const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${m[1]}`;
@@ -471,10 +519,10 @@ const invokes: Record<string, InvokeFn> = { ...awsInvokes, ...cdnInvokes, ...red
 export class UnknownInvokeError extends Error {}
 
 /** Data sources. An invoke the table does not know is an error, never an echo of its arguments. */
-export function invoke(token: string, inputs: State, region: string): State {
+export function invoke(token: string, inputs: State, region: string, cloud: CloudFixture = {}): State {
     const fn = invokes[token];
     if (!fn) {
         throw new UnknownInvokeError(`the offline engine has no answer for data source ${token}`);
     }
-    return fn(inputs, region);
+    return fn(inputs, region, cloud);
 }

@@ -67,6 +67,8 @@ export interface RunOptions {
      * output that is not an input is unknown, and `apply` callbacks on unknown values do not run.
      */
     readonly preview?: boolean;
+    /** What exists in the account before the program runs, for look-ups. */
+    readonly cloud?: mockCloud.CloudFixture;
 }
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -123,11 +125,19 @@ class RecordingMonitor extends MockMonitor {
     constructor(
         private readonly region: string,
         private readonly preview: boolean,
+        private readonly cloud: mockCloud.CloudFixture = {},
     ) {
         super({
             call: (args) => {
                 this.invokeRecords.push({ token: args.token, inputs: plain(args.inputs).values });
-                return mockCloud.invoke(args.token, plain(args.inputs).values, this.region);
+                try {
+                    return mockCloud.invoke(args.token, plain(args.inputs).values, this.region, this.cloud);
+                } catch (err) {
+                    // The SDK reports a failed invoke with the gRPC error's `details`, as the engine sends them.
+                    throw Object.assign(err instanceof Error ? err : new Error(String(err)), {
+                        details: err instanceof Error ? err.message : String(err),
+                    });
+                }
             },
             newResource: () => {
                 throw new Error("unused: RecordingMonitor answers registrations itself");
@@ -215,7 +225,7 @@ export function runProgram(opts: RunOptions): Promise<Evaluation> {
 
 async function runInStore(opts: RunOptions): Promise<Evaluation> {
     const region = opts.config["aws:region"] ?? "us-east-1";
-    const monitor = new RecordingMonitor(region, opts.preview === true);
+    const monitor = new RecordingMonitor(region, opts.preview === true, opts.cloud);
     setMockOptions(monitor, opts.project, opts.stack, opts.preview === true);
     const store = require("@pulumi/pulumi/runtime/state").getStore();
     Object.assign(store, {

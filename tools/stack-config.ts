@@ -248,6 +248,23 @@ export function resolveStackConfigLeniently(
     literals: Record<string, string> = {},
 ): LenientResolution {
     const problems: string[] = [];
+    const merged = mergeOverrides(project, stackConfig, overrides, problems);
+    const missing = applySchema(project, stack, merged, { overrides, literals }, problems);
+    if (missing.length > 0) {
+        const quoted = missing.map((k) => `'${k}'`);
+        const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted[0];
+        problems.unshift(`Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${list}`);
+    }
+    return { ...toConfigValues(merged), problems };
+}
+
+/** The stack file's namespaced keys, then the overrides over them. */
+function mergeOverrides(
+    project: Project,
+    stackConfig: Record<string, StackConfigValue>,
+    overrides: Record<string, StackConfigValue>,
+    problems: string[],
+): Record<string, StackConfigValue> {
     const merged: Record<string, StackConfigValue> = {};
     for (const [key, value] of Object.entries(stackConfig)) {
         // The CLI refuses a stack file whose config key has no namespace.
@@ -261,10 +278,18 @@ export function resolveStackConfigLeniently(
     for (const [key, value] of Object.entries(overrides)) {
         merged[key.includes(":") ? key : `${project.name}:${key}`] = value;
     }
-    const missing: string[] = [];
-    const values: Record<string, string> = {};
-    const secretKeys: string[] = [];
+    return merged;
+}
 
+/** Fills Pulumi.yaml's defaults into `merged` and checks secrecy and types as the CLI does; returns the keys missing. */
+function applySchema(
+    project: Project,
+    stack: string,
+    merged: Record<string, StackConfigValue>,
+    given: { overrides: Record<string, StackConfigValue>; literals: Record<string, string> },
+    problems: string[],
+): string[] {
+    const missing: string[] = [];
     for (const [key, entry] of Object.entries(project.config)) {
         const bare = key.startsWith(`${project.name}:`) ? key.slice(project.name.length + 1) : key;
         if (!key.startsWith(`${project.name}:`)) {
@@ -283,17 +308,21 @@ export function resolveStackConfigLeniently(
             continue;
         }
         if (!secret && entry.type && !matchesType(entry, value)) {
-            const hint = typeHint(project, bare, entry, value, fromStack && !(key in overrides) ? literals[key] : undefined);
-            problems.push(`Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'${hint}`);
+            const literal = fromStack && !(key in given.overrides) ? given.literals[key] : undefined;
+            problems.push(
+                `Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'${typeHint(project, bare, entry, value, literal)}`,
+            );
             continue;
         }
         merged[key] = value;
     }
-    if (missing.length > 0) {
-        const quoted = missing.map((k) => `'${k}'`);
-        const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted[0];
-        problems.unshift(`Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${list}`);
-    }
+    return missing;
+}
+
+/** The values as the program reads them (strings, secrets as placeholders or their plain text), and which are secret. */
+function toConfigValues(merged: Record<string, StackConfigValue>): { values: Record<string, string>; secretKeys: string[] } {
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(merged)) {
         if (value === undefined) {
             continue;
@@ -308,5 +337,5 @@ export function resolveStackConfigLeniently(
             values[key] = toConfigString(value);
         }
     }
-    return { values, secretKeys: secretKeys.sort(), problems };
+    return { values, secretKeys: secretKeys.sort() };
 }

@@ -1,6 +1,11 @@
 import { UNKNOWN, readKnown } from "./unknown";
 import { asList, getIgnoringCase, isRecord } from "./values";
 
+/**
+ * An IAM policy statement, as AWS's policy grammar defines it. Every field is optional because the pack
+ * reads documents it did not write. The program writes its documents with this type too (`import type`,
+ * so nothing of the pack loads at run time): one type for both, and the pack stays self-contained.
+ */
 export interface PolicyStatement {
     Sid?: string;
     Effect?: string;
@@ -13,6 +18,7 @@ export interface PolicyStatement {
     Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** A policy document: one statement or a list of them. */
 export interface PolicyDocument {
     Version?: string;
     Statement?: PolicyStatement | PolicyStatement[];

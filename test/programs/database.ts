@@ -13,10 +13,10 @@ const args: DatabaseArgs =
               mode: "atlas",
               environment: "qa",
               production,
-              network: { vpcId: "vpc-0a1b2c3d", vpcCidr: "10.40.0.0/16", privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0e1f2a3b"] },
-              orgId: which === "existing-project" ? "" : "0123456789abcdef01234567",
-              projectId: which === "existing-project" ? "fedcba9876543210fedcba98" : "",
-              projectName: "membrane-qa",
+              project:
+                  which === "existing-project"
+                      ? { id: "fedcba9876543210fedcba98" }
+                      : { name: "membrane-qa", orgId: "0123456789abcdef01234567" },
               clusterName: "membrane-qa",
               regionName: "EU_WEST_1",
               instanceSize: "M30",
@@ -24,7 +24,15 @@ const args: DatabaseArgs =
               databaseName: "membrane-qa",
               username: "qa-app",
               accessCidrs: which === "private-link" ? [] : ["203.0.113.24/32", "198.51.100.0/28"],
-              privateLink: which === "private-link",
+              // The VPC as an awsx VPC or another stack would give it: outputs.
+              privateLink:
+                  which === "private-link"
+                      ? {
+                            vpcId: pulumi.output("vpc-0a1b2c3d"),
+                            vpcCidr: pulumi.output("10.40.0.0/16"),
+                            subnetIds: pulumi.output(["subnet-0a1b2c3d", "subnet-0e1f2a3b"]),
+                        }
+                      : undefined,
           };
 
 const database = new Database("db", args);

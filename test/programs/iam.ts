@@ -1,10 +1,9 @@
 // Iam alone, with fixed bucket ARNs. MEMBRANE_TEST_IAM picks the roles: a comma-separated list of
 // "ecs" and one of "irsa-existing", "irsa-create", "pod-identity".
-import { EksRoleConfig } from "../../components/config-iam";
-import { Iam } from "../../components/iam";
+import { Iam, ServiceAccountRoleArgs } from "../../components/iam";
 
 const modes = (process.env.MEMBRANE_TEST_IAM ?? "ecs").split(",");
-const eks = (trust: EksRoleConfig["trust"]): EksRoleConfig => ({
+const eks = (trust: ServiceAccountRoleArgs["trust"]): ServiceAccountRoleArgs => ({
     roleName: "qa-k8s",
     policyName: "qa-k8s-s3",
     clusterName: "qa-cluster",

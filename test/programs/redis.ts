@@ -1,11 +1,12 @@
 // Redis alone, with fixed arguments. MEMBRANE_TEST_MODE: "replicas" (default: VPC CIDR access),
-// "security-groups" (access from two groups) or "cluster" (cluster mode, valkey, production).
-import { RedisTopology } from "../../components/config-redis";
-import { Redis } from "../../components/redis";
+// "security-groups" (access from two groups, one of them known only as an output, as from another
+// stack) or "cluster" (cluster mode, valkey, production).
+import * as pulumi from "@pulumi/pulumi";
+import { Redis, ReplicationTopology } from "../../components/redis";
 
 const mode = process.env.MEMBRANE_TEST_MODE ?? "replicas";
 const cluster = mode === "cluster";
-const topology: RedisTopology = cluster
+const topology: ReplicationTopology = cluster
     ? { clusterMode: true, numNodeGroups: 3, replicasPerNodeGroup: 2 }
     : { clusterMode: false, numCacheClusters: 3 };
 
@@ -25,7 +26,8 @@ const redis = new Redis("cache", {
     topology,
     automaticFailover: true,
     multiAz: true,
-    allowedSecurityGroupIds: mode === "security-groups" ? ["sg-0123456789abcdef0", "sg-89abcdef"] : [],
+    allowedSecurityGroups:
+        mode === "security-groups" ? { "sg-0123456789abcdef0": "sg-0123456789abcdef0", app: pulumi.output("sg-89abcdef") } : {},
     maintenanceWindow: "tue:03:30-tue:05:00",
     snapshotRetentionLimit: 3,
 });

@@ -1,0 +1,589 @@
+// The deploy role's permissions, derived from ONE table keyed by the Pulumi type token of every
+// resource and data source the Membrane program uses. A type the program starts using without an
+// entry here fails a test (test/deployments-permissions.test.ts), so the role never lags the program.
+// Pure: the ARNs come from a DeployScope, the account facts a stack's deploy role is confined to.
+
+/** Everything a deploy role's ARNs and conditions are scoped by. */
+export interface DeployScope {
+    readonly partition: string;
+    readonly accountId: string;
+    /** aws:region of the Membrane stack. */
+    readonly region: string;
+    /** membrane:environment. */
+    readonly environment: string;
+    /** membrane:namePrefix. */
+    readonly namePrefix: string;
+    readonly vpcId: string;
+    readonly privateSubnetIds: readonly string[];
+    /** The public zone and the static files' name in it; absent without a custom domain. */
+    readonly dns?: { readonly zoneId: string; readonly staticDomainName: string };
+    /** membrane:eksClusterName; absent without EKS. */
+    readonly eksClusterName?: string;
+    /** The permissions boundary every role the program creates must carry. */
+    readonly boundaryArn: string;
+}
+
+export type Condition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/** Actions on resources, optionally under a condition. */
+export interface Grant {
+    readonly actions: readonly string[];
+    /** The ARNs; [] when the grant does not apply to this stack (no custom domain, no EKS). */
+    readonly resources: (s: DeployScope) => readonly string[];
+    readonly condition?: (s: DeployScope) => Condition;
+    /** Required when `resources` is "*": why the actions cannot be scoped (AWS supports no resource-level permission for them). */
+    readonly unscopedBecause?: string;
+}
+
+export interface TypePermissions {
+    /** What managing (or reading) this type needs in AWS; [] for types that never call AWS. */
+    readonly grants: readonly Grant[];
+    /** For a type with no grant: what it calls instead. */
+    readonly noAwsPermissionBecause?: string;
+}
+
+/** The tags every Membrane EC2 resource carries (components/naming.ts `tags`): the only handle IAM has on EC2 ids. */
+export const EC2_TAG_KEYS = { Environment: (s: DeployScope) => s.environment, Service: () => "membrane" } as const;
+
+type BucketScope = Pick<DeployScope, "partition" | "environment" | "namePrefix">;
+
+// ARN builders. Names follow the Membrane program (components/naming.ts, config-iam.ts, config-redis.ts);
+// a test checks every name the program registers against these patterns.
+const arn = {
+    /** `<namePrefix><environment>-integration-app-*`: not `<namePrefix><environment>-*`, which for environment
+     * "prod" would also match the buckets of an environment "prod-eu". */
+    buckets: (s: BucketScope) => `arn:${s.partition}:s3:::${s.namePrefix}${s.environment}-integration-app-*`,
+    objects: (s: BucketScope) => `arn:${s.partition}:s3:::${s.namePrefix}${s.environment}-integration-app-*/*`,
+    cloudfront: (s: DeployScope, kind: string) => `arn:${s.partition}:cloudfront::${s.accountId}:${kind}/*`,
+    certificates: (s: DeployScope) => `arn:${s.partition}:acm:us-east-1:${s.accountId}:certificate/*`,
+    zone: (s: DeployScope) => (s.dns ? [`arn:${s.partition}:route53:::hostedzone/${s.dns.zoneId}`] : []),
+    elasticache: (s: DeployScope, kind: string, name: string) =>
+        `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${name}`,
+    ec2: (s: DeployScope, kind: string, id = "*") => `arn:${s.partition}:ec2:${s.region}:${s.accountId}:${kind}/${id}`,
+    /** `<environment>-membrane-*`: the task role, the Kubernetes role. The deploy role itself is named outside it. */
+    roles: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-*`,
+    eksOidcProviders: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:oidc-provider/oidc.eks.${s.region}.amazonaws.com/id/*`,
+    cluster: (s: DeployScope) =>
+        s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.eksClusterName}`] : [],
+};
+
+const onlyWithEks = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.eksClusterName ? f(s) : []);
+const onlyWithDns = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.dns ? f(s) : []);
+
+const ourTagsOnResource = (s: DeployScope): Condition => ({
+    StringEquals: Object.fromEntries(Object.entries(EC2_TAG_KEYS).map(([k, v]) => [`aws:ResourceTag/${k}`, v(s)])),
+});
+const ourTagsInRequest = (s: DeployScope): Condition => ({
+    StringEquals: Object.fromEntries(Object.entries(EC2_TAG_KEYS).map(([k, v]) => [`aws:RequestTag/${k}`, v(s)])),
+});
+const boundaryRequired = (s: DeployScope): Condition => ({ StringEquals: { "iam:PermissionsBoundary": s.boundaryArn } });
+
+const S3_BUCKET_READ = ["s3:ListBucket"];
+const s3Config = (...actions: string[]): TypePermissions => ({
+    grants: [{ actions: [...S3_BUCKET_READ, ...actions], resources: (s) => [arn.buckets(s)] }],
+});
+
+const cloudfrontPolicy = (kind: string, noun: string): TypePermissions => ({
+    grants: [
+        {
+            actions: ["Create", "Get", "Update", "Delete"].map((verb) => `cloudfront:${verb}${noun}`),
+            // CloudFront generates the ids, so the ARN cannot carry a name: the account's policies of this kind.
+            resources: (s) => [arn.cloudfront(s, kind)],
+        },
+    ],
+});
+
+const ec2Describe = (actions: string[]): Grant => ({
+    actions,
+    resources: () => ["*"],
+    unscopedBecause: "EC2 Describe* actions support no resource-level permissions",
+});
+
+/** The managed and the created security groups: ours by their Environment and Service tags. */
+const securityGroupOwned: Grant = {
+    actions: [
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+        "ec2:DeleteSecurityGroup",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+    ],
+    resources: (s) => [arn.ec2(s, "security-group"), arn.ec2(s, "security-group-rule")],
+    condition: ourTagsOnResource,
+};
+
+const elasticacheTagging = ["elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "elasticache:ListTagsForResource"];
+
+const ELASTICACHE_SERVICE_LINKED_ROLE: Grant = {
+    // The first ElastiCache resource in an account creates AWSServiceRoleForElastiCache.
+    actions: ["iam:CreateServiceLinkedRole"],
+    resources: (s) => [
+        `arn:${s.partition}:iam::${s.accountId}:role/aws-service-role/elasticache.amazonaws.com/AWSServiceRoleForElastiCache`,
+    ],
+    condition: () => ({ StringEquals: { "iam:AWSServiceName": "elasticache.amazonaws.com" } }),
+};
+
+const ROUTE53_LIST: Grant = {
+    actions: ["route53:ListHostedZones", "route53:ListHostedZonesByName"],
+    resources: (s) => (s.dns ? ["*"] : []),
+    unscopedBecause: "Route 53 list actions support no resource-level permissions; looking a zone up by name lists the zones",
+};
+
+/**
+ * The table. Keys are type tokens of resources and data sources (invokes) the Membrane program uses.
+ * Atlas, random and tls types are here too, with no grant, so that "not in the table" always means
+ * "nobody decided yet".
+ */
+export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
+    // Storage
+    "aws:s3/bucket:Bucket": {
+        grants: [
+            {
+                actions: [
+                    "s3:CreateBucket",
+                    "s3:DeleteBucket",
+                    "s3:ListBucket",
+                    "s3:ListBucketVersions",
+                    "s3:GetBucketLocation",
+                    "s3:GetBucketTagging",
+                    "s3:PutBucketTagging",
+                    "s3:GetBucketPolicy",
+                    "s3:GetBucketAcl",
+                    "s3:GetBucketCORS",
+                    "s3:GetBucketWebsite",
+                    "s3:GetBucketVersioning",
+                    "s3:GetAccelerateConfiguration",
+                    "s3:GetBucketRequestPayment",
+                    "s3:GetBucketLogging",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:GetReplicationConfiguration",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetBucketObjectLockConfiguration",
+                    "s3:GetBucketOwnershipControls",
+                    "s3:GetBucketPublicAccessBlock",
+                ],
+                resources: (s) => [arn.buckets(s)],
+            },
+            // forceDestroy (outside production) empties the bucket, every version, before deleting it.
+            { actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"], resources: (s) => [arn.objects(s)] },
+        ],
+    },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config("s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3Config("s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3Config(
+        "s3:PutEncryptionConfiguration",
+        "s3:GetEncryptionConfiguration",
+    ),
+    "aws:s3/bucketVersioning:BucketVersioning": s3Config("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3Config(
+        "s3:PutLifecycleConfiguration",
+        "s3:GetLifecycleConfiguration",
+    ),
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": s3Config("s3:PutBucketCORS", "s3:GetBucketCORS"),
+    "aws:s3/bucketPolicy:BucketPolicy": s3Config("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
+
+    // Cdn
+    "aws:cloudfront/distribution:Distribution": {
+        grants: [
+            {
+                actions: [
+                    "cloudfront:CreateDistribution",
+                    "cloudfront:GetDistribution",
+                    "cloudfront:GetDistributionConfig",
+                    "cloudfront:UpdateDistribution",
+                    "cloudfront:DeleteDistribution",
+                    "cloudfront:TagResource",
+                    "cloudfront:UntagResource",
+                    "cloudfront:ListTagsForResource",
+                ],
+                resources: (s) => [arn.cloudfront(s, "distribution")],
+            },
+        ],
+    },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": cloudfrontPolicy("origin-access-control", "OriginAccessControl"),
+    "aws:cloudfront/cachePolicy:CachePolicy": cloudfrontPolicy("cache-policy", "CachePolicy"),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": cloudfrontPolicy("response-headers-policy", "ResponseHeadersPolicy"),
+    "aws:acm/certificate:Certificate": {
+        grants: [
+            {
+                actions: ["acm:RequestCertificate"],
+                resources: onlyWithDns(() => ["*"]),
+                condition: (s) => ({
+                    StringEquals: { "aws:RequestedRegion": "us-east-1" },
+                    "ForAllValues:StringEquals": { "acm:DomainNames": [s.dns!.staticDomainName] },
+                }),
+                unscopedBecause:
+                    "the certificate's ARN does not exist before RequestCertificate; the request is confined to us-east-1 and to the static files' name instead",
+            },
+            {
+                actions: [
+                    "acm:DescribeCertificate",
+                    "acm:DeleteCertificate",
+                    "acm:AddTagsToCertificate",
+                    "acm:RemoveTagsFromCertificate",
+                    "acm:ListTagsForCertificate",
+                ],
+                resources: onlyWithDns((s) => [arn.certificates(s)]),
+            },
+        ],
+    },
+    "aws:acm/certificateValidation:CertificateValidation": {
+        grants: [{ actions: ["acm:DescribeCertificate"], resources: onlyWithDns((s) => [arn.certificates(s)]) }],
+    },
+    "aws:route53/record:Record": {
+        grants: [
+            {
+                actions: ["route53:ChangeResourceRecordSets"],
+                resources: arn.zone,
+                // The static name's alias records and ACM's validation record for it, nothing else in the zone.
+                condition: (s) => ({
+                    "ForAllValues:StringLike": {
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [s.dns!.staticDomainName, `_*.${s.dns!.staticDomainName}`],
+                    },
+                    "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"] },
+                }),
+            },
+            { actions: ["route53:ListResourceRecordSets", "route53:GetHostedZone"], resources: arn.zone },
+            {
+                actions: ["route53:GetChange"],
+                resources: onlyWithDns((s) => [`arn:${s.partition}:route53:::change/*`]),
+            },
+        ],
+    },
+    "aws:route53/getZone:getZone": {
+        grants: [ROUTE53_LIST, { actions: ["route53:GetHostedZone", "route53:ListTagsForResource"], resources: arn.zone }],
+    },
+
+    // Iam
+    "aws:iam/role:Role": {
+        grants: [
+            {
+                actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                resources: (s) => [arn.roles(s)],
+                condition: boundaryRequired,
+            },
+            {
+                actions: [
+                    "iam:GetRole",
+                    "iam:DeleteRole",
+                    "iam:UpdateRole",
+                    "iam:UpdateRoleDescription",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:TagRole",
+                    "iam:UntagRole",
+                    "iam:ListRoleTags",
+                    "iam:ListRolePolicies",
+                    "iam:ListAttachedRolePolicies",
+                    "iam:ListInstanceProfilesForRole",
+                ],
+                resources: (s) => [arn.roles(s)],
+            },
+        ],
+    },
+    "aws:iam/rolePolicy:RolePolicy": {
+        grants: [
+            { actions: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], resources: (s) => [arn.roles(s)], condition: boundaryRequired },
+            { actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"], resources: (s) => [arn.roles(s)] },
+        ],
+    },
+    // IRSA with eksOidcProvider: create. Only EKS issuers of the stack's region: never api.pulumi.com/oidc, which the deploy role trusts.
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+        grants: [
+            {
+                actions: [
+                    "iam:CreateOpenIDConnectProvider",
+                    "iam:GetOpenIDConnectProvider",
+                    "iam:DeleteOpenIDConnectProvider",
+                    "iam:TagOpenIDConnectProvider",
+                    "iam:UntagOpenIDConnectProvider",
+                    "iam:ListOpenIDConnectProviderTags",
+                    "iam:UpdateOpenIDConnectProviderThumbprint",
+                    "iam:AddClientIDToOpenIDConnectProvider",
+                    "iam:RemoveClientIDFromOpenIDConnectProvider",
+                ],
+                resources: onlyWithEks((s) => [arn.eksOidcProviders(s)]),
+            },
+        ],
+    },
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+        grants: [
+            {
+                actions: ["iam:ListOpenIDConnectProviders"],
+                resources: onlyWithEks(() => ["*"]),
+                unscopedBecause:
+                    "ListOpenIDConnectProviders supports no resource-level permissions; the look-up by URL lists the account's providers",
+            },
+            { actions: ["iam:GetOpenIDConnectProvider"], resources: onlyWithEks((s) => [arn.eksOidcProviders(s)]) },
+        ],
+    },
+    "aws:eks/getCluster:getCluster": { grants: [{ actions: ["eks:DescribeCluster"], resources: arn.cluster }] },
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+        grants: [
+            {
+                actions: [
+                    "eks:CreatePodIdentityAssociation",
+                    "eks:DescribePodIdentityAssociation",
+                    "eks:UpdatePodIdentityAssociation",
+                    "eks:DeletePodIdentityAssociation",
+                    "eks:TagResource",
+                    "eks:UntagResource",
+                    "eks:ListTagsForResource",
+                ],
+                resources: (s) =>
+                    s.eksClusterName
+                        ? [
+                              ...arn.cluster(s),
+                              `arn:${s.partition}:eks:${s.region}:${s.accountId}:podidentityassociation/${s.eksClusterName}/*`,
+                          ]
+                        : [],
+            },
+            {
+                // EKS checks that the caller may pass the role to Pod Identity.
+                actions: ["iam:PassRole"],
+                resources: onlyWithEks((s) => [arn.roles(s)]),
+                condition: () => ({ StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } }),
+            },
+            { actions: ["iam:GetRole"], resources: onlyWithEks((s) => [arn.roles(s)]) },
+        ],
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": { grants: [], noAwsPermissionBecause: "sts:GetCallerIdentity needs no permission" },
+    "aws:index/getPartition:getPartition": { grants: [], noAwsPermissionBecause: "answered by the provider without an AWS call" },
+    "aws:index/getRegion:getRegion": { grants: [], noAwsPermissionBecause: "answered by the provider without an AWS call" },
+
+    // Redis
+    "aws:elasticache/subnetGroup:SubnetGroup": {
+        grants: [
+            {
+                actions: [
+                    "elasticache:CreateCacheSubnetGroup",
+                    "elasticache:DescribeCacheSubnetGroups",
+                    "elasticache:ModifyCacheSubnetGroup",
+                    "elasticache:DeleteCacheSubnetGroup",
+                    ...elasticacheTagging,
+                ],
+                resources: (s) => [arn.elasticache(s, "subnetgroup", `${s.environment}-membrane-*`)],
+            },
+            ELASTICACHE_SERVICE_LINKED_ROLE,
+        ],
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": {
+        grants: [
+            {
+                actions: [
+                    "elasticache:CreateReplicationGroup",
+                    "elasticache:CreateCacheCluster",
+                    "elasticache:DescribeReplicationGroups",
+                    "elasticache:DescribeCacheClusters",
+                    "elasticache:ModifyReplicationGroup",
+                    "elasticache:ModifyReplicationGroupShardConfiguration",
+                    "elasticache:IncreaseReplicaCount",
+                    "elasticache:DecreaseReplicaCount",
+                    "elasticache:DeleteReplicationGroup",
+                    ...elasticacheTagging,
+                ],
+                resources: (s) => [
+                    arn.elasticache(s, "replicationgroup", `${s.environment}-membrane`),
+                    // Member clusters: <id>-001, or <id>-0001-001 per shard.
+                    arn.elasticache(s, "cluster", `${s.environment}-membrane-*`),
+                    arn.elasticache(s, "subnetgroup", `${s.environment}-membrane-*`),
+                    // The engine's default parameter groups (default.redis7, default.valkey8.cluster.on, ...).
+                    arn.elasticache(s, "parametergroup", "default.*"),
+                ],
+            },
+            ELASTICACHE_SERVICE_LINKED_ROLE,
+        ],
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        grants: [
+            { actions: ["ec2:CreateSecurityGroup"], resources: (s) => [arn.ec2(s, "security-group")], condition: ourTagsInRequest },
+            { actions: ["ec2:CreateSecurityGroup"], resources: (s) => [arn.ec2(s, "vpc", s.vpcId)] },
+            {
+                actions: ["ec2:CreateTags"],
+                resources: (s) => [arn.ec2(s, "security-group")],
+                condition: () => ({ StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" } }),
+            },
+            securityGroupOwned,
+            ec2Describe(["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces"]),
+        ],
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        grants: [
+            securityGroupOwned,
+            // A rule created with tags: the new rule's resource is authorized by the tags it is given.
+            {
+                actions: ["ec2:AuthorizeSecurityGroupIngress"],
+                resources: (s) => [arn.ec2(s, "security-group-rule")],
+                condition: ourTagsInRequest,
+            },
+            {
+                actions: ["ec2:CreateTags"],
+                resources: (s) => [arn.ec2(s, "security-group-rule")],
+                condition: () => ({ StringEquals: { "ec2:CreateAction": "AuthorizeSecurityGroupIngress" } }),
+            },
+            ec2Describe(["ec2:DescribeSecurityGroupRules"]),
+        ],
+    },
+
+    // Database (AWS side of PrivateLink)
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        grants: [
+            { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [arn.ec2(s, "vpc-endpoint")], condition: ourTagsInRequest },
+            {
+                actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
+                resources: (s) => [arn.ec2(s, "vpc", s.vpcId), ...s.privateSubnetIds.map((id) => arn.ec2(s, "subnet", id))],
+            },
+            // Atlas's endpoint service lives in MongoDB's AWS account.
+            { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [`arn:${s.partition}:ec2:${s.region}:*:vpc-endpoint-service/*`] },
+            {
+                actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
+                resources: (s) => [arn.ec2(s, "security-group")],
+                condition: ourTagsOnResource,
+            },
+            {
+                actions: ["ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags", "ec2:DeleteTags"],
+                resources: (s) => [arn.ec2(s, "vpc-endpoint")],
+                condition: ourTagsOnResource,
+            },
+            {
+                actions: ["ec2:CreateTags"],
+                resources: (s) => [arn.ec2(s, "vpc-endpoint")],
+                condition: () => ({ StringEquals: { "ec2:CreateAction": "CreateVpcEndpoint" } }),
+            },
+            ec2Describe(["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists"]),
+        ],
+    },
+
+    // Not AWS: credentials for these come from the stack's ESC environment, not from the deploy role.
+    "mongodbatlas:index/project:Project": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/databaseUser:DatabaseUser": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint": {
+        grants: [],
+        noAwsPermissionBecause: "MongoDB Atlas API (Atlas creates the endpoint service in its own AWS account)",
+    },
+    "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "random:index/randomPassword:RandomPassword": { grants: [], noAwsPermissionBecause: "generated locally by the random provider" },
+    "tls:index/getCertificate:getCertificate": { grants: [], noAwsPermissionBecause: "an HTTPS request to the EKS issuer, no AWS API" },
+};
+
+export interface PolicyStatement {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Action: string[];
+    readonly Resource: string[];
+    readonly Condition?: Condition;
+}
+
+export interface PolicyDocument {
+    readonly Version: "2012-10-17";
+    readonly Statement: PolicyStatement[];
+}
+
+/** Types the table does not know, in order: the coverage test's failure message. */
+export function missingTypes(types: Iterable<string>): string[] {
+    return [...new Set(types)].filter((t) => !(t in DEPLOY_PERMISSIONS)).sort();
+}
+
+const canonical = (c: Condition | undefined): string =>
+    c === undefined
+        ? ""
+        : JSON.stringify(
+              Object.keys(c)
+                  .sort()
+                  .map((op) => [
+                      op,
+                      Object.keys(c[op])
+                          .sort()
+                          .map((k) => [k, c[op][k]]),
+                  ]),
+          );
+
+/** The managed policies a deploy role gets, one per family of services: each must stay under IAM's 6,144 characters. */
+export const POLICY_FAMILIES: Readonly<Record<string, string>> = {
+    s3: "storage",
+    cloudfront: "cdn",
+    acm: "cdn",
+    route53: "cdn",
+    ec2: "network",
+    elasticache: "cache",
+    iam: "identity",
+    eks: "identity",
+};
+/** Services not in a family (Secrets Manager, CloudWatch, ... as later issues add them) share one more policy. */
+export const OTHER_FAMILY = "other";
+
+/** IAM's limit for a managed policy document, whitespace excluded. */
+export const MANAGED_POLICY_LIMIT = 6144;
+/** IAM's default quota of managed policies attached to a role. */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+const serviceOf = (action: string) => action.split(":")[0];
+export const familyOf = (action: string) => POLICY_FAMILIES[serviceOf(action)] ?? OTHER_FAMILY;
+
+/**
+ * The deploy role's permissions for a stack: every grant of the table that applies to the stack,
+ * merged into one statement per (service, resources, condition), actions sorted, then split into one
+ * document per family of services. Deterministic, so an unchanged program leaves the policies unchanged.
+ */
+export function deployPolicies(
+    scope: DeployScope,
+    table: Readonly<Record<string, TypePermissions>> = DEPLOY_PERMISSIONS,
+): Record<string, PolicyDocument> {
+    const merged = new Map<string, { actions: Set<string>; resources: string[]; condition?: Condition }>();
+    for (const type of Object.keys(table).sort()) {
+        for (const grant of table[type].grants) {
+            const resources = [...new Set(grant.resources(scope))].sort();
+            if (resources.length === 0) {
+                continue;
+            }
+            const condition = grant.condition?.(scope);
+            for (const action of grant.actions) {
+                const k = `${serviceOf(action)}|${resources.join(",")}|${canonical(condition)}`;
+                const entry = merged.get(k) ?? { actions: new Set<string>(), resources, condition };
+                entry.actions.add(action);
+                merged.set(k, entry);
+            }
+        }
+    }
+    const statements = [...merged.values()]
+        .map((e) => ({ Action: [...e.actions].sort(), Resource: e.resources, ...(e.condition && { Condition: e.condition }) }))
+        .sort((a, b) => (a.Action.join() + a.Resource.join()).localeCompare(b.Action.join() + b.Resource.join()));
+    const documents: Record<string, PolicyDocument> = {};
+    for (const statement of statements) {
+        const family = familyOf(statement.Action[0]);
+        const doc = (documents[family] ??= { Version: "2012-10-17", Statement: [] });
+        doc.Statement.push({
+            Sid: `${family[0].toUpperCase()}${family.slice(1)}${String(doc.Statement.length + 1).padStart(2, "0")}`,
+            Effect: "Allow",
+            ...statement,
+        });
+    }
+    return documents;
+}
+
+/**
+ * The permissions boundary of every role the Membrane program creates: at most what Membrane's
+ * containers do with their own buckets (components/iam.ts `s3AccessPolicy`). A role created by the
+ * deploy role can therefore never do more than that, whatever policy it is given.
+ */
+export function boundaryPolicy(s: BucketScope): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "MembraneBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketVersions"], Resource: [arn.buckets(s)] },
+            {
+                Sid: "MembraneObjects",
+                Effect: "Allow",
+                Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                Resource: [arn.objects(s)],
+            },
+        ],
+    };
+}

@@ -1,0 +1,50 @@
+// docs/deployments.md is the platform team's reference: its config table must match deployments/Pulumi.yaml,
+// and its bootstrap must set only keys that exist.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { DEPLOYMENTS_DIR } from "../tools/deployments-plan";
+import { PROJECT_DIR } from "../tools/engine";
+import { loadProject } from "../tools/stack-config";
+import { WORKFLOW_PATH } from "../deployments/workflow";
+
+const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "deployments.md"), "utf8");
+const project = loadProject(DEPLOYMENTS_DIR);
+
+describe("docs/deployments.md", () => {
+    it("documents every deployments config key with Pulumi.yaml's type and default, and no other", () => {
+        const table = Object.fromEntries(
+            [...doc.matchAll(/^\| `([a-zA-Z]+)` \| (string|integer|boolean|array) \| ([^|]+) \|/gm)].map((m) => [
+                m[1],
+                { type: m[2], def: m[3].trim() },
+            ]),
+        );
+        const expected = Object.fromEntries(
+            Object.entries(project.config).map(([k, e]) => [
+                k.replace(/^membrane-deployments:/, ""),
+                {
+                    type: String(e.type),
+                    def: e.default === undefined ? "(required)" : `\`${e.default === "" ? '""' : String(e.default)}\``,
+                },
+            ]),
+        );
+        expect(table).to.deep.equal(expected);
+    });
+
+    it("bootstraps with keys that exist, and runs the offline check before pulumi up", () => {
+        const sets = [...doc.matchAll(/^pulumi config set (?:--secret |--path )?'?([A-Za-z:-]+)/gm)].map((m) => m[1]);
+        expect(sets.length).to.be.greaterThan(5);
+        for (const k of sets) {
+            const full = k.includes(":") ? k : `membrane-deployments:${k}`;
+            expect(full === "aws:region" || full in project.config, k).to.equal(true);
+        }
+        for (const required of Object.keys(project.config).filter((k) => project.config[k].default === undefined)) {
+            expect(
+                sets.map((k) => (k.includes(":") ? k : `membrane-deployments:${k}`)),
+                required,
+            ).to.include(required);
+        }
+        expect(doc.indexOf("npm run deployments -- --stack platform")).to.be.lessThan(doc.indexOf("\npulumi up\n"));
+        expect(doc).to.include(WORKFLOW_PATH);
+    });
+});

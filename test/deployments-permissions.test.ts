@@ -1,0 +1,483 @@
+// The deploy role's least privilege, against what the Membrane program really registers: every type in
+// the permission table, every request the program makes allowed, and nothing of another stack's.
+import { expect } from "chai";
+import * as path from "path";
+import { parseDeploymentsConfig } from "../deployments/config";
+import { membraneSource } from "../deployments/membrane-source";
+import {
+    boundaryPolicy,
+    DEPLOY_PERMISSIONS,
+    DeployScope,
+    deployPolicies,
+    familyOf,
+    MANAGED_POLICIES_PER_ROLE,
+    MANAGED_POLICY_LIMIT,
+    missingTypes,
+    PolicyDocument,
+} from "../deployments/permissions";
+import { Evaluation, PROJECT_DIR, RegisteredResource } from "../tools/engine";
+import { ACCOUNT_ID, HOSTED_ZONE_ID } from "../tools/mock-cloud";
+import { rawDeployments, VALID_DEPLOYMENTS } from "./deployments-harness";
+import { evaluate, fixtureStack, FIXTURES, problemsOf } from "./harness";
+
+const BOUNDARY = (stack: string) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}`;
+
+/** The fixture Membrane stacks' scopes, as the deployments program derives them. */
+const config = parseDeploymentsConfig(
+    rawDeployments({ ...VALID_DEPLOYMENTS, stackConfigDir: path.relative(PROJECT_DIR, FIXTURES) }, ["atlasClientSecret"]),
+    membraneSource("", path.relative(PROJECT_DIR, FIXTURES), PROJECT_DIR),
+);
+
+function scopeOf(stack: string): DeployScope {
+    const { facts } = config.stacks.find((s) => s.stack === stack)!;
+    return {
+        partition: "aws",
+        accountId: ACCOUNT_ID,
+        region: facts.region,
+        environment: facts.environment,
+        namePrefix: facts.namePrefix,
+        vpcId: facts.vpcId,
+        privateSubnetIds: facts.privateSubnetIds,
+        ...(facts.dns && { dns: { zoneId: HOSTED_ZONE_ID, staticDomainName: facts.dns.staticDomainName } }),
+        ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+        boundaryArn: BOUNDARY(stack),
+    };
+}
+
+// The Membrane program on the fixture stacks and the variants the issue names.
+const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, unknown> }> = [
+    { name: "prod (IRSA with the cluster's existing provider, PrivateLink)", stack: "prod", overrides: {} },
+    { name: "staging (access list, single Redis node)", stack: "staging", overrides: {} },
+    { name: "prod with EKS Pod Identity", stack: "prod", overrides: { "membrane:eksPodIdentity": true } },
+    { name: "prod with IRSA creating the cluster's OIDC provider", stack: "prod", overrides: { "membrane:eksOidcProvider": "create" } },
+    {
+        name: "staging with an external database",
+        stack: "staging",
+        overrides: { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: "mongodb+srv://u:p@h.example.net/db" } },
+    },
+    {
+        name: "staging with cluster-mode Redis",
+        stack: "staging",
+        overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true },
+    },
+    { name: "staging with the boundary set", stack: "staging", overrides: { "membrane:iamPermissionsBoundaryArn": BOUNDARY("staging") } },
+];
+
+// A small IAM evaluator: Allow statements, `*`/`?` wildcards, and the condition operators the table uses.
+type Context = Record<string, string | string[]>;
+
+const wildcard = (pattern: string, value: string) =>
+    new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+    ).test(value);
+
+function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, ctx: Context): boolean {
+    return Object.entries(condition ?? {}).every(([op, entries]) =>
+        Object.entries(entries).every(([k, expected]) => {
+            const wanted = ([] as unknown[]).concat(expected).map(String);
+            const actual = ctx[k];
+            const like = op.endsWith("StringLike");
+            const match = (v: string) => wanted.some((w) => (like ? wildcard(w, v) : w === v));
+            if (op.startsWith("ForAllValues:")) {
+                return actual === undefined || ([] as string[]).concat(actual).every(match);
+            }
+            return actual !== undefined && !Array.isArray(actual) && match(actual);
+        }),
+    );
+}
+
+function allows(docs: PolicyDocument[], action: string, resource: string, ctx: Context = {}): boolean {
+    return docs
+        .flatMap((d) => d.Statement)
+        .some((s) => s.Action.includes(action) && s.Resource.some((r) => wildcard(r, resource)) && conditionHolds(s.Condition as any, ctx));
+}
+
+const tagContext = (prefix: "aws:RequestTag" | "aws:ResourceTag", tags: unknown): Context =>
+    Object.fromEntries(Object.entries((tags ?? {}) as Record<string, string>).map(([k, v]) => [`${prefix}/${k}`, v]));
+
+/** The resource of `type` that `r` takes an input from. */
+function dependency(ev: Evaluation, r: RegisteredResource, type: string): RegisteredResource {
+    const found = ev.resources.filter((d) => d.type === type && r.dependencies.includes(d.urn));
+    expect(found, `${r.name}'s ${type}`).to.have.lengthOf(1);
+    return found[0];
+}
+
+/** The AWS requests that creating `r` makes, each of which the deploy role must be allowed. */
+function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<{ action: string; resource: string; ctx?: Context }> {
+    const i = r.inputs as Record<string, any>;
+    const ec2 = (kind: string, id: string) => `arn:aws:ec2:${s.region}:${ACCOUNT_ID}:${kind}/${id}`;
+    const ec = (kind: string, id: string) => `arn:aws:elasticache:${s.region}:${ACCOUNT_ID}:${kind}:${id}`;
+    const role = (name: string) => `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
+    const boundary = { "iam:PermissionsBoundary": s.boundaryArn };
+    switch (r.type) {
+        case "aws:s3/bucket:Bucket":
+            return ["s3:CreateBucket", "s3:PutBucketTagging", "s3:DeleteBucket"].map((action) => ({
+                action,
+                resource: `arn:aws:s3:::${i.bucket}`,
+            }));
+        case "aws:s3/bucketPolicy:BucketPolicy": {
+            const bucket = ev.resources.find(
+                (b) => b.type === "aws:s3/bucket:Bucket" && (b.outputs.id === i.bucket || b.outputs.bucket === i.bucket),
+            )!;
+            return [{ action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${bucket.outputs.bucket}` }];
+        }
+        case "aws:iam/role:Role":
+            return [
+                { action: "iam:CreateRole", resource: role(i.name), ctx: boundary },
+                { action: "iam:UpdateAssumeRolePolicy", resource: role(i.name) },
+            ];
+        case "aws:iam/rolePolicy:RolePolicy":
+            return [{ action: "iam:PutRolePolicy", resource: role(i.role), ctx: boundary }];
+        case "aws:elasticache/subnetGroup:SubnetGroup":
+            return [{ action: "elasticache:CreateCacheSubnetGroup", resource: ec("subnetgroup", i.name) }];
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return [
+                ec("replicationgroup", i.replicationGroupId),
+                ec("subnetgroup", i.subnetGroupName),
+                ec("parametergroup", i.parameterGroupName),
+                ...(r.outputs.memberClusters as string[]).map((m) => ec("cluster", m)),
+            ].map((resource) => ({ action: "elasticache:CreateReplicationGroup", resource }));
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return [
+                { action: "ec2:CreateSecurityGroup", resource: ec2("security-group", "sg-new"), ctx: tagContext("aws:RequestTag", i.tags) },
+                { action: "ec2:CreateSecurityGroup", resource: ec2("vpc", i.vpcId) },
+                {
+                    action: "ec2:RevokeSecurityGroupEgress",
+                    resource: ec2("security-group", "sg-0123456789abcdef0"),
+                    ctx: tagContext("aws:ResourceTag", i.tags),
+                },
+            ];
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+            const group = dependency(ev, r, "aws:ec2/securityGroup:SecurityGroup");
+            return [
+                {
+                    action: "ec2:AuthorizeSecurityGroupIngress",
+                    resource: ec2("security-group", i.securityGroupId),
+                    ctx: tagContext("aws:ResourceTag", group.inputs.tags),
+                },
+                {
+                    action: "ec2:AuthorizeSecurityGroupIngress",
+                    resource: ec2("security-group-rule", "sgr-new"),
+                    ctx: tagContext("aws:RequestTag", i.tags),
+                },
+            ];
+        }
+        case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+            const group = dependency(ev, r, "aws:ec2/securityGroup:SecurityGroup");
+            return [
+                { action: "ec2:CreateVpcEndpoint", resource: ec2("vpc-endpoint", "vpce-new"), ctx: tagContext("aws:RequestTag", i.tags) },
+                { action: "ec2:CreateVpcEndpoint", resource: ec2("vpc", i.vpcId) },
+                ...(i.subnetIds as string[]).map((id) => ({ action: "ec2:CreateVpcEndpoint", resource: ec2("subnet", id) })),
+                {
+                    action: "ec2:CreateVpcEndpoint",
+                    resource: ec2("security-group", i.securityGroupIds[0]),
+                    ctx: tagContext("aws:ResourceTag", group.inputs.tags),
+                },
+                {
+                    action: "ec2:CreateVpcEndpoint",
+                    resource: `arn:aws:ec2:${s.region}:536727724300:vpc-endpoint-service/vpce-svc-0123456789abcdef0`,
+                },
+            ];
+        }
+        case "aws:acm/certificate:Certificate":
+            return [
+                {
+                    action: "acm:RequestCertificate",
+                    resource: "*",
+                    ctx: { "aws:RequestedRegion": i.region, "acm:DomainNames": [i.domainName] },
+                },
+                { action: "acm:DescribeCertificate", resource: `arn:aws:acm:${i.region}:${ACCOUNT_ID}:certificate/0123` },
+            ];
+        case "aws:route53/record:Record":
+            return [
+                {
+                    action: "route53:ChangeResourceRecordSets",
+                    resource: `arn:aws:route53:::hostedzone/${i.zoneId}`,
+                    ctx: {
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [String(i.name).replace(/\.$/, "").toLowerCase()],
+                        "route53:ChangeResourceRecordSetsRecordTypes": [i.type],
+                    },
+                },
+            ];
+        case "aws:cloudfront/distribution:Distribution":
+            return [{ action: "cloudfront:CreateDistribution", resource: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E123` }];
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return [{ action: "iam:CreateOpenIDConnectProvider", resource: String(r.outputs.arn) }];
+        case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+            const passed = ev.resources.find((x) => x.type === "aws:iam/role:Role" && x.outputs.arn === i.roleArn)!;
+            return [
+                { action: "eks:CreatePodIdentityAssociation", resource: `arn:aws:eks:${s.region}:${ACCOUNT_ID}:cluster/${i.clusterName}` },
+                {
+                    action: "iam:PassRole",
+                    resource: role(String(passed.inputs.name)),
+                    ctx: { "iam:PassedToService": "pods.eks.amazonaws.com" },
+                },
+            ];
+        }
+        default:
+            return [];
+    }
+}
+
+describe("the deploy role's permission table", () => {
+    const evals: Record<string, Evaluation> = {};
+    before(async function () {
+        this.timeout(240000);
+        const results = await Promise.all(
+            VARIANTS.map((v) =>
+                Object.keys(v.overrides).length === 0 ? fixtureStack(v.stack) : evaluate({ stack: v.stack, overrides: v.overrides as any }),
+            ),
+        );
+        VARIANTS.forEach((v, i) => (evals[v.name] = results[i]));
+    });
+
+    const customTypes = (ev: Evaluation) => ev.resources.filter((r) => r.custom).map((r) => r.type);
+    const dataSources = (ev: Evaluation) => ev.invokes.map((i) => i.token);
+
+    for (const v of VARIANTS) {
+        it(`covers every resource type and data source of ${v.name}`, () => {
+            const ev = evals[v.name];
+            expect(
+                missingTypes([...customTypes(ev), ...dataSources(ev)]),
+                "add these types to DEPLOY_PERMISSIONS in deployments/permissions.ts",
+            ).to.deep.equal([]);
+        });
+    }
+
+    it("fails for a type the program starts using without an entry", () => {
+        expect(
+            missingTypes(["aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup"]),
+        ).to.deep.equal(["aws:cloudwatch/logGroup:LogGroup", "aws:secretsmanager/secret:Secret"]);
+    });
+
+    it("gives every AWS type a grant, and every other type (Atlas, random, tls) none, with the reason", () => {
+        for (const [type, entry] of Object.entries(DEPLOY_PERMISSIONS)) {
+            const callsAws = type.startsWith("aws:") && !entry.noAwsPermissionBecause;
+            expect(entry.grants.length > 0, type).to.equal(callsAws);
+            if (!callsAws) {
+                expect(entry.noAwsPermissionBecause, type).to.be.a("string").and.not.equal("");
+            }
+        }
+        const seen = new Set(VARIANTS.flatMap((v) => [...customTypes(evals[v.name]), ...dataSources(evals[v.name])]));
+        expect([...seen].filter((t) => !t.startsWith("aws:")).every((t) => DEPLOY_PERMISSIONS[t].grants.length === 0)).to.equal(true);
+    });
+
+    it("lists every action by name: no `*` anywhere in an action", () => {
+        for (const [type, entry] of Object.entries(DEPLOY_PERMISSIONS)) {
+            for (const action of entry.grants.flatMap((g) => g.actions)) {
+                expect(action, type).to.match(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+            }
+        }
+    });
+
+    it('uses Resource "*" only for actions AWS cannot scope, each with the reason', () => {
+        const unscoped = new Set<string>();
+        for (const [type, entry] of Object.entries(DEPLOY_PERMISSIONS)) {
+            for (const g of entry.grants) {
+                const resources = g.resources(scopeOf("prod"));
+                if (resources.includes("*")) {
+                    expect(resources, type).to.deep.equal(["*"]);
+                    expect(g.unscopedBecause, `${type} ${g.actions}`).to.be.a("string").and.not.equal("");
+                    g.actions.forEach((a) => unscoped.add(a));
+                }
+            }
+        }
+        expect([...unscoped].sort()).to.deep.equal([
+            "acm:RequestCertificate",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribePrefixLists",
+            "ec2:DescribeSecurityGroupRules",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcEndpointServices",
+            "ec2:DescribeVpcEndpoints",
+            "iam:ListOpenIDConnectProviders",
+            "route53:ListHostedZones",
+            "route53:ListHostedZonesByName",
+        ]);
+    });
+
+    it("fits IAM's limits: one managed policy per family of services, each under 6,144 characters, at most 10", () => {
+        const long: DeployScope = {
+            ...scopeOf("prod"),
+            partition: "aws-us-gov",
+            region: "us-gov-west-1",
+            environment: "production-eu-central",
+            namePrefix: "a-rather-long-company-name-",
+            privateSubnetIds: Array.from({ length: 6 }, (_, n) => `subnet-0a1b2c3d4e5f6000${n}`),
+            dns: {
+                zoneId: "Z0123456789ABCDEFGHIJKLMNOP",
+                staticDomainName: "static.production-eu-central.a-rather-long-company-domain.example.com",
+            },
+            eksClusterName: "a-rather-long-company-name-production-eu-central-1",
+        };
+        for (const scope of [scopeOf("prod"), scopeOf("staging"), long]) {
+            const docs = deployPolicies(scope);
+            expect(Object.keys(docs).length).to.be.at.most(MANAGED_POLICIES_PER_ROLE);
+            for (const [family, doc] of Object.entries(docs)) {
+                expect(JSON.stringify(doc).length, family).to.be.at.most(MANAGED_POLICY_LIMIT);
+                expect(
+                    doc.Statement.every((s) => s.Action.every((a) => familyOf(a) === family)),
+                    family,
+                ).to.equal(true);
+            }
+        }
+    });
+
+    it("is deterministic: the same stack gives the same documents", () => {
+        expect(JSON.stringify(deployPolicies(scopeOf("prod")))).to.equal(JSON.stringify(deployPolicies(scopeOf("prod"))));
+    });
+
+    for (const v of VARIANTS) {
+        it(`allows every request ${v.name} makes, within its own names`, () => {
+            const ev = evals[v.name];
+            const scope = scopeOf(v.stack);
+            const docs = Object.values(deployPolicies(scope));
+            const checked = new Set<string>();
+            for (const r of ev.resources.filter((x) => x.custom)) {
+                for (const req of requests(r, ev, scope)) {
+                    expect(
+                        allows(docs, req.action, req.resource, req.ctx),
+                        `${r.type} ${r.name}: ${req.action} on ${req.resource} ${JSON.stringify(req.ctx ?? {})}`,
+                    ).to.equal(true);
+                    checked.add(r.type);
+                }
+            }
+            expect(checked.size).to.be.greaterThan(8);
+        });
+    }
+
+    it("denies what belongs to another stack, to the deploy role itself, and roles without the boundary", () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
+        expect(allows(prod, "s3:DeleteBucket", "arn:aws:s3:::acme-staging-integration-app-tmp")).to.equal(false);
+        expect(allows(prod, "s3:DeleteBucket", "arn:aws:s3:::acme-prod-eu-integration-app-tmp")).to.equal(false);
+        expect(allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(false);
+        expect(
+            allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`, {
+                "iam:PermissionsBoundary": BOUNDARY("staging"),
+            }),
+        ).to.equal(false);
+        expect(allows(prod, "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`, boundary)).to.equal(true);
+        expect(allows(prod, "iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(false);
+        for (const action of ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:PutRolePolicy"]) {
+            expect(allows(prod, action, `arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-prod`, boundary), action).to.equal(false);
+        }
+        expect(allows(prod, "iam:DeleteRolePermissionsBoundary", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`)).to.equal(
+            false,
+        );
+        for (const action of [
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+            "iam:AddClientIDToOpenIDConnectProvider",
+            "iam:DeleteOpenIDConnectProvider",
+        ]) {
+            expect(allows(prod, action, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/api.pulumi.com/oidc`), action).to.equal(false);
+        }
+        expect(
+            allows(prod, "iam:PassRole", `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-k8s-role`, {
+                "iam:PassedToService": "ec2.amazonaws.com",
+            }),
+        ).to.equal(false);
+        expect(
+            allows(
+                prod,
+                "elasticache:DeleteReplicationGroup",
+                `arn:aws:elasticache:us-east-1:${ACCOUNT_ID}:replicationgroup:staging-membrane`,
+            ),
+        ).to.equal(false);
+        expect(
+            allows(
+                prod,
+                "elasticache:DeleteReplicationGroup",
+                `arn:aws:elasticache:eu-west-1:${ACCOUNT_ID}:replicationgroup:prod-membrane`,
+            ),
+        ).to.equal(false);
+        const otherGroup = `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group/sg-0123`;
+        expect(
+            allows(prod, "ec2:AuthorizeSecurityGroupIngress", otherGroup, {
+                "aws:ResourceTag/Environment": "staging",
+                "aws:ResourceTag/Service": "membrane",
+            }),
+        ).to.equal(false);
+        expect(
+            allows(prod, "ec2:AuthorizeSecurityGroupIngress", otherGroup, {
+                "aws:RequestTag/Environment": "prod",
+                "aws:RequestTag/Service": "membrane",
+            }),
+        ).to.equal(false);
+        expect(allows(prod, "ec2:CreateSecurityGroup", `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:vpc/vpc-0ffffffffffffffff`)).to.equal(false);
+        const zone = `arn:aws:route53:::hostedzone/${HOSTED_ZONE_ID}`;
+        const records = (names: string[], types = ["A"]) => ({
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": names,
+            "route53:ChangeResourceRecordSetsRecordTypes": types,
+        });
+        expect(allows(prod, "route53:ChangeResourceRecordSets", zone, records(["acme.example.com"]))).to.equal(false);
+        expect(allows(prod, "route53:ChangeResourceRecordSets", zone, records(["static.prod.acme.example.com"], ["MX"]))).to.equal(false);
+        expect(
+            allows(prod, "acm:RequestCertificate", "*", {
+                "aws:RequestedRegion": "us-east-1",
+                "acm:DomainNames": ["www.acme.example.com"],
+            }),
+        ).to.equal(false);
+    });
+
+    it("grants no Route 53, ACM or EKS permission to a stack without a custom domain or a cluster", () => {
+        const bare: DeployScope = { ...scopeOf("staging"), dns: undefined, eksClusterName: undefined };
+        const actions = Object.values(deployPolicies(bare)).flatMap((d) => d.Statement.flatMap((s) => s.Action));
+        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a === "iam:PassRole" || a.includes("OpenIDConnect"))).to.deep.equal(
+            [],
+        );
+    });
+
+    it("the boundary allows everything the program's roles are given, and nothing else", () => {
+        for (const v of VARIANTS) {
+            const docs = [boundaryPolicy(scopeOf(v.stack))];
+            for (const rp of evals[v.name].resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")) {
+                for (const st of JSON.parse(String(rp.inputs.policy)).Statement) {
+                    for (const action of [].concat(st.Action)) {
+                        for (const resource of [].concat(st.Resource)) {
+                            expect(allows(docs, action, resource), `${v.name} ${rp.name}: ${action} on ${resource}`).to.equal(true);
+                        }
+                    }
+                }
+            }
+        }
+        const docs = [boundaryPolicy(scopeOf("prod"))];
+        expect(allows(docs, "s3:GetObject", "arn:aws:s3:::acme-staging-integration-app-tmp/x")).to.equal(false);
+        expect(allows(docs, "iam:CreateRole", "*")).to.equal(false);
+    });
+
+    it("with membrane:iamPermissionsBoundaryArn set, every role the program creates carries the boundary", () => {
+        const ev = evals["staging with the boundary set"];
+        const roles = ev.resources.filter((r) => r.type === "aws:iam/role:Role");
+        expect(roles).to.have.length.greaterThan(0);
+        for (const r of roles) {
+            expect(r.inputs.permissionsBoundary, r.name).to.equal(BOUNDARY("staging"));
+        }
+        expect(
+            evals["prod (IRSA with the cluster's existing provider, PrivateLink)"].resources
+                .filter((r) => r.type === "aws:iam/role:Role")
+                .every((r) => r.inputs.permissionsBoundary === undefined),
+        ).to.equal(true);
+    });
+});
+
+describe("membrane:iamPermissionsBoundaryArn", () => {
+    it("takes a managed policy ARN and refuses anything else, naming the key", () => {
+        expect(problemsOf({ iamPermissionsBoundaryArn: BOUNDARY("prod") })).to.deep.equal([]);
+        expect(problemsOf({ iamPermissionsBoundaryArn: "arn:aws-us-gov:iam::111122223333:policy/path/membrane-boundary" })).to.deep.equal(
+            [],
+        );
+        for (const bad of [
+            "membrane-boundary-prod",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            `arn:aws:iam::${ACCOUNT_ID}:role/membrane-boundary`,
+        ]) {
+            expect(problemsOf({ iamPermissionsBoundaryArn: bad }), bad).to.deep.equal([
+                `membrane:iamPermissionsBoundaryArn: must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${bad}")`,
+            ]);
+        }
+    });
+});

@@ -1,0 +1,143 @@
+// `npm run deployments -- --stack <name> [--json | --workflow] [--cloud <file>]`: the deployments program
+// (deployments/), offline, as `npm start` evaluates the Membrane program: what it would create, what the
+// policy pack says about it, its outputs. `--workflow` prints the GitHub Actions workflow it generates.
+// Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import type { CloudFixture } from "./mock-cloud";
+import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
+import { exitCode, plan, Plan } from "./plan";
+import { StackConfigError, UnknownStackError } from "./stack-config";
+
+export const DEPLOYMENTS_DIR = path.join(PROJECT_DIR, "deployments");
+
+export interface DeploymentsPlanArgs {
+    readonly stack: string;
+    readonly format: "text" | "json" | "workflow";
+    /** A YAML file describing what already exists in the account (an IAM OIDC provider, ...). */
+    readonly cloudFile?: string;
+}
+
+export class UsageError extends Error {}
+
+const USAGE = "usage: npm run deployments -- --stack <name> [--json | --workflow] [--cloud <file>]";
+
+export function parseArgs(argv: readonly string[]): DeploymentsPlanArgs {
+    let stack = "";
+    let format: DeploymentsPlanArgs["format"] = "text";
+    let cloudFile: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--stack" || a === "-s") {
+            stack = argv[++i] ?? "";
+        } else if (a.startsWith("--stack=")) {
+            stack = a.slice("--stack=".length);
+        } else if (a === "--cloud") {
+            cloudFile = argv[++i];
+            if (!cloudFile) {
+                throw new UsageError(`--cloud needs a file; ${USAGE}`);
+            }
+        } else if (a === "--json" || a === "--workflow") {
+            format = a === "--json" ? "json" : "workflow";
+        } else {
+            throw new UsageError(`unknown argument "${a}"; ${USAGE}`);
+        }
+    }
+    if (!stack) {
+        throw new UsageError(`--stack needs the deployments stack's name; ${USAGE}`);
+    }
+    return { stack, format, ...(cloudFile && { cloudFile }) };
+}
+
+export function loadCloudFixture(file: string): CloudFixture {
+    return (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as CloudFixture;
+}
+
+export function renderText(p: Plan): string {
+    const out: string[] = [`Stack ${p.project}/${p.stack}, evaluated offline (no cloud account, no Pulumi CLI):`, ""];
+    for (const c of p.components) {
+        out.push(`${c.name}  ${c.type}`);
+        const width = Math.max(...c.resources.map((r) => r.type.length), 10);
+        for (const r of c.resources) {
+            out.push(`  + ${r.type.padEnd(width)}  ${r.name}${r.properties ? `  ${r.properties}` : ""}`);
+        }
+        out.push("");
+    }
+    out.push(`${p.totals.resources} resources in ${p.totals.components} components`, "");
+    out.push(
+        p.policyFindings.length === 0
+            ? "Policy pack: no violations"
+            : [
+                  "Policy pack:",
+                  ...p.policyFindings.map(
+                      (f) => `  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`,
+                  ),
+              ].join("\n"),
+        "",
+        "Outputs:",
+    );
+    for (const [k, v] of Object.entries(p.outputs).filter(([k]) => k !== "githubWorkflow")) {
+        out.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    }
+    out.push("  githubWorkflow: (print it with --workflow)", "");
+    for (const w of p.warnings) {
+        out.push(`warning: ${w}`);
+    }
+    return out.join("\n");
+}
+
+export async function main(
+    argv: readonly string[],
+    write: (s: string) => void,
+    writeError: (s: string) => void,
+    /** Where the deployments stack files are, when not in deployments/ (the tests' fixtures). */
+    stackDir?: string,
+): Promise<number> {
+    let args: DeploymentsPlanArgs;
+    let cloud: CloudFixture | undefined;
+    try {
+        args = parseArgs(argv);
+        cloud = args.cloudFile ? loadCloudFixture(args.cloudFile) : undefined;
+    } catch (e) {
+        writeError(`error: ${(e as Error).message}`);
+        return 2;
+    }
+    let ev: Evaluation;
+    try {
+        ev = await evaluate({ dir: DEPLOYMENTS_DIR, stack: args.stack, stackDir, cloud });
+    } catch (e) {
+        if (e instanceof UnknownStackError) {
+            writeError(
+                `error: unknown deployments stack "${args.stack}": there is no deployments/Pulumi.${args.stack}.yaml. Its stacks: ${e.available.join(", ")}`,
+            );
+            return 2;
+        }
+        if (e instanceof StackConfigError || e instanceof ProgramError) {
+            writeError(`error: stack ${args.stack}: ${e.message}`);
+            return 2;
+        }
+        throw e;
+    }
+    if (args.format === "workflow") {
+        write(String(ev.outputs.githubWorkflow?.value ?? ""));
+        return 0;
+    }
+    const p = plan(ev);
+    write(args.format === "json" ? JSON.stringify(p, null, 2) : renderText(p));
+    return exitCode(p);
+}
+
+if (require.main === module) {
+    main(
+        process.argv.slice(2),
+        (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
+        (s) => console.error(s),
+    ).then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(e);
+            process.exit(1);
+        },
+    );
+}
