@@ -53,6 +53,8 @@ export interface WantedRedis extends RedisSettings {
     readonly securityGroupNamePrefix: string;
     /** The group's subnet group is adopted with it, and takes the stack's subnets. */
     readonly adoptsSubnetGroup: boolean;
+    /** membrane:production: Redis keeps a replica of every shard. */
+    readonly production: boolean;
 }
 
 /** major.minor of a version such as 7.1.0. */
@@ -139,7 +141,9 @@ function keptOrChanged(e: ExistingReplicationGroup, w: WantedRedis, keep: boolea
 }
 
 const describeTopology = (t: ReplicationTopology): string =>
-    t.clusterMode ? `${t.numNodeGroups} shards of ${t.replicasPerNodeGroup + 1} nodes` : `${t.numCacheClusters} nodes`;
+    t.clusterMode
+        ? `${t.numNodeGroups} shards of ${t.replicasPerNodeGroup + 1} nodes`
+        : `${t.numCacheClusters} node${t.numCacheClusters === 1 ? "" : "s"}`;
 
 /** The notes of an adoption: the token, the security groups, and what the look-ups cannot show. */
 function redisNotes(e: ExistingReplicationGroup, w: WantedRedis): string[] {
@@ -156,6 +160,22 @@ function redisNotes(e: ExistingReplicationGroup, w: WantedRedis): string[] {
             : []),
         "encryption at rest and in transit are not visible to the look-ups: a group without them would be replaced, which protection stops at pulumi up; read the preview.",
     ];
+}
+
+/** Production keeps a replica of every shard (config-redis.ts): a kept topology without one is refused. */
+function productionRefusal(s: RedisSettings, w: WantedRedis): Refusal[] {
+    const single = s.topology.clusterMode ? s.topology.replicasPerNodeGroup === 0 : s.topology.numCacheClusters < 2;
+    return w.production && single
+        ? [
+              {
+                  setting: "topology",
+                  existing: describeTopology(s.topology),
+                  stack: describeTopology(w.topology),
+                  replaces: false,
+                  fix: "Production keeps a replica of every shard: set membrane:adoptKeepExistingSettings: false, and the stack's replicas are added in place.",
+              },
+          ]
+        : [];
 }
 
 /**
@@ -200,7 +220,12 @@ export function reviewReplicationGroup(
             ],
             inPlace,
             notes: redisNotes(e, w),
-            refusals: [...clusterModeRefusal(e, w.topology), ...subnetGroup, ...engineRefusals(e, w, keep)],
+            refusals: [
+                ...clusterModeRefusal(e, w.topology),
+                ...subnetGroup,
+                ...engineRefusals(e, w, keep),
+                ...productionRefusal(settings, w),
+            ],
         },
     };
 }

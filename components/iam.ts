@@ -17,7 +17,8 @@ export interface RoleNameArgs {
     readonly policyName: string;
     /**
      * Adopt the existing role `roleName` (Pulumi's `import` option, after a look-up), and with `policy` its
-     * inline policy `policyName`, whose content is replaced in place. Absent: create both.
+     * inline policy `policyName`, whose content is replaced in place; `key` is the stack setting that names
+     * the role, for messages. Absent: create both.
      */
     readonly adopt?: { readonly key: string; readonly policy: boolean };
 }

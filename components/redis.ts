@@ -263,6 +263,7 @@ export class Redis extends pulumi.ComponentResource {
             snapshotRetentionLimit: args.snapshotRetentionLimit,
             securityGroupNamePrefix: args.securityGroupNamePrefix,
             adoptsSubnetGroup: adopt.subnetGroup,
+            production: args.production ?? false,
         };
         const reviewed = lookup(
             aws.elasticache.getReplicationGroup({ replicationGroupId: id }, opts),

@@ -72,6 +72,7 @@ const STACK_REDIS: WantedRedis = {
     snapshotRetentionLimit: 0,
     securityGroupNamePrefix: "legacy-membrane-redis-",
     adoptsSubnetGroup: true,
+    production: true,
 };
 
 describe("reviewing a replication group", () => {
@@ -126,6 +127,22 @@ describe("reviewing a replication group", () => {
             true,
         );
         expect(refusalMessage(review, true)).to.include("Set membrane:redisClusterMode: true");
+    });
+
+    it("in production, refuses to keep a topology without replicas, and adds them in place when told to", () => {
+        const single = { ...VENDOR_GROUP, clusterMode: "disabled", numCacheClusters: 1, parameterGroupName: "default.redis7" };
+        const stack: WantedRedis = {
+            ...STACK_REDIS,
+            topology: { clusterMode: false, numCacheClusters: 2 },
+            parameterGroupName: "default.redis7",
+        };
+        expect(refusalMessage(reviewReplicationGroup(single, stack, true).review)).to.include(
+            "Production keeps a replica of every shard: set membrane:adoptKeepExistingSettings: false",
+        );
+        const changed = reviewReplicationGroup(single, stack, false);
+        expect(changed.review.refusals).to.deep.equal([]);
+        expect(changed.review.inPlace).to.deep.include({ setting: "topology", existing: "1 node", stack: "2 nodes" });
+        expect(reviewReplicationGroup(single, { ...stack, production: false }, true).review.refusals).to.deep.equal([]);
     });
 
     it("says what happens to the AUTH token and the security groups", () => {
