@@ -6,6 +6,7 @@ import { ConfigError, ConfigReader, duplicates, NAMESPACE, RawConfig } from "./c
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
+import { readSecretsConfig, SecretsConfig } from "./config-secrets";
 import { parseIpv4Cidr } from "./cidr";
 import { unknownKeyProblems } from "./config-keys";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
@@ -45,6 +46,8 @@ export interface MembraneConfig {
     readonly redis: RedisConfig;
     readonly database: DatabaseConfig;
     readonly appSecrets: AppSecretsConfig;
+    /** The Secrets Manager secret ECS and Kubernetes read the credentials from, and its readers. */
+    readonly secrets: SecretsConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -169,9 +172,10 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const redis = readRedisConfig(r, environment, production, network.privateSubnetIds.length);
     const database = readDatabaseConfig(r, { region, environment, production }, warnings);
     const appSecrets = readAppSecrets(r);
+    const secrets = readSecretsConfig(r, { environment, region, production }, iam, warnings);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, appSecrets, warnings };
+    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, appSecrets, secrets, warnings };
 }

@@ -100,6 +100,7 @@ const KEY_PROPERTIES = [
     "length",
     "url",
     "serviceAccount",
+    "policyArn",
 ];
 
 /** A resource's key properties as `key=value` text; secret inputs are never shown. */
