@@ -605,8 +605,10 @@ export const POLICY_FAMILIES: Readonly<Record<string, string>> = {
     elasticache: "cache",
     iam: "identity",
     eks: "identity",
+    secretsmanager: "secrets",
+    kms: "secrets",
 };
-/** Services not in a family (Secrets Manager, CloudWatch, ... as later issues add them) share one more policy. */
+/** Services not in a family (CloudWatch, ... as later issues add them) share one more policy. */
 export const OTHER_FAMILY = "other";
 
 /** IAM's limit for a managed policy document, whitespace excluded. */
