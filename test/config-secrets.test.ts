@@ -158,6 +158,13 @@ describe("config: the credentials store", () => {
         });
     }
 
+    it("refuses an environment that makes the execution role's name longer than IAM's 64 characters, only with the store", () => {
+        const environment = "e".repeat(45);
+        const problem = `membrane:environment: makes the IAM role name "${environment}-membrane-execution-role" 69 characters long; IAM allows 64`;
+        expect(problemsOf({ environment })).to.include(problem);
+        expect(problemsOf({ environment, secretsManager: false })).to.not.include(problem);
+    });
+
     it("refuses line breaks in the values that go into the .env and the secret, without repeating them", () => {
         const problems = problemsOf(
             { existingSecret: `${"s".repeat(40)}\n`, existingEncryptionSecret: `${"e".repeat(20)}\r${"e".repeat(20)}` },
