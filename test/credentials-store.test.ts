@@ -49,10 +49,13 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
         },
     },
     {
-        name: "staging with cluster-mode Redis",
-        stack: "staging",
-        overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true },
-        readers: { "staging-membrane-execution-role": ["secretsmanager:GetSecretValue"] },
+        name: "prod with cluster-mode Redis",
+        stack: "prod",
+        overrides: { "membrane:redisClusterMode": true },
+        readers: {
+            "prod-membrane-execution-role": ["secretsmanager:GetSecretValue"],
+            "prod-membrane-k8s-role": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        },
     },
 ];
 
@@ -221,6 +224,7 @@ describe("Kubernetes outputs", () => {
     for (const [variant, irsa] of [
         ["prod (ECS and IRSA)", true],
         ["prod with Pod Identity", false],
+        ["prod with cluster-mode Redis", true],
     ] as const) {
         it(`${variant}: a SecretStore and an ExternalSecret that extract this secret into membrane-secrets in Membrane's namespace`, () => {
             const ev = evals[variant];
