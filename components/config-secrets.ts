@@ -213,7 +213,11 @@ function storeConfig(environment: string, production: boolean, iam: IamConfig, s
     };
 }
 
-/** The Helm chart's default: the controller's service account `external-secrets` in the namespace `external-secrets`. */
+/**
+ * Pulumi.yaml's default for esoServiceAccount (ESO's Helm chart's service account and namespace), which
+ * the config a program receives cannot tell from a value set by hand: no warning for it. A test fails
+ * if the two differ (the defaults raise no warning).
+ */
 export const DEFAULT_ESO = "external-secrets/external-secrets";
 
 /** Set keys that change nothing here, each with the reason: a warning, not an error. */
@@ -238,7 +242,7 @@ function ignoredKeyWarnings(r: ConfigReader, enabled: boolean, iam: IamConfig, s
     ];
 }
 
-/** The role and policy names this program makes must fit IAM's limits (64 and 128 characters). */
+/** The role names this program makes must fit IAM's 64 characters (its policy names are far below 128). */
 function checkNameLengths(r: ConfigReader, environment: string): void {
     const names = secretsNames(environment);
     for (const role of [names.execution.roleName, names.eso.roleName].filter((n) => n.length > 64)) {
