@@ -7,6 +7,7 @@ import { AdoptionConfig, readAdoptionConfig } from "./config-adoption";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
+import { readSecretsConfig, SecretsConfig } from "./config-secrets";
 import { parseIpv4Cidr } from "./cidr";
 import { unknownKeyProblems } from "./config-keys";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
@@ -50,6 +51,8 @@ export interface MembraneConfig {
     readonly nameSuffix: string;
     /** What already exists and is adopted instead of created. */
     readonly adoption: AdoptionConfig;
+    /** The Secrets Manager secret ECS and Kubernetes read the credentials from, and its readers. */
+    readonly secrets: SecretsConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -275,9 +278,23 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
         ),
     });
     const appSecrets = readAppSecrets(r, warnings);
+    const secrets = readSecretsConfig(r, { environment, region, production, nameSuffix }, named.iam, warnings);
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, cdn, ...named, appSecrets, nameSuffix, adoption, warnings };
+    return {
+        region,
+        environment,
+        production,
+        namePrefix,
+        network,
+        cdn,
+        ...named,
+        appSecrets,
+        secrets,
+        nameSuffix,
+        adoption,
+        warnings,
+    };
 }

@@ -146,6 +146,12 @@ export class Iam extends pulumi.ComponentResource {
     readonly k8sServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
     /** IRSA only: the ARN of the cluster's OIDC provider, looked up or created. */
     readonly oidcProviderArn?: pulumi.Output<string>;
+    /**
+     * The EKS cluster's name, once the look-up has found it; undefined without an EKS cluster. Whatever else
+     * targets the cluster takes it from here, so a cluster the account does not hold stops the preview first.
+     * Not among the registered outputs: it is the cluster's own name, not something this component made.
+     */
+    readonly eksClusterName?: pulumi.Output<string>;
 
     private readonly environment: string;
     private readonly region: string;
@@ -167,10 +173,12 @@ export class Iam extends pulumi.ComponentResource {
             this.ecsTaskRoleArn = this.ecsTaskRole(name, args.ecsTaskRole);
         }
         const eks = args.eksRole;
+        const cluster = eks && this.cluster(eks.clusterName);
+        this.eksClusterName = cluster?.name;
         if (eks?.trust.kind === "pod-identity") {
-            this.k8sServiceAccountRoleArn = this.podIdentityRole(name, eks);
+            this.k8sServiceAccountRoleArn = this.podIdentityRole(name, eks, cluster!);
         } else if (eks?.trust.kind === "irsa") {
-            const irsa = this.irsaRole(name, eks, eks.trust.oidcProvider);
+            const irsa = this.irsaRole(name, eks, cluster!, eks.trust.oidcProvider);
             this.k8sServiceAccountRoleArn = irsa.roleArn;
             this.oidcProviderArn = irsa.providerArn;
             this.k8sServiceAccountAnnotations = irsa.roleArn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
@@ -202,9 +210,13 @@ export class Iam extends pulumi.ComponentResource {
     }
 
     /** The service account's role, trusted by EKS Pod Identity, and its association with the service account. */
-    private podIdentityRole(name: string, eks: ServiceAccountRoleArgs): pulumi.Output<string> {
+    private podIdentityRole(
+        name: string,
+        eks: ServiceAccountRoleArgs,
+        cluster: pulumi.Output<aws.eks.GetClusterResult>,
+    ): pulumi.Output<string> {
         // The cluster's own ARN: a cluster the account does not hold stops the preview here, not at the association.
-        const clusterArn = this.cluster(eks.clusterName).arn;
+        const clusterArn = cluster.arn;
         const trust = clusterArn.apply((arn) =>
             JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
         );
@@ -227,9 +239,9 @@ export class Iam extends pulumi.ComponentResource {
     private irsaRole(
         name: string,
         eks: ServiceAccountRoleArgs,
+        cluster: pulumi.Output<aws.eks.GetClusterResult>,
         provider: "existing" | "create",
     ): { roleArn: pulumi.Output<string>; providerArn: pulumi.Output<string> } {
-        const cluster = this.cluster(eks.clusterName);
         const issuer = pulumi.all([cluster.identities, eks.clusterName]).apply(([ids, clusterName]) => {
             const url = ids[0]?.oidcs[0]?.issuer;
             if (!url) {

@@ -55,12 +55,15 @@ export class StackDeployment extends pulumi.ComponentResource {
             {
                 name: plan.names.boundaryPolicy,
                 description: `Permissions boundary of every role the Membrane stack ${plan.stack} creates`,
-                policy: pulumi.output(args.account.partition).apply((partition) =>
+                policy: pulumi.all([args.account.partition, args.account.accountId]).apply(([partition, accountId]) =>
                     JSON.stringify(
                         boundaryPolicy({
                             partition,
+                            accountId,
+                            region: facts.region,
                             environment: facts.environment,
                             namePrefix: facts.namePrefix,
+                            secretsKmsKeyArn: facts.secretsKmsKeyArn,
                             adopted: facts.adopted,
                         }),
                     ),
@@ -107,6 +110,8 @@ export class StackDeployment extends pulumi.ComponentResource {
             ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
             ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
             ...(facts.adopted && { adopted: facts.adopted }),
+            ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
+            ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
             boundaryArn,
         });
         const documents = pulumi

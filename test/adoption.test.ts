@@ -319,7 +319,7 @@ describe("the legacy fixture: the vendor's install, adopted", () => {
         expect(tmp.inputs).to.deep.include({ bucket: "legacy-integration-app-tmp", forceDestroy: false });
         expect(tmp.retainOnDelete).to.equal(true);
         expect(one(ev, "mongodbatlas:index/advancedCluster:AdvancedCluster").retainOnDelete).to.equal(true);
-        expect(one(ev, "aws:iam/rolePolicy:RolePolicy").inputs).to.deep.include({
+        expect(one(ev, "aws:iam/rolePolicy:RolePolicy", "iam-ecs-task-s3-access").inputs).to.deep.include({
             name: "legacy-ecs-task-policy",
             role: "legacy-ecs-task-role",
         });

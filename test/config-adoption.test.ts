@@ -161,6 +161,11 @@ describe("config: membrane:regionInNames", () => {
             "membrane-prod-us-east-1",
             "membrane-prod",
         ]);
+        // The credentials store's roles too; its secret's name is regional and stays as it is.
+        expect([c.secrets.store?.ecsExecution?.roleName, c.secrets.store?.secretName]).to.deep.equal([
+            "prod-membrane-execution-role-us-east-1",
+            "membrane/prod/credentials",
+        ]);
         // Regional names: the replication group id stays as it is.
         expect(c.redis.replicationGroupId).to.equal("prod-membrane");
     });

@@ -183,6 +183,7 @@ describe("estimateCost on hand-made evaluations", () => {
         const east = estimateCost(ev, "us-east-1");
         expect(east.lines.map((l) => [l.resource, l.monthlyUsd])).to.deep.equal([
             ["secret", table("secretsManagerSecret", "us-east-1")],
+            ["secret", "usage-based"],
             ["alarm", table("cloudWatchAlarm", "us-east-1")],
             ["key", PRICES.tables.kmsKey.allRegions],
             ["logs", "usage-based"],
@@ -190,6 +191,7 @@ describe("estimateCost on hand-made evaluations", () => {
         const sydney = estimateCost(ev, "ap-southeast-2");
         expect(sydney.lines.map((l) => l.reason ?? l.monthlyUsd)).to.deep.equal([
             "no price data for ap-southeast-2",
+            "usage-based",
             "no price data for ap-southeast-2",
             PRICES.tables.kmsKey.allRegions,
             "usage-based",
@@ -272,16 +274,19 @@ describe("estimates of the fixture stacks", () => {
             reason: "no price data for eu-west-1",
         });
         expect(cost.totalMonthlyUsd).to.equal(redisMonthly).and.to.equal(52.56);
-        expect(cost.unpriced).to.have.lengthOf(1);
+        // Atlas's and the credentials secret's: no eu-west-1 price data for either.
+        expect(cost.unpriced).to.have.lengthOf(2);
+        expect(priced(cost, "credentials-secret")[0]).to.deep.include({ monthlyUsd: "no price", reason: "no price data for eu-west-1" });
     });
 
-    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint and a 3-AZ interface endpoint", () => {
+    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint, a 3-AZ interface endpoint and the credentials secret", () => {
         const cost = estimateCost(evals.prod, "us-east-1");
         const expected = {
             "redis-cache": cents(2 * nodeHour("us-east-1", "cache.t3.medium") * HOURS),
             "database-cluster": cents(table("atlasCluster", "us-east-1").M10 * HOURS),
             "database-private-link": cents(table("atlasPrivateEndpoint", "us-east-1") * HOURS),
             "database-vpc-endpoint": cents(3 * table("vpcInterfaceEndpoint", "us-east-1") * HOURS),
+            "credentials-secret": table("secretsManagerSecret", "us-east-1"),
         };
         for (const [resource, monthly] of Object.entries(expected)) {
             expect(
@@ -291,7 +296,7 @@ describe("estimates of the fixture stacks", () => {
         }
         expect(cost.totalMonthlyUsd)
             .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0)))
-            .and.to.equal(212.43);
+            .and.to.equal(212.83);
         expect(cost.unpriced).to.deep.equal([]);
         expect(cost.usageBased).to.include.members([
             PRICES.usageBased.s3.detail,
@@ -308,20 +313,20 @@ describe("estimates of the fixture stacks", () => {
         });
     });
 
-    it("an external database has no Atlas line, so staging is fully priced", () => {
+    it("an external database has no Atlas line, so staging lacks only the secret's eu-west-1 price", () => {
         const cost = estimateCost(evals.external, "eu-west-1");
         expect(cost.lines.filter((l) => l.type.startsWith("mongodbatlas:"))).to.deep.equal([]);
-        expect(cost.unpriced).to.deep.equal([]);
+        expect(cost.unpriced).to.deep.equal(["credentials-secret (1 secret-month): no price data for eu-west-1"]);
         expect(cost.totalMonthlyUsd).to.equal(cents(nodeHour("eu-west-1", "cache.t3.medium") * HOURS));
     });
 
-    it("EKS Pod Identity adds a free association and changes nothing in the total", () => {
+    it("EKS Pod Identity adds free associations (Membrane's and External Secrets Operator's) and changes nothing in the total", () => {
         expect(estimateCost(evals.podIdentity, "us-east-1").totalMonthlyUsd).to.equal(
             estimateCost(evals.prod, "us-east-1").totalMonthlyUsd,
         );
         expect(estimateCost(evals.podIdentity, "us-east-1").free).to.deep.include({
             type: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-            count: 1,
+            count: 2,
         });
     });
 

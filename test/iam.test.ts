@@ -3,7 +3,7 @@ import { issuerHost, s3AccessPolicy } from "../components/iam";
 import type { PolicyStatement } from "../policy/lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, policyOf } from "./harness";
+import { byType, childrenOf, COMPONENT_ACCOUNT, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
     component: "membrane:iam:Iam",
@@ -101,16 +101,21 @@ function podIdentityTrust(cluster: string, region: string, namespace: string, se
 
 const trustOf = (role: RegisteredResource): unknown => JSON.parse(role.inputs.assumeRolePolicy as string);
 const invoked = (ev: Evaluation, token: string) => ev.invokes.filter((i) => i.token === token);
-/** The data sources IAM reads (the whole program also reads other components' data sources). */
-const iamInvokes = (ev: Evaluation) =>
-    ev.invokes
-        .map((i) => i.token)
-        .filter((t) => /^(aws:index\/|aws:iam\/|aws:eks\/|tls:)/.test(t))
-        .sort();
+/** The data sources IAM reads, each once (the whole program also reads other components' data sources, and the credentials store the account again). */
+const iamInvokes = (ev: Evaluation) => [
+    ...new Set(
+        ev.invokes
+            .map((i) => i.token)
+            .filter((t) => /^(aws:index\/|aws:iam\/|aws:eks\/|tls:)/.test(t))
+            .sort(),
+    ),
+];
+/** The resources of `type` inside the Iam component: the credentials store attaches policies of its own to roles. */
+const inIam = (ev: Evaluation, type: string) => descendantsOf(ev, one(ev, T.component)).filter((r) => r.type === type);
 const roleNamed = (ev: Evaluation, roleName: string) => byType(ev, T.role).find((r) => r.inputs.name === roleName)!;
-/** The one RolePolicy attached to the role, by the role's name. */
+/** The one RolePolicy of the Iam component attached to the role, by the role's name. */
 function policyFor(ev: Evaluation, role: RegisteredResource): RegisteredResource {
-    const found = byType(ev, T.rolePolicy).filter((p) => p.inputs.role === role.inputs.name);
+    const found = inIam(ev, T.rolePolicy).filter((p) => p.inputs.role === role.inputs.name);
     expect(found, `policies of ${role.name}`).to.have.lengthOf(1);
     return found[0];
 }
@@ -324,7 +329,7 @@ describe("Iam in the fixture stacks", () => {
 
     it("prod: the policies name Storage's buckets and are registered after them", () => {
         const buckets = byType(prod, "aws:s3/bucket:Bucket").map((b) => b.urn);
-        for (const p of byType(prod, T.rolePolicy)) {
+        for (const p of inIam(prod, T.rolePolicy)) {
             expect(policyOf(p)).to.deep.equal(expectedS3Policy("acme-prod-integration-app"));
             expect(p.dependencies).to.include.members(buckets);
         }
@@ -342,7 +347,7 @@ describe("Iam in the fixture stacks", () => {
     });
 
     it("staging (no EKS cluster): the ECS task role only, no EKS look-ups, no Kubernetes outputs", () => {
-        expect(byType(staging, T.role).map((r) => r.inputs.name)).to.deep.equal(["staging-membrane-task-role"]);
+        expect(inIam(staging, T.role).map((r) => r.inputs.name)).to.deep.equal(["staging-membrane-task-role"]);
         expect(trustOf(roleNamed(staging, "staging-membrane-task-role"))).to.deep.equal(ecsTrust("eu-west-1"));
         expect(iamInvokes(staging)).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
         expect(staging.outputs).to.not.have.any.keys("k8sServiceAccountRoleArn", "k8sServiceAccountAnnotations");
@@ -353,7 +358,8 @@ describe("Iam in the fixture stacks", () => {
         const ev = await evaluate({ stack: "prod", overrides: { "membrane:eksPodIdentity": true } });
         const k8s = roleNamed(ev, "prod-membrane-k8s-role");
         expect(trustOf(k8s)).to.deep.equal(podIdentityTrust("acme-prod", "us-east-1", "membrane", "membrane-sa"));
-        expect(one(ev, T.podIdentity).inputs).to.include({
+        expect(inIam(ev, T.podIdentity)).to.have.lengthOf(1);
+        expect(inIam(ev, T.podIdentity)[0].inputs).to.include({
             clusterName: "acme-prod",
             namespace: "membrane",
             serviceAccount: "membrane-sa",

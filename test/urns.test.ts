@@ -11,6 +11,8 @@ const STATEFUL_TYPES = [
     "mongodbatlas:index/advancedCluster:AdvancedCluster",
     "mongodbatlas:index/databaseUser:DatabaseUser",
     "random:index/randomPassword:RandomPassword",
+    // Deleting it frees its name only after the recovery window: a new URN would fail to create it until then.
+    "aws:secretsmanager/secret:Secret",
 ];
 
 const STATEFUL_URNS = (stack: string) =>
@@ -26,6 +28,7 @@ const STATEFUL_URNS = (stack: string) =>
         "membrane:database:Database$random:index/randomPassword:RandomPassword::database-user-password",
         "membrane:secrets:AppSecrets$random:index/randomPassword:RandomPassword::app-secrets-secret",
         "membrane:secrets:AppSecrets$random:index/randomPassword:RandomPassword::app-secrets-encryption-secret",
+        "membrane:secrets:CredentialsStore$aws:secretsmanager/secret:Secret::credentials-secret",
     ]
         .map((tail) => `urn:pulumi:${stack}::membrane::${tail}`)
         .sort();

@@ -39,6 +39,12 @@ export const COMPONENT_DESCRIPTIONS: Readonly<Record<string, Describe>> = {
         return ["MongoDB Atlas", `${input(cluster, "name")}: ${spec?.electableSpecs?.instanceSize} replica set, ${access}`];
     },
     "membrane:secrets:AppSecrets": () => ["Membrane's own secrets", "generated once, kept in state"],
+    "membrane:secrets:CredentialsStore": (rs) => [
+        "Secrets Manager secret for ECS and Kubernetes",
+        ...ofType(rs, "Secret").map((s) => String(input(s, "name"))),
+        // Each reader has an inline policy here, on a role of this component or of Iam.
+        ...ofType(rs, "RolePolicy").map((p) => `read by ${String(input(p, "role"))}`),
+    ],
 };
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");

@@ -4,6 +4,7 @@ import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
 import { iamNoWildcardActions } from "./iam";
 import { noBackDoors, noDocumentDb, noElastiCacheServerless } from "./refused";
+import { iamRoleSecretsScoped, secretsManagerSecretEncryption, secretsManagerSecretTags } from "./secretsmanager";
 import { s3BucketOwnerEnforced, s3BucketPolicyDeniesInsecureTransport, s3ConnectorsBucketVersioned, s3PublicAccessBlock } from "./s3";
 
 export * from "./atlas";
@@ -12,6 +13,7 @@ export * from "./elasticache";
 export * from "./iam";
 export * from "./refused";
 export * from "./s3";
+export * from "./secretsmanager";
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
     noElastiCacheServerless,
@@ -28,8 +30,10 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     iamNoWildcardActions,
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
+    secretsManagerSecretTags,
+    secretsManagerSecretEncryption,
 ];
 
-export const stackPolicies: StackValidationPolicy[] = [s3ConnectorsBucketVersioned];
+export const stackPolicies: StackValidationPolicy[] = [s3ConnectorsBucketVersioned, iamRoleSecretsScoped];
 
 export const allPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [...resourcePolicies, ...stackPolicies];

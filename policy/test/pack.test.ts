@@ -32,11 +32,14 @@ const MANDATORY = [
     "iam-no-wildcard-actions",
     "atlas-no-open-access-list",
     "atlas-backups-and-pitr",
+    "secretsmanager-secret-tags",
+    "secretsmanager-secret-encryption",
+    "iam-role-secrets-scoped",
 ];
 
 describe("the pack", () => {
-    it("exports fifteen policies, all of them in the pack's list", () => {
-        expect(exportedPolicies).to.have.length(15);
+    it("exports eighteen policies, all of them in the pack's list", () => {
+        expect(exportedPolicies).to.have.length(18);
         for (const policy of exportedPolicies) {
             expect(allPolicies, policy.name).to.include(policy);
         }
@@ -45,7 +48,7 @@ describe("the pack", () => {
 
     it("splits the list into resource and stack policies", () => {
         expect(resourcePolicies.every((p) => "validateResource" in p)).to.equal(true);
-        expect(stackPolicies.map((p) => p.name)).to.deep.equal(["s3-connectors-bucket-versioned"]);
+        expect(stackPolicies.map((p) => p.name)).to.deep.equal(["s3-connectors-bucket-versioned", "iam-role-secrets-scoped"]);
         expect(allPolicies).to.deep.equal([...resourcePolicies, ...stackPolicies]);
     });
 
