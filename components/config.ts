@@ -8,6 +8,7 @@ import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { parseIpv4Cidr } from "./cidr";
 import { unknownKeyProblems } from "./config-keys";
+import { OperationsConfig, readOperationsConfig } from "./config-operations";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -32,7 +33,8 @@ export interface AppSecretsConfig {
     readonly existingEncryptionSecret: string;
 }
 
-export interface MembraneConfig {
+/** The operations fields (replication, backup, logs, alarms) are OperationsConfig's, in config-operations.ts. */
+export interface MembraneConfig extends OperationsConfig {
     /** aws:region, where everything but the CloudFront certificate lives. */
     readonly region: string;
     readonly environment: string;
@@ -114,6 +116,15 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string): 
     return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };
 }
 
+/** Whether names derived from the environment, the prefix and the bucket names are worth checking: none of them is refused. */
+function derivedNamesValid(environment: string, namePrefix: string, bucketNames: Readonly<Record<BucketPurpose, string>>): boolean {
+    return (
+        ENVIRONMENT.test(environment) &&
+        (namePrefix === "" || NAME_PREFIX.test(namePrefix)) &&
+        Object.values(bucketNames).every((name) => bucketNameProblems(name).length === 0)
+    );
+}
+
 function readAppSecrets(r: ConfigReader): AppSecretsConfig {
     const read = (key: string) => {
         const v = r.secret(key);
@@ -169,9 +180,39 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const redis = readRedisConfig(r, environment, production, network.privateSubnetIds.length);
     const database = readDatabaseConfig(r, { region, environment, production }, warnings);
     const appSecrets = readAppSecrets(r);
+    const namesValid = derivedNamesValid(environment, namePrefix, storage.bucketNames);
+    const { bucketNames } = storage;
+    const operations = readOperationsConfig(
+        r,
+        {
+            region: REGION.test(region) ? region : "",
+            environment,
+            production,
+            namePrefix,
+            namesValid,
+            bucketNames,
+            redis,
+            databaseMode: database.mode,
+        },
+        warnings,
+    );
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
     }
-    return { region, environment, production, namePrefix, network, storage, cdn, iam, redis, database, appSecrets, warnings };
+    return {
+        region,
+        environment,
+        production,
+        namePrefix,
+        network,
+        storage,
+        cdn,
+        iam,
+        redis,
+        database,
+        appSecrets,
+        ...operations,
+        warnings,
+    };
 }
