@@ -61,6 +61,11 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
         overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true },
     },
     { name: "staging with the boundary set", stack: "staging", overrides: { "membrane:iamPermissionsBoundaryArn": BOUNDARY("staging") } },
+    {
+        name: "staging with an alarm email and the static bucket replicated",
+        stack: "staging",
+        overrides: { "membrane:alarmEmail": "ops@acme.example.com", "membrane:s3ReplicateStatic": true },
+    },
 ];
 
 // A small IAM evaluator: Allow statements, `*`/`?` wildcards, and the condition operators the table uses.
@@ -218,6 +223,68 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
             ];
         }
         default:
+            return operationsRequests(r, ev, s);
+    }
+}
+
+/** The requests of the operations components' resources (replication, logs, alarms). */
+function operationsRequests(
+    r: RegisteredResource,
+    ev: Evaluation,
+    s: DeployScope,
+): Array<{ action: string; resource: string; ctx?: Context }> {
+    const i = r.inputs as Record<string, any>;
+    const region = typeof i.region === "string" ? i.region : s.region;
+    const bucketNamed = (id: unknown) =>
+        ev.resources.find((b) => b.type === "aws:s3/bucket:Bucket" && (b.outputs.id === id || b.outputs.bucket === id))!.outputs.bucket;
+    const logs = (kind: string, name: string) => `arn:aws:logs:${region}:${ACCOUNT_ID}:${kind}:${name}`;
+    switch (r.type) {
+        case "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
+            const passed = ev.resources.find((x) => x.type === "aws:iam/role:Role" && x.outputs.arn === i.role)!;
+            return [
+                { action: "s3:PutReplicationConfiguration", resource: `arn:aws:s3:::${bucketNamed(i.bucket)}` },
+                {
+                    action: "iam:PassRole",
+                    resource: `arn:aws:iam::${ACCOUNT_ID}:role/${passed.inputs.name}`,
+                    ctx: { "iam:PassedToService": "s3.amazonaws.com" },
+                },
+            ];
+        }
+        case "aws:s3/bucketLogging:BucketLogging":
+            return [{ action: "s3:PutBucketLogging", resource: `arn:aws:s3:::${bucketNamed(i.bucket)}` }];
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return ["logs:CreateLogGroup", "logs:PutRetentionPolicy"].map((action) => ({ action, resource: logs("log-group", i.name) }));
+        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
+            return [
+                { action: "logs:PutDeliverySource", resource: logs("delivery-source", i.name) },
+                { action: "cloudfront:AllowVendedLogDeliveryForResource", resource: i.resourceArn },
+            ];
+        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+            return [{ action: "logs:PutDeliveryDestination", resource: logs("delivery-destination", i.name) }];
+        case "aws:cloudwatch/logDelivery:LogDelivery":
+            return [
+                { action: "logs:CreateDelivery", resource: logs("delivery", "AbCdEf012345") },
+                { action: "logs:CreateDelivery", resource: logs("delivery-source", i.deliverySourceName) },
+                { action: "logs:CreateDelivery", resource: i.deliveryDestinationArn },
+            ];
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return [{ action: "cloudwatch:PutMetricAlarm", resource: `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${i.name}` }];
+        case "aws:sns/topic:Topic":
+            return [{ action: "sns:CreateTopic", resource: `arn:aws:sns:${region}:${ACCOUNT_ID}:${i.name}` }];
+        case "aws:sns/topicPolicy:TopicPolicy":
+            return [{ action: "sns:SetTopicAttributes", resource: i.arn }];
+        case "aws:sns/topicSubscription:TopicSubscription":
+            return [{ action: "sns:Subscribe", resource: i.topic }];
+        case "aws:kms/key:Key":
+            return [
+                { action: "kms:CreateKey", resource: "*", ctx: tagContext("aws:RequestTag", i.tags) },
+                {
+                    action: "kms:PutKeyPolicy",
+                    resource: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/0123abcd-0000-0000-0000-000000000000`,
+                    ctx: tagContext("aws:ResourceTag", i.tags),
+                },
+            ];
+        default:
             return [];
     }
 }
@@ -248,9 +315,10 @@ describe("the deploy role's permission table", () => {
     }
 
     it("fails for a type the program starts using without an entry", () => {
-        expect(
-            missingTypes(["aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup"]),
-        ).to.deep.equal(["aws:cloudwatch/logGroup:LogGroup", "aws:secretsmanager/secret:Secret"]);
+        expect(missingTypes(["aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret", "aws:wafv2/webAcl:WebAcl"])).to.deep.equal([
+            "aws:secretsmanager/secret:Secret",
+            "aws:wafv2/webAcl:WebAcl",
+        ]);
     });
 
     it("gives every AWS type a grant, and every other type (Atlas, random, tls) none, with the reason", () => {
@@ -294,6 +362,19 @@ describe("the deploy role's permission table", () => {
             "ec2:DescribeVpcEndpointServices",
             "ec2:DescribeVpcEndpoints",
             "iam:ListOpenIDConnectProviders",
+            "kms:CreateKey",
+            "kms:TagResource",
+            "logs:CreateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:DescribeDeliveries",
+            "logs:DescribeDeliveryDestinations",
+            "logs:DescribeDeliverySources",
+            "logs:DescribeLogGroups",
+            "logs:DescribeResourcePolicies",
+            "logs:GetLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:UpdateLogDelivery",
             "route53:ListHostedZones",
             "route53:ListHostedZonesByName",
         ]);
@@ -425,10 +506,17 @@ describe("the deploy role's permission table", () => {
 
     it("grants no Route 53, ACM or EKS permission to a stack without a custom domain or a cluster", () => {
         const bare: DeployScope = { ...scopeOf("staging"), dns: undefined, eksClusterName: undefined };
-        const actions = Object.values(deployPolicies(bare)).flatMap((d) => d.Statement.flatMap((s) => s.Action));
-        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a === "iam:PassRole" || a.includes("OpenIDConnect"))).to.deep.equal(
-            [],
-        );
+        const statements = Object.values(deployPolicies(bare)).flatMap((d) => d.Statement);
+        const actions = statements.flatMap((s) => s.Action);
+        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a.includes("OpenIDConnect"))).to.deep.equal([]);
+        // The one role it may pass is the replication role, to S3.
+        const passRole = statements.filter((s) => s.Action.includes("iam:PassRole"));
+        expect(passRole.map((s) => [s.Resource, s.Condition])).to.deep.equal([
+            [
+                [`arn:aws:iam::${ACCOUNT_ID}:role/staging-membrane-s3-replication`],
+                { StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } },
+            ],
+        ]);
     });
 
     it("the boundary allows everything the program's roles are given, and nothing else", () => {

@@ -171,7 +171,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     a.name.startsWith(`stack-${stack}-`),
                 );
                 expect(attachments.map((a) => a.inputs.policyArn).sort()).to.deep.equal(
-                    ["cache", "cdn", "identity", "network", "storage"].map(
+                    ["cache", "cdn", "identity", "network", "observability", "other", "storage"].map(
                         (f) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-deploy-${stack}-${f}`,
                     ),
                 );
@@ -179,6 +179,8 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                 const boundary = named(ev, `stack-${stack}-boundary`);
                 expect(boundary.inputs.name).to.equal(`membrane-boundary-${stack}`);
                 expect(json(boundary, "policy").Statement.map((s: any) => s.Resource)).to.deep.equal([
+                    [`arn:aws:s3:::acme-${stack}-integration-app-*`],
+                    [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
                 ]);
