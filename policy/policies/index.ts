@@ -3,6 +3,13 @@ import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "./atlas";
 import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "./cloudfront";
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
 import { iamNoWildcardActions } from "./iam";
+import {
+    alarmTopicUsableByCloudWatch,
+    productionAlarmsPresent,
+    productionConnectorsReplicated,
+    productionDataBucketsLogged,
+    s3AccessLogsNotIntoSource,
+} from "./operations";
 import { noBackDoors, noDocumentDb, noElastiCacheServerless } from "./refused";
 import { s3BucketOwnerEnforced, s3BucketPolicyDeniesInsecureTransport, s3ConnectorsBucketVersioned, s3PublicAccessBlock } from "./s3";
 
@@ -10,6 +17,7 @@ export * from "./atlas";
 export * from "./cloudfront";
 export * from "./elasticache";
 export * from "./iam";
+export * from "./operations";
 export * from "./refused";
 export * from "./s3";
 
@@ -28,8 +36,15 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     iamNoWildcardActions,
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
+    s3AccessLogsNotIntoSource,
 ];
 
-export const stackPolicies: StackValidationPolicy[] = [s3ConnectorsBucketVersioned];
+export const stackPolicies: StackValidationPolicy[] = [
+    s3ConnectorsBucketVersioned,
+    alarmTopicUsableByCloudWatch,
+    productionConnectorsReplicated,
+    productionDataBucketsLogged,
+    productionAlarmsPresent,
+];
 
 export const allPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [...resourcePolicies, ...stackPolicies];
