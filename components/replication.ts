@@ -110,6 +110,8 @@ export class Replication extends pulumi.ComponentResource {
     /** The replica region's log bucket; undefined without access logs. */
     readonly logBucketName?: pulumi.Output<string>;
 
+    private where?: { readonly accountId: pulumi.Output<string>; readonly partition: pulumi.Output<string> };
+
     constructor(name: string, args: ReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Replication", name, {}, opts);
         const pairs = args.buckets.map((b) => this.replica(name, args, b));
@@ -122,6 +124,14 @@ export class Replication extends pulumi.ComponentResource {
         this.roleArn = role.arn;
         this.logBucketName = logBucket?.bucket.bucket;
         this.registerOutputs({ replicaBucketNames: this.replicaBucketNames, roleArn: this.roleArn, logBucketName: this.logBucketName });
+    }
+
+    /** The account and partition, read once, for the trust conditions and the log bucket's policy. */
+    private account(): { readonly accountId: pulumi.Output<string>; readonly partition: pulumi.Output<string> } {
+        return (this.where ??= {
+            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            partition: aws.getPartitionOutput({}, { parent: this }).partition,
+        });
     }
 
     /** The replica with its source's controls, and the source's versioning when this component owns it. */
@@ -176,8 +186,7 @@ export class Replication extends pulumi.ComponentResource {
         logs: NonNullable<ReplicationArgs["accessLogs"]>,
         pairs: readonly Pair[],
     ): HardenedBucket {
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const { accountId: account, partition } = this.account();
         const sources = pairs.map((p) => p.replica.bucket.arn);
         const bucket = new HardenedBucket(
             childName(name, "logs"),
@@ -216,7 +225,7 @@ export class Replication extends pulumi.ComponentResource {
 
     /** The replication role, trusted by S3 for these sources, carrying the boundary, with its one inline policy. */
     private role(name: string, args: ReplicationArgs, pairs: readonly Pair[]): { arn: pulumi.Output<string>; policy: aws.iam.RolePolicy } {
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const account = this.account().accountId;
         const sourceArns = pairs.map((p) => p.args.sourceArn);
         const role = new aws.iam.Role(
             childName(name, "role"),
