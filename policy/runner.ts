@@ -208,23 +208,25 @@ function findingsOf(
     resourceUrn: string | undefined,
     outcome: ValidationOutcome,
 ): PolicyFinding[] {
-    if (outcome.unknown !== undefined) {
-        // Drops what the validation reported before the unknown value; the SDK's server.js keeps it.
-        return [
-            {
-                policyName,
-                enforcementLevel: "advisory",
-                resourceUrn,
-                message: `can't run policy '${policyName}' during preview: ${outcome.unknown}`,
-            },
-        ];
-    }
-    return outcome.violations.map(({ message, urn }) => ({
+    // As the SDK's server does: what was reported before an unknown value stopped the validation is kept.
+    const violations: PolicyFinding[] = outcome.violations.map(({ message, urn }) => ({
         policyName,
         enforcementLevel: level,
         resourceUrn: urn ?? resourceUrn,
         message,
     }));
+    if (outcome.unknown === undefined) {
+        return violations;
+    }
+    return [
+        ...violations,
+        {
+            policyName,
+            enforcementLevel: "advisory",
+            resourceUrn,
+            message: `can't run policy '${policyName}' during preview: ${outcome.unknown}`,
+        },
+    ];
 }
 
 /**

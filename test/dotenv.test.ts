@@ -178,8 +178,8 @@ describe(".env writer", () => {
     });
 
     it("runs as npm run dotenv does (a real process reading stdin)", () => {
-        const tsnode = require.resolve("ts-node/register/transpile-only");
-        const run = spawnSync(process.execPath, ["--require", tsnode, path.join(__dirname, "..", "tools", "dotenv.ts")], {
+        const hook = path.join(__dirname, "..", "tools", "register.js");
+        const run = spawnSync(process.execPath, ["--require", hook, path.join(__dirname, "..", "tools", "dotenv.ts")], {
             input: JSON.stringify(outputs),
             encoding: "utf8",
         });

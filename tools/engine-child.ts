@@ -1,4 +1,4 @@
-// The forked half of engine.ts: evaluates one program in a fresh process and reports back over IPC.
+// The forked half of engine.ts, for `freshProcess`: evaluates one program in a new process and reports back over IPC.
 import { runProgram, RunOptions } from "./run-program";
 
 process.once("message", (opts: RunOptions) => {

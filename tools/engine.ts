@@ -1,7 +1,13 @@
 // The offline engine: a stack's config, resolved as the Pulumi CLI resolves it, and the real program
-// run under Pulumi's mocks in a process of its own. Tests and `npm start` both use it; it stands in
-// for `pulumi preview` where there is no CLI, no cloud account and no network.
+// run under Pulumi's mocks. Tests and `npm start` both use it; it stands in for `pulumi preview` where
+// there is no CLI, no cloud account and no network.
+//
+// It evaluates in this process, one evaluation at a time, each as if in a process of its own: the
+// project's modules are loaded afresh for every run (the SDKs stay loaded), and Pulumi's runtime state
+// lives in a store of the run's own. `freshProcess` runs the same evaluation in a new process instead:
+// the reference that the in-process results are tested against.
 import { fork } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
@@ -25,8 +31,10 @@ export interface EvaluateOptions {
     readonly dir?: string;
     /** Evaluate as `pulumi preview` of a new stack: every value only the cloud knows is unknown. */
     readonly preview?: boolean;
-    /** Extra environment variables for the evaluating process. */
+    /** Extra environment variables, set while the program runs. */
     readonly env?: Record<string, string>;
+    /** Evaluate in a new Node.js process rather than in this one (slower; the results are the same). */
+    readonly freshProcess?: boolean;
     /** What exists in the account, for look-ups (an IAM OIDC provider, ...); nothing when absent. */
     readonly cloud?: CloudFixture;
 }
@@ -44,7 +52,7 @@ export class ProgramError extends Error {
     }
 }
 
-/** Resolves config (throws StackConfigError / UnknownStackError) and evaluates the program in a child process. */
+/** Resolves config (throws StackConfigError / UnknownStackError) and evaluates the program. */
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const dir = opts.dir ?? PROJECT_DIR;
     const project = loadProject(dir);
@@ -63,15 +71,87 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         preview: opts.preview,
         cloud: opts.cloud,
     };
-    return runInChild(run, dir, opts.env ?? {});
+    return opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {});
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Evaluations share process-global state (Pulumi's runtime, process.env, the module cache): they queue. */
+function runHere(run: RunOptions, dir: string, env: Record<string, string>): Promise<Evaluation> {
+    const result = queue.then(() => runIsolated(run, dir, env));
+    queue = result.catch(() => undefined);
+    return result;
+}
+
+async function runIsolated(run: RunOptions, dir: string, env: Record<string, string>): Promise<Evaluation> {
+    const program = fs.existsSync(run.program) && fs.statSync(run.program).isDirectory() ? run.program : path.dirname(run.program);
+    const roots = [...new Set([PROJECT_DIR, dir, program])];
+    const isProjectModule = (file: string) =>
+        !file.includes(`${path.sep}node_modules${path.sep}`) && roots.some((root) => file.startsWith(root + path.sep));
+    // The caller's copies of the project's modules are set aside, so that the program and the engine's
+    // own modules (the mock cloud keeps a record of what was created) load as in a new process.
+    const callers = Object.entries(require.cache).filter(([file]) => isProjectModule(file));
+    const restore = saveGlobals(env, dir);
+    let failed: (err: unknown) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (failed = reject));
+    // What a fresh process reported as a failure: an error no promise of the program's awaited.
+    const onError = (err: unknown) => failed(err);
+    process.on("unhandledRejection", onError);
+    process.on("uncaughtException", onError);
+    try {
+        for (const [file] of callers) {
+            delete require.cache[file];
+        }
+        const { runProgram } = require("./run-program") as typeof import("./run-program");
+        const evaluation = await Promise.race([runProgram(run), failure]);
+        // As a fresh process hands it over: its IPC serialises messages as JSON.
+        return JSON.parse(JSON.stringify(evaluation)) as Evaluation;
+    } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        throw new ProgramError(e.message, e.stack, (e as any).registered ?? []);
+    } finally {
+        process.off("unhandledRejection", onError);
+        process.off("uncaughtException", onError);
+        for (const file of Object.keys(require.cache).filter(isProjectModule)) {
+            delete require.cache[file];
+        }
+        Object.assign(require.cache, Object.fromEntries(callers));
+        module.children = module.children.filter((m) => require.cache[m.id] === m);
+        restore();
+    }
+}
+
+/** Sets the run's environment variables and working directory; returns what puts them back. */
+function saveGlobals(env: Record<string, string>, dir: string): () => void {
+    const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const cwd = process.cwd();
+    const pulumiLog = require("@pulumi/pulumi").log;
+    const warn = pulumiLog.warn;
+    Object.assign(process.env, env);
+    if (dir !== cwd) {
+        process.chdir(dir);
+    }
+    return () => {
+        for (const [k, v] of Object.entries(previous)) {
+            if (v === undefined) {
+                delete process.env[k];
+            } else {
+                process.env[k] = v;
+            }
+        }
+        if (process.cwd() !== cwd) {
+            process.chdir(cwd);
+        }
+        pulumiLog.warn = warn;
+    };
 }
 
 function runInChild(run: RunOptions, cwd: string, env: Record<string, string>): Promise<Evaluation> {
     return new Promise((resolve, reject) => {
         const child = fork(path.join(__dirname, "engine-child.ts"), [], {
             cwd,
-            execArgv: ["--require", require.resolve("ts-node/register/transpile-only")],
-            env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(PROJECT_DIR, "tsconfig.pulumi.json") },
+            execArgv: ["--require", path.join(__dirname, "register.js")],
+            env: { ...process.env, ...env },
             stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
         child.send(run);

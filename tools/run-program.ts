@@ -1,7 +1,7 @@
 // Runs a Pulumi program in this process under Pulumi's mocks, as the Node.js language host would run
 // it under `pulumi preview`: config set first, the program required inside the root Stack resource,
-// then every registration awaited. Pulumi's runtime state is process-global, so a process runs one
-// program once: `evaluate()` in engine.ts forks a process for each evaluation.
+// then every registration awaited. Pulumi's runtime state lives in a store of this run's own, as the
+// SDK's automation server runs each program; the program's modules must be fresh (engine.ts sees to it).
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -218,7 +218,12 @@ class RecordingMonitor extends MockMonitor {
 }
 
 /** Evaluates the program once in this process. */
-export async function runProgram(opts: RunOptions): Promise<Evaluation> {
+export function runProgram(opts: RunOptions): Promise<Evaluation> {
+    const { withLocalStorage } = require("@pulumi/pulumi/runtime/state");
+    return withLocalStorage(() => runInStore(opts));
+}
+
+async function runInStore(opts: RunOptions): Promise<Evaluation> {
     const region = opts.config["aws:region"] ?? "us-east-1";
     const monitor = new RecordingMonitor(region, opts.preview === true, opts.cloud);
     setMockOptions(monitor, opts.project, opts.stack, opts.preview === true);

@@ -232,6 +232,23 @@ describe("runPolicies", () => {
         expect(findings[0].message).to.equal(pack.ELASTICACHE_SERVERLESS_MESSAGE);
     });
 
+    it("keeps what a validation reported before an unknown value stopped it, as the SDK's server does", () => {
+        const group = planned(TYPES.replicationGroup, "redis", {
+            numCacheClusters: 2,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            atRestEncryptionEnabled: false,
+            transitEncryptionEnabled: UNKNOWN_BOOLEAN,
+            authToken: "token0123456789abcdef",
+        });
+        const findings = runPolicies([group]).filter((f) => f.policyName === "elasticache-encryption-and-auth");
+        expect(findings.map((f) => f.enforcementLevel)).to.deep.equal(["mandatory", "advisory"]);
+        expect(findings[0].message).to.match(/atRestEncryptionEnabled/);
+        expect(findings[1].message).to.match(
+            /^can't run policy 'elasticache-encryption-and-auth' during preview: .*transitEncryptionEnabled/,
+        );
+    });
+
     it("applies a policy pack config: lowered, disabled, remediate and `all`", () => {
         const bad = [
             planned(TYPES.atlasCluster, "mongo", { backupEnabled: false, pitEnabled: true }),

@@ -1,0 +1,13 @@
+// A program for the engine's own tests: a secret input, a provider's additionalSecretOutputs, and an
+// environment variable the test sets for the run.
+import * as pulumi from "@pulumi/pulumi";
+import * as s3 from "@pulumi/aws/s3";
+import * as random from "@pulumi/random";
+
+const note = new s3.BucketObjectv2("note", { bucket: "engine-test", key: "note.txt", content: pulumi.secret("the secret note") });
+const password = new random.RandomPassword("password", { length: 24 });
+
+export const content = note.content;
+export const key = note.key;
+export const result = password.result;
+export const fromEnv = process.env.MEMBRANE_ENGINE_TEST ?? "";
