@@ -57,6 +57,28 @@ export interface AlarmSpec {
 
 const sustained = (minutes: number) => ({ period: 60, evaluationPeriods: minutes, datapointsToAlarm: minutes });
 
+/** One Redis metric of one member: averaged over a minute, breaching five minutes in a row unless `more` says otherwise. */
+function redisAlarm(
+    member: string,
+    label: string,
+    metric: { suffix: string; name: string; threshold: number; when: string },
+    more: Partial<AlarmSpec> = {},
+): AlarmSpec {
+    return {
+        suffix: `${label}-${metric.suffix}`,
+        description: `${member}: ${metric.when}`,
+        namespace: "AWS/ElastiCache",
+        metricName: metric.name,
+        dimensions: { CacheClusterId: member },
+        statistic: "Average",
+        ...sustained(5),
+        threshold: metric.threshold,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        ...more,
+    };
+}
+
 /**
  * The Redis alarms of one member cluster (dimension CacheClusterId, as ElastiCache publishes them),
  * named `<label>-<metric>`.
@@ -64,55 +86,29 @@ const sustained = (minutes: number) => ({ period: 60, evaluationPeriods: minutes
  * member is a replica, and a primary reports no lag (missing data, not breaching).
  */
 export function redisAlarms(member: string, label: string, t: AlarmThresholds, replicas: boolean): AlarmSpec[] {
-    const metric = (
-        suffix: string,
-        metricName: string,
-        threshold: number,
-        description: string,
-        more: Partial<AlarmSpec> = {},
-    ): AlarmSpec => ({
-        suffix: `${label}-${suffix}`,
-        description: `${member}: ${description}`,
-        namespace: "AWS/ElastiCache",
-        metricName,
-        dimensions: { CacheClusterId: member },
-        statistic: "Average",
-        ...sustained(5),
-        threshold,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        ...more,
-    });
+    const alarm = (suffix: string, name: string, threshold: number, when: string, more?: Partial<AlarmSpec>) =>
+        redisAlarm(member, label, { suffix, name, threshold, when }, more);
+    const lag = t.redisReplicationLagSeconds;
     return [
-        metric("cpu", "CPUUtilization", t.redisCpuPercent, `host CPU above ${t.redisCpuPercent}% for 5 minutes`),
-        metric(
+        alarm("cpu", "CPUUtilization", t.redisCpuPercent, `host CPU above ${t.redisCpuPercent}% for 5 minutes`),
+        alarm(
             "engine-cpu",
             "EngineCPUUtilization",
             t.redisEngineCpuPercent,
-            `Redis engine thread above ${t.redisEngineCpuPercent}% for 5 minutes`,
+            `Redis engine above ${t.redisEngineCpuPercent}% for 5 minutes`,
         ),
-        metric("memory", "DatabaseMemoryUsagePercentage", t.redisMemoryPercent, `memory use above ${t.redisMemoryPercent}% for 5 minutes`),
-        metric("evictions", "Evictions", t.redisEvictions, `more than ${t.redisEvictions} keys evicted in 5 minutes: memory is full`, {
+        alarm("memory", "DatabaseMemoryUsagePercentage", t.redisMemoryPercent, `memory use above ${t.redisMemoryPercent}% for 5 minutes`),
+        alarm("evictions", "Evictions", t.redisEvictions, `more than ${t.redisEvictions} keys evicted in 5 minutes: memory is full`, {
             statistic: "Sum",
             period: 300,
             evaluationPeriods: 1,
             datapointsToAlarm: 1,
         }),
-        metric("connections", "CurrConnections", t.redisConnections, `more than ${t.redisConnections} connections for 5 minutes`, {
+        alarm("connections", "CurrConnections", t.redisConnections, `more than ${t.redisConnections} connections for 5 minutes`, {
             statistic: "Maximum",
         }),
         ...(replicas
-            ? [
-                  metric(
-                      "replication-lag",
-                      "ReplicationLag",
-                      t.redisReplicationLagSeconds,
-                      `replica more than ${t.redisReplicationLagSeconds} s behind for 5 minutes`,
-                      {
-                          statistic: "Maximum",
-                      },
-                  ),
-              ]
+            ? [alarm("replication-lag", "ReplicationLag", lag, `replica more than ${lag} s behind for 5 minutes`, { statistic: "Maximum" })]
             : []),
     ];
 }
