@@ -6,7 +6,10 @@ import { Cdn } from "./components/cdn";
 import { MembraneConfig, parseConfig } from "./components/config";
 import { readStackConfig } from "./components/config-source";
 import { Database, DatabaseArgs } from "./components/database";
-import { membraneEnvironment } from "./components/env";
+import { containerOutputs } from "./components/container-config";
+import { CredentialsStore, CredentialsStoreArgs } from "./components/credentials-store";
+import { dotenvOutputValue } from "./components/dotenv";
+import { membraneEnvironment, splitEnvironment } from "./components/env";
 import { Iam } from "./components/iam";
 import { Redis, RedisArgs } from "./components/redis";
 import { AppSecrets } from "./components/secrets";
@@ -188,18 +191,59 @@ function databaseArgs(c: MembraneConfig): DatabaseArgs {
     };
 }
 
+const env = membraneEnvironment({
+    region: config.region,
+    tmpBucket: storage.tmpBucketName,
+    connectorsBucket: storage.connectorsBucketName,
+    staticBucket: storage.staticBucketName,
+    baseStaticUri: cdn.baseStaticUri,
+    redis: { uri: redis.uri, clusterMode: redis.clusterMode },
+    mongoUri: database.mongoUri,
+    secret: secrets.secret,
+    encryptionSecret: secrets.encryptionSecret,
+});
+const { plain, credentials } = splitEnvironment(env);
+
+const store = config.secrets.store && new CredentialsStore("credentials", credentialsStoreArgs(config, config.secrets.store));
+
+/** The store and its readers: the ECS execution role, and the role External Secrets Operator reads with. */
+function credentialsStoreArgs(c: MembraneConfig, s: NonNullable<MembraneConfig["secrets"]["store"]>): CredentialsStoreArgs {
+    const eks = c.iam.eksRole;
+    return {
+        environment: c.environment,
+        production: c.production,
+        region: c.region,
+        secretName: s.secretName,
+        recoveryWindowInDays: s.recoveryWindowInDays,
+        kmsKeyArn: s.kmsKeyArn,
+        credentials,
+        ecsExecutionRole: s.ecsExecution,
+        // The service-account role by name, from its ARN: the policy waits for the role.
+        k8sReader: s.k8sReaderPolicyName
+            ? { roleName: iam.k8sServiceAccountRoleArn!.apply((arn) => arn.split("/").pop()!), policyName: s.k8sReaderPolicyName }
+            : undefined,
+        esoPodIdentity: s.esoPodIdentity && eks && { ...s.esoPodIdentity, clusterName: eks.clusterName },
+        permissionsBoundaryArn: c.iam.permissionsBoundaryArn,
+    };
+}
+
 export = {
-    ...membraneEnvironment({
-        region: config.region,
-        tmpBucket: storage.tmpBucketName,
-        connectorsBucket: storage.connectorsBucketName,
-        staticBucket: storage.staticBucketName,
-        baseStaticUri: cdn.baseStaticUri,
-        redis: { uri: redis.uri, clusterMode: redis.clusterMode },
-        mongoUri: database.mongoUri,
-        secret: secrets.secret,
-        encryptionSecret: secrets.encryptionSecret,
-    }),
+    ...env,
+    // `pulumi stack output dotenv --show-secrets > .env`: the same bytes as `npm run dotenv` (tools/dotenv.ts).
+    dotenv: pulumi.secret(pulumi.all(env).apply(dotenvOutputValue)),
+    ...(store &&
+        containerOutputs({
+            region: config.region,
+            plain,
+            credentialNames: Object.keys(credentials),
+            secret: { arn: store.secretArn, name: store.secretName },
+            ecs: config.iam.ecsTaskRole && { executionRoleArn: store.ecsExecutionRoleArn },
+            k8s: config.iam.eksRole && {
+                namespace: config.iam.eksRole.namespace,
+                serviceAccount: config.iam.eksRole.serviceAccount,
+                irsaRoleArn: iam.k8sServiceAccountAnnotations && iam.k8sServiceAccountRoleArn,
+            },
+        })),
     cloudfrontDistributionId: cdn.distributionId,
     cloudfrontDistributionArn: cdn.distributionArn,
     cloudfrontDomainName: cdn.distributionDomainName,

@@ -6,6 +6,7 @@ import { ConfigError, ConfigReader, duplicates, NAMESPACE, RawConfig } from "./c
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
+import { readSecretsConfig, SecretsConfig } from "./config-secrets";
 import { parseIpv4Cidr } from "./cidr";
 import { unknownKeyProblems } from "./config-keys";
 import { OperationsConfig, readOperationsConfig } from "./config-operations";
@@ -47,6 +48,8 @@ export interface MembraneConfig extends OperationsConfig {
     readonly redis: RedisConfig;
     readonly database: DatabaseConfig;
     readonly appSecrets: AppSecretsConfig;
+    /** The Secrets Manager secret ECS and Kubernetes read the credentials from, and its readers. */
+    readonly secrets: SecretsConfig;
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
@@ -180,6 +183,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const redis = readRedisConfig(r, environment, production, network.privateSubnetIds.length);
     const database = readDatabaseConfig(r, { region, environment, production }, warnings);
     const appSecrets = readAppSecrets(r);
+    const secrets = readSecretsConfig(r, { environment, region, production }, iam, warnings);
     const namesValid = derivedNamesValid(environment, namePrefix, storage.bucketNames);
     const { bucketNames } = storage;
     const operations = readOperationsConfig(
@@ -212,6 +216,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
         redis,
         database,
         appSecrets,
+        secrets,
         ...operations,
         warnings,
     };

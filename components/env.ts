@@ -18,6 +18,17 @@ export interface EnvironmentInputs {
     readonly encryptionSecret: pulumi.Input<string>;
 }
 
+/**
+ * The buckets under both spellings Membrane's images are given: `*_STORAGE_BUCKET` in the vendor's guide,
+ * `*_S3_BUCKET` in the vendor's own ECS Terraform and Helm values, which also pass the tmp bucket as
+ * `COPILOT_S3_BUCKET`. The same values under every name, so a service reads its buckets whichever it reads.
+ */
+export const BUCKET_VARIABLES = {
+    tmp: ["TMP_STORAGE_BUCKET", "TMP_S3_BUCKET", "COPILOT_S3_BUCKET"],
+    connectors: ["CONNECTORS_STORAGE_BUCKET", "CONNECTORS_S3_BUCKET"],
+    static: ["STATIC_STORAGE_BUCKET", "STATIC_S3_BUCKET"],
+} as const;
+
 /** What every Membrane service needs; each entry lists the names that satisfy it. */
 export const REQUIRED_VARIABLES: ReadonlyArray<readonly string[]> = [
     ["STORAGE_PROVIDER"],
@@ -25,6 +36,10 @@ export const REQUIRED_VARIABLES: ReadonlyArray<readonly string[]> = [
     ["TMP_STORAGE_BUCKET"],
     ["CONNECTORS_STORAGE_BUCKET"],
     ["STATIC_STORAGE_BUCKET"],
+    ["TMP_S3_BUCKET"],
+    ["CONNECTORS_S3_BUCKET"],
+    ["STATIC_S3_BUCKET"],
+    ["COPILOT_S3_BUCKET"],
     ["BASE_STATIC_URI"],
     ["REDIS_URI", "REDIS_CLUSTER_URI_1"],
     ["MONGO_URI"],
@@ -50,9 +65,9 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
     const env: Record<string, pulumi.Input<string>> = {
         STORAGE_PROVIDER: "s3",
         AWS_REGION: i.region,
-        TMP_STORAGE_BUCKET: i.tmpBucket,
-        CONNECTORS_STORAGE_BUCKET: i.connectorsBucket,
-        STATIC_STORAGE_BUCKET: i.staticBucket,
+        ...Object.fromEntries(BUCKET_VARIABLES.tmp.map((n) => [n, i.tmpBucket])),
+        ...Object.fromEntries(BUCKET_VARIABLES.connectors.map((n) => [n, i.connectorsBucket])),
+        ...Object.fromEntries(BUCKET_VARIABLES.static.map((n) => [n, i.staticBucket])),
         BASE_STATIC_URI: i.baseStaticUri,
         [redisVariable]: i.redis.uri,
         MONGO_URI: i.mongoUri,
@@ -63,4 +78,11 @@ export function membraneEnvironment(i: EnvironmentInputs): Record<string, pulumi
         env[name] = pulumi.secret(env[name]);
     }
     return env;
+}
+
+/** The credential variables of an environment (the secret ones it holds) and the rest, each by name. */
+export function splitEnvironment<T>(env: Readonly<Record<string, T>>): { plain: Record<string, T>; credentials: Record<string, T> } {
+    const isCredential = (name: string) => (SECRET_VARIABLES as readonly string[]).includes(name);
+    const pick = (keep: (name: string) => boolean) => Object.fromEntries(Object.entries(env).filter(([name]) => keep(name)));
+    return { plain: pick((n) => !isCredential(n)), credentials: pick(isCredential) };
 }

@@ -44,6 +44,10 @@ export interface MembraneStackFacts {
     readonly dns?: { readonly hostedZoneName: string; readonly staticDomainName: string };
     /** `membrane:eksClusterName`; absent without EKS. */
     readonly eksClusterName?: string;
+    /** `membrane:secretsKmsKeyArn`: the credentials secret's customer managed key; absent: the AWS managed key. */
+    readonly secretsKmsKeyArn?: string;
+    /** `membrane:ecsExecutionRoleName` when `membrane:ecsExecutionRole` is existing: a role the deploy role gives a policy. */
+    readonly existingExecutionRoleName?: string;
     /** ESC environments the stack file imports. */
     readonly environments: readonly string[];
 }
@@ -247,6 +251,24 @@ export function pathFilters(repoDir: string, stackConfigDir: string, stack: stri
 /** The fast stack check (config, program, policy pack; offline): a broken stack never reaches `pulumi up`. */
 export const preRunCommands = (stack: string) => [`npm run check -- --stack ${stack}`];
 
+/** The credentials store's key and an existing ECS execution role, which the deploy role's grants name. */
+function secretsFacts(
+    get: (k: string) => unknown,
+    str: (k: string, why: string, required: boolean) => string,
+): { secretsKmsKeyArn: string; existingExecutionRoleName: string } {
+    const enabled = get("membrane:secretsManager") !== false && get("membrane:secretsManager") !== "false";
+    if (!enabled) {
+        return { secretsKmsKeyArn: "", existingExecutionRoleName: "" };
+    }
+    return {
+        secretsKmsKeyArn: str("membrane:secretsKmsKeyArn", "may use this key for the credentials secret only", false),
+        existingExecutionRoleName:
+            get("membrane:ecsExecutionRole") === "existing"
+                ? str("membrane:ecsExecutionRoleName", "may give this existing role its read policy", true)
+                : "",
+    };
+}
+
 function readFacts(source: MembraneSource, stack: string, problem: (rule: string) => void): MembraneStackFacts | undefined {
     const file = source.readStack(stack);
     const fileName = `Pulumi.${stack}.yaml`;
@@ -310,6 +332,7 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
     if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
         problem(`membrane:eksClusterName in ${fileName} must be an EKS cluster name (got "${eksClusterName}")`);
     }
+    const { secretsKmsKeyArn, existingExecutionRoleName } = secretsFacts(get, str);
     return {
         stack,
         environment,
@@ -322,6 +345,8 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
             dns: { hostedZoneName, staticDomainName: staticName || defaultStaticDomainName(environment, hostedZoneName) },
         }),
         ...(eksClusterName && { eksClusterName }),
+        ...(secretsKmsKeyArn && { secretsKmsKeyArn }),
+        ...(existingExecutionRoleName && { existingExecutionRoleName }),
         environments: file.environments,
     };
 }

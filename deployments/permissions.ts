@@ -21,6 +21,10 @@ export interface DeployScope {
     readonly eksClusterName?: string;
     /** The permissions boundary every role the program creates must carry. */
     readonly boundaryArn: string;
+    /** membrane:secretsKmsKeyArn: the customer managed key of the credentials secret; absent: the AWS managed key. */
+    readonly secretsKmsKeyArn?: string;
+    /** membrane:ecsExecutionRoleName with ecsExecutionRole "existing": a role outside `<environment>-membrane-*` that gets a policy. */
+    readonly existingExecutionRoleName?: string;
 }
 
 export type Condition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -46,6 +50,9 @@ export interface TypePermissions {
 export const EC2_TAG_KEYS = { Environment: (s: DeployScope) => s.environment, Service: () => "membrane" } as const;
 
 type BucketScope = Pick<DeployScope, "partition" | "environment" | "namePrefix">;
+type SecretScope = Pick<DeployScope, "partition" | "region" | "accountId" | "environment">;
+/** What the permissions boundary is scoped by. */
+export type BoundaryScope = BucketScope & SecretScope & Pick<DeployScope, "secretsKmsKeyArn">;
 
 // ARN builders. Names follow the Membrane program (components/naming.ts, config-iam.ts, config-redis.ts);
 // a test checks every name the program registers against these patterns.
@@ -76,6 +83,36 @@ const arn = {
         alarmRegions(s).map((r) => `arn:${s.partition}:cloudwatch:${r}:${s.accountId}:alarm:${s.environment}-membrane-*`),
     topics: (s: DeployScope) => alarmRegions(s).map((r) => `arn:${s.partition}:sns:${r}:${s.accountId}:${s.environment}-membrane-alarms`),
     keys: (s: DeployScope) => alarmRegions(s).map((r) => `arn:${s.partition}:kms:${r}:${s.accountId}:key/*`),
+    /** `membrane/<environment>/*`: the credentials secret and the registry pull secret; the slash keeps `prod-eu`'s out. */
+    secrets: (s: SecretScope) => `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:membrane/${s.environment}/*`,
+    /** An existing ECS execution role named in the stack's config. */
+    existingExecutionRole: (s: DeployScope) =>
+        s.existingExecutionRoleName ? [`arn:${s.partition}:iam::${s.accountId}:role/${s.existingExecutionRoleName}`] : [],
+};
+
+/** AWS's managed policy for the ECS agent, the only managed policy the program attaches. */
+export const ecsTaskExecutionPolicyArn = (partition: string) =>
+    `arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
+/** What AmazonECSTaskExecutionRolePolicy allows (on "*"): pull images from ECR, write the awslogs driver's logs. */
+export const ECS_TASK_EXECUTION_ACTIONS = [
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+] as const;
+
+/** kms:ViaService for Secrets Manager in the stack's region: the key is used only through Secrets Manager. */
+const viaSecretsManager = (s: Pick<DeployScope, "partition" | "region">): Condition => ({
+    StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.${s.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}` },
+});
+
+/** With a customer managed key: what Secrets Manager needs of it on the caller's behalf to write and read a value. */
+const SECRETS_KMS: Grant = {
+    actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+    resources: (s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : []),
+    condition: viaSecretsManager,
 };
 
 function alarmRegions(s: DeployScope): string[] {
@@ -335,8 +372,13 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     },
     "aws:iam/rolePolicy:RolePolicy": {
         grants: [
-            { actions: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], resources: (s) => [arn.roles(s)], condition: boundaryRequired },
-            { actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"], resources: (s) => [arn.roles(s)] },
+            // An existing ECS execution role gets its read policy only once it carries the boundary too.
+            {
+                actions: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+                resources: (s) => [arn.roles(s), ...arn.existingExecutionRole(s)],
+                condition: boundaryRequired,
+            },
+            { actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"], resources: (s) => [arn.roles(s), ...arn.existingExecutionRole(s)] },
         ],
     },
     // IRSA with eksOidcProvider: create. Only EKS issuers of the stack's region: never api.pulumi.com/oidc, which the deploy role trusts.
@@ -397,6 +439,54 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 condition: () => ({ StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } }),
             },
             { actions: ["iam:GetRole"], resources: onlyWithEks((s) => [arn.roles(s)]) },
+        ],
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        grants: [
+            {
+                // The ECS execution role's managed policy, and no other: attaching AdministratorAccess stays impossible.
+                actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+                resources: (s) => [arn.roles(s)],
+                condition: (s) => ({
+                    ...boundaryRequired(s),
+                    ArnEquals: { "iam:PolicyARN": ecsTaskExecutionPolicyArn(s.partition) },
+                }),
+            },
+            { actions: ["iam:ListAttachedRolePolicies"], resources: (s) => [arn.roles(s)] },
+        ],
+    },
+
+    // CredentialsStore
+    "aws:secretsmanager/secret:Secret": {
+        grants: [
+            {
+                actions: [
+                    "secretsmanager:CreateSecret",
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:GetResourcePolicy",
+                    "secretsmanager:UpdateSecret",
+                    "secretsmanager:DeleteSecret",
+                    "secretsmanager:TagResource",
+                    "secretsmanager:UntagResource",
+                ],
+                resources: (s) => [arn.secrets(s)],
+            },
+            SECRETS_KMS,
+        ],
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": {
+        grants: [
+            {
+                actions: [
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:ListSecretVersionIds",
+                    "secretsmanager:UpdateSecretVersionStage",
+                ],
+                resources: (s) => [arn.secrets(s)],
+            },
+            SECRETS_KMS,
         ],
     },
     "aws:index/getCallerIdentity:getCallerIdentity": { grants: [], noAwsPermissionBecause: "sts:GetCallerIdentity needs no permission" },
@@ -694,8 +784,10 @@ export const POLICY_FAMILIES: Readonly<Record<string, string>> = {
     cloudwatch: "observability",
     logs: "observability",
     sns: "observability",
+    secretsmanager: "secrets",
+    kms: "secrets",
 };
-/** Services not in a family (Secrets Manager, KMS, ... as later issues add them) share one more policy. */
+/** Services not in a family (as later issues add them) share one more policy. */
 export const OTHER_FAMILY = "other";
 
 /** IAM's limit for a managed policy document, whitespace excluded. */
@@ -749,41 +841,71 @@ export function deployPolicies(
 
 /**
  * The permissions boundary of every role the Membrane program creates: at most what Membrane's
- * containers do with their own buckets (components/iam.ts `s3AccessPolicy`) and what replication does
- * between them (components/replication.ts `replicationPolicy`). A role created by the deploy role can
- * therefore never do more than that, whatever policy it is given.
+ * containers do with their own buckets (components/iam.ts `s3AccessPolicy`), what replication does
+ * between them (components/replication.ts `replicationPolicy`), reading the stack's
+ * `membrane/<environment>/` secrets (components/credentials-store.ts), with a customer managed key only
+ * through Secrets Manager, and what the ECS agent does with an execution role (AmazonECSTaskExecutionRolePolicy).
+ * A role created by the deploy role can therefore never do more than that, whatever policy it is given.
  */
-export function boundaryPolicy(s: BucketScope): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "MembraneBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketVersions"], Resource: [arn.buckets(s)] },
-            {
-                Sid: "MembraneObjects",
-                Effect: "Allow",
-                Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-                Resource: [arn.objects(s)],
-            },
-            // What the replication role does (components/replication.ts `replicationPolicy`), between the stack's own buckets.
-            {
-                Sid: "MembraneReplicationConfiguration",
-                Effect: "Allow",
-                Action: ["s3:GetReplicationConfiguration"],
-                Resource: [arn.buckets(s)],
-            },
-            {
-                Sid: "MembraneReplicationObjects",
-                Effect: "Allow",
-                Action: [
-                    "s3:GetObjectVersionAcl",
-                    "s3:GetObjectVersionForReplication",
-                    "s3:GetObjectVersionTagging",
-                    "s3:ReplicateDelete",
-                    "s3:ReplicateObject",
-                    "s3:ReplicateTags",
-                ],
-                Resource: [arn.objects(s)],
-            },
-        ],
-    };
+export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
+    const inRegion = (service: string, resource: string) => `arn:${s.partition}:${service}:${s.region}:${s.accountId}:${resource}`;
+    const statements: PolicyStatement[] = [
+        { Sid: "MembraneBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketVersions"], Resource: [arn.buckets(s)] },
+        {
+            Sid: "MembraneObjects",
+            Effect: "Allow",
+            Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+            Resource: [arn.objects(s)],
+        },
+        // What the replication role does (components/replication.ts `replicationPolicy`), between the stack's own buckets.
+        {
+            Sid: "MembraneReplicationConfiguration",
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration"],
+            Resource: [arn.buckets(s)],
+        },
+        {
+            Sid: "MembraneReplicationObjects",
+            Effect: "Allow",
+            Action: [
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionTagging",
+                "s3:ReplicateDelete",
+                "s3:ReplicateObject",
+                "s3:ReplicateTags",
+            ],
+            Resource: [arn.objects(s)],
+        },
+        {
+            Sid: "MembraneSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            Resource: [arn.secrets(s)],
+        },
+        // GetAuthorizationToken supports no resource-level permission.
+        { Sid: "EcsAgentRegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+        {
+            Sid: "EcsAgentImages",
+            Effect: "Allow",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: [inRegion("ecr", "repository/*")],
+        },
+        {
+            Sid: "EcsAgentLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [inRegion("logs", "log-group:*")],
+        },
+    ];
+    if (s.secretsKmsKeyArn) {
+        statements.push({
+            Sid: "MembraneSecretsKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: [s.secretsKmsKeyArn],
+            Condition: viaSecretsManager(s),
+        });
+    }
+    return { Version: "2012-10-17", Statement: statements };
 }

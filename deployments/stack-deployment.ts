@@ -55,11 +55,18 @@ export class StackDeployment extends pulumi.ComponentResource {
             {
                 name: plan.names.boundaryPolicy,
                 description: `Permissions boundary of every role the Membrane stack ${plan.stack} creates`,
-                policy: pulumi
-                    .output(args.account.partition)
-                    .apply((partition) =>
-                        JSON.stringify(boundaryPolicy({ partition, environment: facts.environment, namePrefix: facts.namePrefix })),
+                policy: pulumi.all([args.account.partition, args.account.accountId]).apply(([partition, accountId]) =>
+                    JSON.stringify(
+                        boundaryPolicy({
+                            partition,
+                            accountId,
+                            region: facts.region,
+                            environment: facts.environment,
+                            namePrefix: facts.namePrefix,
+                            secretsKmsKeyArn: facts.secretsKmsKeyArn,
+                        }),
                     ),
+                ),
                 tags: awsTags,
             },
             opt,
@@ -101,6 +108,8 @@ export class StackDeployment extends pulumi.ComponentResource {
             privateSubnetIds: facts.privateSubnetIds,
             ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
             ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+            ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
+            ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
             boundaryArn,
         });
         const documents = pulumi

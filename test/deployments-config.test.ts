@@ -54,6 +54,34 @@ describe("deployments config: what each stack gets", () => {
         expect(stack(c, "staging").facts.eksClusterName).to.equal(undefined);
     });
 
+    it("reads the credentials secret's key and an existing ECS execution role, which the deploy role's grants name", () => {
+        const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const withStore = (extra: Record<string, unknown>) =>
+            stack(parse({}, fakeSource({ staging: { config: { ...STAGING_FILE, ...extra } }, prod: { config: PROD_FILE } })), "staging")
+                .facts;
+        const facts = withStore({
+            "membrane:secretsKmsKeyArn": key,
+            "membrane:ecsExecutionRole": "existing",
+            "membrane:ecsExecutionRoleName": "acme-ecs-execution",
+        });
+        expect(facts).to.deep.include({ secretsKmsKeyArn: key, existingExecutionRoleName: "acme-ecs-execution" });
+        // The defaults: the AWS managed key and a created role, which the table's role pattern covers.
+        expect(stack(c, "staging").facts).to.not.have.any.keys("secretsKmsKeyArn", "existingExecutionRoleName");
+        // Without the store, neither is used.
+        expect(withStore({ "membrane:secretsManager": false, "membrane:secretsKmsKeyArn": key })).to.not.have.property("secretsKmsKeyArn");
+        expect(
+            problems(
+                {},
+                fakeSource({
+                    staging: { config: { ...STAGING_FILE, "membrane:ecsExecutionRole": "existing" } },
+                    prod: { config: PROD_FILE },
+                }),
+            ),
+        ).to.deep.equal([
+            'membrane-deployments:stacks: stack "staging": membrane:ecsExecutionRoleName is not set in Pulumi.staging.yaml (the deploy role may give this existing role its read policy); set it there: a value that comes only from an ESC environment cannot be read here',
+        ]);
+    });
+
     it("deploys non-production stacks from main and production from the release branch", () => {
         expect(stack(c, "staging").branch).to.equal("main");
         expect(stack(c, "prod").branch).to.equal("release");

@@ -9,6 +9,8 @@ import {
     DEPLOY_PERMISSIONS,
     DeployScope,
     deployPolicies,
+    ECS_TASK_EXECUTION_ACTIONS,
+    ecsTaskExecutionPolicyArn,
     familyOf,
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_LIMIT,
@@ -40,12 +42,16 @@ function scopeOf(stack: string): DeployScope {
         privateSubnetIds: facts.privateSubnetIds,
         ...(facts.dns && { dns: { zoneId: HOSTED_ZONE_ID, staticDomainName: facts.dns.staticDomainName } }),
         ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+        ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
+        ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
         boundaryArn: BOUNDARY(stack),
     };
 }
 
+const KMS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
 // The Membrane program on the fixture stacks and the variants the issue names.
-const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, unknown> }> = [
+const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, unknown>; scope?: Partial<DeployScope> }> = [
     { name: "prod (IRSA with the cluster's existing provider, PrivateLink)", stack: "prod", overrides: {} },
     { name: "staging (access list, single Redis node)", stack: "staging", overrides: {} },
     { name: "prod with EKS Pod Identity", stack: "prod", overrides: { "membrane:eksPodIdentity": true } },
@@ -66,7 +72,21 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
         stack: "staging",
         overrides: { "membrane:alarmEmail": "ops@acme.example.com", "membrane:s3ReplicateStatic": true },
     },
+    {
+        // What the deployments program reads from such a stack file: the key and the existing role.
+        name: "staging with a customer managed key, a registry pull secret and an existing ECS execution role",
+        stack: "staging",
+        overrides: {
+            "membrane:secretsKmsKeyArn": KMS_KEY,
+            "membrane:ecsRepositoryCredentialsSecretArn": `arn:aws:secretsmanager:eu-west-1:${ACCOUNT_ID}:secret:membrane/staging/registry-AbC123`,
+            "membrane:ecsExecutionRole": "existing",
+            "membrane:ecsExecutionRoleName": "acme-ecs-execution",
+        },
+        scope: { secretsKmsKeyArn: KMS_KEY, existingExecutionRoleName: "acme-ecs-execution" },
+    },
 ];
+
+const variantScope = (v: (typeof VARIANTS)[number]): DeployScope => ({ ...scopeOf(v.stack), ...v.scope });
 
 // A small IAM evaluator: Allow statements, `*`/`?` wildcards, and the condition operators the table uses.
 type Context = Record<string, string | string[]>;
@@ -136,6 +156,29 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
             ];
         case "aws:iam/rolePolicy:RolePolicy":
             return [{ action: "iam:PutRolePolicy", resource: role(i.role), ctx: boundary }];
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return [{ action: "iam:AttachRolePolicy", resource: role(i.role), ctx: { ...boundary, "iam:PolicyARN": i.policyArn } }];
+        case "aws:secretsmanager/secret:Secret":
+        case "aws:secretsmanager/secretVersion:SecretVersion": {
+            const arn = String(r.outputs.arn);
+            const kms = s.secretsKmsKeyArn
+                ? ["kms:GenerateDataKey", "kms:Decrypt"].map((action) => ({
+                      action,
+                      resource: String(s.secretsKmsKeyArn),
+                      ctx: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` },
+                  }))
+                : [];
+            const actions =
+                r.type === "aws:secretsmanager/secret:Secret"
+                    ? [
+                          "secretsmanager:CreateSecret",
+                          "secretsmanager:TagResource",
+                          "secretsmanager:DescribeSecret",
+                          "secretsmanager:DeleteSecret",
+                      ]
+                    : ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue"];
+            return [...actions.map((action) => ({ action, resource: arn })), ...kms];
+        }
         case "aws:elasticache/subnetGroup:SubnetGroup":
             return [{ action: "elasticache:CreateCacheSubnetGroup", resource: ec("subnetgroup", i.name) }];
         case "aws:elasticache/replicationGroup:ReplicationGroup":
@@ -315,8 +358,8 @@ describe("the deploy role's permission table", () => {
     }
 
     it("fails for a type the program starts using without an entry", () => {
-        expect(missingTypes(["aws:s3/bucket:Bucket", "aws:secretsmanager/secret:Secret", "aws:wafv2/webAcl:WebAcl"])).to.deep.equal([
-            "aws:secretsmanager/secret:Secret",
+        expect(missingTypes(["aws:s3/bucket:Bucket", "aws:sqs/queue:Queue", "aws:wafv2/webAcl:WebAcl"])).to.deep.equal([
+            "aws:sqs/queue:Queue",
             "aws:wafv2/webAcl:WebAcl",
         ]);
     });
@@ -414,7 +457,7 @@ describe("the deploy role's permission table", () => {
     for (const v of VARIANTS) {
         it(`allows every request ${v.name} makes, within its own names`, () => {
             const ev = evals[v.name];
-            const scope = scopeOf(v.stack);
+            const scope = variantScope(v);
             const docs = Object.values(deployPolicies(scope));
             const checked = new Set<string>();
             for (const r of ev.resources.filter((x) => x.custom)) {
@@ -521,20 +564,89 @@ describe("the deploy role's permission table", () => {
 
     it("the boundary allows everything the program's roles are given, and nothing else", () => {
         for (const v of VARIANTS) {
-            const docs = [boundaryPolicy(scopeOf(v.stack))];
+            const docs = [boundaryPolicy(variantScope(v))];
             for (const rp of evals[v.name].resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")) {
                 for (const st of JSON.parse(String(rp.inputs.policy)).Statement) {
+                    // A conditional grant is used only under its condition: the request carries those values.
+                    const ctx: Context = st.Condition?.StringEquals ?? {};
                     for (const action of [].concat(st.Action)) {
                         for (const resource of [].concat(st.Resource)) {
-                            expect(allows(docs, action, resource), `${v.name} ${rp.name}: ${action} on ${resource}`).to.equal(true);
+                            expect(allows(docs, action, resource, ctx), `${v.name} ${rp.name}: ${action} on ${resource}`).to.equal(true);
                         }
                     }
+                }
+            }
+            // AmazonECSTaskExecutionRolePolicy grants these on "*": the boundary keeps them to the stack's account and region.
+            if (evals[v.name].resources.some((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
+                const region = variantScope(v).region;
+                const sample: Record<string, string> = {
+                    ecr: `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/membrane/api`,
+                    logs: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:/ecs/${v.stack}/api:log-stream:ecs/api/1`,
+                };
+                for (const action of ECS_TASK_EXECUTION_ACTIONS) {
+                    const resource = action === "ecr:GetAuthorizationToken" ? "*" : sample[action.split(":")[0]];
+                    expect(allows(docs, action, resource), `${v.name}: ${action}`).to.equal(true);
                 }
             }
         }
         const docs = [boundaryPolicy(scopeOf("prod"))];
         expect(allows(docs, "s3:GetObject", "arn:aws:s3:::acme-staging-integration-app-tmp/x")).to.equal(false);
         expect(allows(docs, "iam:CreateRole", "*")).to.equal(false);
+        const secret = (name: string, region = "us-east-1") => `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}-AbC123`;
+        expect(allows(docs, "secretsmanager:GetSecretValue", secret("membrane/prod/credentials"))).to.equal(true);
+        for (const other of [
+            secret("membrane/staging/credentials"),
+            secret("membrane/prod-eu/credentials"),
+            secret("prod-harbor-pull"),
+            secret("membrane/prod/credentials", "eu-west-1"),
+        ]) {
+            expect(allows(docs, "secretsmanager:GetSecretValue", other), other).to.equal(false);
+        }
+        expect(allows(docs, "secretsmanager:PutSecretValue", secret("membrane/prod/credentials"))).to.equal(false);
+        expect(allows(docs, "ecr:BatchGetImage", `arn:aws:ecr:eu-west-1:${ACCOUNT_ID}:repository/x`)).to.equal(false);
+        // No customer key in prod: no kms:Decrypt at all; with one, only through Secrets Manager.
+        expect(allows(docs, "kms:Decrypt", KMS_KEY, { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" })).to.equal(false);
+        const withKey = [boundaryPolicy({ ...scopeOf("staging"), secretsKmsKeyArn: KMS_KEY })];
+        expect(allows(withKey, "kms:Decrypt", KMS_KEY, { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" })).to.equal(true);
+        expect(allows(withKey, "kms:Decrypt", KMS_KEY, { "kms:ViaService": "s3.eu-west-1.amazonaws.com" })).to.equal(false);
+        expect(allows(withKey, "kms:Decrypt", KMS_KEY)).to.equal(false);
+    });
+
+    it("lets the deploy role attach AWS's ECS execution policy, and no other managed policy, to its own roles with the boundary", () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const role = `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-execution-role`;
+        const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
+        const attach = (policyArn: string, ctx: Context = boundary) =>
+            allows(prod, "iam:AttachRolePolicy", role, { ...ctx, "iam:PolicyARN": policyArn });
+        expect(attach(ecsTaskExecutionPolicyArn("aws"))).to.equal(true);
+        expect(attach("arn:aws:iam::aws:policy/AdministratorAccess")).to.equal(false);
+        expect(attach(ecsTaskExecutionPolicyArn("aws"), {})).to.equal(false);
+        expect(
+            allows(prod, "iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-prod`, {
+                ...boundary,
+                "iam:PolicyARN": ecsTaskExecutionPolicyArn("aws"),
+            }),
+        ).to.equal(false);
+    });
+
+    it("scopes Secrets Manager to membrane/<environment>/ in the stack's region, and gives an existing execution role a policy only with the boundary", () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const secret = (name: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${name}-AbC123`;
+        expect(allows(prod, "secretsmanager:CreateSecret", secret("membrane/prod/credentials"))).to.equal(true);
+        for (const name of ["membrane/staging/credentials", "membrane/prod-eu/credentials", "prod/credentials"]) {
+            expect(allows(prod, "secretsmanager:PutSecretValue", secret(name)), name).to.equal(false);
+        }
+        // Without a customer managed key, no KMS grant on Secrets Manager's behalf (the alarm topics' keys are another matter).
+        const statements = Object.values(deployPolicies(scopeOf("prod"))).flatMap((d) => d.Statement);
+        expect(statements.filter((st) => JSON.stringify(st.Condition ?? {}).includes("secretsmanager."))).to.deep.equal([]);
+        const withKey = Object.values(deployPolicies({ ...scopeOf("prod"), secretsKmsKeyArn: KMS_KEY })).flatMap((d) => d.Statement);
+        expect(withKey.filter((st) => JSON.stringify(st.Condition ?? {}).includes("secretsmanager."))).to.have.lengthOf(1);
+        const existing = `arn:aws:iam::${ACCOUNT_ID}:role/acme-ecs-execution`;
+        const boundary = { "iam:PermissionsBoundary": BOUNDARY("staging") };
+        const withRole = Object.values(deployPolicies({ ...scopeOf("staging"), existingExecutionRoleName: "acme-ecs-execution" }));
+        expect(allows(withRole, "iam:PutRolePolicy", existing, boundary)).to.equal(true);
+        expect(allows(withRole, "iam:PutRolePolicy", existing)).to.equal(false);
+        expect(allows(Object.values(deployPolicies(scopeOf("staging"))), "iam:PutRolePolicy", existing, boundary)).to.equal(false);
     });
 
     it("with membrane:iamPermissionsBoundaryArn set, every role the program creates carries the boundary", () => {

@@ -171,18 +171,23 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     a.name.startsWith(`stack-${stack}-`),
                 );
                 expect(attachments.map((a) => a.inputs.policyArn).sort()).to.deep.equal(
-                    ["cache", "cdn", "identity", "network", "observability", "other", "storage"].map(
+                    ["cache", "cdn", "identity", "network", "observability", "secrets", "storage"].map(
                         (f) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-deploy-${stack}-${f}`,
                     ),
                 );
                 expect(attachments.every((a) => a.inputs.role === `membrane-deploy-${stack}`)).to.equal(true);
                 const boundary = named(ev, `stack-${stack}-boundary`);
                 expect(boundary.inputs.name).to.equal(`membrane-boundary-${stack}`);
+                const region = stack === "prod" ? "us-east-1" : "eu-west-1";
                 expect(json(boundary, "policy").Statement.map((s: any) => s.Resource)).to.deep.equal([
                     [`arn:aws:s3:::acme-${stack}-integration-app-*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
+                    [`arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:membrane/${stack}/*`],
+                    ["*"],
+                    [`arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/*`],
+                    [`arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:*`],
                 ]);
                 const identity = json(named(ev, `stack-${stack}-deploy-identity`), "policy");
                 const create = identity.Statement.find((s: any) => s.Action.includes("iam:CreateRole"));

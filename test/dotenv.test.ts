@@ -12,6 +12,10 @@ const outputs = {
     TMP_STORAGE_BUCKET: "acme-prod-integration-app-tmp",
     CONNECTORS_STORAGE_BUCKET: "acme-prod-integration-app-connectors",
     STATIC_STORAGE_BUCKET: "acme-prod-integration-app-static",
+    TMP_S3_BUCKET: "acme-prod-integration-app-tmp",
+    CONNECTORS_S3_BUCKET: "acme-prod-integration-app-connectors",
+    STATIC_S3_BUCKET: "acme-prod-integration-app-static",
+    COPILOT_S3_BUCKET: "acme-prod-integration-app-tmp",
     BASE_STATIC_URI: "https://static.prod.acme.example.com",
     MONGO_URI: "mongodb+srv://membrane-app:p%40ss%2Fw%3Ard@membrane-prod.ab12c.mongodb.net/membrane?retryWrites=true&w=majority",
     REDIS_URI: "rediss://:Zx81aBcD@master.prod-membrane.abc123.use1.cache.amazonaws.com:6379",
@@ -103,6 +107,14 @@ describe(".env writer", () => {
         expect(() => dotenv(withoutRedis)).to.throw(DotenvError, /^the outputs lack Membrane's REDIS_URI or REDIS_CLUSTER_URI_1:/);
         expect(dotenv({ ...withoutRedis, REDIS_CLUSTER_URI_1: "rediss://:t@h:6379" })).to.include(
             "REDIS_CLUSTER_URI_1=rediss://:t@h:6379\n",
+        );
+    });
+
+    it("refuses the output of a stack deployed before both bucket spellings existed: pulumi up first", () => {
+        const { TMP_S3_BUCKET: _, CONNECTORS_S3_BUCKET: __, STATIC_S3_BUCKET: ___, COPILOT_S3_BUCKET: ____, ...older } = variables;
+        expect(() => dotenv(older)).to.throw(
+            DotenvError,
+            /^the outputs lack Membrane's TMP_S3_BUCKET, CONNECTORS_S3_BUCKET, STATIC_S3_BUCKET, COPILOT_S3_BUCKET: .*pulumi up/,
         );
     });
 

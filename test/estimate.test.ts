@@ -183,6 +183,7 @@ describe("estimateCost on hand-made evaluations", () => {
         const east = estimateCost(ev, "us-east-1");
         expect(east.lines.map((l) => [l.resource, l.monthlyUsd])).to.deep.equal([
             ["secret", table("secretsManagerSecret", "us-east-1")],
+            ["secret", "usage-based"],
             ["alarm", table("cloudWatchAlarm", "us-east-1")],
             ["key", PRICES.tables.kmsKey.allRegions],
             ["logs", "usage-based"],
@@ -190,6 +191,7 @@ describe("estimateCost on hand-made evaluations", () => {
         const sydney = estimateCost(ev, "ap-southeast-2");
         expect(sydney.lines.map((l) => l.reason ?? l.monthlyUsd)).to.deep.equal([
             "no price data for ap-southeast-2",
+            "usage-based",
             "no price data for ap-southeast-2",
             PRICES.tables.kmsKey.allRegions,
             "usage-based",
@@ -285,10 +287,12 @@ describe("estimates of the fixture stacks", () => {
         expect(cost.totalMonthlyUsd)
             .to.equal(cents(redisMonthly + 2 * keyMonth + alarmMonth("us-east-1")))
             .and.to.equal(54.66);
-        expect(cost.unpriced).to.have.lengthOf(1 + 5);
+        // Atlas's, the five eu-west-1 alarms' and the credentials secret's: no eu-west-1 price data.
+        expect(cost.unpriced).to.have.lengthOf(1 + 5 + 1);
+        expect(priced(cost, "credentials-secret")[0]).to.deep.include({ monthlyUsd: "no price", reason: "no price data for eu-west-1" });
     });
 
-    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint, a 3-AZ interface endpoint, 13 alarms and their topic's key", () => {
+    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint, a 3-AZ interface endpoint, 13 alarms and their topic's key, and the credentials secret", () => {
         const cost = estimateCost(evals.prod, "us-east-1");
         const expected = {
             "redis-cache": cents(2 * nodeHour("us-east-1", "cache.t3.medium") * HOURS),
@@ -296,6 +300,7 @@ describe("estimates of the fixture stacks", () => {
             "database-private-link": cents(table("atlasPrivateEndpoint", "us-east-1") * HOURS),
             "database-vpc-endpoint": cents(3 * table("vpcInterfaceEndpoint", "us-east-1") * HOURS),
             "monitoring-alarm-key": keyMonth,
+            "credentials-secret": table("secretsManagerSecret", "us-east-1"),
         };
         for (const [resource, monthly] of Object.entries(expected)) {
             expect(
@@ -307,7 +312,7 @@ describe("estimates of the fixture stacks", () => {
         expect(alarms.map((l) => l.monthlyUsd)).to.deep.equal(Array(13).fill(alarmMonth("us-east-1")));
         expect(cost.totalMonthlyUsd)
             .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0) + 13 * alarmMonth("us-east-1")))
-            .and.to.equal(214.73);
+            .and.to.equal(215.13);
         expect(cost.unpriced).to.deep.equal([]);
         expect(cost.usageBased).to.include.members([
             PRICES.usageBased.s3.detail,
@@ -329,7 +334,7 @@ describe("estimates of the fixture stacks", () => {
         });
     });
 
-    it("an external database has no Atlas line: staging's only unpriced lines are its eu-west-1 alarms", () => {
+    it("an external database has no Atlas line: staging's only unpriced lines are its eu-west-1 alarms and the secret", () => {
         const cost = estimateCost(evals.external, "eu-west-1");
         expect(cost.lines.filter((l) => l.type.startsWith("mongodbatlas:"))).to.deep.equal([]);
         expect(cost.unpriced.map((u) => u.split(" ")[0])).to.deep.equal([
@@ -338,6 +343,7 @@ describe("estimates of the fixture stacks", () => {
             "monitoring-redis-001-memory",
             "monitoring-redis-001-evictions",
             "monitoring-redis-001-connections",
+            "credentials-secret",
         ]);
         expect(cost.totalMonthlyUsd).to.equal(
             cents(
@@ -348,13 +354,13 @@ describe("estimates of the fixture stacks", () => {
         );
     });
 
-    it("EKS Pod Identity adds a free association and changes nothing in the total", () => {
+    it("EKS Pod Identity adds free associations (Membrane's and External Secrets Operator's) and changes nothing in the total", () => {
         expect(estimateCost(evals.podIdentity, "us-east-1").totalMonthlyUsd).to.equal(
             estimateCost(evals.prod, "us-east-1").totalMonthlyUsd,
         );
         expect(estimateCost(evals.podIdentity, "us-east-1").free).to.deep.include({
             type: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-            count: 1,
+            count: 2,
         });
     });
 

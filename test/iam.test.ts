@@ -3,7 +3,7 @@ import { issuerHost, s3AccessPolicy } from "../components/iam";
 import type { PolicyStatement } from "../policy/lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, evaluate, fixtureStack, one, policyOf } from "./harness";
+import { byType, childrenOf, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
     component: "membrane:iam:Iam",
@@ -101,8 +101,7 @@ function podIdentityTrust(cluster: string, region: string, namespace: string, se
 
 const trustOf = (role: RegisteredResource): unknown => JSON.parse(role.inputs.assumeRolePolicy as string);
 const invoked = (ev: Evaluation, token: string) => ev.invokes.filter((i) => i.token === token);
-/** The data sources IAM reads (the whole program also reads other components' data sources). */
-/** The kinds of look-up a whole stack makes (each once: other components read the account too). */
+/** The data sources IAM reads, each once (the whole program also reads other components' data sources, and the credentials store the account again). */
 const iamInvokes = (ev: Evaluation) => [
     ...new Set(
         ev.invokes
@@ -111,10 +110,12 @@ const iamInvokes = (ev: Evaluation) => [
             .sort(),
     ),
 ];
+/** The resources of `type` inside the Iam component: the credentials store attaches policies of its own to roles. */
+const inIam = (ev: Evaluation, type: string) => descendantsOf(ev, one(ev, T.component)).filter((r) => r.type === type);
 const roleNamed = (ev: Evaluation, roleName: string) => byType(ev, T.role).find((r) => r.inputs.name === roleName)!;
-/** The one RolePolicy attached to the role, by the role's name. */
+/** The one RolePolicy of the Iam component attached to the role, by the role's name. */
 function policyFor(ev: Evaluation, role: RegisteredResource): RegisteredResource {
-    const found = byType(ev, T.rolePolicy).filter((p) => p.inputs.role === role.inputs.name);
+    const found = inIam(ev, T.rolePolicy).filter((p) => p.inputs.role === role.inputs.name);
     expect(found, `policies of ${role.name}`).to.have.lengthOf(1);
     return found[0];
 }
@@ -334,7 +335,7 @@ describe("Iam in the fixture stacks", () => {
             .filter((b) => b.urn.includes("membrane:storage:Storage$"))
             .map((b) => b.urn);
         expect(buckets).to.have.lengthOf(3);
-        const iamPolicies = byType(prod, T.rolePolicy).filter((p) => p.urn.includes("membrane:iam:Iam$"));
+        const iamPolicies = inIam(prod, T.rolePolicy);
         expect(iamPolicies).to.have.lengthOf(2);
         for (const p of iamPolicies) {
             expect(policyOf(p)).to.deep.equal(expectedS3Policy("acme-prod-integration-app"));
@@ -354,8 +355,7 @@ describe("Iam in the fixture stacks", () => {
     });
 
     it("staging (no EKS cluster): the ECS task role only, no EKS look-ups, no Kubernetes outputs", () => {
-        const iamRoles = byType(staging, T.role).filter((r) => r.urn.includes("membrane:iam:Iam$"));
-        expect(iamRoles.map((r) => r.inputs.name)).to.deep.equal(["staging-membrane-task-role"]);
+        expect(inIam(staging, T.role).map((r) => r.inputs.name)).to.deep.equal(["staging-membrane-task-role"]);
         expect(trustOf(roleNamed(staging, "staging-membrane-task-role"))).to.deep.equal(ecsTrust("eu-west-1"));
         expect(iamInvokes(staging)).to.deep.equal([INVOKE.callerIdentity, INVOKE.partition]);
         expect(staging.outputs).to.not.have.any.keys("k8sServiceAccountRoleArn", "k8sServiceAccountAnnotations");
@@ -366,7 +366,8 @@ describe("Iam in the fixture stacks", () => {
         const ev = await evaluate({ stack: "prod", overrides: { "membrane:eksPodIdentity": true } });
         const k8s = roleNamed(ev, "prod-membrane-k8s-role");
         expect(trustOf(k8s)).to.deep.equal(podIdentityTrust("acme-prod", "us-east-1", "membrane", "membrane-sa"));
-        expect(one(ev, T.podIdentity).inputs).to.include({
+        expect(inIam(ev, T.podIdentity)).to.have.lengthOf(1);
+        expect(inIam(ev, T.podIdentity)[0].inputs).to.include({
             clusterName: "acme-prod",
             namespace: "membrane",
             serviceAccount: "membrane-sa",

@@ -7,13 +7,17 @@ import { evaluate, fixtureStack, one } from "./harness";
 const VARIABLES = [
     "AWS_REGION",
     "BASE_STATIC_URI",
+    "CONNECTORS_S3_BUCKET",
     "CONNECTORS_STORAGE_BUCKET",
+    "COPILOT_S3_BUCKET",
     "ENCRYPTION_SECRET",
     "MONGO_URI",
     "REDIS_URI",
     "SECRET",
+    "STATIC_S3_BUCKET",
     "STATIC_STORAGE_BUCKET",
     "STORAGE_PROVIDER",
+    "TMP_S3_BUCKET",
     "TMP_STORAGE_BUCKET",
 ];
 const SECRET = ["ENCRYPTION_SECRET", "MONGO_URI", "REDIS_CLUSTER_URI_1", "REDIS_URI", "SECRET"];
@@ -75,6 +79,21 @@ describe("stack outputs: Membrane's environment", () => {
         it(`${stack}: exactly Membrane's variables, never access keys`, () => {
             expect(variablesOf(ev[stack])).to.deep.equal(VARIABLES);
             expect(ev[stack].outputs).to.not.have.any.keys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        });
+
+        it(`${stack}: each bucket under the guide's name and the vendor's deployments' name, one value; COPILOT_S3_BUCKET is tmp`, () => {
+            const out = ev[stack].outputs;
+            const bucket = (purpose: string) => `acme-${stack}-integration-app-${purpose}`;
+            const spellings: Record<string, string[]> = {
+                tmp: ["TMP_STORAGE_BUCKET", "TMP_S3_BUCKET", "COPILOT_S3_BUCKET"],
+                connectors: ["CONNECTORS_STORAGE_BUCKET", "CONNECTORS_S3_BUCKET"],
+                static: ["STATIC_STORAGE_BUCKET", "STATIC_S3_BUCKET"],
+            };
+            for (const [purpose, names] of Object.entries(spellings)) {
+                for (const name of names) {
+                    expect(out[name], name).to.deep.equal({ value: bucket(purpose), secret: false });
+                }
+            }
         });
 
         it(`${stack}: the credentials are secret, the rest is not`, () => {

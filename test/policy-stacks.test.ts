@@ -19,6 +19,26 @@ describe("the policy pack on the fixture stacks", () => {
         const findings = runPolicies(withoutVersioning);
         expect(findings.map((f) => [f.policyName, f.enforcementLevel])).to.deep.equal([["s3-connectors-bucket-versioned", "mandatory"]]);
     });
+
+    it("would catch a reader of the credentials secret allowed every secret, and the secret losing its tags", async () => {
+        const ev = await fixtureStack("prod");
+        const every = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+        });
+        const changed = plannedResources(ev).map((r) =>
+            r.name === "credentials-k8s-read"
+                ? { ...r, props: { ...r.props, policy: every } }
+                : r.name === "credentials-secret"
+                  ? { ...r, props: { ...r.props, tags: {} } }
+                  : r,
+        );
+        const findings = runPolicies(changed);
+        expect(findings.map((f) => [f.policyName, f.enforcementLevel, f.resourceUrn?.split("::").pop()])).to.deep.equal([
+            ["secretsmanager-secret-tags", "mandatory", "credentials-secret"],
+            ["iam-role-secrets-scoped", "mandatory", "credentials-k8s-read"],
+        ]);
+    });
 });
 
 describe("the policy pack on what production promises", () => {

@@ -13,6 +13,8 @@ const STATEFUL_TYPES = [
     "random:index/randomPassword:RandomPassword",
     // One per cluster: a changed URN would create the new one, then delete the old, wiping the new policy.
     "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
+    // Deleting it frees its name only after the recovery window: a new URN would fail to create it until then.
+    "aws:secretsmanager/secret:Secret",
 ];
 
 const STATEFUL_URNS = (stack: string) =>
@@ -32,6 +34,7 @@ const STATEFUL_URNS = (stack: string) =>
         "membrane:database:Database$random:index/randomPassword:RandomPassword::database-user-password",
         "membrane:secrets:AppSecrets$random:index/randomPassword:RandomPassword::app-secrets-secret",
         "membrane:secrets:AppSecrets$random:index/randomPassword:RandomPassword::app-secrets-encryption-secret",
+        "membrane:secrets:CredentialsStore$aws:secretsmanager/secret:Secret::credentials-secret",
     ]
         .map((tail) => `urn:pulumi:${stack}::membrane::${tail}`)
         .sort();

@@ -6,6 +6,7 @@
 // (`--env-file`, compose's `env_file` with `format: raw`) reads as is, and which a shell reads correctly
 // line by line: `while IFS= read -r l; do export "$l"; done < .env`.
 import * as fs from "fs";
+import { DotenvFormatError, formatDotenv } from "../components/dotenv";
 import { isVariableName, REQUIRED_VARIABLES } from "../components/env";
 
 export class DotenvError extends Error {}
@@ -20,21 +21,16 @@ export function dotenv(outputs: Record<string, unknown>): string {
             `the outputs lack Membrane's ${missing.join(", ")}: is this the stack output of a deployed Membrane stack (pulumi up, then pulumi stack output --json --show-secrets)?`,
         );
     }
-    const lines: string[] = [];
-    for (const name of names) {
-        const value = outputs[name];
-        if (typeof value !== "string") {
-            throw new DotenvError(`${name} is not a string (${JSON.stringify(value)})`);
-        }
-        if (/[\n\r\0]/.test(value)) {
-            throw new DotenvError(`${name} contains a line break, which no .env reader keeps`);
-        }
-        if (value === "[secret]") {
-            throw new DotenvError(`${name} is "[secret]": run pulumi stack output with --show-secrets`);
-        }
-        lines.push(`${name}=${value}`);
+    const redacted = names.find((name) => outputs[name] === "[secret]");
+    if (redacted) {
+        throw new DotenvError(`${redacted} is "[secret]": run pulumi stack output with --show-secrets`);
     }
-    return `${lines.join("\n")}\n`;
+    try {
+        // The program's `dotenv` output is made by the same function: both give the same bytes.
+        return formatDotenv(Object.fromEntries(names.map((name) => [name, outputs[name]])));
+    } catch (e) {
+        throw e instanceof DotenvFormatError ? new DotenvError(e.message) : e;
+    }
 }
 
 /**

@@ -147,6 +147,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
     // Types the monitoring and secrets work will add, priced ahead of it.
     "aws:secretsmanager/secret:Secret": { cost: { kind: "priced", pricer: "secret" }, createMinutes: SECONDS, createNote: API_CALL },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { cost: { kind: "priced", pricer: "alarm" }, createMinutes: SECONDS, createNote: API_CALL },
+    "aws:secretsmanager/secretVersion:SecretVersion": free("secretsManagerVersion"),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": free("iam"),
     "aws:kms/key:Key": { cost: { kind: "priced", pricer: "kmsKey" }, createMinutes: SECONDS, createNote: API_CALL },
     "aws:cloudwatch/logGroup:LogGroup": {
         cost: { kind: "usage-based", item: "cloudwatchLogs" },
@@ -361,7 +363,10 @@ const PRICERS: Readonly<Record<Pricer, (r: RegisteredResource, ctx: PricingConte
             ctx.usage("atlasPrivateEndpointCapacity"),
         ];
     },
-    secret: (_r, ctx) => [monthly(ctx, "secretsManagerSecret", "1 secret-month", lookup(ctx.data.tables.secretsManagerSecret, ctx.region))],
+    secret: (_r, ctx) => [
+        monthly(ctx, "secretsManagerSecret", "1 secret-month", lookup(ctx.data.tables.secretsManagerSecret, ctx.region)),
+        ctx.usage("secretsManagerApi"),
+    ],
     // An alarm is billed in its own region: CloudFront's is in us-east-1 whatever the stack's region.
     alarm: (r, ctx) => [
         monthly(

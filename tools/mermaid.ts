@@ -71,6 +71,12 @@ export const COMPONENT_DESCRIPTIONS: Readonly<Record<string, Describe>> = {
             `point in time: last ${input(s, "restoreWindowDays")} days`,
         ];
     },
+    "membrane:secrets:CredentialsStore": (rs) => [
+        "Secrets Manager secret for ECS and Kubernetes",
+        ...ofType(rs, "Secret").map((s) => String(input(s, "name"))),
+        // Each reader has an inline policy here, on a role of this component or of Iam.
+        ...ofType(rs, "RolePolicy").map((p) => `read by ${String(input(p, "role"))}`),
+    ],
 };
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");

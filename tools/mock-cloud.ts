@@ -237,6 +237,30 @@ const iamState: Record<string, StateFn> = {
         };
     },
 };
+/** Six letters and digits of a hash of `text`: the suffix Secrets Manager appends to a secret's ARN. */
+function arnSuffix(text: string): string {
+    const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    return [...crypto.createHash("sha256").update(`secret:${text}`).digest()]
+        .slice(0, 6)
+        .map((b) => chars[b % chars.length])
+        .join("");
+}
+
+// Secrets Manager: a secret's ARN ends in "-" and 6 random characters, which only AWS knows in advance.
+const secretsState: Record<string, StateFn> = {
+    "aws:secretsmanager/secret:Secret": ({ name, inputs, region }) => {
+        const secretName = str(inputs.name, `${str(inputs.namePrefix, "terraform-")}${placeholder(name, "nameSuffix")}`);
+        const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${secretName}-${arnSuffix(`${region}/${secretName}`)}`;
+        return { id: arn, arn, name: secretName, policy: "", tagsAll: inputs.tags ?? {} };
+    },
+    // The provider's id is `<secret ARN>|<version id>`; the version id is a UUID Secrets Manager assigns.
+    "aws:secretsmanager/secretVersion:SecretVersion": ({ name, inputs }) => {
+        const secretArn = str(inputs.secretId, placeholder(name, "secretId"));
+        const versionId = placeholder(name, "versionId");
+        return { id: `${secretArn}|${versionId}`, arn: secretArn, secretArn, versionId, versionStages: ["AWSCURRENT"] };
+    },
+};
+
 /** Atlas's per-project host suffix: `<cluster>.<5 characters>.mongodb.net`. */
 const atlasHostSuffix = (projectId: string): string =>
     [...crypto.createHash("sha256").update(`atlas-host:${projectId}`).digest()]
@@ -394,6 +418,7 @@ const resourceState: Record<string, StateFn> = {
     ...redisState,
     ...iamState,
     ...databaseState,
+    ...secretsState,
 };
 
 /** The outputs a provider adds to a resource's inputs, and its id. */

@@ -100,6 +100,7 @@ const KEY_PROPERTIES = [
     "length",
     "url",
     "serviceAccount",
+    "policyArn",
 ];
 
 /** A resource's key properties as `key=value` text; secret inputs are never shown. */
@@ -222,7 +223,7 @@ export function renderText(p: Plan): string {
         }
         out.push("");
     }
-    out.push("The .env this stack produces (pulumi stack output --json --show-secrets | npm run --silent dotenv -- --out .env):");
+    out.push("The .env this stack produces (pulumi stack output dotenv --show-secrets > .env, or npm run dotenv for a file of mode 600):");
     for (const [k, v] of Object.entries(p.env)) {
         out.push(`  ${k}=${v}`);
     }
@@ -230,7 +231,9 @@ export function renderText(p: Plan): string {
     if (Object.keys(p.outputs).length > 0) {
         out.push("Other outputs:");
         for (const [k, v] of Object.entries(p.outputs)) {
-            out.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+            // A multi-line text (a manifest, Helm values) starts on its own lines, indented under its name.
+            const text = typeof v === "string" ? v : JSON.stringify(v);
+            out.push(text.includes("\n") ? `  ${k}: |\n${text.replace(/^/gm, "      ")}` : `  ${k}: ${text}`);
         }
         out.push("");
     }

@@ -19,6 +19,7 @@ export const TYPES = {
     iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    secret: "aws:secretsmanager/secret:Secret",
     atlasAccessList: "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList",
     atlasCluster: "mongodbatlas:index/advancedCluster:AdvancedCluster",
     cloudControlResource: "aws:cloudcontrol/resource:Resource",

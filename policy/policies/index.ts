@@ -11,6 +11,7 @@ import {
     s3AccessLogsNotIntoSource,
 } from "./operations";
 import { noBackDoors, noDocumentDb, noElastiCacheServerless } from "./refused";
+import { iamRoleSecretsScoped, secretsManagerSecretEncryption, secretsManagerSecretTags } from "./secretsmanager";
 import { s3BucketOwnerEnforced, s3BucketPolicyDeniesInsecureTransport, s3ConnectorsBucketVersioned, s3PublicAccessBlock } from "./s3";
 
 export * from "./atlas";
@@ -20,6 +21,7 @@ export * from "./iam";
 export * from "./operations";
 export * from "./refused";
 export * from "./s3";
+export * from "./secretsmanager";
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
     noElastiCacheServerless,
@@ -37,10 +39,13 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
     s3AccessLogsNotIntoSource,
+    secretsManagerSecretTags,
+    secretsManagerSecretEncryption,
 ];
 
 export const stackPolicies: StackValidationPolicy[] = [
     s3ConnectorsBucketVersioned,
+    iamRoleSecretsScoped,
     alarmTopicUsableByCloudWatch,
     productionConnectorsReplicated,
     productionDataBucketsLogged,

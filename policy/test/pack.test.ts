@@ -34,6 +34,9 @@ const MANDATORY = [
     "atlas-backups-and-pitr",
     "s3-access-logs-not-into-source",
     "alarm-topic-usable-by-cloudwatch",
+    "secretsmanager-secret-tags",
+    "secretsmanager-secret-encryption",
+    "iam-role-secrets-scoped",
 ];
 
 /** What production promises and a user may legitimately choose otherwise (data residency, logs or pagers of their own). */
@@ -45,8 +48,8 @@ const ADVISORY = [
 ];
 
 describe("the pack", () => {
-    it("exports twenty policies, all of them in the pack's list", () => {
-        expect(exportedPolicies).to.have.length(20);
+    it("exports twenty-three policies, all of them in the pack's list", () => {
+        expect(exportedPolicies).to.have.length(23);
         for (const policy of exportedPolicies) {
             expect(allPolicies, policy.name).to.include(policy);
         }
@@ -57,6 +60,7 @@ describe("the pack", () => {
         expect(resourcePolicies.every((p) => "validateResource" in p)).to.equal(true);
         expect(stackPolicies.map((p) => p.name)).to.deep.equal([
             "s3-connectors-bucket-versioned",
+            "iam-role-secrets-scoped",
             "alarm-topic-usable-by-cloudwatch",
             "production-connectors-replicated",
             "production-data-buckets-logged",
