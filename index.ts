@@ -14,6 +14,11 @@ import { Iam } from "./components/iam";
 import { Redis, RedisArgs } from "./components/redis";
 import { AppSecrets } from "./components/secrets";
 import { Storage } from "./components/storage";
+import { Backup } from "./components/backup";
+import { hasReplicas, memberClusterIds } from "./components/config-observability";
+import { Logs, LogsArgs } from "./components/logs";
+import { Monitoring, MonitoringArgs } from "./components/monitoring";
+import { Replication, ReplicationArgs } from "./components/replication";
 
 const config = parseConfig(readStackConfig());
 config.warnings.forEach((w) => pulumi.log.warn(w));
@@ -45,6 +50,8 @@ const cdn = new Cdn("cdn", {
     existing: { distributionId: adoption.cloudfrontDistributionId, originAccessControlId: adoption.cloudfrontOacId },
 });
 
+const logs = new Logs("logs", logsArgs(config));
+
 const iam = new Iam("iam", {
     environment,
     region: config.region,
@@ -60,9 +67,18 @@ const iam = new Iam("iam", {
     permissionsBoundaryArn: config.iam.permissionsBoundaryArn,
 });
 
-const redis = new Redis("redis", redisArgs(config));
+const redis = new Redis("redis", { ...redisArgs(config), ...redisLogGroups() });
 
 const database = new Database("database", databaseArgs(config));
+
+const backup =
+    config.backup && database.projectId && database.clusterName
+        ? new Backup("backup", { projectId: database.projectId, clusterName: database.clusterName, policy: config.backup, production })
+        : undefined;
+
+const replication = config.replication && new Replication("replication", replicationArgs(config));
+
+const monitoring = config.alarms && new Monitoring("monitoring", monitoringArgs(config));
 
 const secrets = new AppSecrets("app-secrets", {
     production,
@@ -99,6 +115,70 @@ function redisArgs(c: MembraneConfig): RedisArgs {
             keepExistingSettings: c.adoption.keepExistingSettings,
             allowReplacement: c.adoption.allowRedisReplacement,
         },
+    };
+}
+
+/** The log bucket for the data buckets' and CloudFront's logs, and the Redis log groups, as config asks. */
+function logsArgs(c: MembraneConfig): LogsArgs {
+    const l = c.logs;
+    const logged = { tmp: storage.tmpBucketName, connectors: storage.connectorsBucketName, static: storage.staticBucketName };
+    const arns = { tmp: storage.tmpBucketArn, connectors: storage.connectorsBucketArn, static: storage.staticBucketArn };
+    return {
+        environment: c.environment,
+        production: c.production,
+        retentionDays: l.retentionDays,
+        logBucketName: l.logBucketName,
+        loggedBuckets: l.s3AccessLogs
+            ? Object.fromEntries(Object.entries(logged).map(([k, name]) => [k, { name, arn: arns[k as keyof typeof arns] }]))
+            : undefined,
+        cdn: l.cdnAccessLogs ? { distributionArn: cdn.distributionArn, deliveryName: l.cdnDeliveryName } : undefined,
+        redisLogGroups: l.redis,
+    };
+}
+
+/** The log groups Redis delivers to, through the Logs component's resources (so they exist first). */
+function redisLogGroups(): Pick<RedisArgs, "logGroups"> {
+    return logs.redisSlowLogGroup ? { logGroups: { slowLog: logs.redisSlowLogGroup, engineLog: logs.redisEngineLogGroup } } : {};
+}
+
+function replicationArgs(c: MembraneConfig): ReplicationArgs {
+    const r = c.replication!;
+    const sources = {
+        connectors: {
+            sourceName: storage.connectorsBucketName,
+            sourceArn: storage.connectorsBucketArn,
+            sourceVersioned: storage.connectorsVersioned,
+        },
+        static: { sourceName: storage.staticBucketName, sourceArn: storage.staticBucketArn },
+    };
+    return {
+        environment: c.environment,
+        production: c.production,
+        replicaRegion: r.replicaRegion,
+        buckets: r.buckets.map((b) => ({ key: b.purpose, replicaName: b.replicaName, ...sources[b.purpose] })),
+        noncurrentVersionDays: c.storage.connectorsNoncurrentVersionDays,
+        replicateDeleteMarkers: r.replicateDeleteMarkers,
+        roleName: r.roleName,
+        policyName: r.policyName,
+        permissionsBoundaryArn: c.iam.permissionsBoundaryArn,
+        accessLogs: r.logBucketName ? { logBucketName: r.logBucketName, retentionDays: c.logs.retentionDays } : undefined,
+    };
+}
+
+function monitoringArgs(c: MembraneConfig): MonitoringArgs {
+    const a = c.alarms!;
+    const { replicationGroupId, topology } = c.redis;
+    return {
+        environment: c.environment,
+        region: c.region,
+        namePrefix: a.namePrefix,
+        topicName: a.topicName,
+        email: a.email,
+        thresholds: a.thresholds,
+        redis: { replicationGroupId, memberClusterIds: memberClusterIds(replicationGroupId, topology), replicas: hasReplicas(topology) },
+        cdn: { distributionId: cdn.distributionId },
+        atlas: database.projectId && { projectId: database.projectId },
+        keyDeletionWindowDays: c.production ? 30 : 7,
     };
 }
 
@@ -201,4 +281,9 @@ export = {
     ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
     ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
     ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),
+    // Operations: where the logs, the replicas and the alarms are, for the runbook and for subscribing a pager.
+    ...(logs.logBucketName && { logBucket: logs.logBucketName }),
+    ...(replication && { s3ReplicaRegion: config.replication!.replicaRegion, s3ReplicaBuckets: replication.replicaBucketNames }),
+    ...(monitoring && { alarmTopicArns: monitoring.topicArns }),
+    ...(backup && { atlasPitWindowDays: backup.pitWindowDays }),
 };

@@ -219,7 +219,14 @@ export function reviewReplicationGroup(
                 ...(keep ? size : []),
             ],
             inPlace,
-            notes: redisNotes(e, w),
+            notes: [
+                ...redisNotes(e, w),
+                ...(keep && size.length > 0
+                    ? [
+                          "the Redis keys still describe the stack's settings, not the kept ones: the alarms per node and the log deliveries (membrane:alarms, membrane:redisLogs) follow them, so set membrane:redisEngine, redisEngineVersion, redisNodeType and the topology keys to the kept values listed above.",
+                      ]
+                    : []),
+            ],
             refusals: [
                 ...clusterModeRefusal(e, w.topology),
                 ...subnetGroup,

@@ -10,6 +10,7 @@ import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { readSecretsConfig, SecretsConfig } from "./config-secrets";
 import { parseIpv4Cidr } from "./cidr";
 import { unknownKeyProblems } from "./config-keys";
+import { OperationsConfig, readOperationsConfig } from "./config-operations";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
 
 export { ConfigError } from "./config-reader";
@@ -34,7 +35,8 @@ export interface AppSecretsConfig {
     readonly existingEncryptionSecret: string;
 }
 
-export interface MembraneConfig {
+/** The operations fields (replication, backup, logs, alarms) are OperationsConfig's, in config-operations.ts. */
+export interface MembraneConfig extends OperationsConfig {
     /** aws:region, where everything but the CloudFront certificate lives. */
     readonly region: string;
     readonly environment: string;
@@ -123,6 +125,15 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string, n
         }
     }
     return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };
+}
+
+/** Whether names derived from the environment, the prefix and the bucket names are worth checking: none of them is refused. */
+function derivedNamesValid(environment: string, namePrefix: string, bucketNames: Readonly<Record<BucketPurpose, string>>): boolean {
+    return (
+        ENVIRONMENT.test(environment) &&
+        (namePrefix === "" || NAME_PREFIX.test(namePrefix)) &&
+        Object.values(bucketNames).every((name) => bucketNameProblems(name).length === 0)
+    );
 }
 
 // Membrane asks for secrets of at least 32 characters.
@@ -267,8 +278,9 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const network = readNetwork(r);
     const cdn = readCdnConfig(r, environment, warnings);
     checkCloudfrontNames(r, namePrefix, environment, nameSuffix);
+    const storage = readStorage(r, namePrefix, environment, nameSuffix);
     const named = withAdoptedNames(adoption, {
-        storage: readStorage(r, namePrefix, environment, nameSuffix),
+        storage,
         iam: readIamConfig(r, environment, nameSuffix),
         redis: readRedisConfig(r, environment, production, network.privateSubnetIds.length),
         database: readDatabaseConfig(
@@ -279,6 +291,24 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     });
     const appSecrets = readAppSecrets(r, warnings);
     const secrets = readSecretsConfig(r, { environment, region, production, nameSuffix }, named.iam, warnings);
+    // The derived bucket names, not adopted ones: the replicas and the log bucket are this stack's own,
+    // named in its namespace (which the deploy role and the boundary are scoped to) whatever it adopts.
+    const namesValid = derivedNamesValid(environment, namePrefix, storage.bucketNames);
+    const operations = readOperationsConfig(
+        r,
+        {
+            region: REGION.test(region) ? region : "",
+            environment,
+            production,
+            namePrefix,
+            nameSuffix,
+            namesValid,
+            bucketNames: storage.bucketNames,
+            redis: named.redis,
+            databaseMode: named.database.mode,
+        },
+        warnings,
+    );
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
@@ -295,6 +325,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
         secrets,
         nameSuffix,
         adoption,
+        ...operations,
         warnings,
     };
 }

@@ -62,6 +62,8 @@ export interface RedisArgs {
      * creating one; it keeps its port. Absent: create the group.
      */
     readonly adopt?: RedisAdoption;
+    /** CloudWatch Logs log groups that receive the slow log and (Redis 6.2+, Valkey) the engine log, as JSON; absent: none. */
+    readonly logGroups?: { readonly slowLog: pulumi.Input<string>; readonly engineLog?: pulumi.Input<string> };
 }
 
 /** How an existing replication group is adopted. */
@@ -126,6 +128,22 @@ function existingGroup(
         maintenanceWindow: c?.maintenanceWindow,
         securityGroupIds: c?.securityGroupIds,
     };
+}
+
+/** ElastiCache's log delivery to CloudWatch Logs, one entry per log the group sends. */
+export function logDeliveryConfigurations(
+    logGroups: RedisArgs["logGroups"],
+): aws.types.input.elasticache.ReplicationGroupLogDeliveryConfiguration[] | undefined {
+    if (!logGroups) {
+        return undefined;
+    }
+    const delivery = (logType: string, destination: pulumi.Input<string>) => ({
+        destinationType: "cloudwatch-logs",
+        destination,
+        logFormat: "json",
+        logType,
+    });
+    return [delivery("slow-log", logGroups.slowLog), ...(logGroups.engineLog ? [delivery("engine-log", logGroups.engineLog)] : [])];
 }
 
 /** `rediss://` (TLS) with the AUTH token as the password and no user name, as Membrane reads REDIS_URI. */
@@ -308,6 +326,7 @@ export class Redis extends pulumi.ComponentResource {
                 multiAzEnabled: args.multiAz,
                 maintenanceWindow: args.maintenanceWindow,
                 snapshotRetentionLimit: args.snapshotRetentionLimit,
+                logDeliveryConfigurations: logDeliveryConfigurations(args.logGroups),
                 atRestEncryptionEnabled: true,
                 transitEncryptionEnabled: true,
                 authToken: deps.authToken.result,

@@ -148,6 +148,8 @@ export class Storage extends pulumi.ComponentResource {
     readonly staticBucketRegionalDomainName: pulumi.Output<string>;
     /** Cdn attaches the static bucket's policy after this, as S3 requires. */
     readonly staticPublicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    /** The connectors bucket's versioning and lifecycle: replication must wait for both. */
+    readonly connectorsVersioned: readonly pulumi.Resource[];
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Storage", name, {}, opts);
@@ -160,12 +162,13 @@ export class Storage extends pulumi.ComponentResource {
 
         const tmp = this.tmpBucket(name, bucket("tmp"), args.tmpExpirationDays);
         const connectors = this.connectorsBucket(name, bucket("connectors"), args.connectorsNoncurrentVersionDays);
+        this.connectorsVersioned = connectors.versioned;
         const stat = this.staticBucket(name, bucket("static"), args.corsAllowedOrigins);
 
         this.tmpBucketName = tmp.bucket;
         this.tmpBucketArn = tmp.arn;
-        this.connectorsBucketName = connectors.bucket;
-        this.connectorsBucketArn = connectors.arn;
+        this.connectorsBucketName = connectors.bucket.bucket;
+        this.connectorsBucketArn = connectors.bucket.arn;
         this.staticBucketName = stat.bucket.bucket;
         this.staticBucketArn = stat.bucket.arn;
         this.staticBucketRegionalDomainName = stat.bucket.bucketRegionalDomainName;
@@ -204,14 +207,18 @@ export class Storage extends pulumi.ComponentResource {
     }
 
     /** Connector packages: versioned (operators restore a package by version id), old versions expire, TLS only. */
-    private connectorsBucket(name: string, connectors: SecureBucket, noncurrentDays: pulumi.Input<number>): aws.s3.Bucket {
+    private connectorsBucket(
+        name: string,
+        connectors: SecureBucket,
+        noncurrentDays: pulumi.Input<number>,
+    ): { bucket: aws.s3.Bucket; versioned: pulumi.Resource[] } {
         connectors.tlsOnlyPolicy(this);
         const versioning = new aws.s3.BucketVersioning(
             childName(name, "connectors-versioning"),
             { bucket: connectors.bucket.id, versioningConfiguration: { status: "Enabled" } },
             { parent: this },
         );
-        new aws.s3.BucketLifecycleConfiguration(
+        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
             childName(name, "connectors-lifecycle"),
             {
                 bucket: connectors.bucket.id,
@@ -228,7 +235,7 @@ export class Storage extends pulumi.ComponentResource {
             // A lifecycle configuration on a versioned bucket must follow the versioning configuration.
             { parent: this, dependsOn: [versioning] },
         );
-        return connectors.bucket;
+        return { bucket: connectors.bucket, versioned: [versioning, lifecycle] };
     }
 
     /** Static files, read by the CDN: CORS for the given origins; the bucket policy is Cdn's. */

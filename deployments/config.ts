@@ -50,6 +50,8 @@ export interface MembraneStackFacts {
     readonly existingExecutionRoleName?: string;
     /** ESC environments the stack file imports. */
     readonly environments: readonly string[];
+    /** `membrane:regionInNames`: the region ends the names unique beyond it (the replication role, the alarm topics). */
+    readonly regionInNames?: boolean;
     /** What the stack adopts (`membrane:existing*`): the deploy role manages those names too. */
     readonly adopted?: {
         readonly buckets: readonly string[];
@@ -337,6 +339,8 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         .toLowerCase();
     const eksClusterName = str("membrane:eksClusterName", "may manage this cluster's Pod Identity only", false);
     const adopted = readAdopted((k) => str(k, "manages what the stack adopts by name", false));
+    const regionInNamesValue = get("membrane:regionInNames");
+    const regionInNames = regionInNamesValue === true || regionInNamesValue === "true";
     if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
         problem(`membrane:eksClusterName in ${fileName} must be an EKS cluster name (got "${eksClusterName}")`);
     }
@@ -356,6 +360,7 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         ...(secretsKmsKeyArn && { secretsKmsKeyArn }),
         ...(existingExecutionRoleName && { existingExecutionRoleName }),
         environments: file.environments,
+        ...(regionInNames && { regionInNames }),
         ...(adopted && { adopted }),
     };
 }

@@ -27,6 +27,8 @@ export interface DeployScope {
     readonly existingExecutionRoleName?: string;
     /** The resources the stack adopts (membrane:existing*), whose names the program does not derive. */
     readonly adopted?: AdoptedNames;
+    /** `-<region>` with membrane:regionInNames: it ends the replication role's and the alarm topics' names. */
+    readonly nameSuffix?: string;
 }
 
 /** Names of the resources a stack adopts instead of creating: the deploy role manages them too. */
@@ -98,6 +100,19 @@ const arn = {
     eksOidcProviders: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:oidc-provider/oidc.eks.${s.region}.amazonaws.com/id/*`,
     cluster: (s: DeployScope) =>
         s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.eksClusterName}`] : [],
+    /** `<environment>-membrane-s3-replication`, which S3 assumes to replicate the buckets. */
+    replicationRole: (s: DeployScope) =>
+        `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-s3-replication${s.nameSuffix ?? ""}`,
+    /** The Redis log groups, `/membrane/<environment>/…`. */
+    logGroups: (s: DeployScope) => `arn:${s.partition}:logs:${s.region}:${s.accountId}:log-group:/membrane/${s.environment}/*`,
+    /** CloudFront's log delivery objects, which CloudWatch Logs keeps in us-east-1. */
+    delivery: (s: DeployScope, kind: string, name: string) => `arn:${s.partition}:logs:us-east-1:${s.accountId}:${kind}:${name}`,
+    /** Alarms, alarm topics and their keys live in the stack's region and, for CloudFront's alarm, in us-east-1. */
+    alarms: (s: DeployScope) =>
+        alarmRegions(s).map((r) => `arn:${s.partition}:cloudwatch:${r}:${s.accountId}:alarm:${s.environment}-membrane-*`),
+    topics: (s: DeployScope) =>
+        alarmRegions(s).map((r) => `arn:${s.partition}:sns:${r}:${s.accountId}:${s.environment}-membrane${s.nameSuffix ?? ""}-alarms`),
+    keys: (s: DeployScope) => alarmRegions(s).map((r) => `arn:${s.partition}:kms:${r}:${s.accountId}:key/*`),
     /** `membrane/<environment>/*`: the credentials secret and the registry pull secret; the slash keeps `prod-eu`'s out. */
     secrets: (s: SecretScope) => `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:membrane/${s.environment}/*`,
     /** An existing ECS execution role named in the stack's config. */
@@ -129,6 +144,10 @@ const SECRETS_KMS: Grant = {
     resources: (s) => (s.secretsKmsKeyArn ? [s.secretsKmsKeyArn] : []),
     condition: viaSecretsManager,
 };
+
+function alarmRegions(s: DeployScope): string[] {
+    return [...new Set([s.region, "us-east-1"])];
+}
 
 const onlyWithEks = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.eksClusterName ? f(s) : []);
 const onlyWithDns = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.dns ? f(s) : []);
@@ -190,6 +209,39 @@ const ELASTICACHE_SERVICE_LINKED_ROLE: Grant = {
     ],
     condition: () => ({ StringEquals: { "iam:AWSServiceName": "elasticache.amazonaws.com" } }),
 };
+
+const TAGGING = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`, `${service}:ListTagsForResource`];
+
+/** ElastiCache's slow and engine logs: CloudWatch Logs' log delivery (V1) and the resource policy it keeps for delivery.logs.amazonaws.com. */
+const ELASTICACHE_LOG_DELIVERY: Grant = {
+    actions: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    ],
+    resources: () => ["*"],
+    unscopedBecause:
+        "CloudWatch Logs' log-delivery actions and its account-level resource policies support no resource-level permissions; ElastiCache calls them to deliver to the log groups",
+};
+
+const logDeliveryObject = (kind: string, noun: string, extra: string[] = []): TypePermissions => ({
+    grants: [
+        {
+            actions: [`logs:Put${noun}`, `logs:Get${noun}`, `logs:Delete${noun}`, ...TAGGING("logs"), ...extra],
+            resources: (s) => [arn.delivery(s, kind, `${s.environment}-membrane-*`)],
+        },
+        {
+            actions: [`logs:Describe${noun}s`],
+            resources: () => ["*"],
+            unscopedBecause: "CloudWatch Logs' Describe actions support no resource-level permissions",
+        },
+    ],
+});
 
 const ROUTE53_LIST: Grant = {
     actions: ["route53:ListHostedZones", "route53:ListHostedZonesByName"],
@@ -515,6 +567,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 ],
             },
             ELASTICACHE_SERVICE_LINKED_ROLE,
+            ELASTICACHE_LOG_DELIVERY,
         ],
     },
     "aws:ec2/securityGroup:SecurityGroup": {
@@ -604,6 +657,131 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:ec2/getVpc:getVpc": { grants: [ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"])] },
     "aws:ec2/getSubnet:getSubnet": { grants: [ec2Describe(["ec2:DescribeSubnets"])] },
 
+    // Operations: replication, logs, alarms (Replication, Logs, Monitoring)
+    "aws:s3/bucketLogging:BucketLogging": s3Config("s3:PutBucketLogging", "s3:GetBucketLogging"),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
+        grants: [
+            {
+                actions: [...S3_BUCKET_READ, "s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
+                resources: arn.buckets,
+            },
+            // S3 checks that the caller may hand the replication role to it.
+            {
+                actions: ["iam:PassRole"],
+                resources: (s) => [arn.replicationRole(s)],
+                condition: () => ({ StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } }),
+            },
+            { actions: ["iam:GetRole"], resources: (s) => [arn.replicationRole(s)] },
+        ],
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        grants: [
+            {
+                actions: [
+                    "logs:CreateLogGroup",
+                    "logs:DeleteLogGroup",
+                    "logs:PutRetentionPolicy",
+                    "logs:DeleteRetentionPolicy",
+                    ...TAGGING("logs"),
+                ],
+                resources: (s) => [arn.logGroups(s)],
+            },
+            {
+                actions: ["logs:DescribeLogGroups"],
+                resources: () => ["*"],
+                unscopedBecause: "DescribeLogGroups lists the region's log groups; it supports no resource-level permissions",
+            },
+        ],
+    },
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
+        grants: [
+            ...logDeliveryObject("delivery-source", "DeliverySource").grants,
+            // CloudFront's own permission to hand its access logs to CloudWatch log delivery.
+            { actions: ["cloudfront:AllowVendedLogDeliveryForResource"], resources: (s) => [arn.cloudfront(s, "distribution")] },
+        ],
+    },
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": logDeliveryObject("delivery-destination", "DeliveryDestination"),
+    "aws:cloudwatch/logDelivery:LogDelivery": {
+        grants: [
+            {
+                actions: [
+                    "logs:CreateDelivery",
+                    "logs:GetDelivery",
+                    "logs:DeleteDelivery",
+                    "logs:UpdateDeliveryConfiguration",
+                    ...TAGGING("logs"),
+                ],
+                resources: (s) => [
+                    arn.delivery(s, "delivery", "*"),
+                    arn.delivery(s, "delivery-source", `${s.environment}-membrane-*`),
+                    arn.delivery(s, "delivery-destination", `${s.environment}-membrane-*`),
+                ],
+            },
+            {
+                actions: ["logs:DescribeDeliveries"],
+                resources: () => ["*"],
+                unscopedBecause: "CloudWatch Logs' Describe actions support no resource-level permissions",
+            },
+            // An S3 destination: CloudWatch Logs reads the log bucket's policy, and adds its statement if it lacks one.
+            { actions: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources: arn.buckets },
+        ],
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        grants: [
+            {
+                actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", ...TAGGING("cloudwatch")],
+                resources: arn.alarms,
+            },
+        ],
+    },
+    "aws:sns/topic:Topic": {
+        grants: [
+            {
+                actions: ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", ...TAGGING("sns")],
+                resources: arn.topics,
+            },
+        ],
+    },
+    "aws:sns/topicPolicy:TopicPolicy": {
+        grants: [{ actions: ["sns:GetTopicAttributes", "sns:SetTopicAttributes"], resources: arn.topics }],
+    },
+    "aws:sns/topicSubscription:TopicSubscription": {
+        grants: [
+            {
+                actions: ["sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"],
+                // A subscription's ARN is its topic's followed by an id.
+                resources: (s) => arn.topics(s).flatMap((t) => [t, `${t}:*`]),
+            },
+        ],
+    },
+    "aws:kms/key:Key": {
+        grants: [
+            {
+                actions: ["kms:CreateKey", "kms:TagResource"],
+                resources: () => ["*"],
+                condition: ourTagsInRequest,
+                unscopedBecause:
+                    "a key's ARN does not exist before CreateKey; the request must carry the stack's Environment and Service tags instead",
+            },
+            {
+                actions: [
+                    "kms:DescribeKey",
+                    "kms:GetKeyPolicy",
+                    "kms:PutKeyPolicy",
+                    "kms:GetKeyRotationStatus",
+                    "kms:EnableKeyRotation",
+                    "kms:UpdateKeyDescription",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:ListResourceTags",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                ],
+                resources: arn.keys,
+                condition: ourTagsOnResource,
+            },
+        ],
+    },
+
     // Not AWS: credentials for these come from the stack's ESC environment, not from the deploy role.
     "mongodbatlas:index/project:Project": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "mongodbatlas:index/advancedCluster:AdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
@@ -615,6 +793,8 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     },
     "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
+    "mongodbatlas:index/alertConfiguration:AlertConfiguration": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
     "random:index/randomPassword:RandomPassword": { grants: [], noAwsPermissionBecause: "generated locally by the random provider" },
     "tls:index/getCertificate:getCertificate": { grants: [], noAwsPermissionBecause: "an HTTPS request to the EKS issuer, no AWS API" },
 };
@@ -661,10 +841,13 @@ export const POLICY_FAMILIES: Readonly<Record<string, string>> = {
     elasticache: "cache",
     iam: "identity",
     eks: "identity",
+    cloudwatch: "observability",
+    logs: "observability",
+    sns: "observability",
     secretsmanager: "secrets",
     kms: "secrets",
 };
-/** Services not in a family (CloudWatch, ... as later issues add them) share one more policy. */
+/** Services not in a family (as later issues add them) share one more policy. */
 export const OTHER_FAMILY = "other";
 
 /** IAM's limit for a managed policy document, whitespace excluded. */
@@ -718,7 +901,8 @@ export function deployPolicies(
 
 /**
  * The permissions boundary of every role the Membrane program creates: at most what Membrane's
- * containers do with their own buckets (components/iam.ts `s3AccessPolicy`), reading the stack's
+ * containers do with their own buckets (components/iam.ts `s3AccessPolicy`), what replication does
+ * between them (components/replication.ts `replicationPolicy`), reading the stack's
  * `membrane/<environment>/` secrets (components/credentials-store.ts), with a customer managed key only
  * through Secrets Manager, and what the ECS agent does with an execution role (AmazonECSTaskExecutionRolePolicy).
  * A role created by the deploy role can therefore never do more than that, whatever policy it is given.
@@ -731,6 +915,26 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
             Sid: "MembraneObjects",
             Effect: "Allow",
             Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+            Resource: arn.objects(s),
+        },
+        // What the replication role does (components/replication.ts `replicationPolicy`), between the stack's own buckets.
+        {
+            Sid: "MembraneReplicationConfiguration",
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration"],
+            Resource: arn.buckets(s),
+        },
+        {
+            Sid: "MembraneReplicationObjects",
+            Effect: "Allow",
+            Action: [
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionTagging",
+                "s3:ReplicateDelete",
+                "s3:ReplicateObject",
+                "s3:ReplicateTags",
+            ],
             Resource: arn.objects(s),
         },
         {

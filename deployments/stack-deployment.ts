@@ -110,6 +110,7 @@ export class StackDeployment extends pulumi.ComponentResource {
             ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
             ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
             ...(facts.adopted && { adopted: facts.adopted }),
+            ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
             ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
             ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
             boundaryArn,

@@ -23,7 +23,12 @@ export interface PlannedResource {
     parent?: string;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
+    /** The `protect` resource option, as the engine passes it to policies in `opts`. */
+    protect?: boolean;
 }
+
+/** The stack's tags (Pulumi Cloud's stack tags, `membrane:production` among them), as the CLI passes them to every policy. */
+export type StackTags = ReadonlyMap<string, string>;
 
 export interface PolicyFinding {
     policyName: string;
@@ -72,6 +77,8 @@ function policyConfig(config: PolicyPackConfig, name: string): Record<string, un
     return properties;
 }
 
+const optionsOf = (resource: PlannedResource): PolicyResourceOptions => ({ ...NO_OPTIONS, protect: resource.protect === true });
+
 const NO_OPTIONS: PolicyResourceOptions = {
     protect: false,
     ignoreChanges: [],
@@ -95,7 +102,7 @@ const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
 };
 
-function resourceArgs(resource: PlannedResource, config: Record<string, unknown>): ResourceValidationArgs {
+function resourceArgs(resource: PlannedResource, config: Record<string, unknown>, stackTags: StackTags): ResourceValidationArgs {
     // The SDK hands props to policies through this proxy; it throws on values unknown at preview.
     const props = unknownCheckingProxy(resource.props) as Record<string, unknown>;
     return {
@@ -103,8 +110,8 @@ function resourceArgs(resource: PlannedResource, config: Record<string, unknown>
         props,
         urn: resource.urn,
         name: resource.name,
-        opts: NO_OPTIONS,
-        stackTags: new Map(),
+        opts: optionsOf(resource),
+        stackTags,
         isType: (cls) => isTypeOf(resource.type, cls),
         asType: (cls) => (isTypeOf(resource.type, cls) ? props : undefined) as never,
         getConfig: <T extends object>() => config as T,
@@ -121,7 +128,7 @@ function stackResources(resources: PlannedResource[]): PolicyResource[] {
             props,
             urn: resource.urn,
             name: resource.name,
-            opts: NO_OPTIONS,
+            opts: optionsOf(resource),
             dependencies: [],
             propertyDependencies: {},
             isType: (cls) => isTypeOf(resource.type, cls),
@@ -166,10 +173,11 @@ export function validateResource(
     policy: ResourceValidationPolicy,
     resource: PlannedResource,
     config: PolicyPackConfig = {},
+    stackTags: StackTags = new Map(),
 ): ValidationOutcome[] {
     const validations = asList(policy.validateResource) as ResourceValidation[];
     return validations.map((validation) =>
-        validate(policy.name, (report) => validation(resourceArgs(resource, policyConfig(config, policy.name)), report)),
+        validate(policy.name, (report) => validation(resourceArgs(resource, policyConfig(config, policy.name), stackTags), report)),
     );
 }
 
@@ -178,12 +186,13 @@ export function validateStack(
     policy: StackValidationPolicy,
     resources: PlannedResource[],
     config: PolicyPackConfig = {},
+    stackTags: StackTags = new Map(),
 ): ValidationOutcome {
     return validate(policy.name, (report) =>
         policy.validateStack(
             {
                 resources: stackResources(resources),
-                stackTags: new Map(),
+                stackTags,
                 getConfig: <T extends object>() => policyConfig(config, policy.name) as T,
                 notApplicable,
             },
@@ -223,9 +232,14 @@ function findingsOf(
 /**
  * Runs every resource policy on every resource and every stack policy on the whole set, with
  * the CLI's enforcement rules: `disabled` skips a policy, `remediate` reports as `mandatory`
- * (none of these policies remediates), and `config` is a `--policy-pack-config` object.
+ * (none of these policies remediates), `config` is a `--policy-pack-config` object and `stackTags`
+ * the stack's tags.
  */
-export function runPolicies(resources: PlannedResource[], config: PolicyPackConfig = {}): PolicyFinding[] {
+export function runPolicies(
+    resources: PlannedResource[],
+    config: PolicyPackConfig = {},
+    stackTags: StackTags = new Map(),
+): PolicyFinding[] {
     const findings: PolicyFinding[] = [];
     const levelOf = (policy: ResourceValidationPolicy | StackValidationPolicy) => {
         const level = effectiveEnforcementLevel(policy, config);
@@ -237,7 +251,7 @@ export function runPolicies(resources: PlannedResource[], config: PolicyPackConf
             continue;
         }
         for (const resource of resources) {
-            for (const outcome of validateResource(policy, resource, config)) {
+            for (const outcome of validateResource(policy, resource, config, stackTags)) {
                 findings.push(...findingsOf(policy.name, level, resource.urn, outcome));
             }
         }
@@ -247,7 +261,7 @@ export function runPolicies(resources: PlannedResource[], config: PolicyPackConf
         if (level === "disabled") {
             continue;
         }
-        findings.push(...findingsOf(policy.name, level, undefined, validateStack(policy, resources, config)));
+        findings.push(...findingsOf(policy.name, level, undefined, validateStack(policy, resources, config, stackTags)));
     }
     return findings;
 }

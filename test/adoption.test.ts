@@ -89,6 +89,8 @@ describe("reviewing a replication group", () => {
         expect(review.kept.map((d) => d.setting)).to.deep.equal(["port", "node type", "topology"]);
         expect(review.inPlace.map((d) => d.setting)).to.deep.equal(["description", "maintenance window", "snapshot retention (days)"]);
         expect(review.refusals).to.deep.equal([]);
+        // The alarms per node and the log deliveries are made from the keys, so the keys should say what is kept.
+        expect(review.notes.some((n) => n.includes("the alarms per node and the log deliveries"))).to.equal(true);
     });
 
     it("without it, applies the stack's size in place, and still keeps the port", () => {
@@ -96,6 +98,7 @@ describe("reviewing a replication group", () => {
         expect(settings).to.deep.include({ port: 6380, nodeType: "cache.t3.medium", topology: STACK_REDIS.topology });
         expect(review.inPlace).to.deep.include({ setting: "node type", existing: "cache.t3.micro", stack: "cache.t3.medium" });
         expect(review.inPlace).to.deep.include({ setting: "topology", existing: "2 shards of 2 nodes", stack: "3 shards of 2 nodes" });
+        expect(review.notes.some((n) => n.includes("the alarms per node"))).to.equal(false);
     });
 
     it("refuses another subnet group, naming membrane:existingRedisSubnetGroupName and the group's own", () => {

@@ -170,6 +170,27 @@ describe("config: membrane:regionInNames", () => {
         expect(c.redis.replicationGroupId).to.equal("prod-membrane");
     });
 
+    it("on: the operations' names too, with the replicas and the log bucket in the stack's own namespace", () => {
+        const c = parse({
+            regionInNames: true,
+            production: true,
+            s3Replication: true,
+            s3AccessLogs: true,
+            cdnAccessLogs: true,
+            alarms: true,
+            redisNumCacheClusters: 2,
+            existingConnectorsBucket: "prod-integration-app-connectors",
+        });
+        expect(c.logs.logBucketName).to.equal("acme-prod-integration-app-logs-us-east-1");
+        expect(c.logs.cdnDeliveryName).to.equal("prod-membrane-cdn-access-logs-us-east-1");
+        expect(c.replication?.roleName).to.equal("prod-membrane-s3-replication-us-east-1");
+        // An adopted source's replica is named after the stack's own name for it, which the deploy role may create.
+        expect(c.replication?.buckets.find((b) => b.purpose === "connectors")?.replicaName).to.equal(
+            "acme-prod-integration-app-connectors-us-east-1-us-west-2",
+        );
+        expect([c.alarms?.namePrefix, c.alarms?.topicName]).to.deep.equal(["prod-membrane-us-east-1", "prod-membrane-us-east-1-alarms"]);
+    });
+
     it("checks the longer names against the limits, naming the keys", () => {
         expect(problemsOf({ regionInNames: true, "aws:region": "ap-southeast-2", namePrefix: "acme-corporation-x-" })).to.include(
             'membrane:namePrefix, membrane:environment and membrane:regionInNames: make the bucket name "acme-corporation-x-prod-integration-app-connectors-ap-southeast-2", which is 65 characters long; S3 allows 3 to 63',

@@ -50,6 +50,8 @@ describe("config: database", () => {
         const atlas = atlasOf(
             parse({
                 "aws:region": "ap-southeast-2",
+                // Sydney has no default replica region: the bucket replicas go to Melbourne.
+                s3ReplicaRegion: "ap-southeast-4",
                 environment: "qa",
                 atlasInstanceSize: "R200",
                 mongoVersion: "7.0",

@@ -315,7 +315,9 @@ describe("config: redis", () => {
 
     it("accepts a 40-character replication group id", () => {
         expect(
-            parseConfig(raw({ ...VALID, namePrefix: "", environment: "qa-" + "x".repeat(28) })).redis.replicationGroupId,
+            // Without replication: the replicas' names (the source's and -us-west-2) would be longer than S3 allows.
+            parseConfig(raw({ ...VALID, namePrefix: "", environment: "qa-" + "x".repeat(28), s3Replication: false })).redis
+                .replicationGroupId,
         ).to.have.lengthOf(40);
     });
 

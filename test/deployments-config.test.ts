@@ -76,6 +76,15 @@ describe("deployments config: what each stack gets", () => {
         expect(stack(c, "prod").facts.adopted).to.equal(undefined);
     });
 
+    it("reads membrane:regionInNames, which ends the replication role's and the alarm topics' names", () => {
+        const regional = fakeSource({
+            staging: { config: STAGING_FILE },
+            prod: { config: { ...PROD_FILE, "membrane:regionInNames": true } },
+        });
+        expect(stack(parse({}, regional), "prod").facts.regionInNames).to.equal(true);
+        expect(stack(c, "prod").facts.regionInNames).to.equal(undefined);
+    });
+
     it("reads the credentials secret's key and an existing ECS execution role, which the deploy role's grants name", () => {
         const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         const withStore = (extra: Record<string, unknown>) =>

@@ -45,6 +45,7 @@ function scopeOf(stack: string): DeployScope {
         ...(facts.dns && { dns: { zoneId: HOSTED_ZONE_ID, staticDomainName: facts.dns.staticDomainName } }),
         ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
         ...(facts.adopted && { adopted: facts.adopted }),
+        ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
         ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
         ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
         boundaryArn: BOUNDARY(stack),
@@ -71,6 +72,11 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
     },
     { name: "staging with the boundary set", stack: "staging", overrides: { "membrane:iamPermissionsBoundaryArn": BOUNDARY("staging") } },
     {
+        name: "staging with an alarm email and the static bucket replicated",
+        stack: "staging",
+        overrides: { "membrane:alarmEmail": "ops@acme.example.com", "membrane:s3ReplicateStatic": true },
+    },
+    {
         // What the deployments program reads from such a stack file: the key and the existing role.
         name: "staging with a customer managed key, a registry pull secret and an existing ECS execution role",
         stack: "staging",
@@ -83,6 +89,13 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
         scope: { secretsKmsKeyArn: KMS_KEY, existingExecutionRoleName: "acme-ecs-execution" },
     },
     { name: "legacy (the vendor's install, adopted)", stack: "legacy", overrides: {} },
+    {
+        // What the deployments program reads from a stack file with membrane:regionInNames: true.
+        name: "staging with the region in its names, an alarm email and the static bucket replicated",
+        stack: "staging",
+        overrides: { "membrane:regionInNames": true, "membrane:alarmEmail": "ops@acme.example.com", "membrane:s3ReplicateStatic": true },
+        scope: { nameSuffix: "-eu-west-1" },
+    },
 ];
 
 const variantScope = (v: (typeof VARIANTS)[number]): DeployScope => ({ ...scopeOf(v.stack), ...v.scope });
@@ -265,6 +278,68 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
             ];
         }
         default:
+            return operationsRequests(r, ev, s);
+    }
+}
+
+/** The requests of the operations components' resources (replication, logs, alarms). */
+function operationsRequests(
+    r: RegisteredResource,
+    ev: Evaluation,
+    s: DeployScope,
+): Array<{ action: string; resource: string; ctx?: Context }> {
+    const i = r.inputs as Record<string, any>;
+    const region = typeof i.region === "string" ? i.region : s.region;
+    const bucketNamed = (id: unknown) =>
+        ev.resources.find((b) => b.type === "aws:s3/bucket:Bucket" && (b.outputs.id === id || b.outputs.bucket === id))!.outputs.bucket;
+    const logs = (kind: string, name: string) => `arn:aws:logs:${region}:${ACCOUNT_ID}:${kind}:${name}`;
+    switch (r.type) {
+        case "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
+            const passed = ev.resources.find((x) => x.type === "aws:iam/role:Role" && x.outputs.arn === i.role)!;
+            return [
+                { action: "s3:PutReplicationConfiguration", resource: `arn:aws:s3:::${bucketNamed(i.bucket)}` },
+                {
+                    action: "iam:PassRole",
+                    resource: `arn:aws:iam::${ACCOUNT_ID}:role/${passed.inputs.name}`,
+                    ctx: { "iam:PassedToService": "s3.amazonaws.com" },
+                },
+            ];
+        }
+        case "aws:s3/bucketLogging:BucketLogging":
+            return [{ action: "s3:PutBucketLogging", resource: `arn:aws:s3:::${bucketNamed(i.bucket)}` }];
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return ["logs:CreateLogGroup", "logs:PutRetentionPolicy"].map((action) => ({ action, resource: logs("log-group", i.name) }));
+        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
+            return [
+                { action: "logs:PutDeliverySource", resource: logs("delivery-source", i.name) },
+                { action: "cloudfront:AllowVendedLogDeliveryForResource", resource: i.resourceArn },
+            ];
+        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+            return [{ action: "logs:PutDeliveryDestination", resource: logs("delivery-destination", i.name) }];
+        case "aws:cloudwatch/logDelivery:LogDelivery":
+            return [
+                { action: "logs:CreateDelivery", resource: logs("delivery", "AbCdEf012345") },
+                { action: "logs:CreateDelivery", resource: logs("delivery-source", i.deliverySourceName) },
+                { action: "logs:CreateDelivery", resource: i.deliveryDestinationArn },
+            ];
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return [{ action: "cloudwatch:PutMetricAlarm", resource: `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${i.name}` }];
+        case "aws:sns/topic:Topic":
+            return [{ action: "sns:CreateTopic", resource: `arn:aws:sns:${region}:${ACCOUNT_ID}:${i.name}` }];
+        case "aws:sns/topicPolicy:TopicPolicy":
+            return [{ action: "sns:SetTopicAttributes", resource: i.arn }];
+        case "aws:sns/topicSubscription:TopicSubscription":
+            return [{ action: "sns:Subscribe", resource: i.topic }];
+        case "aws:kms/key:Key":
+            return [
+                { action: "kms:CreateKey", resource: "*", ctx: tagContext("aws:RequestTag", i.tags) },
+                {
+                    action: "kms:PutKeyPolicy",
+                    resource: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/0123abcd-0000-0000-0000-000000000000`,
+                    ctx: tagContext("aws:ResourceTag", i.tags),
+                },
+            ];
+        default:
             return [];
     }
 }
@@ -295,9 +370,10 @@ describe("the deploy role's permission table", () => {
     }
 
     it("fails for a type the program starts using without an entry", () => {
-        expect(
-            missingTypes(["aws:s3/bucket:Bucket", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/logGroup:LogGroup"]),
-        ).to.deep.equal(["aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm"]);
+        expect(missingTypes(["aws:s3/bucket:Bucket", "aws:sqs/queue:Queue", "aws:wafv2/webAcl:WebAcl"])).to.deep.equal([
+            "aws:sqs/queue:Queue",
+            "aws:wafv2/webAcl:WebAcl",
+        ]);
     });
 
     it("gives every AWS type a grant, and every other type (Atlas, random, tls) none, with the reason", () => {
@@ -344,6 +420,19 @@ describe("the deploy role's permission table", () => {
             "ec2:DescribeVpcEndpoints",
             "ec2:DescribeVpcs",
             "iam:ListOpenIDConnectProviders",
+            "kms:CreateKey",
+            "kms:TagResource",
+            "logs:CreateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:DescribeDeliveries",
+            "logs:DescribeDeliveryDestinations",
+            "logs:DescribeDeliverySources",
+            "logs:DescribeLogGroups",
+            "logs:DescribeResourcePolicies",
+            "logs:GetLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:UpdateLogDelivery",
             "route53:ListHostedZones",
             "route53:ListHostedZonesByName",
         ]);
@@ -492,10 +581,17 @@ describe("the deploy role's permission table", () => {
 
     it("grants no Route 53, ACM or EKS permission to a stack without a custom domain or a cluster", () => {
         const bare: DeployScope = { ...scopeOf("staging"), dns: undefined, eksClusterName: undefined };
-        const actions = Object.values(deployPolicies(bare)).flatMap((d) => d.Statement.flatMap((s) => s.Action));
-        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a === "iam:PassRole" || a.includes("OpenIDConnect"))).to.deep.equal(
-            [],
-        );
+        const statements = Object.values(deployPolicies(bare)).flatMap((d) => d.Statement);
+        const actions = statements.flatMap((s) => s.Action);
+        expect(actions.filter((a) => /^(route53|acm|eks):/.test(a) || a.includes("OpenIDConnect"))).to.deep.equal([]);
+        // The one role it may pass is the replication role, to S3.
+        const passRole = statements.filter((s) => s.Action.includes("iam:PassRole"));
+        expect(passRole.map((s) => [s.Resource, s.Condition])).to.deep.equal([
+            [
+                [`arn:aws:iam::${ACCOUNT_ID}:role/staging-membrane-s3-replication`],
+                { StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } },
+            ],
+        ]);
     });
 
     it("the boundary allows everything the program's roles are given, and nothing else", () => {
@@ -572,8 +668,11 @@ describe("the deploy role's permission table", () => {
         for (const name of ["membrane/staging/credentials", "membrane/prod-eu/credentials", "prod/credentials"]) {
             expect(allows(prod, "secretsmanager:PutSecretValue", secret(name)), name).to.equal(false);
         }
-        const actions = Object.values(deployPolicies(scopeOf("prod"))).flatMap((d) => d.Statement.flatMap((st) => st.Action));
-        expect(actions.filter((a) => a.startsWith("kms:"))).to.deep.equal([]);
+        // Without a customer managed key, no KMS grant on Secrets Manager's behalf (the alarm topics' keys are another matter).
+        const statements = Object.values(deployPolicies(scopeOf("prod"))).flatMap((d) => d.Statement);
+        expect(statements.filter((st) => JSON.stringify(st.Condition ?? {}).includes("secretsmanager."))).to.deep.equal([]);
+        const withKey = Object.values(deployPolicies({ ...scopeOf("prod"), secretsKmsKeyArn: KMS_KEY })).flatMap((d) => d.Statement);
+        expect(withKey.filter((st) => JSON.stringify(st.Condition ?? {}).includes("secretsmanager."))).to.have.lengthOf(1);
         const existing = `arn:aws:iam::${ACCOUNT_ID}:role/acme-ecs-execution`;
         const boundary = { "iam:PermissionsBoundary": BOUNDARY("staging") };
         const withRole = Object.values(deployPolicies({ ...scopeOf("staging"), existingExecutionRoleName: "acme-ecs-execution" }));

@@ -171,7 +171,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     a.name.startsWith(`stack-${stack}-`),
                 );
                 expect(attachments.map((a) => a.inputs.policyArn).sort()).to.deep.equal(
-                    ["cache", "cdn", "identity", "network", "secrets", "storage"].map(
+                    ["cache", "cdn", "identity", "network", "observability", "secrets", "storage"].map(
                         (f) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-deploy-${stack}-${f}`,
                     ),
                 );
@@ -180,6 +180,8 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                 expect(boundary.inputs.name).to.equal(`membrane-boundary-${stack}`);
                 const region = stack === "prod" ? "us-east-1" : "eu-west-1";
                 expect(json(boundary, "policy").Statement.map((s: any) => s.Resource)).to.deep.equal([
+                    [`arn:aws:s3:::acme-${stack}-integration-app-*`],
+                    [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*`],
                     [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
                     [`arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:membrane/${stack}/*`],

@@ -264,7 +264,10 @@ describe("estimates of the fixture stacks", () => {
         expect(evals.podIdentity.resources.map((r) => r.type)).to.include("aws:eks/podIdentityAssociation:PodIdentityAssociation");
     });
 
-    it("staging (eu-west-1): one Redis node priced; Atlas has no eu-west-1 price and says so", () => {
+    const alarmMonth = (region: string) => table("cloudWatchAlarm", region) as number;
+    const keyMonth = PRICES.tables.kmsKey.allRegions!;
+
+    it("staging (eu-west-1): one Redis node, the alarm keys and CloudFront's alarm in us-east-1 priced; Atlas and the eu-west-1 alarms say they have no price", () => {
         const cost = estimateCost(evals.staging, "eu-west-1");
         const redisMonthly = cents(1 * nodeHour("eu-west-1", "cache.t3.medium") * HOURS);
         expect(priced(cost, "redis-cache")).to.have.lengthOf(1).and.to.have.nested.property("[0].monthlyUsd", redisMonthly);
@@ -273,19 +276,30 @@ describe("estimates of the fixture stacks", () => {
             monthlyUsd: "no price",
             reason: "no price data for eu-west-1",
         });
-        expect(cost.totalMonthlyUsd).to.equal(redisMonthly).and.to.equal(52.56);
-        // Atlas's and the credentials secret's: no eu-west-1 price data for either.
-        expect(cost.unpriced).to.have.lengthOf(2);
+        // CloudFront's alarm lives in us-east-1 and is priced there; the Redis alarms in eu-west-1 have no price data.
+        expect(priced(cost, "monitoring-cdn-5xx-error-rate").map((l) => l.monthlyUsd)).to.deep.equal([alarmMonth("us-east-1")]);
+        expect(priced(cost, "monitoring-redis-001-cpu")[0]).to.deep.include({
+            monthlyUsd: "no price",
+            reason: "no price data for eu-west-1",
+        });
+        expect(priced(cost, "monitoring-alarm-key").map((l) => l.monthlyUsd)).to.deep.equal([keyMonth]);
+        expect(priced(cost, "monitoring-us-east-1-alarm-key").map((l) => l.monthlyUsd)).to.deep.equal([keyMonth]);
+        expect(cost.totalMonthlyUsd)
+            .to.equal(cents(redisMonthly + 2 * keyMonth + alarmMonth("us-east-1")))
+            .and.to.equal(54.66);
+        // Atlas's, the five eu-west-1 alarms' and the credentials secret's: no eu-west-1 price data.
+        expect(cost.unpriced).to.have.lengthOf(1 + 5 + 1);
         expect(priced(cost, "credentials-secret")[0]).to.deep.include({ monthlyUsd: "no price", reason: "no price data for eu-west-1" });
     });
 
-    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint, a 3-AZ interface endpoint and the credentials secret", () => {
+    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint, a 3-AZ interface endpoint, 13 alarms and their topic's key, and the credentials secret", () => {
         const cost = estimateCost(evals.prod, "us-east-1");
         const expected = {
             "redis-cache": cents(2 * nodeHour("us-east-1", "cache.t3.medium") * HOURS),
             "database-cluster": cents(table("atlasCluster", "us-east-1").M10 * HOURS),
             "database-private-link": cents(table("atlasPrivateEndpoint", "us-east-1") * HOURS),
             "database-vpc-endpoint": cents(3 * table("vpcInterfaceEndpoint", "us-east-1") * HOURS),
+            "monitoring-alarm-key": keyMonth,
             "credentials-secret": table("secretsManagerSecret", "us-east-1"),
         };
         for (const [resource, monthly] of Object.entries(expected)) {
@@ -294,14 +308,21 @@ describe("estimates of the fixture stacks", () => {
                 resource,
             ).to.deep.equal([monthly]);
         }
+        const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+        expect(alarms.map((l) => l.monthlyUsd)).to.deep.equal(Array(13).fill(alarmMonth("us-east-1")));
         expect(cost.totalMonthlyUsd)
-            .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0)))
-            .and.to.equal(212.83);
+            .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0) + 13 * alarmMonth("us-east-1")))
+            .and.to.equal(215.13);
         expect(cost.unpriced).to.deep.equal([]);
         expect(cost.usageBased).to.include.members([
             PRICES.usageBased.s3.detail,
             PRICES.usageBased.cloudfront.detail,
             PRICES.usageBased.privateLinkData.detail,
+            PRICES.usageBased.s3Replication.detail,
+            PRICES.usageBased.vendedLogs.detail,
+            PRICES.usageBased.cloudwatchLogs.detail,
+            PRICES.usageBased.snsNotifications.detail,
+            PRICES.usageBased.atlasBackup.detail,
         ]);
     });
 
@@ -313,11 +334,24 @@ describe("estimates of the fixture stacks", () => {
         });
     });
 
-    it("an external database has no Atlas line, so staging lacks only the secret's eu-west-1 price", () => {
+    it("an external database has no Atlas line: staging's only unpriced lines are its eu-west-1 alarms and the secret", () => {
         const cost = estimateCost(evals.external, "eu-west-1");
         expect(cost.lines.filter((l) => l.type.startsWith("mongodbatlas:"))).to.deep.equal([]);
-        expect(cost.unpriced).to.deep.equal(["credentials-secret (1 secret-month): no price data for eu-west-1"]);
-        expect(cost.totalMonthlyUsd).to.equal(cents(nodeHour("eu-west-1", "cache.t3.medium") * HOURS));
+        expect(cost.unpriced.map((u) => u.split(" ")[0])).to.deep.equal([
+            "monitoring-redis-001-cpu",
+            "monitoring-redis-001-engine-cpu",
+            "monitoring-redis-001-memory",
+            "monitoring-redis-001-evictions",
+            "monitoring-redis-001-connections",
+            "credentials-secret",
+        ]);
+        expect(cost.totalMonthlyUsd).to.equal(
+            cents(
+                nodeHour("eu-west-1", "cache.t3.medium") * HOURS +
+                    2 * PRICES.tables.kmsKey.allRegions! +
+                    (table("cloudWatchAlarm", "us-east-1") as number),
+            ),
+        );
     });
 
     it("EKS Pod Identity adds free associations (Membrane's and External Secrets Operator's) and changes nothing in the total", () => {

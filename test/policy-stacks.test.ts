@@ -41,6 +41,43 @@ describe("the policy pack on the fixture stacks", () => {
     });
 });
 
+describe("the policy pack on what production promises", () => {
+    const advisories = (ev: Awaited<ReturnType<typeof evaluate>>, tags?: Map<string, string>) =>
+        runPolicies(plannedResources(ev), {}, tags).map((f) => [f.policyName, f.enforcementLevel]);
+
+    it("prod with replication, access logs and alarms off: one advisory per promise, nothing mandatory", async () => {
+        const ev = await evaluate({
+            stack: "prod",
+            overrides: {
+                "membrane:s3Replication": false,
+                "membrane:s3AccessLogs": false,
+                "membrane:cdnAccessLogs": false,
+                "membrane:alarms": false,
+            },
+        });
+        const findings = runPolicies(plannedResources(ev));
+        expect(findings.map((f) => [f.policyName, f.enforcementLevel, f.resourceUrn?.split("::").pop()])).to.deep.equal([
+            ["production-connectors-replicated", "advisory", "storage-connectors"],
+            ["production-data-buckets-logged", "advisory", "storage-tmp"],
+            ["production-data-buckets-logged", "advisory", "storage-connectors"],
+            ["production-data-buckets-logged", "advisory", "storage-static"],
+            ["production-alarms-present", "advisory", "redis-cache"],
+            ["production-alarms-present", "advisory", "cdn-distribution"],
+        ]);
+        // The stack tag the deployments program sets wins over what the resources say.
+        expect(advisories(ev, new Map([["membrane:production", "false"]]))).to.deep.equal([]);
+    });
+
+    it("staging with the same features off: not production, so nothing is asked", async () => {
+        const ev = await evaluate({
+            stack: "staging",
+            overrides: { "membrane:s3Replication": false, "membrane:s3AccessLogs": false, "membrane:alarms": false },
+        });
+        expect(advisories(ev)).to.deep.equal([]);
+        expect(advisories(ev, new Map([["membrane:production", "true"]])).length).to.be.greaterThan(0);
+    });
+});
+
 describe("the policy pack at preview, where many values are unknown", () => {
     for (const stack of ["prod", "staging"]) {
         it(`${stack}: no mandatory violation, and no crash`, async () => {

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { Evaluation } from "../tools/engine";
 import { StackConfigError } from "../tools/stack-config";
-import { byType, evaluate, fixtureStack, one, programError } from "./harness";
+import { byType, descendantsOf, evaluate, fixtureStack, one, programError } from "./harness";
 
 describe("the fixture stacks", () => {
     const stacks: Record<string, Evaluation> = {};
@@ -19,10 +19,24 @@ describe("the fixture stacks", () => {
     for (const [stack, want] of Object.entries(expected)) {
         describe(stack, () => {
             it("creates the three buckets, named from the prefix and environment", () => {
-                const names = byType(stacks[stack], "aws:s3/bucket:Bucket")
+                const ev = stacks[stack];
+                const names = descendantsOf(ev, one(ev, "membrane:storage:Storage"))
+                    .filter((r) => r.type === "aws:s3/bucket:Bucket")
                     .map((b) => b.inputs.bucket)
                     .sort();
                 expect(names).to.deep.equal(["connectors", "static", "tmp"].map((p) => `${want.prefix}-integration-app-${p}`));
+            });
+
+            it("and, for operations, the log bucket and the connectors bucket's replica and its log bucket in the paired region", () => {
+                const buckets = byType(stacks[stack], "aws:s3/bucket:Bucket").filter((b) => !b.urn.includes("membrane:storage:Storage$"));
+                const replicaRegion = want.region === "us-east-1" ? "us-west-2" : "eu-central-1";
+                expect(buckets.map((b) => [b.inputs.bucket, b.inputs.region ?? want.region]).sort()).to.deep.equal(
+                    [
+                        [`${want.prefix}-integration-app-connectors-${replicaRegion}`, replicaRegion],
+                        [`${want.prefix}-integration-app-logs`, want.region],
+                        [`${want.prefix}-integration-app-logs-${replicaRegion}`, replicaRegion],
+                    ].sort(),
+                );
             });
 
             it("exports Membrane's storage variables", () => {

@@ -11,6 +11,8 @@ const STATEFUL_TYPES = [
     "mongodbatlas:index/advancedCluster:AdvancedCluster",
     "mongodbatlas:index/databaseUser:DatabaseUser",
     "random:index/randomPassword:RandomPassword",
+    // One per cluster: a changed URN would create the new one, then delete the old, wiping the new policy.
+    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
     // Deleting it frees its name only after the recovery window: a new URN would fail to create it until then.
     "aws:secretsmanager/secret:Secret",
 ];
@@ -20,6 +22,10 @@ const STATEFUL_URNS = (stack: string) =>
         "membrane:storage:Storage$aws:s3/bucket:Bucket::storage-tmp",
         "membrane:storage:Storage$aws:s3/bucket:Bucket::storage-connectors",
         "membrane:storage:Storage$aws:s3/bucket:Bucket::storage-static",
+        "membrane:logging:Logs$aws:s3/bucket:Bucket::logs-bucket",
+        "membrane:storage:Replication$aws:s3/bucket:Bucket::replication-connectors-replica",
+        "membrane:storage:Replication$aws:s3/bucket:Bucket::replication-logs",
+        "membrane:database:Backup$mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule::backup-schedule",
         "membrane:redis:Redis$aws:elasticache/replicationGroup:ReplicationGroup::redis-cache",
         "membrane:redis:Redis$random:index/randomPassword:RandomPassword::redis-auth-token",
         "membrane:database:Database$mongodbatlas:index/project:Project::database-project",

@@ -155,6 +155,33 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
         createMinutes: SECONDS,
         createNote: API_CALL,
     },
+    // Operations: replication, logs, alarms, the Atlas backup policy.
+    "aws:s3/bucketLogging:BucketLogging": free("s3Settings"),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
+        cost: { kind: "free", item: "s3Settings", usage: "s3Replication" },
+        createMinutes: SECONDS,
+        createNote: API_CALL,
+    },
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": free("logDelivery"),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": free("logDelivery"),
+    "aws:cloudwatch/logDelivery:LogDelivery": {
+        cost: { kind: "free", item: "logDelivery", usage: "vendedLogs" },
+        createMinutes: SECONDS,
+        createNote: API_CALL,
+    },
+    "aws:sns/topic:Topic": {
+        cost: { kind: "free", item: "snsTopics", usage: "snsNotifications" },
+        createMinutes: SECONDS,
+        createNote: API_CALL,
+    },
+    "aws:sns/topicPolicy:TopicPolicy": free("snsTopics"),
+    "aws:sns/topicSubscription:TopicSubscription": free("snsTopics"),
+    "mongodbatlas:index/alertConfiguration:AlertConfiguration": free("atlasAlerts", [0.1, 1], "an Atlas API call; under a minute"),
+    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule": {
+        cost: { kind: "free", item: "atlasBackupPolicy", usage: "atlasBackup" },
+        createMinutes: [0.1, 1],
+        createNote: "an Atlas API call once the cluster exists; under a minute",
+    },
 };
 
 /** One billable resource (or one usage-based part of it) and what it costs per month. */
@@ -340,7 +367,15 @@ const PRICERS: Readonly<Record<Pricer, (r: RegisteredResource, ctx: PricingConte
         monthly(ctx, "secretsManagerSecret", "1 secret-month", lookup(ctx.data.tables.secretsManagerSecret, ctx.region)),
         ctx.usage("secretsManagerApi"),
     ],
-    alarm: (_r, ctx) => [monthly(ctx, "cloudWatchAlarm", "1 standard alarm-month", lookup(ctx.data.tables.cloudWatchAlarm, ctx.region))],
+    // An alarm is billed in its own region: CloudFront's is in us-east-1 whatever the stack's region.
+    alarm: (r, ctx) => [
+        monthly(
+            ctx,
+            "cloudWatchAlarm",
+            "1 standard alarm-month",
+            lookup(ctx.data.tables.cloudWatchAlarm, typeof r.inputs.region === "string" ? r.inputs.region : ctx.region),
+        ),
+    ],
     kmsKey: (_r, ctx) => [monthly(ctx, "kmsKey", "1 customer managed key-month", lookup(ctx.data.tables.kmsKey, ctx.region))],
 };
 

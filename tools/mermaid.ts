@@ -39,6 +39,38 @@ export const COMPONENT_DESCRIPTIONS: Readonly<Record<string, Describe>> = {
         return ["MongoDB Atlas", `${input(cluster, "name")}: ${spec?.electableSpecs?.instanceSize} replica set, ${access}`];
     },
     "membrane:secrets:AppSecrets": () => ["Membrane's own secrets", "generated once, kept in state"],
+    "membrane:logging:Logs": (rs) => {
+        const bucket = ofType(rs, "Bucket")[0];
+        const groups = ofType(rs, "LogGroup");
+        const expiry = (input(ofType(rs, "BucketLifecycleConfiguration")[0], "rules") as any)?.[0]?.expiration?.days;
+        return [
+            `Access and engine logs, kept ${input(groups[0], "retentionInDays") ?? expiry} days`,
+            ...(bucket ? [`${input(bucket, "bucket")}${ofType(rs, "LogDelivery").length > 0 ? " (S3 and CloudFront)" : " (S3)"}`] : []),
+            ...(groups.length > 0 ? [`Redis ${groups.length === 2 ? "slow and engine logs" : "slow log"} in CloudWatch Logs`] : []),
+        ];
+    },
+    "membrane:storage:Replication": (rs) => {
+        const replicas = ofType(rs, "Bucket").filter((b) => !String(input(b, "bucket")).includes("-integration-app-logs-"));
+        return [`Cross-region replicas in ${input(replicas[0], "region")}`, ...replicas.map((b) => String(input(b, "bucket")))];
+    },
+    "membrane:monitoring:Monitoring": (rs) => {
+        const alarms = ofType(rs, "MetricAlarm").length;
+        const topics = ofType(rs, "Topic").length;
+        const alerts = ofType(rs, "AlertConfiguration").length;
+        return [
+            "CloudWatch alarms and Atlas alerts",
+            `${alarms} alarms to ${topics === 1 ? "an encrypted SNS topic" : `${topics} encrypted SNS topics`}${alerts > 0 ? `, ${alerts} Atlas alerts` : ""}`,
+        ];
+    },
+    "membrane:database:Backup": (rs) => {
+        const s = ofType(rs, "CloudBackupSchedule")[0];
+        const item = (k: string) => (input(s, k) as any)?.retentionValue ?? (input(s, k) as any)?.[0]?.retentionValue;
+        return [
+            "Atlas backup policy",
+            `6-hourly ${item("policyItemHourly")} d, daily ${item("policyItemDaily")} d, weekly ${item("policyItemWeeklies")} w, monthly ${item("policyItemMonthlies")} mo`,
+            `point in time: last ${input(s, "restoreWindowDays")} days`,
+        ];
+    },
     "membrane:secrets:CredentialsStore": (rs) => [
         "Secrets Manager secret for ECS and Kubernetes",
         ...ofType(rs, "Secret").map((s) => String(input(s, "name"))),

@@ -356,7 +356,63 @@ const deploymentsState: Record<string, StateFn> = {
     }),
 };
 
+// Operations (Logs, Replication, Monitoring, Backup): ARNs as each service spells them.
+const operationsState: Record<string, StateFn> = {
+    "aws:cloudwatch/logGroup:LogGroup": ({ name, inputs, region }) => {
+        const group = str(inputs.name, `${name}-${placeholder(name, "suffix")}`);
+        return { id: group, name: group, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${group}` };
+    },
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": ({ name, inputs, region }) => {
+        const source = str(inputs.name, name);
+        return { id: source, name: source, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:delivery-source:${source}`, service: "cloudfront" };
+    },
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": ({ name, inputs, region }) => {
+        const destination = str(inputs.name, name);
+        return {
+            id: destination,
+            name: destination,
+            arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:delivery-destination:${destination}`,
+            deliveryDestinationType: "S3",
+        };
+    },
+    // CloudWatch Logs generates a delivery's id.
+    "aws:cloudwatch/logDelivery:LogDelivery": ({ name, region }) => {
+        const id = placeholder(name, "id");
+        return { id, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:delivery:${id}` };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ({ name, inputs, region }) => {
+        const alarm = str(inputs.name, name);
+        return { id: alarm, arn: `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${alarm}` };
+    },
+    "aws:kms/key:Key": ({ name, region }) => {
+        const keyId = placeholder(name, "keyId");
+        return { id: keyId, keyId, arn: `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${keyId}` };
+    },
+    "aws:sns/topic:Topic": ({ name, inputs, region }) => {
+        const arn = `arn:aws:sns:${region}:${ACCOUNT_ID}:${str(inputs.name, name)}`;
+        return { id: arn, arn, owner: ACCOUNT_ID };
+    },
+    "aws:sns/topicPolicy:TopicPolicy": ({ inputs }) => ({ id: str(inputs.arn, ""), owner: ACCOUNT_ID }),
+    // An email subscription stays pending until someone follows the link SNS mails: its ARN is not known until then.
+    "aws:sns/topicSubscription:TopicSubscription": ({ name }) => ({
+        id: placeholder(name, "arn"),
+        arn: placeholder(name, "arn"),
+        pendingConfirmation: true,
+        confirmationWasAuthenticated: false,
+    }),
+    "mongodbatlas:index/alertConfiguration:AlertConfiguration": ({ name }) => ({
+        id: placeholder(name, "id"),
+        alertConfigurationId: placeholder(name, "alertConfigurationId"),
+    }),
+    "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule": ({ name }) => ({
+        id: placeholder(name, "id"),
+        clusterId: placeholder(name, "clusterId"),
+        nextSnapshot: placeholder(name, "nextSnapshot"),
+    }),
+};
+
 const resourceState: Record<string, StateFn> = {
+    ...operationsState,
     ...deploymentsState,
     ...storageState,
     ...randomState,

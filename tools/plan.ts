@@ -187,6 +187,7 @@ export function plannedResources(ev: Evaluation): PlannedResource[] {
         props: withUnknownMarkers(r.inputs) as Record<string, unknown>,
         parent: r.parent,
         dependencies: r.dependencies,
+        protect: r.protect,
     }));
 }
 

@@ -23,6 +23,10 @@ export const TYPES = {
     atlasAccessList: "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList",
     atlasCluster: "mongodbatlas:index/advancedCluster:AdvancedCluster",
     cloudControlResource: "aws:cloudcontrol/resource:Resource",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    bucketReplicationConfig: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    snsTopic: "aws:sns/topic:Topic",
     nativeExtensionResource: "aws-native:index:ExtensionResource",
 } as const;
 

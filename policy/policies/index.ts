@@ -3,6 +3,13 @@ import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "./atlas";
 import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "./cloudfront";
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
 import { iamNoWildcardActions } from "./iam";
+import {
+    alarmTopicUsableByCloudWatch,
+    productionAlarmsPresent,
+    productionConnectorsReplicated,
+    productionDataBucketsLogged,
+    s3AccessLogsNotIntoSource,
+} from "./operations";
 import { noBackDoors, noDocumentDb, noElastiCacheServerless } from "./refused";
 import { iamRoleSecretsScoped, secretsManagerSecretEncryption, secretsManagerSecretTags } from "./secretsmanager";
 import { s3BucketOwnerEnforced, s3BucketPolicyDeniesInsecureTransport, s3ConnectorsBucketVersioned, s3PublicAccessBlock } from "./s3";
@@ -11,6 +18,7 @@ export * from "./atlas";
 export * from "./cloudfront";
 export * from "./elasticache";
 export * from "./iam";
+export * from "./operations";
 export * from "./refused";
 export * from "./s3";
 export * from "./secretsmanager";
@@ -30,10 +38,18 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     iamNoWildcardActions,
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
+    s3AccessLogsNotIntoSource,
     secretsManagerSecretTags,
     secretsManagerSecretEncryption,
 ];
 
-export const stackPolicies: StackValidationPolicy[] = [s3ConnectorsBucketVersioned, iamRoleSecretsScoped];
+export const stackPolicies: StackValidationPolicy[] = [
+    s3ConnectorsBucketVersioned,
+    iamRoleSecretsScoped,
+    alarmTopicUsableByCloudWatch,
+    productionConnectorsReplicated,
+    productionDataBucketsLogged,
+    productionAlarmsPresent,
+];
 
 export const allPolicies: Array<ResourceValidationPolicy | StackValidationPolicy> = [...resourcePolicies, ...stackPolicies];

@@ -1,5 +1,5 @@
 import { PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { PlannedResource, ValidationOutcome, validateResource, validateStack } from "../runner";
+import { PlannedResource, StackTags, ValidationOutcome, validateResource, validateStack } from "../runner";
 
 // Sentinels the engine sends for values that are unknown during preview (@pulumi/policy proxy.js;
 // internal, so not in its typings). pack.test.ts checks that the library still recognises them.
@@ -28,11 +28,17 @@ export function checkResource(policy: ResourceValidationPolicy, resource: FakeRe
 }
 
 /** Runs a stack policy on a set of fake resources, through the offline runner, ignoring enforcement levels. */
-export function checkStack(policy: StackValidationPolicy, resources: FakeResource[], config: PolicyPackConfig = {}): ValidationOutcome {
+export function checkStack(
+    policy: StackValidationPolicy,
+    resources: FakeResource[],
+    config: PolicyPackConfig = {},
+    stackTags: StackTags = new Map(),
+): ValidationOutcome {
     return validateStack(
         policy,
         resources.map((resource, i) => planned(resource, `resource-${i}`)),
         config,
+        stackTags,
     );
 }
 

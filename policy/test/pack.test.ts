@@ -32,14 +32,24 @@ const MANDATORY = [
     "iam-no-wildcard-actions",
     "atlas-no-open-access-list",
     "atlas-backups-and-pitr",
+    "s3-access-logs-not-into-source",
+    "alarm-topic-usable-by-cloudwatch",
     "secretsmanager-secret-tags",
     "secretsmanager-secret-encryption",
     "iam-role-secrets-scoped",
 ];
 
+/** What production promises and a user may legitimately choose otherwise (data residency, logs or pagers of their own). */
+const ADVISORY = [
+    "elasticache-high-availability",
+    "production-connectors-replicated",
+    "production-data-buckets-logged",
+    "production-alarms-present",
+];
+
 describe("the pack", () => {
-    it("exports eighteen policies, all of them in the pack's list", () => {
-        expect(exportedPolicies).to.have.length(18);
+    it("exports twenty-three policies, all of them in the pack's list", () => {
+        expect(exportedPolicies).to.have.length(23);
         for (const policy of exportedPolicies) {
             expect(allPolicies, policy.name).to.include(policy);
         }
@@ -48,7 +58,14 @@ describe("the pack", () => {
 
     it("splits the list into resource and stack policies", () => {
         expect(resourcePolicies.every((p) => "validateResource" in p)).to.equal(true);
-        expect(stackPolicies.map((p) => p.name)).to.deep.equal(["s3-connectors-bucket-versioned", "iam-role-secrets-scoped"]);
+        expect(stackPolicies.map((p) => p.name)).to.deep.equal([
+            "s3-connectors-bucket-versioned",
+            "iam-role-secrets-scoped",
+            "alarm-topic-usable-by-cloudwatch",
+            "production-connectors-replicated",
+            "production-data-buckets-logged",
+            "production-alarms-present",
+        ]);
         expect(allPolicies).to.deep.equal([...resourcePolicies, ...stackPolicies]);
     });
 
@@ -63,12 +80,15 @@ describe("the pack", () => {
         }
     });
 
-    it("makes the refusals and guards mandatory and only the HA check advisory", () => {
+    it("makes the refusals and guards mandatory, and only the HA check and production's promises advisory", () => {
         const levels = Object.fromEntries(allPolicies.map((p) => [p.name, p.enforcementLevel]));
         for (const name of MANDATORY) {
             expect(levels[name], name).to.equal("mandatory");
         }
-        expect(levels["elasticache-high-availability"]).to.equal("advisory");
+        for (const name of ADVISORY) {
+            expect(levels[name], name).to.equal("advisory");
+        }
+        expect([...MANDATORY, ...ADVISORY].sort()).to.deep.equal(Object.keys(levels).sort());
     });
 
     it("never declares enforcementLevel as a config property (the SDK refuses to serve such a pack)", () => {

@@ -1,0 +1,122 @@
+// The Atlas backup policy: the `atlasBackup*` and `atlasPitWindowDays` keys -> an explicit retention per
+// snapshot frequency and the point-in-time window. Pure. Atlas refuses a policy whose less frequent
+// snapshots are kept for less time than its more frequent ones; production refuses less than its floors.
+import { ConfigReader } from "./config-reader";
+
+export interface BackupConfig {
+    /** Snapshots every 6 hours, kept this many days. */
+    readonly hourlyRetentionDays: number;
+    /** A daily snapshot, kept this many days. */
+    readonly dailyRetentionDays: number;
+    /** A weekly snapshot (Sunday), kept this many weeks. */
+    readonly weeklyRetentionWeeks: number;
+    /** A monthly snapshot (last day of the month), kept this many months. */
+    readonly monthlyRetentionMonths: number;
+    /** How far back a point-in-time restore reaches, in days (continuous cloud backup's restore window). */
+    readonly pitWindowDays: number;
+}
+
+/**
+ * Production's floors: Atlas's own default policy for a new cluster (snapshots every 6 hours kept 2
+ * days, daily kept 7 days, weekly 4 weeks, monthly 12 months), so a production stack is never less
+ * protected than an Atlas cluster nobody configured. The week of dailies covers damage noticed after a
+ * weekend or a holiday, the monthlies a year of audits; a point-in-time window of 2 days rewinds a bad
+ * script or migration run yesterday to the second.
+ */
+export const PRODUCTION_BACKUP_FLOORS: Readonly<Record<keyof BackupConfig, number>> = {
+    hourlyRetentionDays: 2,
+    dailyRetentionDays: 7,
+    weeklyRetentionWeeks: 4,
+    monthlyRetentionMonths: 12,
+    pitWindowDays: 2,
+};
+
+const FLOOR_REASONS: Readonly<Record<keyof BackupConfig, string>> = {
+    hourlyRetentionDays: "Atlas's default for a new cluster: restore points every 6 hours for the last two days",
+    dailyRetentionDays: "Atlas's default: damage noticed after a weekend or a holiday is still restorable",
+    weeklyRetentionWeeks: "Atlas's default: a month of weekly restore points",
+    monthlyRetentionMonths: "Atlas's default: a year of monthly restore points, for audits and slowly noticed damage",
+    pitWindowDays: "a bad script or migration run yesterday can be rewound to the second",
+};
+
+const KEYS: Readonly<Record<keyof BackupConfig, string>> = {
+    hourlyRetentionDays: "atlasBackupHourlyRetentionDays",
+    dailyRetentionDays: "atlasBackupDailyRetentionDays",
+    weeklyRetentionWeeks: "atlasBackupWeeklyRetentionWeeks",
+    monthlyRetentionMonths: "atlasBackupMonthlyRetentionMonths",
+    pitWindowDays: "atlasPitWindowDays",
+};
+
+// Atlas's limits for cloud backup policy items (the same as Cloud Manager's: daily snapshots up to 365
+// days, weekly up to 52 weeks, monthly up to 36 months; mongodb/docs considerations-backup-daemon-enable).
+const RANGES: Readonly<Record<keyof BackupConfig, { min: number; max: number }>> = {
+    hourlyRetentionDays: { min: 1, max: 30 },
+    dailyRetentionDays: { min: 1, max: 365 },
+    weeklyRetentionWeeks: { min: 1, max: 52 },
+    monthlyRetentionMonths: { min: 1, max: 36 },
+    pitWindowDays: { min: 1, max: 365 },
+};
+
+/**
+ * Every rule of Atlas's a policy breaks: a less frequent item must be kept at least as long as a more
+ * frequent one (mongodbatlas CloudBackupSchedule, policyItemMonthly.retentionValue), compared in days
+ * with a month counted as 4 weeks, the shortest a month can be; and the point-in-time window needs a
+ * snapshot to start from, so it cannot reach further back than the daily snapshots are kept.
+ */
+export function backupPolicyProblems(b: BackupConfig): Array<{ key: string; rule: string }> {
+    const problems: Array<{ key: string; rule: string }> = [];
+    if (b.dailyRetentionDays < b.hourlyRetentionDays) {
+        problems.push({
+            key: KEYS.dailyRetentionDays,
+            rule: `keeps daily snapshots ${b.dailyRetentionDays} days, less than the 6-hourly ones (${b.hourlyRetentionDays} days); Atlas keeps less frequent snapshots at least as long`,
+        });
+    }
+    if (b.weeklyRetentionWeeks * 7 < b.dailyRetentionDays) {
+        problems.push({
+            key: KEYS.weeklyRetentionWeeks,
+            rule: `keeps weekly snapshots ${b.weeklyRetentionWeeks * 7} days, less than the daily ones (${b.dailyRetentionDays} days); Atlas keeps less frequent snapshots at least as long`,
+        });
+    }
+    if (b.monthlyRetentionMonths * 4 < b.weeklyRetentionWeeks) {
+        problems.push({
+            key: KEYS.monthlyRetentionMonths,
+            rule: `keeps monthly snapshots ${b.monthlyRetentionMonths} months, less than the weekly ones (${b.weeklyRetentionWeeks} weeks); Atlas keeps less frequent snapshots at least as long`,
+        });
+    }
+    if (b.pitWindowDays > b.dailyRetentionDays) {
+        problems.push({
+            key: KEYS.pitWindowDays,
+            rule: `is ${b.pitWindowDays} days, longer than daily snapshots are kept (${b.dailyRetentionDays} days): a point-in-time restore starts from a snapshot before the chosen time`,
+        });
+    }
+    return problems;
+}
+
+/** Reads the backup policy; in production, values below PRODUCTION_BACKUP_FLOORS are refused. */
+export function readBackupConfig(r: ConfigReader, production: boolean): BackupConfig {
+    const read = (field: keyof BackupConfig) => r.integer(KEYS[field], RANGES[field]);
+    const b: BackupConfig = {
+        hourlyRetentionDays: read("hourlyRetentionDays"),
+        dailyRetentionDays: read("dailyRetentionDays"),
+        weeklyRetentionWeeks: read("weeklyRetentionWeeks"),
+        monthlyRetentionMonths: read("monthlyRetentionMonths"),
+        pitWindowDays: read("pitWindowDays"),
+    };
+    if (Object.values(b).some((v) => Number.isNaN(v))) {
+        return b;
+    }
+    for (const { key, rule } of backupPolicyProblems(b)) {
+        r.problem(key, rule);
+    }
+    if (production) {
+        for (const field of Object.keys(PRODUCTION_BACKUP_FLOORS) as Array<keyof BackupConfig>) {
+            if (b[field] < PRODUCTION_BACKUP_FLOORS[field]) {
+                r.problem(
+                    KEYS[field],
+                    `must be at least ${PRODUCTION_BACKUP_FLOORS[field]} in production (${FLOOR_REASONS[field]}) (got ${b[field]})`,
+                );
+            }
+        }
+    }
+    return b;
+}

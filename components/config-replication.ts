@@ -1,0 +1,194 @@
+// Disaster recovery for the buckets: the `s3Replica*` keys -> which buckets replicate to which region,
+// under which names. Pure. S3 refuses a replica region that does not exist or is in another partition
+// (cross-partition replication is not offered), and an invalid or taken bucket name: checked here.
+import { ConfigReader } from "./config-reader";
+import { bucketNameProblems } from "./naming";
+
+/** The buckets that may be replicated: connectors always, static by choice; tmp never (scratch files). */
+export type ReplicatedPurpose = "connectors" | "static";
+
+export interface ReplicatedBucket {
+    readonly purpose: ReplicatedPurpose;
+    /** The source bucket's name (Storage's). */
+    readonly sourceName: string;
+    /** `<source name>-<replica region>`: unique per source and region, so a new replica region gets a new bucket. */
+    readonly replicaName: string;
+}
+
+export interface ReplicationConfig {
+    /** Where the replicas live; never the stack's region. */
+    readonly replicaRegion: string;
+    readonly buckets: readonly ReplicatedBucket[];
+    /** Whether a delete in the source also hides the object in the replica (a delete marker is replicated). */
+    readonly replicateDeleteMarkers: boolean;
+    /** The replication role and its inline policy, `<environment>-membrane-s3-replication`. */
+    readonly roleName: string;
+    readonly policyName: string;
+    /** The replica region's log bucket, `<log bucket>-<replica region>`, when the data buckets are logged. */
+    readonly logBucketName?: string;
+}
+
+// AWS regions by partition (AWS General Reference, "AWS Regions"; GovCloud, China and the European
+// Sovereign Cloud are partitions of their own). S3 replicates within a partition only.
+const PARTITIONS: Readonly<Record<string, readonly string[]>> = {
+    aws: [
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ca-central-1",
+        "ca-west-1",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-south-1",
+        "eu-south-2",
+        "eu-north-1",
+        "il-central-1",
+        "me-south-1",
+        "me-central-1",
+        "mx-central-1",
+        "sa-east-1",
+    ],
+    "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
+    "aws-cn": ["cn-north-1", "cn-northwest-1"],
+    "aws-eusc": ["eusc-de-east-1"],
+};
+
+/** The partition of an AWS region; undefined for a region this table does not know. */
+export function partitionOf(region: string): string | undefined {
+    return Object.keys(PARTITIONS).find((p) => PARTITIONS[p].includes(region));
+}
+
+// The default replica region: another region of the same geography that every account has enabled
+// (regions launched since 2019 are opt-in, and S3 refuses a bucket in a region the account has not
+// enabled). Elsewhere the user chooses, knowing their data-residency rules.
+const DEFAULT_REPLICA_REGIONS: Readonly<Record<string, string>> = {
+    "us-east-1": "us-west-2",
+    "us-east-2": "us-west-2",
+    "us-west-1": "us-east-1",
+    "us-west-2": "us-east-1",
+    "eu-west-1": "eu-central-1",
+    "eu-central-1": "eu-west-1",
+    "eu-west-2": "eu-west-1",
+    "eu-west-3": "eu-central-1",
+    "eu-north-1": "eu-west-1",
+    "us-gov-west-1": "us-gov-east-1",
+    "us-gov-east-1": "us-gov-west-1",
+    "cn-north-1": "cn-northwest-1",
+    "cn-northwest-1": "cn-north-1",
+};
+
+/** The replica region used when `s3ReplicaRegion` is empty; undefined where the user must choose. */
+export function defaultReplicaRegion(region: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(DEFAULT_REPLICA_REGIONS, region) ? DEFAULT_REPLICA_REGIONS[region] : undefined;
+}
+
+/** The replica of a bucket in `region`. */
+export function replicaBucketName(sourceName: string, region: string): string {
+    return `${sourceName}-${region}`;
+}
+
+/** Every rule a replica region breaks for a stack in `region`; empty when S3 would accept it. */
+export function replicaRegionProblems(replicaRegion: string, region: string): string[] {
+    const partition = partitionOf(replicaRegion);
+    if (partition === undefined) {
+        return [`must be an AWS region such as us-west-2 (got "${replicaRegion}")`];
+    }
+    if (replicaRegion === region) {
+        return [`must differ from aws:region "${region}": a replica in the same region does not survive the loss of that region`];
+    }
+    const source = partitionOf(region);
+    if (source !== undefined && source !== partition) {
+        return [
+            `must be in the partition of aws:region "${region}" (${source}); S3 does not replicate across partitions (got "${replicaRegion}")`,
+        ];
+    }
+    return [];
+}
+
+function readReplicaRegion(r: ConfigReader, region: string): string {
+    const given = r.string("s3ReplicaRegion");
+    const replicaRegion = given || defaultReplicaRegion(region) || "";
+    if (!replicaRegion) {
+        r.problem(
+            "s3ReplicaRegion",
+            `has no default for aws:region "${region}" (only regions every account has enabled are paired by default): set it to a region of the same partition that your data may be copied to, or set membrane:s3Replication to false`,
+        );
+        return "";
+    }
+    for (const rule of replicaRegionProblems(replicaRegion, region)) {
+        r.problem(
+            given ? "s3ReplicaRegion" : "aws:region",
+            given ? rule : `makes the default replica region "${replicaRegion}", which ${rule}`,
+        );
+    }
+    return replicaRegion;
+}
+
+/**
+ * Reads the `s3Replica*` keys; undefined when `s3Replication` is false. `sourceNames` are Storage's
+ * bucket names, already checked; `region` the checked aws:region ("" when it is refused).
+ */
+export function readReplicationConfig(
+    r: ConfigReader,
+    ctx: {
+        readonly region: string;
+        readonly environment: string;
+        /** `-<region>` with membrane:regionInNames: role names are unique in the account. */
+        readonly nameSuffix?: string;
+        readonly sourceNames: Readonly<Record<ReplicatedPurpose, string>>;
+        /** False when the environment or the source names are refused already: their replicas' names would only repeat it. */
+        readonly namesValid: boolean;
+        /** The stack region's log bucket when the data buckets are logged: the replicas are logged in their region too. */
+        readonly logBucketName?: string;
+    },
+): ReplicationConfig | undefined {
+    const enabled = r.boolean("s3Replication");
+    const replicateStatic = r.boolean("s3ReplicateStatic");
+    const replicateDeleteMarkers = r.boolean("s3ReplicateDeleteMarkers");
+    if (!enabled) {
+        return undefined;
+    }
+    const replicaRegion = ctx.region ? readReplicaRegion(r, ctx.region) : "";
+    const purposes: ReplicatedPurpose[] = replicateStatic ? ["connectors", "static"] : ["connectors"];
+    const buckets = purposes.map((purpose) => ({
+        purpose,
+        sourceName: ctx.sourceNames[purpose],
+        replicaName: replicaBucketName(ctx.sourceNames[purpose], replicaRegion),
+    }));
+    const logBucketName = ctx.logBucketName && replicaBucketName(ctx.logBucketName, replicaRegion);
+    if (replicaRegion && ctx.namesValid) {
+        for (const name of [...buckets.map((b) => b.replicaName), ...(logBucketName ? [logBucketName] : [])]) {
+            for (const rule of bucketNameProblems(name)) {
+                r.problem(
+                    "s3ReplicaRegion",
+                    `makes the bucket name "${name}" in the replica region, which ${rule}; shorten membrane:namePrefix or membrane:environment`,
+                );
+            }
+        }
+    }
+    const roleName = `${ctx.environment}-membrane-s3-replication${ctx.nameSuffix ?? ""}`;
+    // IAM role names are at most 64 characters.
+    if (roleName.length > 64) {
+        r.problem("environment", `makes the replication role name "${roleName}" ${roleName.length} characters long; IAM allows 64`);
+    }
+    return { replicaRegion, buckets, replicateDeleteMarkers, roleName, policyName: roleName, ...(logBucketName && { logBucketName }) };
+}

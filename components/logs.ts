@@ -1,0 +1,199 @@
+// Logs: where the stack's access and engine logs go, each destination encrypted and with a retention.
+// A log bucket (SSE-S3: S3 server access logging refuses an SSE-KMS destination) receives the data
+// buckets' server access logs and CloudFront's standard logs (v2, through CloudWatch log delivery, whose
+// source must be created in us-east-1; never the ACL-enabled bucket legacy logging needs); ElastiCache's
+// slow and engine logs go to CloudWatch Logs log groups (encrypted at rest by CloudWatch Logs).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PolicyStatement } from "../policy/lib/policy-document";
+import { CLOUDFRONT_CERTIFICATE_REGION } from "./cdn";
+import { HardenedBucket } from "./hardened-bucket";
+import { childName, tags } from "./naming";
+
+/** A bucket whose server access logs go to the log bucket. */
+export interface LoggedBucket {
+    readonly name: pulumi.Input<string>;
+    readonly arn: pulumi.Input<string>;
+}
+
+export interface LogsArgs {
+    /** Environment name, for tags. */
+    readonly environment: string;
+    /** Protect and retain the log bucket, as the data buckets are. Default false. */
+    readonly production?: boolean;
+    /** Days every destination keeps logs (a CloudWatch Logs retention value). */
+    readonly retentionDays: number;
+    /** The log bucket's name; absent: no log bucket, so neither S3 nor CloudFront logs. */
+    readonly logBucketName?: pulumi.Input<string>;
+    /** Buckets whose server access logs go to the log bucket, each under a key that names its logging resource. */
+    readonly loggedBuckets?: Readonly<Record<string, LoggedBucket>>;
+    /** CloudFront standard logging into the log bucket: the distribution, and the delivery source's and destination's name. */
+    readonly cdn?: { readonly distributionArn: pulumi.Input<string>; readonly deliveryName: string };
+    /** ElastiCache's log groups; absent: none. */
+    readonly redisLogGroups?: { readonly slowLog: string; readonly engineLog?: string };
+}
+
+/** Server access logs land under `s3/<account>/<region>/<bucket>/<date>/` (partitioned by event time). */
+export const S3_ACCESS_LOG_PREFIX = "s3/";
+/** Where CloudWatch log delivery writes CloudFront's logs: it prepends `AWSLogs/<account>/CloudFront/` itself. */
+export const CLOUDFRONT_LOG_PREFIX = (accountId: string) => `AWSLogs/${accountId}/CloudFront/`;
+
+/**
+ * What the log bucket allows besides the TLS-only deny: S3 server access logging of the given buckets
+ * (the logging service principal, for these source buckets and this account only: AWS's replacement
+ * for the log-delivery ACL), and, with CloudFront logs, CloudWatch log delivery from us-east-1.
+ */
+export function logBucketStatements(p: {
+    readonly bucketArn: string;
+    readonly accountId: string;
+    readonly partition: string;
+    readonly sourceBucketArns: readonly string[];
+    readonly cloudfront: boolean;
+}): PolicyStatement[] {
+    const statements: PolicyStatement[] = [];
+    if (p.sourceBucketArns.length > 0) {
+        statements.push({
+            Sid: "S3ServerAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${p.bucketArn}/${S3_ACCESS_LOG_PREFIX}*`,
+            Condition: { StringEquals: { "aws:SourceAccount": p.accountId }, ArnLike: { "aws:SourceArn": [...p.sourceBucketArns] } },
+        });
+    }
+    if (p.cloudfront) {
+        const delivery = {
+            StringEquals: { "aws:SourceAccount": p.accountId },
+            ArnLike: { "aws:SourceArn": `arn:${p.partition}:logs:${CLOUDFRONT_CERTIFICATE_REGION}:${p.accountId}:*` },
+        };
+        statements.push(
+            {
+                Sid: "CloudFrontLogDeliveryWrite",
+                Effect: "Allow",
+                Principal: { Service: "delivery.logs.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${p.bucketArn}/${CLOUDFRONT_LOG_PREFIX(p.accountId)}*`,
+                Condition: { ...delivery, StringEquals: { ...delivery.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" } },
+            },
+            {
+                Sid: "CloudFrontLogDeliveryAclCheck",
+                Effect: "Allow",
+                Principal: { Service: "delivery.logs.amazonaws.com" },
+                Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                Resource: p.bucketArn,
+                Condition: delivery,
+            },
+        );
+    }
+    return statements;
+}
+
+export class Logs extends pulumi.ComponentResource {
+    /** The log bucket's name; undefined without one. */
+    readonly logBucketName?: pulumi.Output<string>;
+    /** The slow log's log group; undefined without Redis logs. */
+    readonly redisSlowLogGroup?: pulumi.Output<string>;
+    /** The engine log's log group; undefined without it. */
+    readonly redisEngineLogGroup?: pulumi.Output<string>;
+
+    constructor(name: string, args: LogsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("membrane:logging:Logs", name, {}, opts);
+        if (args.logBucketName !== undefined) {
+            const bucket = this.logBucket(name, args, args.logBucketName);
+            this.accessLogging(name, args.loggedBuckets ?? {}, bucket);
+            if (args.cdn) {
+                this.cloudfrontLogs(name, args, args.cdn, bucket);
+            }
+            this.logBucketName = bucket.bucket.bucket;
+        }
+        if (args.redisLogGroups) {
+            const group = (suffix: string, logGroupName: string) =>
+                new aws.cloudwatch.LogGroup(
+                    childName(name, suffix),
+                    { name: logGroupName, retentionInDays: args.retentionDays, tags: tags(args.environment) },
+                    { parent: this },
+                ).name;
+            this.redisSlowLogGroup = group("redis-slow-log", args.redisLogGroups.slowLog);
+            this.redisEngineLogGroup = args.redisLogGroups.engineLog ? group("redis-engine-log", args.redisLogGroups.engineLog) : undefined;
+        }
+        this.registerOutputs({
+            logBucketName: this.logBucketName,
+            redisSlowLogGroup: this.redisSlowLogGroup,
+            redisEngineLogGroup: this.redisEngineLogGroup,
+        });
+    }
+
+    /** The log bucket: hardened, unversioned (logs are written once), expiring after the retention; it does not log itself. */
+    private logBucket(name: string, args: LogsArgs, bucketName: pulumi.Input<string>): HardenedBucket {
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const sources = Object.values(args.loggedBuckets ?? {}).map((b) => b.arn);
+        return new HardenedBucket(
+            childName(name, "bucket"),
+            {
+                bucketName,
+                environment: args.environment,
+                purpose: "access-logs",
+                production: args.production ?? false,
+                versioned: false,
+                lifecycle: { id: "expire-logs", expirationDays: args.retentionDays },
+                policyStatements: (bucketArn) =>
+                    pulumi.all([bucketArn, account, partition, sources]).apply(([arn, accountId, p, sourceBucketArns]) =>
+                        logBucketStatements({
+                            bucketArn: arn,
+                            accountId,
+                            partition: p,
+                            sourceBucketArns,
+                            cloudfront: args.cdn !== undefined,
+                        }),
+                    ),
+            },
+            this,
+        );
+    }
+
+    /** Each bucket's server access logs into the log bucket, once the bucket policy lets S3 write them. */
+    private accessLogging(name: string, buckets: Readonly<Record<string, LoggedBucket>>, target: HardenedBucket): void {
+        for (const [key, b] of Object.entries(buckets)) {
+            new aws.s3.BucketLogging(
+                childName(name, `${key}-access-logs`),
+                {
+                    bucket: b.name,
+                    targetBucket: target.bucket.bucket,
+                    targetPrefix: S3_ACCESS_LOG_PREFIX,
+                    targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+                },
+                { parent: this, dependsOn: [target.policy] },
+            );
+        }
+    }
+
+    /** CloudFront standard logging (v2): source, destination and delivery, all in us-east-1, into the log bucket. */
+    private cloudfrontLogs(name: string, args: LogsArgs, cdn: NonNullable<LogsArgs["cdn"]>, target: HardenedBucket): void {
+        const opt = { parent: this };
+        const region = CLOUDFRONT_CERTIFICATE_REGION;
+        const t = tags(args.environment);
+        const source = new aws.cloudwatch.LogDeliverySource(
+            childName(name, "cdn-source"),
+            { name: cdn.deliveryName, region, logType: "ACCESS_LOGS", resourceArn: cdn.distributionArn, tags: t },
+            opt,
+        );
+        const destination = new aws.cloudwatch.LogDeliveryDestination(
+            childName(name, "cdn-destination"),
+            {
+                name: cdn.deliveryName,
+                region,
+                outputFormat: "json",
+                deliveryDestinationConfiguration: { destinationResourceArn: target.bucket.arn },
+                tags: t,
+            },
+            opt,
+        );
+        new aws.cloudwatch.LogDelivery(
+            childName(name, "cdn-delivery"),
+            { region, deliverySourceName: source.name, deliveryDestinationArn: destination.arn, tags: t },
+            // With its statements already in the bucket policy, delivery needs no change to it.
+            { parent: this, dependsOn: [target.policy] },
+        );
+    }
+}
