@@ -1,7 +1,7 @@
 // Cdn: the static files over HTTPS (seed: "CloudFront Distribution"). A CloudFront distribution that
 // reads the static bucket through origin access control, the bucket's one policy, and, with a custom
 // domain, an ACM certificate in us-east-1 validated through Route 53 and the A/AAAA alias records.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CdnPriceClass, CdnTlsPolicy } from "./config-cdn";
 import type { PolicyDocument } from "../policy/lib/policy-document";

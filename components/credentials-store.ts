@@ -3,7 +3,7 @@
 // exactly that secret: the ECS task execution role, the Kubernetes service-account role (IRSA), or External
 // Secrets Operator's controller role (Pod Identity). The values come from the stack (generated and kept in
 // state), so the secret is a copy: it has no rotation schedule, and only `pulumi up` writes it.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";
 import { ecsTaskTrustPolicy, podIdentityTrustPolicy } from "./iam";

@@ -1,7 +1,7 @@
 // Database: MongoDB for Membrane (vendor's guide: "MongoDB Atlas setup"). Atlas mode creates the project,
 // an AdvancedCluster replica set on AWS, the application's database user and its network access (IP
 // access list or AWS PrivateLink); external mode only hands on a URI the customer keeps as a secret.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";

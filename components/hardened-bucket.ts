@@ -2,7 +2,7 @@
 // public-access-block flags, ACLs disabled, SSE-S3, a TLS-only bucket policy), in any region, for the
 // buckets the operations components add: replicas and log buckets. The caller chooses versioning, the
 // lifecycle rule and any statements the bucket policy needs beside the TLS-only deny.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../policy/lib/policy-document";
 import { tags } from "./naming";

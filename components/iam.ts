@@ -1,7 +1,7 @@
 // Iam: the roles Membrane's containers assume instead of holding access keys (seed: "IAM Configuration"),
 // tightened to what AWS Security Hub (IAM.1/IAM.21) and checkov (CKV_AWS_60/61) expect: one least-privilege
 // S3 policy, and trust policies that name one principal with conditions.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";

@@ -4,7 +4,7 @@
 // configurations. The topics are encrypted with a customer managed key whose policy lets CloudWatch use
 // it: CloudWatch cannot publish to a topic encrypted with the AWS managed aws/sns key, whose policy
 // nobody can change.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument } from "../policy/lib/policy-document";

@@ -1,7 +1,7 @@
 // Redis: the seed's ElastiCache replication group (never ElastiCache Serverless, which Membrane does not
 // support) with its subnet group, a security group that admits only port 6379 from the VPC or from given
 // security groups, and a generated AUTH token. Encrypted at rest and in transit (ElastiCache.4/5/6).
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "./adoption";

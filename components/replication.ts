@@ -4,7 +4,7 @@
 // access logs in its own region); a least-privilege role, trusted by S3 for these buckets only,
 // replicates; each replication configuration waits for versioning and lifecycle on both sides, since S3
 // refuses it otherwise ("Destination bucket must have versioning enabled").
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument } from "../policy/lib/policy-document";
 import { HardenedBucket } from "./hardened-bucket";

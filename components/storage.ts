@@ -1,6 +1,6 @@
 // Storage: Membrane's three S3 buckets (seed: "S3 Storage") with the secure defaults of AWS Security
 // Hub FSBP: public access blocked, ACLs disabled, encryption, TLS-only bucket policies, lifecycle rules.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../policy/lib/policy-document";
 import { IMPORT_IDS, reviewBucket, settle } from "./adoption";

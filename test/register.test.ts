@@ -51,3 +51,46 @@ describe("tools/register.js", () => {
         expect.fail("parseArgs should have thrown");
     });
 });
+
+describe("tools/register.js across processes", () => {
+    it("maps a stack trace from a file only another process ran (mocha's parallel workers), by its content", function () {
+        this.timeout(30000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-register-"));
+        const file = path.join(dir, "thrower.ts");
+        try {
+            // Type annotations and an interface shift the JavaScript's lines away from the TypeScript's.
+            fs.writeFileSync(
+                file,
+                [
+                    "interface A {",
+                    "    a: number;",
+                    "}",
+                    "",
+                    "const a: A = { a: 1 };",
+                    "export function f(): never {",
+                    "    throw new Error(`x${a.a}`);",
+                    "}",
+                    "",
+                ].join("\n"),
+            );
+            const run = spawnSync(
+                process.execPath,
+                [
+                    "--require",
+                    "./tools/register.js",
+                    "-e",
+                    `try { require(${JSON.stringify(file)}).f() } catch (e) { process.stdout.write(e.stack) }`,
+                ],
+                {
+                    cwd: PROJECT_DIR,
+                    encoding: "utf8",
+                },
+            );
+            const raw = run.stdout.split("\n").find((l) => l.includes(file))!;
+            expect(raw, run.stderr).to.be.a("string").and.not.include(`${file}:7:`);
+            expect(mapStack(raw)).to.include(`${file}:7:`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

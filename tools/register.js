@@ -43,11 +43,15 @@ function transpile(source, filename) {
     return ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
 }
 
+/** Where the translation of `filename` with this `source` is kept. @param {string} filename @param {string} source */
+function cachePathOf(filename, source) {
+    return path.join(CACHE, `${keyBase.copy().update(filename).update("\0").update(source).digest("hex")}.js`);
+}
+
 /** @param {NodeJS.Module & { _compile(code: string, filename: string): void }} module @param {string} filename */
 function loadTypeScript(module, filename) {
     const source = fs.readFileSync(filename, "utf8");
-    const key = keyBase.copy().update(filename).update("\0").update(source).digest("hex");
-    const cached = path.join(CACHE, `${key}.js`);
+    const cached = cachePathOf(filename, source);
     let js;
     try {
         js = fs.readFileSync(cached, "utf8");
@@ -75,7 +79,8 @@ function sourceMapOf(filename) {
     if (!sourceMaps.has(filename)) {
         let map;
         try {
-            const js = fs.readFileSync(translations.get(filename), "utf8");
+            // A file another process ran (mocha's parallel workers) is found by its content, as it was loaded.
+            const js = fs.readFileSync(translations.get(filename) ?? cachePathOf(filename, fs.readFileSync(filename, "utf8")), "utf8");
             const base64 = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(js)?.[1];
             map = base64 ? new Module.SourceMap(JSON.parse(Buffer.from(base64, "base64").toString("utf8"))) : undefined;
         } catch {
