@@ -4,6 +4,7 @@
 // a first `pulumi preview` (where cloud values are unknown), the policy pack, and no secret in the file.
 // Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error.
 import { PolicyFinding } from "../policy/runner";
+import { runMain } from "./cli";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, ProgramError, PROJECT_DIR } from "./engine";
 import { policyFindings, renderAssumptions } from "./plan";
@@ -121,11 +122,5 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2), (s) => console.log(s)).then(
-        (code) => process.exit(code),
-        (e) => {
-            console.error(`internal error: ${(e as Error).stack ?? e}`);
-            process.exit(3);
-        },
-    );
+    runMain(() => main(process.argv.slice(2), (s) => console.log(s)));
 }

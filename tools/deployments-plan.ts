@@ -1,12 +1,13 @@
 // `npm run deployments -- --stack <name> [--json | --workflow] [--cloud <file>]`: the deployments program
 // (deployments/), offline, as `npm start` evaluates the Membrane program: what it would create, what the
 // policy pack says about it, its outputs. `--workflow` prints the GitHub Actions workflow it generates.
-// Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
+// Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments; 3 an internal error.
 import * as path from "path";
 import { loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
-import { exitCode, plan, Plan } from "./plan";
+import { runMain } from "./cli";
+import { exitCode, plan, Plan, renderPolicyFindings, renderResources } from "./plan";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
 export const DEPLOYMENTS_DIR = path.join(PROJECT_DIR, "deployments");
@@ -52,28 +53,7 @@ export function parseArgs(argv: readonly string[]): DeploymentsPlanArgs {
 export { loadCloudFixture } from "./cloud-file";
 
 export function renderText(p: Plan): string {
-    const out: string[] = [`Stack ${p.project}/${p.stack}, evaluated offline (no cloud account, no Pulumi CLI):`, ""];
-    for (const c of p.components) {
-        out.push(`${c.name}  ${c.type}`);
-        const width = Math.max(...c.resources.map((r) => r.type.length), 10);
-        for (const r of c.resources) {
-            out.push(`  + ${r.type.padEnd(width)}  ${r.name}${r.properties ? `  ${r.properties}` : ""}`);
-        }
-        out.push("");
-    }
-    out.push(`${p.totals.resources} resources in ${p.totals.components} components`, "");
-    out.push(
-        p.policyFindings.length === 0
-            ? "Policy pack: no violations"
-            : [
-                  "Policy pack:",
-                  ...p.policyFindings.map(
-                      (f) => `  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`,
-                  ),
-              ].join("\n"),
-        "",
-        "Outputs:",
-    );
+    const out: string[] = [...renderResources(p), ...renderPolicyFindings(p.policyFindings), "Outputs:"];
     for (const [k, v] of Object.entries(p.outputs).filter(([k]) => k !== "githubWorkflow")) {
         out.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
@@ -126,15 +106,11 @@ export async function main(
 }
 
 if (require.main === module) {
-    main(
-        process.argv.slice(2),
-        (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
-        (s) => console.error(s),
-    ).then(
-        (code) => process.exit(code),
-        (e) => {
-            console.error(e);
-            process.exit(1);
-        },
+    runMain(() =>
+        main(
+            process.argv.slice(2),
+            (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`),
+            (s) => console.error(s),
+        ),
     );
 }

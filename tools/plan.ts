@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
+import { runMain } from "./cli";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
@@ -249,7 +250,8 @@ export function plan(ev: Evaluation): Plan {
     };
 }
 
-export function renderText(p: Plan): string {
+/** The heading, every resource by component (`=` for one it adopts, `+` for one it creates), the totals. */
+export function renderResources(p: Pick<Plan, "project" | "stack" | "components" | "totals">): string[] {
     const out: string[] = [`Stack ${p.project}/${p.stack}, evaluated offline (no cloud account, no Pulumi CLI):`, ""];
     for (const c of p.components) {
         out.push(`${c.name}  ${c.type}`);
@@ -261,15 +263,23 @@ export function renderText(p: Plan): string {
         out.push("");
     }
     out.push(`${p.totals.resources} resources in ${p.totals.components} components`, "");
-    if (p.policyFindings.length === 0) {
-        out.push("Policy pack: no violations", "");
-    } else {
-        out.push("Policy pack:");
-        for (const f of p.policyFindings) {
-            out.push(`  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`);
-        }
-        out.push("");
+    return out;
+}
+
+/** What the policy pack says, one finding a line. */
+export function renderPolicyFindings(findings: readonly PolicyFinding[]): string[] {
+    if (findings.length === 0) {
+        return ["Policy pack: no violations", ""];
     }
+    return [
+        "Policy pack:",
+        ...findings.map((f) => `  [${f.enforcementLevel}] ${f.policyName}${f.resourceUrn ? ` ${f.resourceUrn}` : ""}: ${f.message}`),
+        "",
+    ];
+}
+
+export function renderText(p: Plan): string {
+    const out: string[] = [...renderResources(p), ...renderPolicyFindings(p.policyFindings)];
     out.push("The .env this stack produces (pulumi stack output dotenv --show-secrets > .env, or npm run dotenv for a file of mode 600):");
     for (const [k, v] of Object.entries(p.env)) {
         out.push(`  ${k}=${v}`);
@@ -358,15 +368,11 @@ export async function main(
 }
 
 if (require.main === module) {
-    main(
-        process.argv.slice(2),
-        (s) => console.log(s),
-        (s) => console.error(s),
-    ).then(
-        (code) => process.exit(code),
-        (e) => {
-            console.error(`internal error: ${(e as Error).stack ?? e}`);
-            process.exit(3);
-        },
+    runMain(() =>
+        main(
+            process.argv.slice(2),
+            (s) => console.log(s),
+            (s) => console.error(s),
+        ),
     );
 }
