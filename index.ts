@@ -278,6 +278,11 @@ export = {
     // Absent when their feature is off: no custom domain (the seed's static_custom_domain_url), no role.
     ...(cdn.customDomainUrl && { staticCustomDomainUrl: cdn.customDomainUrl }),
     redisEndpoint: redis.endpoint,
+    redisPort: redis.port,
+    redisReplicationGroupId: redis.replicationGroupId,
+    // Atlas mode only: what the restore runbook passes to the atlas CLI.
+    ...(database.projectId && { atlasProjectId: database.projectId }),
+    ...(database.clusterName && { atlasClusterName: database.clusterName }),
     ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
     ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
     ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),

@@ -161,7 +161,7 @@ export function reviewAtlasCluster(
             kept: keep ? diffs : [],
             inPlace,
             notes: [
-                `MONGO_URI names the database membrane:mongoDatabase (${w.databaseName}) and a user of this program, membrane:mongoUsername (${w.username}), with a new password: set membrane:mongoDatabase to the database your current MONGO_URI names (the vendor's Atlas module used engine-<environment>), or Membrane starts on an empty database. The existing users are left as they are.`,
+                `MONGO_URI names the database membrane:mongoDatabase (${w.databaseName}) and a user of this program, membrane:mongoUsername (${w.username}), with a new password; the existing users are left as they are. The database must be the one your current MONGO_URI names (the vendor's Atlas module used engine-<environment>), or Membrane starts on an empty one.`,
             ],
             refusals: [...shapeRefusals(e, w), ...refusals],
         },

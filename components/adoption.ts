@@ -4,6 +4,7 @@
 // with data sources, at preview as at up) and either keeps the existing value where it can, lists what
 // will change in place, or refuses what would replace it, naming the setting and the key. Pure.
 import type { BucketPurpose } from "./naming";
+import { StackError } from "./lookups";
 
 /** A setting that differs: what exists, and what the stack says. */
 export interface Difference {
@@ -85,7 +86,7 @@ export function refusalMessage(r: Review, allowReplacement = false): string | un
 export function settle(r: Review, allowReplacement = false): string[] {
     const refusal = refusalMessage(r, allowReplacement);
     if (refusal) {
-        throw new Error(refusal);
+        throw new StackError(refusal);
     }
     const replaced = r.refusals.filter((f) => f.replaces);
     return [

@@ -91,7 +91,7 @@ function readNetwork(r: ConfigReader): NetworkConfig {
         r.problem("privateSubnetIds", `"${id}" is not a subnet id: "subnet-" and 8 or 17 hex digits`);
     }
     for (const id of duplicates(privateSubnetIds)) {
-        r.problem("privateSubnetIds", `lists "${id}" more than once`);
+        r.problem("privateSubnetIds", `lists "${id}" more than once: remove the repeat (one private subnet per availability zone)`);
     }
     return { vpcId, vpcCidr, privateSubnetIds };
 }
@@ -190,7 +190,7 @@ function readIdentity(
     if (environment && !ENVIRONMENT.test(environment)) {
         r.problem(
             "environment",
-            `must be lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
+            `must be 2 or more lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
         );
     }
     const regionInNames = r.boolean("regionInNames");

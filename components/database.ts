@@ -15,6 +15,7 @@ import {
     missingVpcMessage,
     vpcDnsProblems,
     warnAll,
+    StackError,
 } from "./lookups";
 import { childName, tags } from "./naming";
 
@@ -429,7 +430,7 @@ export class Database extends pulumi.ComponentResource {
             ]);
             const problems = [...vpcDnsProblems({ ...vpc, id: vpcId }), ...endpointSubnetProblems(vpcId, subnets)];
             if (problems.length > 0) {
-                throw new Error(`the Atlas PrivateLink endpoint cannot be created:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+                throw new StackError(`the Atlas PrivateLink endpoint cannot be created:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
             }
             return { vpcId, subnetIds };
         });

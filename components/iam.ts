@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";
 import { IMPORT_IDS, reviewRole, settle } from "./adoption";
-import { lookup, missingAdoptedMessage, missingClusterMessage, missingOidcProviderMessage, warnAll } from "./lookups";
+import { lookup, missingAdoptedMessage, missingClusterMessage, missingOidcProviderMessage, warnAll, StackError } from "./lookups";
 import { BucketPurpose, childName, tags } from "./naming";
 
 /** A role and its inline S3 policy. */
@@ -245,7 +245,7 @@ export class Iam extends pulumi.ComponentResource {
         const issuer = pulumi.all([cluster.identities, eks.clusterName]).apply(([ids, clusterName]) => {
             const url = ids[0]?.oidcs[0]?.issuer;
             if (!url) {
-                throw new Error(`EKS cluster "${clusterName}" reports no OIDC issuer, which IRSA needs`);
+                throw new StackError(`EKS cluster "${clusterName}" reports no OIDC issuer, which IRSA needs`);
             }
             return url;
         });

@@ -4,6 +4,18 @@
 // names the stack setting behind it. The messages and the network rules are pure functions.
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * An error meant for whoever runs `pulumi up`, thrown inside an Output. The SDK prefixes
+ * `error serializing property "<name>": ` to such an error's message once for every resource input it
+ * flows through (runtime/rpc.ts), which buries the advice under a dozen prefixes; this message stays as written.
+ */
+export class StackError extends Error {
+    constructor(message: string) {
+        super(message);
+        Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+    }
+}
+
 /** The reason a failed look-up gives: the provider's message, without the SDK's wrapping. */
 export function lookupReason(err: unknown): string {
     const e = err as { details?: unknown; message?: unknown };
@@ -16,7 +28,7 @@ export async function lookup<T>(promise: Promise<T>, advice: (reason: string) =>
     try {
         return await promise;
     } catch (err) {
-        throw new Error(advice(lookupReason(err)));
+        throw new StackError(advice(lookupReason(err)));
     }
 }
 

@@ -161,6 +161,8 @@ export class Redis extends pulumi.ComponentResource {
     readonly clusterMode: boolean;
     /** The security group of the cache nodes. */
     readonly securityGroupId: pulumi.Output<string>;
+    /** The replication group's id (an adopted group keeps its own), for the aws elasticache commands of the runbooks. */
+    readonly replicationGroupId: pulumi.Output<string>;
     readonly replicationGroupArn: pulumi.Output<string>;
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -193,7 +195,9 @@ export class Redis extends pulumi.ComponentResource {
         );
         this.securityGroupId = securityGroup.id;
         this.replicationGroupArn = group.arn;
+        this.replicationGroupId = group.replicationGroupId;
         this.registerOutputs({
+            replicationGroupId: this.replicationGroupId,
             endpoint: this.endpoint,
             port: this.port,
             uri: this.uri,

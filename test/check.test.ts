@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkStack, main, plainTextSecrets, renderVerdict } from "../tools/check";
+import { checkStack, HELP, main, plainTextSecrets, renderVerdict } from "../tools/check";
 import { PROJECT_DIR } from "../tools/engine";
 import { FIXTURES } from "./harness";
 
@@ -107,12 +107,32 @@ describe("npm run check", () => {
         expect(v.findings.map((f) => f.policyName)).to.include("atlas-no-open-access-list");
     });
 
+    it("refuses two stacks that share bucket names (a stack file copied without changing its environment), naming the other", async () => {
+        const dir = stackDirWith("staging", STAGING);
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), STAGING);
+        let out = "";
+        expect(await main([], (s) => (out += `${s}\n`), dir)).to.equal(2);
+        expect(out).to.match(
+            /^✘ dev: invalid\n {4}- shares \d+ bucket names with stack staging \(acme-staging-integration-app-tmp, …\): S3 bucket names are global/m,
+        );
+        expect(out).to.match(/^✘ staging: invalid\n {4}- shares \d+ bucket names with stack dev /m);
+        expect(out).to.include('warning: membrane:environment is "staging" but the stack is "dev"');
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), STAGING.replace("membrane:environment: staging", "membrane:environment: dev"));
+        expect(await main([], () => undefined, dir)).to.equal(0);
+    });
+
+    it("prints its help with --help, exit 0", async () => {
+        let out = "";
+        expect(await main(["--help"], (s) => (out += s), FIXTURES)).to.equal(0);
+        expect(out).to.equal(HELP);
+    });
+
     it("checks every stack file of a folder, or the stacks named, and exits with the worst verdict", async () => {
         const dir = stackDirWith("staging", STAGING.replace("membrane:environment: staging", "membrane:environment: Staging"));
         let out = "";
         const code = await main([], (s) => (out += `${s}\n`), dir);
         expect(code).to.equal(2);
-        expect(out).to.match(/^✘ staging: invalid\n {4}- membrane:environment: must be lowercase/);
+        expect(out).to.match(/^✘ staging: invalid\n {4}- membrane:environment: must be 2 or more lowercase/);
         expect(await main(["--bogus"], () => undefined, dir)).to.equal(2);
         expect(await main([], () => undefined, fs.mkdtempSync(path.join(os.tmpdir(), "membrane-empty-")))).to.equal(2);
     });

@@ -324,7 +324,7 @@ describe("config: redis", () => {
     it("does not repeat a refused environment's problem as a replication group id problem", () => {
         const problems = problemsOf({ environment: "Prod_Env" });
         expect(problems).to.have.lengthOf(1);
-        expect(problems[0]).to.match(/^membrane:environment: must be lowercase/);
+        expect(problems[0]).to.match(/^membrane:environment: must be 2 or more lowercase/);
     });
 
     it("reports every Redis problem at once, next to the others", () => {

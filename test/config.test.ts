@@ -40,12 +40,12 @@ describe("config: core and storage", () => {
         [
             "environment with uppercase and underscore",
             { environment: "Prod_Env" },
-            /^membrane:environment: must be lowercase letters, digits and hyphens.*"Prod_Env"/,
+            /^membrane:environment: must be 2 or more lowercase letters, digits and hyphens.*"Prod_Env"/,
         ],
-        ["environment starting with a digit", { environment: "1prod" }, /^membrane:environment: must be lowercase/],
-        ["environment ending with a hyphen", { environment: "prod-" }, /^membrane:environment: must be lowercase/],
-        ["environment with a dot", { environment: "prod.eu" }, /^membrane:environment: must be lowercase/],
-        ["environment of one character", { environment: "p" }, /^membrane:environment: must be lowercase/],
+        ["environment starting with a digit", { environment: "1prod" }, /^membrane:environment: must be 2 or more lowercase/],
+        ["environment ending with a hyphen", { environment: "prod-" }, /^membrane:environment: must be 2 or more lowercase/],
+        ["environment with a dot", { environment: "prod.eu" }, /^membrane:environment: must be 2 or more lowercase/],
+        ["environment of one character", { environment: "p" }, /^membrane:environment: must be 2 or more lowercase/],
         ["missing environment", without("environment"), /^membrane:environment: is required/],
         [
             "environment that makes a bucket name longer than 63 characters",
@@ -84,7 +84,7 @@ describe("config: core and storage", () => {
         [
             "duplicate subnet",
             { privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3d"] },
-            /^membrane:privateSubnetIds: lists "subnet-0a1b2c3d" more than once$/,
+            /^membrane:privateSubnetIds: lists "subnet-0a1b2c3d" more than once: remove the repeat \(one private subnet per availability zone\)$/,
         ],
         [
             "subnet list that is not a list",

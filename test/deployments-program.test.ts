@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { parse } from "yaml";
 import { runPolicies } from "../policy/runner";
 import { Evaluation, ProgramError } from "../tools/engine";
-import { main } from "../tools/deployments-plan";
+import { HELP, main } from "../tools/deployments-plan";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { plannedResources } from "../tools/plan";
 import { StackConfigError } from "../tools/stack-config";
@@ -401,6 +401,12 @@ describe("npm run deployments", () => {
         );
         return { code, out, err };
     };
+
+    it("prints its help for --help, exit 0", async () => {
+        const { code, out } = await run(["--help"]);
+        expect(code).to.equal(0);
+        expect(out).to.equal(`${HELP}\n`);
+    });
 
     it("prints what the program would create and the policy pack's verdict, exit 0", async function () {
         this.timeout(60000);

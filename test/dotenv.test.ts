@@ -170,6 +170,8 @@ describe(".env writer", () => {
         ).to.equal(0);
         expect(out).to.equal(dotenv(outputs));
         for (const [argv, input] of [
+            [["--out"], JSON.stringify(outputs)],
+            [[], ""],
             [[], "not json"],
             [[], "{}"],
             [["--bogus"], JSON.stringify(outputs)],

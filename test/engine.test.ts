@@ -27,7 +27,7 @@ describe("the engine", () => {
         ];
         const here = await Promise.all(cases.map((c) => outcome(c)));
         const fresh = await Promise.all(cases.map((c) => outcome({ ...c, freshProcess: true })));
-        expect("error" in here[1] && here[1].error.message).to.match(/membrane:environment: must be lowercase/);
+        expect("error" in here[1] && here[1].error.message).to.match(/membrane:environment: must be 2 or more lowercase/);
         for (const [i, c] of cases.entries()) {
             expect(JSON.stringify(here[i]), JSON.stringify(c)).to.equal(JSON.stringify(fresh[i]));
         }

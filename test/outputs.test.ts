@@ -121,6 +121,30 @@ describe("stack outputs: Membrane's environment", () => {
         });
     }
 
+    it("exports what the runbooks read: Redis's port and group id, Atlas's project and cluster (an adopted install's own)", async () => {
+        expect(ev.prod.outputs.redisPort).to.deep.equal({ value: 6379, secret: false });
+        expect(ev.prod.outputs.redisReplicationGroupId).to.deep.equal({ value: "prod-membrane", secret: false });
+        // The cluster's own project: the id the user's database lives in.
+        expect(ev.prod.outputs.atlasProjectId.value).to.equal(
+            one(ev.prod, "mongodbatlas:index/advancedCluster:AdvancedCluster").inputs.projectId,
+        );
+        expect(ev.prod.outputs.atlasProjectId.value).to.match(/^[0-9a-f]{24}$/);
+        expect(ev.prod.outputs.atlasClusterName).to.deep.equal({ value: "membrane-prod", secret: false });
+        const [legacy, external] = await Promise.all([
+            fixtureStack("legacy"),
+            evaluate({
+                stack: "staging",
+                overrides: {
+                    "membrane:databaseMode": "external",
+                    "membrane:externalMongoUri": { secret: "mongodb+srv://u:p@h.example.net/db" },
+                },
+            }),
+        ]);
+        expect(legacy.outputs.redisReplicationGroupId.value).to.equal("legacy-redis-new");
+        expect(legacy.outputs.redisPort.value).to.equal(6380);
+        expect(external.outputs).to.not.have.any.keys("atlasProjectId", "atlasClusterName");
+    });
+
     it("prod protects ENCRYPTION_SECRET's generator; staging does not", () => {
         const gen = (e: Evaluation) => one(e, "random:index/randomPassword:RandomPassword", "app-secrets-encryption-secret");
         expect(gen(ev.prod).protect).to.equal(true);

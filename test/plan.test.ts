@@ -2,10 +2,11 @@
 import { expect } from "chai";
 import { FIXTURES, fixtureStack } from "./harness";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../tools/engine";
 import { COMPONENT_DESCRIPTIONS, mermaid } from "../tools/mermaid";
-import { HELP, main, parseArgs, UsageError } from "../tools/plan";
+import { defaultStack, HELP, main, parseArgs, UsageError } from "../tools/plan";
 
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
@@ -37,8 +38,28 @@ function secretValues(ev: Evaluation): string[] {
 }
 
 describe("npm start: arguments", () => {
-    it("defaults to the staging stack in text", () => {
-        expect(parseArgs([])).to.deep.equal({ stack: "staging", format: "text", overrides: {} });
+    it("defaults to text, and to staging, or else the folder's only stack", () => {
+        expect(parseArgs([])).to.deep.equal({ format: "text", overrides: {} });
+        expect(defaultStack(["prod", "staging"])).to.equal("staging");
+        expect(defaultStack(["prod"])).to.equal("prod");
+        expect(defaultStack(["dev", "prod"])).to.equal(undefined);
+        expect(defaultStack([])).to.equal(undefined);
+    });
+
+    it("without --stack in a folder of several stacks but no staging, asks which", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-plan-"));
+        for (const s of ["dev", "prod"]) {
+            fs.copyFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), path.join(dir, `Pulumi.${s}.yaml`));
+        }
+        let err = "";
+        const code = await main(
+            [],
+            () => undefined,
+            (s) => (err += s),
+            dir,
+        );
+        expect(code).to.equal(2);
+        expect(err).to.equal("error: say which stack: npm start -- --stack <name> (the stacks of this project: dev, prod)");
     });
 
     it("takes --stack, --json, --mermaid and typed --config values", () => {
@@ -155,7 +176,7 @@ describe("npm start: the plan", () => {
     it("a config error exits 2 with the key's message", async () => {
         const { code, err } = await runPlan(["--stack", "prod", "--config", "membrane:environment=Prod_Env"]);
         expect(code).to.equal(2);
-        expect(err).to.match(/^error: stack prod: invalid stack configuration:\n {2}- membrane:environment: must be lowercase/);
+        expect(err).to.match(/^error: stack prod: invalid stack configuration:\n {2}- membrane:environment: must be 2 or more lowercase/);
     });
 
     it("a CLI-level config error (wrong type) exits 2 with the CLI's message", async () => {

@@ -112,6 +112,7 @@ describe("stack config, resolved as the CLI resolves it", () => {
         expect(fail({ "demo:version": 8 }, { "demo:version": "8.0" })).to.deep.equal([
             `Stack 'dev' with configuration key 'version' must be of type 'string': YAML reads the unquoted 8.0 as a number; quote it: demo:version: "8.0"`,
         ]);
+        expect(fail({ "demo:subnets": '["subnet-1", subnet-2]' })[0]).to.match(/pulumi config set --path 'demo:subnets\[0\]' subnet-1$/);
         expect(fail({ "demo:subnets": "subnet-1,subnet-2" })).to.deep.equal([
             "Stack 'dev' with configuration key 'subnets' must be of type 'array<string>': give a YAML list (one \"- item\" per line), or set the items one by one: pulumi config set --path 'demo:subnets[0]' subnet-1",
         ]);

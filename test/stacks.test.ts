@@ -93,7 +93,7 @@ describe("the fixture stacks", () => {
 
     it("a bad environment fails the program with the key's name, before any resource is registered", async () => {
         const err = await programError({ stack: "prod", overrides: { "membrane:environment": "Prod_Env" } });
-        expect(err.message).to.match(/membrane:environment: must be lowercase letters, digits and hyphens/);
+        expect(err.message).to.match(/membrane:environment: must be 2 or more lowercase letters, digits and hyphens/);
         expect(err.registered.filter((urn) => !urn.includes("pulumi:pulumi:Stack"))).to.deep.equal([]);
     });
 

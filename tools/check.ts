@@ -1,8 +1,9 @@
 // `npm run check [-- --stack <name> ...]`: the fast validity check of the user's own stacks, for CI and
 // for a Pulumi Deployments pre-run command. For every Pulumi.<stack>.yaml (or the stacks named): the
 // config contract (the CLI's checks and the program's), the program evaluated as at `pulumi up` and as at
-// a first `pulumi preview` (where cloud values are unknown), the policy pack, and no secret in the file.
-// Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error.
+// a first `pulumi preview` (where cloud values are unknown), the policy pack, no secret in the file, and no
+// two stacks sharing a bucket name.
+// Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error; 3 an internal error.
 import { PolicyFinding } from "../policy/runner";
 import { runMain } from "./cli";
 import { allConfigProblems } from "./config-problems";
@@ -20,6 +21,29 @@ export interface StackVerdict {
     readonly warnings: readonly string[];
     /** What the look-ups assumed to exist, without a cloud file. */
     readonly assumptions?: readonly string[];
+    /** The S3 bucket names the stack creates or adopts: global, so no two stacks may share one. */
+    readonly bucketNames?: readonly string[];
+}
+
+/**
+ * Problems for each stack whose bucket names another stack of the folder also uses (a stack file copied
+ * without changing membrane:environment): S3 names are global, so the second `pulumi up` fails, and the
+ * two stacks' account-wide names (IAM roles, the credentials secret) collide too in one account.
+ */
+export function bucketNameCollisions(verdicts: readonly StackVerdict[]): Map<string, string[]> {
+    const problems = new Map<string, string[]>();
+    for (const v of verdicts) {
+        for (const other of verdicts.filter((o) => o !== v)) {
+            const shared = (v.bucketNames ?? []).filter((name) => (other.bucketNames ?? []).includes(name));
+            if (shared.length > 0) {
+                problems.set(v.stack, [
+                    ...(problems.get(v.stack) ?? []),
+                    `shares ${shared.length} bucket name${shared.length > 1 ? "s" : ""} with stack ${other.stack} (${shared[0]}${shared.length > 1 ? ", …" : ""}): S3 bucket names are global, so one of the two cannot be created; give each stack its own membrane:environment (or membrane:namePrefix)`,
+                ]);
+            }
+        }
+    }
+    return problems;
 }
 
 // Keys that hold credentials must be stored encrypted (`pulumi config set --secret`).
@@ -62,7 +86,15 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
         const unique = [...new Map(findings.map((f) => [`${f.policyName} ${f.resourceUrn} ${f.message}`, f])).values()];
         const code = hygiene.length > 0 ? 2 : unique.some((f) => f.enforcementLevel === "mandatory") ? 1 : 0;
         const resources = up.resources.filter((r) => r.custom).length;
-        return verdict(code, { resources, problems: hygiene, findings: unique, warnings: up.warnings, assumptions: up.assumptions ?? [] });
+        const bucketNames = up.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => String(r.inputs.bucket));
+        return verdict(code, {
+            resources,
+            problems: hygiene,
+            findings: unique,
+            warnings: up.warnings,
+            assumptions: up.assumptions ?? [],
+            bucketNames,
+        });
     } catch (e) {
         if (e instanceof StackConfigError) {
             return verdict(2, { problems: [...allConfigProblems(loadProject(dir), stack, e), ...hygiene] });
@@ -93,16 +125,30 @@ export function renderVerdict(v: StackVerdict): string {
     ].join("\n");
 }
 
+const USAGE = "usage: npm run check [-- --stack <name> ...]";
+
+export const HELP = `${USAGE}
+
+Checks every Pulumi.<stack>.yaml beside Pulumi.yaml (or the stacks named), offline: the config (the CLI's checks
+and the program's), the program as at \`pulumi up\` and as at a first \`pulumi preview\`, the policy pack, no
+plain-text credentials in the file, and no two stacks sharing a bucket name. For CI and a Pulumi Deployments
+pre-run command.
+
+Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error; 3 an internal error.`;
+
 /** `stackDir`: where the stack files are (default: beside Pulumi.yaml). */
 export async function main(argv: readonly string[], write: (s: string) => void, stackDir: string = PROJECT_DIR): Promise<number> {
     const named: string[] = [];
     for (let i = 0; i < argv.length; i++) {
-        if ((argv[i] === "--stack" || argv[i] === "-s") && argv[i + 1]) {
+        if (argv[i] === "--help" || argv[i] === "-h") {
+            write(HELP);
+            return 0;
+        } else if ((argv[i] === "--stack" || argv[i] === "-s") && argv[i + 1]) {
             named.push(argv[++i]);
         } else if (argv[i].startsWith("--stack=")) {
             named.push(argv[i].slice("--stack=".length));
         } else {
-            write(`error: unknown argument "${argv[i]}"; usage: npm run check [-- --stack <name> ...]`);
+            write(`error: unknown argument "${argv[i]}"; ${USAGE}`);
             return 2;
         }
     }
@@ -112,11 +158,17 @@ export async function main(argv: readonly string[], write: (s: string) => void, 
         return 2;
     }
     // One at a time: each stack already evaluates twice in parallel, and the machine may have two cores.
-    let code = 0;
+    const verdicts: StackVerdict[] = [];
     for (const stack of stacks) {
-        const v = await checkStack(stack, PROJECT_DIR, stackDir);
-        write(renderVerdict(v));
-        code = Math.max(code, v.code);
+        verdicts.push(await checkStack(stack, PROJECT_DIR, stackDir));
+    }
+    const collisions = bucketNameCollisions(verdicts);
+    let code = 0;
+    for (const v of verdicts) {
+        const shared = collisions.get(v.stack) ?? [];
+        const checked: StackVerdict = shared.length > 0 ? { ...v, code: 2, problems: [...v.problems, ...shared] } : v;
+        write(renderVerdict(checked));
+        code = Math.max(code, checked.code);
     }
     return code;
 }

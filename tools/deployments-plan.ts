@@ -21,7 +21,23 @@ export interface DeploymentsPlanArgs {
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: npm run deployments -- --stack <name> [--json | --workflow] [--cloud <file>]";
+const USAGE = "usage: npm run deployments -- --stack <name> [--json | --workflow] [--cloud <file>] [--help]";
+
+export const HELP = `${USAGE}
+
+Evaluates the deployments program (deployments/) offline: the Pulumi Deployments settings, OIDC provider, deploy
+roles and ESC environments it would create for the Membrane stacks, what the policy pack says, and its outputs.
+
+  --stack, -s <name>  the deployments stack: reads deployments/Pulumi.<name>.yaml
+  --json              the plan as JSON (secrets redacted)
+  --workflow          the GitHub Actions workflow it generates
+  --cloud <file>      what already exists in the account (an IAM OIDC provider, ...), as a cloud file
+  --help, -h          this text
+
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument; 3 an internal error.`;
+
+/** `--help` asked for. */
+export class HelpRequested extends Error {}
 
 export function parseArgs(argv: readonly string[]): DeploymentsPlanArgs {
     let stack = "";
@@ -38,6 +54,8 @@ export function parseArgs(argv: readonly string[]): DeploymentsPlanArgs {
             if (!cloudFile) {
                 throw new UsageError(`--cloud needs a file; ${USAGE}`);
             }
+        } else if (a === "--help" || a === "-h") {
+            throw new HelpRequested();
         } else if (a === "--json" || a === "--workflow") {
             format = a === "--json" ? "json" : "workflow";
         } else {
@@ -77,6 +95,10 @@ export async function main(
         args = parseArgs(argv);
         cloud = args.cloudFile ? loadCloudFixture(args.cloudFile) : undefined;
     } catch (e) {
+        if (e instanceof HelpRequested) {
+            write(HELP);
+            return 0;
+        }
         writeError(`error: ${(e as Error).message}`);
         return 2;
     }

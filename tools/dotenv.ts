@@ -6,6 +6,7 @@
 // (`--env-file`, compose's `env_file` with `format: raw`) reads as is, and which a shell reads correctly
 // line by line: `while IFS= read -r l; do export "$l"; done < .env`.
 import * as fs from "fs";
+import * as path from "path";
 import { DotenvFormatError, formatDotenv } from "../components/dotenv";
 import { isVariableName, REQUIRED_VARIABLES } from "../components/env";
 
@@ -62,9 +63,10 @@ export function dotenvWarnings(outputs: Record<string, unknown>): string[] {
 
 /** Writes the .env readable by its owner only: it holds the database password, the Redis token and ENCRYPTION_SECRET. */
 export function writeDotenv(file: string, text: string): void {
-    fs.writeFileSync(file, text, { mode: 0o600 });
-    // writeFileSync's mode applies only to a new file.
-    fs.chmodSync(file, 0o600);
+    // A new file of mode 600 renamed over the old one: an existing file of mode 644 never holds the secrets.
+    const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
+    fs.renameSync(tmp, file);
 }
 
 /** What Docker's `--env-file` reads from a file: `NAME=value` lines, value verbatim; blanks and `#` lines skipped. */
@@ -86,12 +88,20 @@ export const USAGE = "usage: pulumi stack output --json --show-secrets -s <stack
 export function main(argv: readonly string[], input: string, write: (s: string) => void, writeError: (s: string) => void): number {
     let out: string | undefined;
     for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--out" && argv[i + 1]) {
+        if (argv[i] === "--out") {
             out = argv[++i];
+            if (!out) {
+                writeError(`dotenv: --out needs the file to write\n${USAGE}`);
+                return 2;
+            }
         } else {
             writeError(`dotenv: unknown argument "${argv[i]}"\n${USAGE}`);
             return 2;
         }
+    }
+    if (input.trim() === "") {
+        writeError(`dotenv: nothing on standard input: pipe pulumi stack output --json --show-secrets into it\n${USAGE}`);
+        return 2;
     }
     try {
         const outputs = JSON.parse(input) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // `npm start [-- --stack <name>] [--json | --mermaid | --import-file <path>]`: the whole program, offline. Evaluates a stack as
 // `pulumi preview` would evaluate the program, on the offline engine, then prints what would be
 // created, what the policy pack says about it, and the .env it would produce.
-// Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments.
+// Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments; 3 an internal error.
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
@@ -14,10 +14,11 @@ import { groupByComponent } from "./components";
 import { CostEstimate, DurationEstimate, estimateCost, estimateDuration, renderEstimate, stackRegion } from "./estimate";
 import { importFile } from "./import-file";
 import { mermaid } from "./mermaid";
-import { loadProject, StackConfigError, UnknownStackError } from "./stack-config";
+import { listStacks, loadProject, StackConfigError, UnknownStackError } from "./stack-config";
 
 export interface PlanArgs {
-    readonly stack: string;
+    /** Absent: the default stack of the folder (see `defaultStack`). */
+    readonly stack?: string;
     readonly format: "text" | "json" | "mermaid";
     /** `--config key=value`, as `pulumi preview --config`: tries a value without editing the stack file. */
     readonly overrides: Record<string, unknown>;
@@ -34,20 +35,25 @@ export const HELP = `${USAGE}
 Evaluates a stack offline (no cloud account, no Pulumi CLI) as \`pulumi preview\` would run the program, and
 prints what it would create, what the policy pack says, the .env it produces, and a cost and duration estimate.
 
-  --stack, -s <name>        the stack: reads Pulumi.<name>.yaml (default: staging)
+  --stack, -s <name>        the stack: reads Pulumi.<name>.yaml (default: staging, or the only stack there is)
   --config, -c <key>=<val>  try a value without editing the stack file (YAML: true, 3, [a, b]); repeatable
   --json                    the plan as JSON (secrets redacted)
   --mermaid                 the architecture diagram (Mermaid)
   --import-file <path>      write the resources the stack adopts (the existing* keys) for pulumi import --file
   --help, -h                this text
 
-Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument.`;
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument; 3 an internal error.`;
 
 /** `--help` asked for. */
 export class HelpRequested extends Error {}
 
+/** Without --stack: staging when there is one, else the folder's only stack; undefined when that does not decide. */
+export function defaultStack(available: readonly string[]): string | undefined {
+    return available.includes("staging") ? "staging" : available.length === 1 ? available[0] : undefined;
+}
+
 export function parseArgs(argv: readonly string[]): PlanArgs {
-    let stack = "staging";
+    let stack: string | undefined;
     let format: PlanArgs["format"] = "text";
     const overrides: Record<string, unknown> = {};
     let importPath: string | undefined;
@@ -72,7 +78,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
                 throw new UsageError(`--config takes <key>=<value> (got "${kv}"); ${USAGE}`);
             }
             // YAML, as in a stack file: `true`, `3` and `[a, b]` keep their types.
-            overrides[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1));
+            // An empty value is "", as `pulumi config set key ""` makes it (YAML would read it as null).
+            const text = kv.slice(eq + 1);
+            overrides[kv.slice(0, eq)] = text === "" ? "" : parseYaml(text);
         } else if (a === "--json" || a === "--mermaid") {
             const wanted = a === "--json" ? "json" : "mermaid";
             if (format !== "text" && format !== wanted) {
@@ -88,7 +96,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     if (importPath && format !== "text") {
         throw new UsageError(`--import-file writes a file of its own: leave out --json and --mermaid; ${USAGE}`);
     }
-    return { stack, format, overrides, ...(importPath && { importFile: importPath }) };
+    return { ...(stack !== undefined && { stack }), format, overrides, ...(importPath && { importFile: importPath }) };
 }
 
 /** Writes the stack's adoptions for `pulumi import --file`; 2 when the stack adopts nothing. */
@@ -279,8 +287,10 @@ export function renderPolicyFindings(findings: readonly PolicyFinding[]): string
 }
 
 export function renderText(p: Plan): string {
-    const out: string[] = [...renderResources(p), ...renderPolicyFindings(p.policyFindings)];
-    out.push("The .env this stack produces (pulumi stack output dotenv --show-secrets > .env, or npm run dotenv for a file of mode 600):");
+    // The warnings where a reader still is: before the long lists of variables and outputs.
+    const warnings = p.warnings.length > 0 ? [...p.warnings.map((w) => `warning: ${w}`), ""] : [];
+    const out: string[] = [...renderResources(p), ...renderPolicyFindings(p.policyFindings), ...warnings];
+    out.push("The .env this stack produces ((umask 077; pulumi stack output dotenv --show-secrets > .env): readable by you only):");
     for (const [k, v] of Object.entries(p.env)) {
         out.push(`  ${k}=${v}`);
     }
@@ -293,9 +303,6 @@ export function renderText(p: Plan): string {
             out.push(text.includes("\n") ? `  ${k}: |\n${text.replace(/^/gm, "      ")}` : `  ${k}: ${text}`);
         }
         out.push("");
-    }
-    for (const w of p.warnings) {
-        out.push(`warning: ${w}`);
     }
     out.push(...renderAssumptions(p.assumptions));
     out.push("", ...renderEstimate(p.estimate.cost, p.estimate.duration));
@@ -334,23 +341,33 @@ export async function main(
         writeError(`error: ${(e as Error).message}`);
         return 2;
     }
+    const available = listStacks(stackDir ?? PROJECT_DIR);
+    const stack = args.stack ?? defaultStack(available);
+    if (!stack) {
+        writeError(
+            available.length === 0
+                ? "error: there is no Pulumi.<stack>.yaml beside Pulumi.yaml: create one with pulumi stack init <name> and pulumi config set"
+                : `error: say which stack: npm start -- --stack <name> (the stacks of this project: ${available.join(", ")})`,
+        );
+        return 2;
+    }
     let ev: Evaluation;
     try {
-        ev = await evaluate({ stack: args.stack, overrides: args.overrides, stackDir });
+        ev = await evaluate({ stack, overrides: args.overrides, stackDir });
     } catch (e) {
         if (e instanceof UnknownStackError) {
             writeError(
-                `error: unknown stack "${args.stack}": there is no Pulumi.${args.stack}.yaml. The stacks of this project: ${e.available.join(", ")}`,
+                `error: unknown stack "${stack}": there is no Pulumi.${stack}.yaml. The stacks of this project: ${e.available.join(", ")}`,
             );
             return 2;
         }
         if (e instanceof StackConfigError) {
-            const problems = allConfigProblems(loadProject(PROJECT_DIR), args.stack, e);
-            writeError(`error: stack ${args.stack}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+            const problems = allConfigProblems(loadProject(PROJECT_DIR), stack, e);
+            writeError(`error: stack ${stack}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
             return 2;
         }
         if (e instanceof ProgramError) {
-            writeError(`error: stack ${args.stack}: ${e.message}`);
+            writeError(`error: stack ${stack}: ${e.message}`);
             return 2;
         }
         throw e;

@@ -134,7 +134,9 @@ export function readStackFile(dir: string, stack: string): StackFile {
         throw new StackConfigError(
             doc.errors.map((e) => {
                 const at = e.linePos?.[0];
-                return `${path.basename(file)}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${e.message.split("\n")[0]}`;
+                // The yaml package ends its first line with the position, which the prefix gives already.
+                const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+                return `${path.basename(file)}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${what}`;
             }),
         );
     }
@@ -230,7 +232,7 @@ function typeHint(project: Project, bare: string, entry: ConfigSchemaEntry, valu
         return `: YAML reads the unquoted ${written} as a ${typeof value}; quote it: ${key}: "${written}"`;
     }
     if (entry.type === "array" && typeof value === "string") {
-        const first = value.split(/[,\s]+/).filter(Boolean)[0] ?? "<value>";
+        const first = value.split(/[\s,[\]"']+/).filter(Boolean)[0] ?? "<value>";
         return `: give a YAML list (one "- item" per line), or set the items one by one: pulumi config set --path '${key}[0]' ${first}`;
     }
     return "";
