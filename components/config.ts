@@ -277,6 +277,13 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     }
     const network = readNetwork(r);
     const cdn = readCdnConfig(r, environment, warnings);
+    if (adoption.buckets.static && !adoption.cloudfrontDistributionId && cdn.customDomain) {
+        // CloudFront gives an alternate name to one distribution in all of AWS; the error comes after the
+        // certificate is issued, with the buckets already adopted.
+        warnings.push(
+            `membrane:existingStaticBucket adopts the static bucket but membrane:existingCloudfrontDistributionId is empty, so a new distribution is created for ${cdn.customDomain.domainName}. If the install's distribution still serves that name, CloudFront refuses the new one (CNAMEAlreadyExists): adopt it with membrane:existingCloudfrontDistributionId, or remove the name from it first.`,
+        );
+    }
     checkCloudfrontNames(r, namePrefix, environment, nameSuffix);
     const storage = readStorage(r, namePrefix, environment, nameSuffix);
     const named = withAdoptedNames(adoption, {

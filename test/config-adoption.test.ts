@@ -57,6 +57,21 @@ describe("config: adopting an existing install", () => {
         ).to.equal(true);
     });
 
+    it("warns that a new distribution for an adopted static bucket's name collides with the install's own", () => {
+        const collides = (c: MembraneConfig) => c.warnings.filter((w) => w.includes("CNAMEAlreadyExists"));
+        const staticOnly = parse({ existingStaticBucket: "prod-integration-app-static" });
+        expect(collides(staticOnly)).to.have.length(1);
+        expect(collides(staticOnly)[0])
+            .to.include(staticOnly.cdn.customDomain?.domainName)
+            .and.include("membrane:existingCloudfrontDistributionId");
+        expect(
+            collides(parse({ existingStaticBucket: "prod-integration-app-static", existingCloudfrontDistributionId: "E2QWRUHEXAMPLE" })),
+        ).to.deep.equal([]);
+        // No custom domain: the new distribution has no alternate name to collide on.
+        expect(collides(parse({ existingStaticBucket: "prod-integration-app-static", hostedZoneName: "" }))).to.deep.equal([]);
+        expect(collides(parse({ existingTmpBucket: "prod-integration-app-tmp" }))).to.deep.equal([]);
+    });
+
     const refusals: Array<[string, Record<string, unknown>, string[]]> = [
         [
             "names AWS would refuse",
