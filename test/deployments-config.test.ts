@@ -290,6 +290,8 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
             /^membrane-deployments:organization: must be the organization's login in lowercase, as in app\.pulumi\.com\/<org> \(got "Acme"\): it is the OIDC audience, which AWS compares case-sensitively, and a mismatch fails silently$/,
         );
         expect(only({ organization: "acme corp" })).to.match(/^membrane-deployments:organization: must be a Pulumi organization login/);
+        // A wildcard would reach the StringLike subject of every deploy role's trust policy.
+        expect(only({ organization: "ac*me" })).to.match(/^membrane-deployments:organization: must be a Pulumi organization login/);
     });
 
     it("branches git would refuse, and one branch for production and the rest", () => {
@@ -305,6 +307,9 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
         expect(branchProblems("release/2024.1")).to.deep.equal([]);
         expect(branchProblems("refs..x")).to.have.lengthOf(1);
         expect(branchProblems("x.lock")).to.have.lengthOf(1);
+        // A wildcard branch would widen GitHub's OIDC subject and the push filter.
+        expect(branchProblems("rel*")).to.have.lengthOf(1);
+        expect(branchProblems("rel?")).to.have.lengthOf(1);
     });
 
     it("a drift schedule that is not cron, a session outside what STS allows, an OIDC mode or ESC project that does not exist", () => {

@@ -116,7 +116,8 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
         Object.entries(entries).every(([k, expected]) => {
             const wanted = ([] as unknown[]).concat(expected).map(String);
             const actual = ctx[k];
-            const like = op.endsWith("StringLike");
+            // IAM: ArnEquals and ArnLike both take wildcards; StringEquals does not.
+            const like = op.endsWith("StringLike") || op.startsWith("Arn");
             const match = (v: string) => wanted.some((w) => (like ? wildcard(w, v) : w === v));
             if (op.startsWith("ForAllValues:")) {
                 return actual === undefined || ([] as string[]).concat(actual).every(match);
@@ -396,6 +397,27 @@ describe("the deploy role's permission table", () => {
         }
     });
 
+    it("grants no action that hands access to another principal or account", () => {
+        // Resource policies, ACLs, grants and permissions: none is a setting of this program's resources.
+        // (logs:PutResourcePolicy is one: ElastiCache's log delivery needs it, as the table says.)
+        const handing = [
+            /^secretsmanager:(PutResourcePolicy|ValidateResourcePolicy)$/,
+            /^kms:(CreateGrant|RetireGrant|RevokeGrant)$/,
+            /^s3:Put(Bucket|Object)(Version)?Acl$/,
+            /^s3:PutAccessPointPolicy$/,
+            /^sns:(AddPermission|RemovePermission)$/,
+            /^iam:(CreatePolicyVersion|SetDefaultPolicyVersion|CreateAccessKey|CreateLoginProfile|AddUserToGroup|PutUserPolicy|PutGroupPolicy)$/,
+            /^sts:AssumeRole$/,
+        ];
+        for (const v of VARIANTS) {
+            const actions = Object.values(deployPolicies(variantScope(v))).flatMap((d) => d.Statement.flatMap((st) => st.Action));
+            expect(
+                actions.filter((a) => handing.some((h) => h.test(a))),
+                v.name,
+            ).to.deep.equal([]);
+        }
+    });
+
     it('uses Resource "*" only for actions AWS cannot scope, each with the reason', () => {
         const unscoped = new Set<string>();
         for (const [type, entry] of Object.entries(DEPLOY_PERMISSIONS)) {
@@ -577,6 +599,44 @@ describe("the deploy role's permission table", () => {
                 "acm:DomainNames": ["www.acme.example.com"],
             }),
         ).to.equal(false);
+        // CloudFront takes certificates from us-east-1 only: none elsewhere.
+        const certificate = { "acm:DomainNames": ["static.prod.acme.example.com"] };
+        expect(allows(prod, "acm:RequestCertificate", "*", { ...certificate, "aws:RequestedRegion": "us-east-1" })).to.equal(true);
+        expect(allows(prod, "acm:RequestCertificate", "*", { ...certificate, "aws:RequestedRegion": "eu-west-1" })).to.equal(false);
+    });
+
+    it("creates and tags only what carries the stack's tags: security groups, their tags, interface endpoints, keys", () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const ours = { "aws:RequestTag/Environment": "prod", "aws:RequestTag/Service": "membrane" };
+        const group = `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group/sg-0123`;
+        expect(allows(prod, "ec2:CreateSecurityGroup", group, ours)).to.equal(true);
+        expect(allows(prod, "ec2:CreateSecurityGroup", group)).to.equal(false);
+        // Tagging a group would grant the actions on groups with the stack's tags: only while creating one.
+        expect(allows(prod, "ec2:CreateTags", group, { "ec2:CreateAction": "CreateSecurityGroup" })).to.equal(true);
+        expect(allows(prod, "ec2:CreateTags", group)).to.equal(false);
+        expect(allows(prod, "ec2:CreateTags", group, { ...ours, "ec2:CreateAction": "CreateVpcEndpoint" })).to.equal(false);
+        // Interface endpoints go into the stack's own private subnets and VPC.
+        const ec2 = (kind: string, id: string) => `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:${kind}/${id}`;
+        expect(allows(prod, "ec2:CreateVpcEndpoint", ec2("subnet", scopeOf("prod").privateSubnetIds[0]))).to.equal(true);
+        expect(allows(prod, "ec2:CreateVpcEndpoint", ec2("subnet", "subnet-0fffffffffffffff0"))).to.equal(false);
+        expect(allows(prod, "ec2:CreateVpcEndpoint", ec2("vpc", "vpc-0ffffffffffffffff"))).to.equal(false);
+        // KMS keys have no ARN before CreateKey: creating and tagging on "*" needs the stack's tags in the request.
+        for (const action of ["kms:CreateKey", "kms:TagResource"]) {
+            expect(allows(prod, action, "*", ours), action).to.equal(true);
+            expect(allows(prod, action, "*"), action).to.equal(false);
+            expect(allows(prod, action, "*", { ...ours, "aws:RequestTag/Environment": "staging" }), action).to.equal(false);
+        }
+    });
+
+    it("reaches the roles named <environment>-membrane-* and no role of a longer environment name", () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
+        const role = (name: string) => `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
+        expect(allows(prod, "iam:UpdateAssumeRolePolicy", role("prod-membrane-task-role"), boundary)).to.equal(true);
+        for (const other of ["prod-eu-membrane-task-role", "production-membrane-task-role", "prod-admin", "prodmembrane-x"]) {
+            expect(allows(prod, "iam:UpdateAssumeRolePolicy", role(other), boundary), other).to.equal(false);
+            expect(allows(prod, "iam:CreateRole", role(other), boundary), other).to.equal(false);
+        }
     });
 
     it("grants no Route 53, ACM or EKS permission to a stack without a custom domain or a cluster", () => {
@@ -621,6 +681,17 @@ describe("the deploy role's permission table", () => {
                 }
             }
         }
+        // Nothing else: every action the boundary names is one a role of some variant is given.
+        const given = new Set<string>(ECS_TASK_EXECUTION_ACTIONS);
+        for (const v of VARIANTS) {
+            for (const rp of evals[v.name].resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")) {
+                for (const st of JSON.parse(String(rp.inputs.policy)).Statement) {
+                    [].concat(st.Action).forEach((a: string) => given.add(a));
+                }
+            }
+        }
+        const named = VARIANTS.flatMap((v) => boundaryPolicy(variantScope(v)).Statement.flatMap((st) => st.Action));
+        expect([...new Set(named)].filter((a) => !given.has(a))).to.deep.equal([]);
         const docs = [boundaryPolicy(scopeOf("prod"))];
         expect(allows(docs, "s3:GetObject", "arn:aws:s3:::acme-staging-integration-app-tmp/x")).to.equal(false);
         expect(allows(docs, "iam:CreateRole", "*")).to.equal(false);

@@ -9,6 +9,8 @@ import { HELP, main } from "../tools/deployments-plan";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { plannedResources } from "../tools/plan";
 import { StackConfigError } from "../tools/stack-config";
+import type { DeploymentsConfig } from "../deployments/config";
+import { githubSubjects } from "../deployments/github-actions";
 import {
     assetText,
     DEPLOYMENTS_FIXTURES,
@@ -279,7 +281,23 @@ describe("deployments program: run by the GitHub Actions workflow instead", () =
             { aud: "urn:pulumi:org:acme", sub: "repo:acme/membrane-infra:ref:refs/heads/release" },
             { aud: "urn:pulumi:org:acme", sub: "repo:acme/membrane-infra:pull_request" },
         ]);
-        expect((issuer.inputs.policies as any[]).every((p) => p.decision === "allow" && p.tokenType === "organization")).to.equal(true);
+        for (const policy of issuer.inputs.policies as any[]) {
+            // A standard member's token: never an admin's, whatever GitHub sends.
+            expect(policy).to.deep.include({ decision: "allow", tokenType: "organization", authorizedPermissions: ["standard"] });
+        }
+    });
+
+    it("trusts only the pushes of branches that deploy, and pull requests only where one stack previews them", () => {
+        const stacks = [
+            { branch: "main", deployCommits: true, previewPullRequests: false },
+            { branch: "release", deployCommits: false, previewPullRequests: false },
+        ] as unknown as DeploymentsConfig["stacks"];
+        expect(githubSubjects({ repository: "acme/infra", stacks })).to.deep.equal(["repo:acme/infra:ref:refs/heads/main"]);
+        const previewing = [stacks[0], { ...stacks[1], previewPullRequests: true }] as unknown as DeploymentsConfig["stacks"];
+        expect(githubSubjects({ repository: "acme/infra", stacks: previewing })).to.deep.equal([
+            "repo:acme/infra:ref:refs/heads/main",
+            "repo:acme/infra:pull_request",
+        ]);
     });
 
     it("keeps the deployment settings (drift runs need them) but turns Deployments' push and pull request triggers off", () => {
