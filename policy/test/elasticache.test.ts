@@ -59,6 +59,10 @@ describe("elasticache-encryption-and-auth", () => {
         expect(messages[0]).to.match(/^transitEncryptionEnabled is not true\./);
     });
 
+    it("fails when encryption in transit is left out (ElastiCache's default is off)", () => {
+        expect(messagesOf(check({ transitEncryptionEnabled: undefined }))).to.have.length(1);
+    });
+
     it("fails without a token or user groups", () => {
         const messages = messagesOf(check({ authToken: undefined }));
         expect(messages).to.have.length(1);

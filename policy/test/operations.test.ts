@@ -36,8 +36,13 @@ describe("production-connectors-replicated", () => {
         expect(checkStack(productionConnectorsReplicated, [protectedConnectors, replication()])).to.deep.equal({ violations: [] });
     });
 
-    it("reports a production connectors bucket without replication, or with a disabled rule, on the bucket", () => {
-        for (const resources of [[protectedConnectors], [protectedConnectors, replication({ status: "Disabled" })]]) {
+    it("reports a production connectors bucket without replication, or with a disabled rule or one without a destination, on the bucket", () => {
+        for (const resources of [
+            [protectedConnectors],
+            [protectedConnectors, replication({ status: "Disabled" })],
+            [protectedConnectors, replication({ destination: undefined })],
+            [protectedConnectors, replication({ destination: { bucket: "" } })],
+        ]) {
             const outcome = checkStack(productionConnectorsReplicated, resources);
             expect(outcome.violations.map((v) => v.urn)).to.deep.equal([urnOf(TYPES.bucket, CONNECTORS)]);
             expect(outcome.violations[0].message).to.match(/^Bucket "acme-prod-integration-app-connectors" .* membrane:s3Replication/);

@@ -70,6 +70,8 @@ describe("secretsmanager-secret-encryption", () => {
             /^The secret uses the AWS managed key aws\/secretsmanager, and this pack requires a customer managed key/,
         );
         expect(check({ kmsKeyId: KEY }, config)).to.deep.equal([]);
+        // An empty key id is the AWS managed key too.
+        expect(check({ kmsKeyId: "" }, config)).to.have.lengthOf(1);
     });
 });
 
@@ -123,6 +125,7 @@ describe("iam-role-secrets-scoped", () => {
         ["secretsmanager:* on every secret", { Effect: "Allow", Action: "secretsmanager:*", Resource: "*" }, "*"],
         ["secretsmanager:Get* on every secret", { Effect: "Allow", Action: ["secretsmanager:Get*"], Resource: ["*"] }, "*"],
         ["NotAction that leaves GetSecretValue in", { Effect: "Allow", NotAction: "iam:*", Resource: "*" }, "*"],
+        ["BatchGetSecretValue on every secret", { Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" }, "*"],
         ["NotResource", { Effect: "Allow", Action: "secretsmanager:GetSecretValue", NotResource: OWN }, `NotResource "${OWN}"`],
     ];
     for (const [what, statement, shown] of beyond) {
@@ -162,8 +165,16 @@ describe("iam-role-secrets-scoped", () => {
         expect(check([role("prod-membrane-task-role", "prod"), policy])).to.deep.equal([]);
         expect(check([role("staging-membrane-task-role", "staging"), policy])).to.have.lengthOf(1);
         expect(check([policy], { "iam-role-secrets-scoped": { environment: "staging" } })).to.have.lengthOf(1);
+        // The pack's environment setting wins over a role's own tag.
+        expect(
+            check([role("prod-membrane-task-role", "prod", [read(OWN)])], { "iam-role-secrets-scoped": { environment: "staging" } }),
+        ).to.have.lengthOf(1);
         // With no way to tell the environment, any one membrane/<environment>/ passes, and nothing else.
         expect(check([policy])).to.deep.equal([]);
+        // Roles of two environments in one stack tell none: neither is taken for the role outside it.
+        const stagingRead = rolePolicy("existing-read", "acme-ecs-execution", [read(OWN.replace("membrane/prod/", "membrane/staging/"))]);
+        expect(check([role("a", "prod"), role("b", "staging"), stagingRead])).to.deep.equal([]);
+        expect(check([role("b", "staging"), role("a", "prod"), policy])).to.deep.equal([]);
         expect(check([rolePolicy("p", "x", [read("*")])])[0]).to.match(/beyond membrane\/<environment>\/\*: \*\./);
     });
 
