@@ -333,6 +333,24 @@ describe("the legacy fixture: the vendor's install, adopted", () => {
         expect(one(ev, "aws:cloudfront/originAccessControl:OriginAccessControl").inputs.name).to.equal("legacy-static-oac");
     });
 
+    it("outside production too: what the stack did not create is protected and retained, and no adopted bucket emptied on destroy", async () => {
+        const staging = await evaluate({ stack: "legacy", overrides: { "membrane:production": false } });
+        for (const r of staging.resources.filter((x) => x.importId)) {
+            expect(r.protect, r.name).to.equal(true);
+        }
+        for (const [type, name] of [
+            ["aws:s3/bucket:Bucket", "storage-tmp"],
+            ["aws:s3/bucket:Bucket", "storage-connectors"],
+            ["mongodbatlas:index/project:Project", "database-project"],
+            ["mongodbatlas:index/advancedCluster:AdvancedCluster", "database-cluster"],
+        ]) {
+            expect(one(staging, type, name).retainOnDelete, name).to.equal(true);
+        }
+        for (const purpose of ["tmp", "connectors", "static"]) {
+            expect(one(staging, "aws:s3/bucket:Bucket", `storage-${purpose}`).inputs.forceDestroy, purpose).to.equal(false);
+        }
+    });
+
     it("keeps Redis's port, node type and shards, opens that port only, and hands Membrane the cluster URI on it", () => {
         const group = one(ev, "aws:elasticache/replicationGroup:ReplicationGroup");
         expect(group.inputs).to.deep.include({

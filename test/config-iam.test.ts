@@ -177,3 +177,23 @@ describe("config: iam", () => {
         ]);
     });
 });
+
+describe("membrane:iamPermissionsBoundaryArn", () => {
+    it("takes a managed policy ARN and refuses anything else, naming the key", () => {
+        expect(problemsOf({ iamPermissionsBoundaryArn: "arn:aws:iam::123456789012:policy/membrane-boundary-prod" })).to.deep.equal([]);
+        expect(problemsOf({ iamPermissionsBoundaryArn: "arn:aws-us-gov:iam::111122223333:policy/path/membrane-boundary" })).to.deep.equal(
+            [],
+        );
+        for (const bad of [
+            "membrane-boundary-prod",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws:iam::123:policy/membrane-boundary",
+            "arn:aws:iam::123456789012:policy/",
+            `arn:aws:iam::123456789012:role/membrane-boundary`,
+        ]) {
+            expect(problemsOf({ iamPermissionsBoundaryArn: bad }), bad).to.deep.equal([
+                `membrane:iamPermissionsBoundaryArn: must be an IAM managed policy ARN, arn:aws:iam::<account>:policy/<name> (got "${bad}")`,
+            ]);
+        }
+    });
+});

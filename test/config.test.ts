@@ -111,6 +111,11 @@ describe("config: core and storage", () => {
             /^membrane:corsAllowedOrigins: "https:\/\/app.acme.com\/path" is not an origin/,
         ],
         [
+            "CORS origin of a scheme browsers do not send",
+            { corsAllowedOrigins: ["javascript://app.acme.com"] },
+            /^membrane:corsAllowedOrigins: "javascript:\/\/app.acme.com" is not an origin/,
+        ],
+        [
             "CORS origin with two wildcards",
             { corsAllowedOrigins: ["https://*.*.acme.com"] },
             /is not an origin.*without wildcards in the host/,

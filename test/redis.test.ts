@@ -340,6 +340,13 @@ describe("Redis in the fixture stacks", () => {
         ]);
     });
 
+    it("one allowed security group replaces the VPC CIDR rule too", async () => {
+        const e = await evaluate({ stack: "staging", overrides: { "membrane:redisAllowedSecurityGroupIds": ["sg-0aaaaaaaaaaaaaaa1"] } });
+        expect(byType(e, T.ingress).map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4])).to.deep.equal([
+            ["sg-0aaaaaaaaaaaaaaa1", undefined],
+        ]);
+    });
+
     it("production refuses a single node, with the key's name, before any resource is registered", async () => {
         try {
             await evaluate({

@@ -184,10 +184,15 @@ describe("replication", () => {
             it("logs the replica's access into a log bucket of the replica region, which does not log itself", () => {
                 const ev = evals[stack];
                 const logBucket = `${prefix}-integration-app-logs-${region}`;
-                expect(oneIn(ev, C, T.bucket, "replication-logs").inputs).to.deep.include({ bucket: logBucket, region });
+                const logs = oneIn(ev, C, T.bucket, "replication-logs");
+                expect(logs.inputs).to.deep.include({ bucket: logBucket, region });
+                expect([logs.protect, logs.retainOnDelete]).to.deep.equal([production, production]);
                 expect(attached(ev, T.logging, replicaName).map((l) => [l.inputs.targetBucket, l.inputs.region])).to.deep.equal([
                     [logBucket, region],
                 ]);
+                // S3 checks the log bucket's policy when logging is switched on: the policy comes first.
+                const logPolicy = attached(ev, T.policy, logBucket)[0];
+                expect(attached(ev, T.logging, replicaName)[0].dependencies).to.include(logPolicy.urn);
                 expect(attached(ev, T.logging, logBucket)).to.deep.equal([]);
                 const statements = policyOf(attached(ev, T.policy, logBucket)[0]).Statement;
                 expect(statements[0]).to.deep.include({
