@@ -101,6 +101,29 @@ describe("config: database", () => {
         ]);
     });
 
+    it("warns about a public block wider than a /16: a /15 warns, a /16 does not", () => {
+        expect(parse({ atlasAccessCidrs: ["52.0.0.0/15"] }).warnings).to.deep.equal([
+            'membrane:atlasAccessCidrs: "52.0.0.0/15" admits 131072 addresses; a NAT gateway\'s address is a /32.',
+        ]);
+        expect(parse({ atlasAccessCidrs: ["52.0.0.0/16"] }).warnings).to.deep.equal([]);
+    });
+
+    it("refuses a non-public range itself, not only the blocks inside it", () => {
+        const refused = (range: string, what: string) =>
+            `membrane:atlasAccessCidrs: "${range}" is inside ${range}, ${what}: traffic from the VPC reaches Atlas from the NAT gateways' public addresses, so list those (for example 203.0.113.24/32); a private range on the access list admits nobody without VPC peering or PrivateLink (membrane:atlasPrivateLink)`;
+        for (const [range, what] of [
+            ["10.0.0.0/8", "a private (RFC 1918) range"],
+            ["172.16.0.0/12", "a private (RFC 1918) range"],
+            ["192.168.0.0/16", "a private (RFC 1918) range"],
+            ["100.64.0.0/10", "the carrier-grade NAT range (RFC 6598)"],
+            ["127.0.0.0/8", "the loopback range"],
+            ["169.254.0.0/16", "the link-local range"],
+            ["0.0.0.0/8", 'the "this network" range'],
+        ]) {
+            expect(problemsOf({ atlasAccessCidrs: [range] }), range).to.deep.equal([refused(range, what)]);
+        }
+    });
+
     const bad: Array<[string, Record<string, unknown>, RegExp]> = [
         [
             "no organization and no project",

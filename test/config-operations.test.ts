@@ -2,7 +2,7 @@
 // what each refused value says.
 import { expect } from "chai";
 import { parseConfig } from "../components/config";
-import { backupPolicyProblems, PRODUCTION_BACKUP_FLOORS } from "../components/config-backup";
+import { backupPolicyProblems } from "../components/config-backup";
 import { hasReplicas, LOG_RETENTION_DAYS, logBucketName, memberClusterIds } from "../components/config-observability";
 import { defaultReplicaRegion, partitionOf, replicaBucketName, replicaRegionProblems } from "../components/config-replication";
 import { problemsOf, raw, VALID } from "./harness";
@@ -92,6 +92,16 @@ describe("config: replication", () => {
         expect(problems).to.deep.equal([
             'membrane:s3ReplicaRegion: makes the bucket name "a-long-company-name-production-eu-integration-app-connectors-eu-central-1" in the replica region, which is 73 characters long; S3 allows 3 to 63; shorten membrane:namePrefix or membrane:environment',
             'membrane:s3ReplicaRegion: makes the bucket name "a-long-company-name-production-eu-integration-app-logs-eu-central-1" in the replica region, which is 67 characters long; S3 allows 3 to 63; shorten membrane:namePrefix or membrane:environment',
+        ]);
+    });
+
+    it("refuses a replication role name of 65 characters, naming the environment key; 64 is IAM's limit and accepted", () => {
+        // "<environment>-membrane-s3-replication-us-east-1": 24 + 10 characters after the environment.
+        const roleProblems = (environment: string) =>
+            problemsOf({ environment, regionInNames: true }).filter((p) => p.includes("replication role name"));
+        expect(roleProblems("r".repeat(30))).to.deep.equal([]);
+        expect(roleProblems("r".repeat(31))).to.deep.equal([
+            `membrane:environment: makes the replication role name "${"r".repeat(31)}-membrane-s3-replication-us-east-1" 65 characters long; IAM allows 64`,
         ]);
     });
 
@@ -213,6 +223,8 @@ describe("config: alarms", () => {
 
     const REFUSED: Array<[Record<string, unknown>, string]> = [
         [{ alarmEmail: "ops at acme" }, 'membrane:alarmEmail: must be an email address such as ops@example.com (got "ops at acme")'],
+        // SNS and Atlas want a domain with a dot: a bare host name is no address either accepts.
+        [{ alarmEmail: "ops@localhost" }, 'membrane:alarmEmail: must be an email address such as ops@example.com (got "ops@localhost")'],
         [{ alarmRedisCpuPercent: 0 }, "membrane:alarmRedisCpuPercent: must be between 1 and 100 (got 0)"],
         [{ alarmRedisMemoryPercent: 101 }, "membrane:alarmRedisMemoryPercent: must be between 1 and 100 (got 101)"],
         [{ alarmRedisEvictions: -1 }, "membrane:alarmRedisEvictions: must be at least 0 (got -1)"],
@@ -327,14 +339,64 @@ describe("config: Atlas backup policy", () => {
             "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 3)",
         );
         // At the floors exactly, production is satisfied.
-        const floors = {
-            atlasBackupHourlyRetentionDays: PRODUCTION_BACKUP_FLOORS.hourlyRetentionDays,
-            atlasBackupDailyRetentionDays: PRODUCTION_BACKUP_FLOORS.dailyRetentionDays,
-            atlasBackupWeeklyRetentionWeeks: PRODUCTION_BACKUP_FLOORS.weeklyRetentionWeeks,
-            atlasBackupMonthlyRetentionMonths: PRODUCTION_BACKUP_FLOORS.monthlyRetentionMonths,
-            atlasPitWindowDays: PRODUCTION_BACKUP_FLOORS.pitWindowDays,
-        };
-        expect(problemsOf({ ...floors, production: true, atlasAccessCidrs: [], atlasPrivateLink: true })).to.deep.equal([]);
+        expect(problemsOf({ ...PRODUCTION_FLOORS, ...PRODUCTION })).to.deep.equal([]);
+    });
+
+    // Atlas's default policy, written out: the floors a production stack may not go below, never read from the source.
+    const PRODUCTION_FLOORS = {
+        atlasBackupHourlyRetentionDays: 2,
+        atlasBackupDailyRetentionDays: 7,
+        atlasBackupWeeklyRetentionWeeks: 4,
+        atlasBackupMonthlyRetentionMonths: 12,
+        atlasPitWindowDays: 2,
+    };
+    const PRODUCTION = { production: true, atlasAccessCidrs: [], atlasPrivateLink: true };
+    const BELOW_FLOOR: Array<[keyof typeof PRODUCTION_FLOORS, number, string]> = [
+        [
+            "atlasBackupHourlyRetentionDays",
+            1,
+            "membrane:atlasBackupHourlyRetentionDays: must be at least 2 in production (Atlas's default for a new cluster: restore points every 6 hours for the last two days) (got 1)",
+        ],
+        [
+            "atlasBackupDailyRetentionDays",
+            6,
+            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 6)",
+        ],
+        [
+            "atlasBackupWeeklyRetentionWeeks",
+            3,
+            "membrane:atlasBackupWeeklyRetentionWeeks: must be at least 4 in production (Atlas's default: a month of weekly restore points) (got 3)",
+        ],
+        [
+            "atlasBackupMonthlyRetentionMonths",
+            11,
+            "membrane:atlasBackupMonthlyRetentionMonths: must be at least 12 in production (Atlas's default: a year of monthly restore points, for audits and slowly noticed damage) (got 11)",
+        ],
+        [
+            "atlasPitWindowDays",
+            1,
+            "membrane:atlasPitWindowDays: must be at least 2 in production (a bad script or migration run yesterday can be rewound to the second) (got 1)",
+        ],
+    ];
+    for (const [key, value, problem] of BELOW_FLOOR) {
+        it(`production refuses ${key} one below its floor, naming the floor; elsewhere it is fine`, () => {
+            // Every other key at its floor: the one below is the only problem.
+            expect(problemsOf({ ...PRODUCTION_FLOORS, ...PRODUCTION, [key]: value })).to.deep.equal([problem]);
+            expect(problemsOf({ ...PRODUCTION_FLOORS, [key]: value })).to.deep.equal([]);
+        });
+    }
+
+    it("takes a point-in-time window of up to 365 days, Atlas's limit, and refuses 366", () => {
+        // A 365-day window needs dailies kept 365 days, which 52 weeks of weeklies (364 days) cannot cover:
+        // that problem is the weekly key's; only the window's own problems are looked at here.
+        const year = { atlasBackupDailyRetentionDays: 365, atlasBackupWeeklyRetentionWeeks: 52, atlasBackupMonthlyRetentionMonths: 13 };
+        const windowProblems = (days: number) =>
+            problemsOf({ ...year, atlasPitWindowDays: days }).filter((p) => p.startsWith("membrane:atlasPitWindowDays:"));
+        expect(windowProblems(365)).to.deep.equal([]);
+        expect(windowProblems(366)).to.deep.equal([
+            "membrane:atlasPitWindowDays: must be between 1 and 365 (got 366)",
+            "membrane:atlasPitWindowDays: is 366 days, longer than daily snapshots are kept (365 days): a point-in-time restore starts from a snapshot before the chosen time",
+        ]);
     });
 
     it("production's floors do not apply to an external database, whose backups are the customer's", () => {

@@ -80,6 +80,22 @@ describe("config: the credentials store", () => {
         ).to.deep.equal([]);
     });
 
+    it("takes a multi-Region key's id, mrk- and exactly 32 hex digits, and refuses 31 or 33", () => {
+        const mrk = (hex: string) => `arn:aws:kms:us-east-1:111122223333:key/mrk-${hex}`;
+        const refused = (arn: string) =>
+            `membrane:secretsKmsKeyArn: must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id>; empty = the AWS managed key aws/secretsmanager (got "${arn}")`;
+        expect(problemsOf({ secretsKmsKeyArn: mrk("a".repeat(32)) })).to.deep.equal([]);
+        expect(problemsOf({ secretsKmsKeyArn: mrk("a".repeat(31)) })).to.deep.equal([refused(mrk("a".repeat(31)))]);
+        expect(problemsOf({ secretsKmsKeyArn: mrk("a".repeat(33)) })).to.deep.equal([refused(mrk("a".repeat(33)))]);
+    });
+
+    it("takes an existing execution role's name of 64 characters, IAM's limit, and refuses 65, naming the key", () => {
+        expect(problemsOf({ ecsExecutionRole: "existing", ecsExecutionRoleName: "r".repeat(64) })).to.deep.equal([]);
+        expect(problemsOf({ ecsExecutionRole: "existing", ecsExecutionRoleName: "r".repeat(65) })).to.deep.equal([
+            `membrane:ecsExecutionRoleName: must be an IAM role name: 1 to 64 letters, digits and +=,.@_- (got "${"r".repeat(65)}")`,
+        ]);
+    });
+
     const bad: Array<[string, Record<string, unknown>, string]> = [
         [
             "an alias instead of the key",
@@ -165,6 +181,18 @@ describe("config: the credentials store", () => {
         expect(problemsOf({ environment, secretsManager: false })).to.not.include(problem);
     });
 
+    it("refuses derived execution and ESO role names of 65 characters, naming the environment key; 64 is IAM's limit", () => {
+        // "<environment>-membrane-execution-role": 24 characters after the environment; "-membrane-eso-role": 18.
+        const roleProblems = (environment: string) =>
+            problemsOf({ environment }).filter((p) => p.startsWith("membrane:environment: makes the IAM role name"));
+        const tooLong = (role: string) => `membrane:environment: makes the IAM role name "${role}" 65 characters long; IAM allows 64`;
+        expect(roleProblems("e".repeat(40))).to.deep.equal([]);
+        expect(roleProblems("e".repeat(41))).to.deep.equal([tooLong(`${"e".repeat(41)}-membrane-execution-role`)]);
+        const eso = (environment: string) => roleProblems(environment).filter((p) => p.includes("-membrane-eso-role"));
+        expect(eso("e".repeat(46))).to.deep.equal([]);
+        expect(eso("e".repeat(47))).to.deep.equal([tooLong(`${"e".repeat(47)}-membrane-eso-role`)]);
+    });
+
     it("refuses line breaks in the values that go into the .env and the secret, without repeating them", () => {
         const problems = problemsOf(
             { existingSecret: `${"s".repeat(40)}\n`, existingEncryptionSecret: `${"e".repeat(20)}\r${"e".repeat(20)}` },
@@ -175,6 +203,13 @@ describe("config: the credentials store", () => {
             "membrane:existingEncryptionSecret: contains a line break, which no .env reader and no environment variable keeps (the value is secret and not shown)",
         ]);
         expect(problems.join("\n")).to.not.include("ssss");
+        // MONGO_URI goes into the .env and the secret as well.
+        const uri = problemsOf({ databaseMode: "external", externalMongoUri: "mongodb://app:hunter2@db.example.com/membrane\n" }, [
+            "externalMongoUri",
+        ]);
+        expect(uri).to.deep.equal([
+            "membrane:externalMongoUri: contains a line break, which no .env reader and no environment variable keeps (the value is secret and not shown)",
+        ]);
     });
 
     it("warns about settings that change nothing, and not about the defaults", () => {

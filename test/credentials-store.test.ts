@@ -404,3 +404,31 @@ describe("CredentialsStore on its own", () => {
         }
     });
 });
+
+describe("CredentialsStore on its own, handed plain credentials", () => {
+    // The stack hands it secrets already; the store must not rely on that, nor on @pulumi/aws's SecretVersion,
+    // which marks secretString secret as well: what the store hands that class is recorded by the program.
+    let ev: Evaluation;
+    before(async () => {
+        ev = await evaluate({
+            stack: "staging",
+            program: "test/programs/credentials-store.ts",
+            env: { MEMBRANE_TEST_PLAIN_CREDENTIALS: "true" },
+        });
+    });
+
+    it("stores them as a secret input and marks the stored value a secret output", () => {
+        const version = one(ev, T.version);
+        expect(JSON.parse(String(version.inputs.secretString))).to.deep.equal({ MONGO_URI: "mongodb://u:p@h/db", SECRET: "s".repeat(40) });
+        expect(version.secretInputs).to.deep.equal(["secretString"]);
+        expect(version.additionalSecretOutputs).to.include("secretString");
+        expect(version.secretOutputs).to.include("secretString");
+    });
+
+    it("hands @pulumi/aws the value already secret, asking for the stored value as a secret output", () => {
+        expect(ev.outputs.handedToSecretVersion).to.deep.equal({
+            value: [{ secretStringSecret: true, additionalSecretOutputs: ["secretString"] }],
+            secret: false,
+        });
+    });
+});

@@ -115,14 +115,15 @@ describe("MONGO_URI", () => {
 describe("Database on its own", () => {
     const ev: Record<string, Evaluation> = {};
     before(async () => {
-        const [accessList, production, privateLink, existing, external] = await Promise.all([
+        const [accessList, production, privateLink, existing, external, externalPlain] = await Promise.all([
             evaluateDatabase("access-list"),
             evaluateDatabase("access-list", true),
             evaluateDatabase("private-link"),
             evaluateDatabase("existing-project"),
             evaluateDatabase("external"),
+            evaluateDatabase("external-plain"),
         ]);
-        Object.assign(ev, { accessList, production, privateLink, existing, external });
+        Object.assign(ev, { accessList, production, privateLink, existing, external, externalPlain });
     });
 
     describe("Atlas with an IP access list", () => {
@@ -373,6 +374,16 @@ describe("Database on its own", () => {
         expect(component.secretOutputs).to.deep.equal(["mongoUri"]);
         expect(ev.external.outputs.mongoUri.secret).to.equal(true);
     });
+
+    it("external mode: a URI handed over as a plain value still comes out a secret", () => {
+        const component = one(ev.externalPlain, T.component, "db");
+        expect(component.outputs).to.deep.equal({ mongoUri: "mongodb://app:s3cret@mongo.internal.example:27017/membrane?replicaSet=rs0" });
+        expect(component.secretOutputs).to.deep.equal(["mongoUri"]);
+        expect(ev.externalPlain.outputs.mongoUri).to.deep.equal({
+            value: "mongodb://app:s3cret@mongo.internal.example:27017/membrane?replicaSet=rs0",
+            secret: true,
+        });
+    });
 });
 
 const onlyStack = (err: ProgramError) => err.registered.filter((urn) => !urn.includes("pulumi:pulumi:Stack"));
@@ -445,6 +456,19 @@ describe("the fixture stacks: database", () => {
         expect(ev.warnings).to.deep.equal([
             "membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored.",
         ]);
+    });
+
+    it("external mode: the program hands the URI to the Database component already secret", async () => {
+        // The component makes it secret too (see "Database on its own"): each layer is pinned on its own.
+        const ev = await evaluate({
+            stack: "staging",
+            program: "test/programs/index-database-args.ts",
+            overrides: {
+                "membrane:databaseMode": "external",
+                "membrane:externalMongoUri": { secret: "mongodb+srv://app:hunter2@db.example.com/membrane" },
+            },
+        });
+        expect(ev.outputs.handedToDatabase).to.deep.equal({ value: [{ mode: "external", mongoUriSecret: true }], secret: false });
     });
 
     it("external mode with an encrypted (secure:) value in the stack file", async () => {

@@ -1,5 +1,6 @@
 // Database alone, with fixed arguments. MEMBRANE_TEST_DB selects the case: "access-list" (default),
-// "private-link", "existing-project" or "external"; MEMBRANE_TEST_PRODUCTION switches production on;
+// "private-link", "existing-project", "external" or "external-plain" (the URI handed over as a plain
+// value: the component alone must make it secret); MEMBRANE_TEST_PRODUCTION switches production on;
 // MEMBRANE_TEST_PE_WAIT ("<attempts>,<seconds>") sets how long PrivateLink waits for Atlas's private string.
 import * as pulumi from "@pulumi/pulumi";
 import { Database, DatabaseArgs } from "../../components/database";
@@ -8,9 +9,11 @@ const which = process.env.MEMBRANE_TEST_DB ?? "access-list";
 const production = process.env.MEMBRANE_TEST_PRODUCTION === "true";
 const [attempts, intervalSeconds] = (process.env.MEMBRANE_TEST_PE_WAIT ?? "").split(",").map(Number);
 
+const EXTERNAL_URI = "mongodb://app:s3cret@mongo.internal.example:27017/membrane?replicaSet=rs0";
+
 const args: DatabaseArgs =
-    which === "external"
-        ? { mode: "external", mongoUri: pulumi.secret("mongodb://app:s3cret@mongo.internal.example:27017/membrane?replicaSet=rs0") }
+    which === "external" || which === "external-plain"
+        ? { mode: "external", mongoUri: which === "external" ? pulumi.secret(EXTERNAL_URI) : EXTERNAL_URI }
         : {
               mode: "atlas",
               environment: "qa",
