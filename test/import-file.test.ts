@@ -6,7 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import { Evaluation } from "../tools/engine";
 import { importedUrn, importFile } from "../tools/import-file";
-import { main, parseArgs, UsageError } from "../tools/plan";
+import { UsageError } from "../tools/cli";
+import { main, parseArgs } from "../tools/plan";
 import { FIXTURES, fixtureStack } from "./harness";
 
 describe("the pulumi import file", () => {

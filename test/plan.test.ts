@@ -6,7 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../tools/engine";
 import { COMPONENT_DESCRIPTIONS, mermaid } from "../tools/mermaid";
-import { defaultStack, HELP, main, parseArgs, UsageError } from "../tools/plan";
+import { UsageError } from "../tools/cli";
+import { defaultStack, HELP, main, parseArgs } from "../tools/plan";
 
 async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";

@@ -11,3 +11,9 @@ export function runMain(main: () => Promise<number>): void {
         },
     );
 }
+
+/** An argument the command does not take: exit 2 with the usage. */
+export class UsageError extends Error {}
+
+/** `--help` asked for: the command prints its help and exits 0. */
+export class HelpRequested extends Error {}

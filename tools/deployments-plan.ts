@@ -6,7 +6,7 @@ import * as path from "path";
 import { loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
-import { runMain } from "./cli";
+import { HelpRequested, runMain, UsageError } from "./cli";
 import { exitCode, plan, Plan, renderPolicyFindings, renderResources } from "./plan";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
@@ -18,8 +18,6 @@ export interface DeploymentsPlanArgs {
     /** A YAML file describing what already exists in the account (an IAM OIDC provider, ...). */
     readonly cloudFile?: string;
 }
-
-export class UsageError extends Error {}
 
 const USAGE = "usage: npm run deployments -- --stack <name> [--json | --workflow] [--cloud <file>] [--help]";
 
@@ -35,9 +33,6 @@ roles and ESC environments it would create for the Membrane stacks, what the pol
   --help, -h          this text
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument; 3 an internal error.`;
-
-/** `--help` asked for. */
-export class HelpRequested extends Error {}
 
 export function parseArgs(argv: readonly string[]): DeploymentsPlanArgs {
     let stack = "";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { isVariableName } from "../components/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
-import { runMain } from "./cli";
+import { HelpRequested, runMain, UsageError } from "./cli";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
@@ -26,8 +26,6 @@ export interface PlanArgs {
     readonly importFile?: string;
 }
 
-export class UsageError extends Error {}
-
 const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid | --import-file <path>] [--help]";
 
 export const HELP = `${USAGE}
@@ -43,9 +41,6 @@ prints what it would create, what the policy pack says, the .env it produces, an
   --help, -h                this text
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument; 3 an internal error.`;
-
-/** `--help` asked for. */
-export class HelpRequested extends Error {}
 
 /** Without --stack: staging when there is one, else the folder's only stack; undefined when that does not decide. */
 export function defaultStack(available: readonly string[]): string | undefined {
