@@ -20,6 +20,7 @@ import {
     json,
     named,
 } from "./deployments-harness";
+import { runCommand } from "./harness";
 
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/api.pulumi.com/oidc`;
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
@@ -408,17 +409,7 @@ describe("deployments program at preview, where the cloud's values are unknown",
 });
 
 describe("npm run deployments", () => {
-    const run = async (argv: string[]) => {
-        let out = "";
-        let err = "";
-        const code = await main(
-            argv,
-            (s) => (out += `${s}\n`),
-            (s) => (err += `${s}\n`),
-            DEPLOYMENTS_FIXTURES,
-        );
-        return { code, out, err };
-    };
+    const run = (argv: string[]) => runCommand(main, argv, DEPLOYMENTS_FIXTURES);
 
     it("prints its help for --help, exit 0", async () => {
         const { code, out } = await run(["--help"]);

@@ -136,3 +136,20 @@ export function fixtureStack(stack: string): Promise<Evaluation> {
     }
     return fixtureStacks.get(stack)!;
 }
+
+/** A command's `main` (tools/plan.ts, tools/deployments-plan.ts) run on `argv` with `stackDir`: its exit code and what it wrote. */
+export async function runCommand(
+    main: (argv: string[], write: (s: string) => void, writeError: (s: string) => void, stackDir?: string) => Promise<number>,
+    argv: string[],
+    stackDir: string,
+): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await main(
+        argv,
+        (s) => (out += `${s}\n`),
+        (s) => (err += `${s}\n`),
+        stackDir,
+    );
+    return { code, out, err };
+}

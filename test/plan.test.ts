@@ -1,6 +1,6 @@
 // `npm start`: the offline plan. Exit codes, output, JSON shape, redaction, and the README's diagram.
 import { expect } from "chai";
-import { FIXTURES, fixtureStack } from "./harness";
+import { FIXTURES, fixtureStack, runCommand } from "./harness";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,17 +9,7 @@ import { COMPONENT_DESCRIPTIONS, mermaid } from "../tools/mermaid";
 import { UsageError } from "../tools/cli";
 import { defaultStack, HELP, main, parseArgs } from "../tools/plan";
 
-async function runPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const code = await main(
-        argv,
-        (s) => (out += `${s}\n`),
-        (s) => (err += `${s}\n`),
-        FIXTURES,
-    );
-    return { code, out, err };
-}
+const runPlan = (argv: string[]) => runCommand(main, argv, FIXTURES);
 
 /** Every secret value the stack holds: none may appear in anything the plan prints. */
 function secretValues(ev: Evaluation): string[] {
