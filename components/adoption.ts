@@ -4,6 +4,7 @@
 // with data sources, at preview as at up) and either keeps the existing value where it can, lists what
 // will change in place, or refuses what would replace it, naming the setting and the key. Pure.
 import type { BucketPurpose } from "./naming";
+import { iamGlobMatches } from "../policy/lib/glob";
 import { StackError } from "./lookups";
 
 /** A setting that differs: what exists, and what the stack says. */
@@ -259,20 +260,12 @@ export function trustedSubjects(trust: any): string[] {
     );
 }
 
-const globMatches = (pattern: string, value: string): boolean =>
-    new RegExp(
-        `^${pattern
-            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-            .replace(/\*/g, ".*")
-            .replace(/\?/g, ".")}$`,
-    ).test(value);
-
 function trustNotes(existing: any, w: WantedRole): string[] {
     if (!w.serviceAccount) {
         return [];
     }
     const subjects = trustedSubjects(existing);
-    if (subjects.length === 0 || subjects.some((s) => globMatches(s, w.serviceAccount!))) {
+    if (subjects.length === 0 || subjects.some((s) => iamGlobMatches(s, w.serviceAccount!))) {
         return [];
     }
     return [

@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { parseDeploymentsConfig } from "../deployments/config";
+import { iamGlobMatches } from "../policy/lib/glob";
 import { membraneSource } from "../deployments/membrane-source";
 import {
     boundaryPolicy,
@@ -103,13 +104,7 @@ const variantScope = (v: (typeof VARIANTS)[number]): DeployScope => ({ ...scopeO
 // A small IAM evaluator: Allow statements, `*`/`?` wildcards, and the condition operators the table uses.
 type Context = Record<string, string | string[]>;
 
-const wildcard = (pattern: string, value: string) =>
-    new RegExp(
-        `^${pattern
-            .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
-            .replace(/\*/g, ".*")
-            .replace(/\?/g, ".")}$`,
-    ).test(value);
+const wildcard = (pattern: string, value: string) => iamGlobMatches(pattern, value);
 
 function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, ctx: Context): boolean {
     return Object.entries(condition ?? {}).every(([op, entries]) =>

@@ -3,6 +3,7 @@ import { PolicyStatement, parsePolicyDocument, statementsOf } from "../lib/polic
 import { TYPES, onTypes } from "../lib/tokens";
 import { UNKNOWN, knownString, readKnown } from "../lib/unknown";
 import { asList, isRecord } from "../lib/values";
+import { iamGlobMatches } from "../lib/glob";
 
 /** The tags every Membrane resource carries; the deploy role and cost reports select by them. */
 export const REQUIRED_SECRET_TAGS = ["Environment", "Service"] as const;
@@ -100,14 +101,7 @@ export const secretsManagerSecretEncryption: ResourceValidationPolicy = {
 // Actions that return a secret's value. BatchGetSecretValue also needs GetSecretValue on each secret.
 const SECRET_READ_ACTIONS = ["secretsmanager:getsecretvalue", "secretsmanager:batchgetsecretvalue"];
 
-const wildcardMatch = (pattern: string, value: string) =>
-    new RegExp(
-        `^${pattern
-            .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
-            .replace(/\*/g, ".*")
-            .replace(/\?/g, ".")}$`,
-        "i",
-    ).test(value);
+const wildcardMatch = (pattern: string, value: string) => iamGlobMatches(pattern, value, true);
 
 /** True when an Allow statement's actions (wildcards included) let it read a secret's value. */
 function readsSecrets(statement: PolicyStatement): boolean {
