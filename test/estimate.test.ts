@@ -2,8 +2,9 @@
 // few variants. Expected amounts are computed from tools/prices.json, so a price update needs no test edit.
 import { expect } from "chai";
 import { evaluate, fixtureStack } from "./harness";
+import { memoryCache, recordedPriceList } from "./price-list-harness";
 import type { Evaluation, RegisteredResource } from "../tools/engine";
-import { CostEstimate, estimateCost, estimateDuration, PRICES, RESOURCE_TYPES, unclassifiedTypes } from "../tools/estimate";
+import { CostEstimate, estimateCost, estimateDuration, PRICES, RESOURCE_TYPES, stackPriceList, unclassifiedTypes } from "../tools/estimate";
 
 const HOURS = PRICES.hoursPerMonth;
 const cents = (n: number) => Math.round(n * 100) / 100;
@@ -66,6 +67,7 @@ describe("estimateCost on hand-made evaluations", () => {
                 type: "aws:elasticache/replicationGroup:ReplicationGroup",
                 billed: "3 × cache.t3.medium node-hours (redis)",
                 monthlyUsd: cents(3 * nodeHour("us-east-1", "cache.t3.medium") * HOURS),
+                source: { kind: "table", tables: ["elastiCacheNode"], cite: PRICES.tables.elastiCacheNode.cite },
             },
         ]);
         expect(cost.totalMonthlyUsd)
@@ -109,21 +111,22 @@ describe("estimateCost on hand-made evaluations", () => {
         expect(cost.totalMonthlyUsd).to.equal(0);
     });
 
-    it("bills an interface endpoint per AZ, that is per subnet, and a gateway endpoint not at all", () => {
+    // The shipped table has no interface endpoint price (no vendor page states one offline): the per-AZ
+    // arithmetic is checked on the Price List's recorded price.
+    it("bills an interface endpoint per AZ, that is per subnet, and a gateway endpoint not at all", async () => {
         const subnets = ["subnet-1", "subnet-2", "subnet-3", "subnet-4"];
-        const cost = estimateCost(
-            evaluation(
-                res("aws:ec2/vpcEndpoint:VpcEndpoint", "interface", { vpcEndpointType: "Interface", subnetIds: subnets }),
-                res("aws:ec2/vpcEndpoint:VpcEndpoint", "gateway", { vpcEndpointType: "Gateway" }),
-            ),
-            "us-east-1",
+        const ev = evaluation(
+            res("aws:ec2/vpcEndpoint:VpcEndpoint", "interface", { vpcEndpointType: "Interface", subnetIds: subnets }),
+            res("aws:ec2/vpcEndpoint:VpcEndpoint", "gateway", { vpcEndpointType: "Gateway" }),
         );
-        expect(priced(cost, "interface")[0]).to.deep.include({
-            billed: "4 AZ × interface endpoint-hours",
-            monthlyUsd: cents(4 * table("vpcInterfaceEndpoint", "us-east-1") * HOURS),
-        });
+        const live = await stackPriceList(ev, "us-east-1", { client: recordedPriceList(), cache: memoryCache() });
+        const cost = estimateCost(ev, "us-east-1", PRICES, live);
+        const line = priced(cost, "interface")[0];
+        expect(line).to.deep.include({ billed: "4 AZ × interface endpoint-hours", monthlyUsd: cents(4 * 0.01 * HOURS) });
+        expect(line.source).to.have.nested.property("prices[0].usageType", "USE1-VpcEndpoint-Hours");
         expect(cost.lines.filter((l) => l.resource === "gateway")).to.deep.equal([]);
         expect(cost.free).to.deep.equal([{ type: "aws:ec2/vpcEndpoint:VpcEndpoint", count: 1 }]);
+        expect(priced(estimateCost(ev, "us-east-1"), "interface")[0]).to.deep.include({ monthlyUsd: "no price", source: { kind: "none" } });
     });
 
     it("prices an Atlas cluster by the tier and Atlas region of its first region config", () => {
@@ -173,29 +176,25 @@ describe("estimateCost on hand-made evaluations", () => {
         ]);
     });
 
-    it("prices the fixed monthly items per unit: a secret and an alarm where the region has data, a KMS key anywhere", () => {
+    it("prices the fixed monthly items per unit offline: a KMS key anywhere; a secret and an alarm have no vendor price to ship", () => {
         const ev = evaluation(
             res("aws:secretsmanager/secret:Secret", "secret"),
             res("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm"),
             res("aws:kms/key:Key", "key"),
             res("aws:cloudwatch/logGroup:LogGroup", "logs"),
         );
-        const east = estimateCost(ev, "us-east-1");
-        expect(east.lines.map((l) => [l.resource, l.monthlyUsd])).to.deep.equal([
-            ["secret", table("secretsManagerSecret", "us-east-1")],
-            ["secret", "usage-based"],
-            ["alarm", table("cloudWatchAlarm", "us-east-1")],
-            ["key", PRICES.tables.kmsKey.allRegions],
-            ["logs", "usage-based"],
-        ]);
-        const sydney = estimateCost(ev, "ap-southeast-2");
-        expect(sydney.lines.map((l) => l.reason ?? l.monthlyUsd)).to.deep.equal([
-            "no price data for ap-southeast-2",
-            "usage-based",
-            "no price data for ap-southeast-2",
-            PRICES.tables.kmsKey.allRegions,
-            "usage-based",
-        ]);
+        const unshipped = (t: "secretsManagerSecret" | "cloudWatchAlarm") => `no shipped price (${PRICES.tables[t].unshipped})`;
+        for (const region of ["us-east-1", "ap-southeast-2"]) {
+            const cost = estimateCost(ev, region);
+            expect(cost.lines.map((l) => l.reason ?? l.monthlyUsd)).to.deep.equal([
+                unshipped("secretsManagerSecret"),
+                "usage-based",
+                unshipped("cloudWatchAlarm"),
+                PRICES.tables.kmsKey.allRegions,
+                "usage-based",
+            ]);
+            expect(cost.lowerBound).to.equal(true);
+        }
     });
 
     it("reports a type missing from the classification table, so the fixture-stack test below would fail", () => {
@@ -203,6 +202,28 @@ describe("estimateCost on hand-made evaluations", () => {
         expect(unclassifiedTypes(ev)).to.deep.equal(["aws:rds/instance:Instance"]);
         expect(estimateCost(ev, "us-east-1").unclassified).to.deep.equal(["aws:rds/instance:Instance"]);
         expect(estimateDuration(ev).unclassified).to.deep.equal(["aws:rds/instance:Instance"]);
+    });
+});
+
+describe("the shipped price table", () => {
+    const VENDOR = /^https:\/\/(aws\.amazon\.com|docs\.aws\.amazon\.com|amazonaws\.cn|www\.mongodb\.com)\//;
+
+    it("links vendor pages only (AWS's, MongoDB's), and a table without a vendor-stated price ships none and says why", () => {
+        const entries = [
+            ...Object.entries(PRICES.tables).map(([name, t]) => [name, t.source] as const),
+            ...Object.entries(PRICES.usageBased).map(([name, u]) => [name, u.source] as const),
+        ];
+        for (const [name, source] of entries) {
+            const links = source.match(/https?:\/\/[^\s)"',;]+/g) ?? [];
+            expect(links.length, name).to.be.greaterThan(0);
+            for (const link of links) {
+                expect(link, name).to.match(VENDOR);
+            }
+        }
+        for (const [name, t] of Object.entries(PRICES.tables)) {
+            const ships = t.regions !== undefined || t.allRegions !== undefined || t.factor !== undefined;
+            expect(ships !== (t.unshipped !== undefined), `${name}: either prices or the reason there are none`).to.equal(true);
+        }
     });
 });
 
@@ -264,10 +285,10 @@ describe("estimates of the fixture stacks", () => {
         expect(evals.podIdentity.resources.map((r) => r.type)).to.include("aws:eks/podIdentityAssociation:PodIdentityAssociation");
     });
 
-    const alarmMonth = (region: string) => table("cloudWatchAlarm", region) as number;
     const keyMonth = PRICES.tables.kmsKey.allRegions!;
+    const alarmsUnshipped = `no shipped price (${PRICES.tables.cloudWatchAlarm.unshipped})`;
 
-    it("staging (eu-west-1): one Redis node, the alarm keys and CloudFront's alarm in us-east-1 priced; Atlas and the eu-west-1 alarms say they have no price", () => {
+    it("staging (eu-west-1) offline: one Redis node and the alarm keys priced; Atlas, the alarms and the secret named as missing from a lower bound", () => {
         const cost = estimateCost(evals.staging, "eu-west-1");
         const redisMonthly = cents(1 * nodeHour("eu-west-1", "cache.t3.medium") * HOURS);
         expect(priced(cost, "redis-cache")).to.have.lengthOf(1).and.to.have.nested.property("[0].monthlyUsd", redisMonthly);
@@ -276,31 +297,31 @@ describe("estimates of the fixture stacks", () => {
             monthlyUsd: "no price",
             reason: "no price data for eu-west-1",
         });
-        // CloudFront's alarm lives in us-east-1 and is priced there; the Redis alarms in eu-west-1 have no price data.
-        expect(priced(cost, "monitoring-cdn-5xx-error-rate").map((l) => l.monthlyUsd)).to.deep.equal([alarmMonth("us-east-1")]);
-        expect(priced(cost, "monitoring-redis-001-cpu")[0]).to.deep.include({
-            monthlyUsd: "no price",
-            reason: "no price data for eu-west-1",
-        });
+        // No alarm has a shipped price, in eu-west-1 or CloudFront's in us-east-1.
+        for (const alarm of ["monitoring-cdn-5xx-error-rate", "monitoring-redis-001-cpu"]) {
+            expect(priced(cost, alarm)[0]).to.deep.include({ monthlyUsd: "no price", reason: alarmsUnshipped, source: { kind: "none" } });
+        }
         expect(priced(cost, "monitoring-alarm-key").map((l) => l.monthlyUsd)).to.deep.equal([keyMonth]);
         expect(priced(cost, "monitoring-us-east-1-alarm-key").map((l) => l.monthlyUsd)).to.deep.equal([keyMonth]);
         expect(cost.totalMonthlyUsd)
-            .to.equal(cents(redisMonthly + 2 * keyMonth + alarmMonth("us-east-1")))
-            .and.to.equal(54.66);
-        // Atlas's, the five eu-west-1 alarms' and the credentials secret's: no eu-west-1 price data.
-        expect(cost.unpriced).to.have.lengthOf(1 + 5 + 1);
-        expect(priced(cost, "credentials-secret")[0]).to.deep.include({ monthlyUsd: "no price", reason: "no price data for eu-west-1" });
+            .to.equal(cents(redisMonthly + 2 * keyMonth))
+            .and.to.equal(54.56);
+        // Atlas's (no eu-west-1 rate), the six alarms' and the credentials secret's: a lower bound that names them.
+        expect(cost.unpriced).to.have.lengthOf(1 + 6 + 1);
+        expect(cost.lowerBound).to.equal(true);
+        expect(priced(cost, "credentials-secret")[0]).to.deep.include({
+            monthlyUsd: "no price",
+            reason: `no shipped price (${PRICES.tables.secretsManagerSecret.unshipped})`,
+        });
     });
 
-    it("prod (us-east-1): two Redis nodes, Atlas M10, Atlas's private endpoint, a 3-AZ interface endpoint, 13 alarms and their topic's key, and the credentials secret", () => {
+    it("prod (us-east-1) offline: two Redis nodes, Atlas M10, Atlas's private endpoint and the alarms' key priced; the interface endpoint, 13 alarms and the secret named as missing", () => {
         const cost = estimateCost(evals.prod, "us-east-1");
         const expected = {
             "redis-cache": cents(2 * nodeHour("us-east-1", "cache.t3.medium") * HOURS),
             "database-cluster": cents(table("atlasCluster", "us-east-1").M10 * HOURS),
             "database-private-link": cents(table("atlasPrivateEndpoint", "us-east-1") * HOURS),
-            "database-vpc-endpoint": cents(3 * table("vpcInterfaceEndpoint", "us-east-1") * HOURS),
             "monitoring-alarm-key": keyMonth,
-            "credentials-secret": table("secretsManagerSecret", "us-east-1"),
         };
         for (const [resource, monthly] of Object.entries(expected)) {
             expect(
@@ -309,11 +330,16 @@ describe("estimates of the fixture stacks", () => {
             ).to.deep.equal([monthly]);
         }
         const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
-        expect(alarms.map((l) => l.monthlyUsd)).to.deep.equal(Array(13).fill(alarmMonth("us-east-1")));
+        expect(alarms.map((l) => l.reason)).to.deep.equal(Array(13).fill(alarmsUnshipped));
         expect(cost.totalMonthlyUsd)
-            .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0) + 13 * alarmMonth("us-east-1")))
-            .and.to.equal(215.13);
-        expect(cost.unpriced).to.deep.equal([]);
+            .to.equal(cents(Object.values(expected).reduce((a, b) => a + b, 0)))
+            .and.to.equal(191.53);
+        expect(cost.lowerBound).to.equal(true);
+        expect(cost.unpriced.map((u) => u.split(" ")[0])).to.deep.equal([
+            "database-vpc-endpoint",
+            ...alarms.map((l) => l.resource),
+            "credentials-secret",
+        ]);
         expect(cost.usageBased).to.include.members([
             PRICES.usageBased.s3.detail,
             PRICES.usageBased.cloudfront.detail,
@@ -334,7 +360,7 @@ describe("estimates of the fixture stacks", () => {
         });
     });
 
-    it("an external database has no Atlas line: staging's only unpriced lines are its eu-west-1 alarms and the secret", () => {
+    it("an external database has no Atlas line: staging's only unpriced lines offline are its alarms and the secret", () => {
         const cost = estimateCost(evals.external, "eu-west-1");
         expect(cost.lines.filter((l) => l.type.startsWith("mongodbatlas:"))).to.deep.equal([]);
         expect(cost.unpriced.map((u) => u.split(" ")[0])).to.deep.equal([
@@ -343,14 +369,11 @@ describe("estimates of the fixture stacks", () => {
             "monitoring-redis-001-memory",
             "monitoring-redis-001-evictions",
             "monitoring-redis-001-connections",
+            "monitoring-cdn-5xx-error-rate",
             "credentials-secret",
         ]);
         expect(cost.totalMonthlyUsd).to.equal(
-            cents(
-                nodeHour("eu-west-1", "cache.t3.medium") * HOURS +
-                    2 * PRICES.tables.kmsKey.allRegions! +
-                    (table("cloudWatchAlarm", "us-east-1") as number),
-            ),
+            cents(nodeHour("eu-west-1", "cache.t3.medium") * HOURS + 2 * PRICES.tables.kmsKey.allRegions!),
         );
     });
 

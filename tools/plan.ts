@@ -11,7 +11,17 @@ import { allConfigProblems } from "./config-problems";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
 import { groupByComponent } from "./components";
-import { CostEstimate, DurationEstimate, estimateCost, estimateDuration, renderEstimate, stackRegion } from "./estimate";
+import {
+    CostEstimate,
+    DurationEstimate,
+    estimateCost,
+    estimateDuration,
+    PRICES,
+    renderEstimate,
+    stackPriceList,
+    stackRegion,
+} from "./estimate";
+import type { PriceCache, PriceListAnswers, PriceListClient } from "./price-list";
 import { importFile } from "./import-file";
 import { mermaid } from "./mermaid";
 import { listStacks, loadProject, StackConfigError, UnknownStackError } from "./stack-config";
@@ -24,9 +34,12 @@ export interface PlanArgs {
     readonly overrides: Record<string, unknown>;
     /** `--import-file <path>`: write the stack's adoptions for `pulumi import --file` instead of the plan. */
     readonly importFile?: string;
+    /** `--price-list`: price the AWS lines from AWS's Price List (network, the user's AWS credentials) instead of the shipped table. */
+    readonly priceList?: boolean;
 }
 
-const USAGE = "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid | --import-file <path>] [--help]";
+const USAGE =
+    "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid | --import-file <path>] [--price-list] [--help]";
 
 export const HELP = `${USAGE}
 
@@ -38,6 +51,8 @@ prints what it would create, what the policy pack says, the .env it produces, an
   --json                    the plan as JSON (secrets redacted)
   --mermaid                 the architecture diagram (Mermaid)
   --import-file <path>      write the resources the stack adopts (the existing* keys) for pulumi import --file
+  --price-list              price the AWS lines from AWS's Price List (pricing:GetProducts, your AWS credentials,
+                            answers cached a week in node_modules/.cache/membrane-prices); offline by default
   --help, -h                this text
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or a bad argument; 3 an internal error.`;
@@ -52,6 +67,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     let format: PlanArgs["format"] = "text";
     const overrides: Record<string, unknown> = {};
     let importPath: string | undefined;
+    let priceList = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--import-file") {
@@ -82,6 +98,8 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
                 throw new UsageError(`--json and --mermaid exclude each other: choose one; ${USAGE}`);
             }
             format = wanted;
+        } else if (a === "--price-list") {
+            priceList = true;
         } else if (a === "--help" || a === "-h") {
             throw new HelpRequested();
         } else {
@@ -91,7 +109,13 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     if (importPath && format !== "text") {
         throw new UsageError(`--import-file writes a file of its own: leave out --json and --mermaid; ${USAGE}`);
     }
-    return { ...(stack !== undefined && { stack }), format, overrides, ...(importPath && { importFile: importPath }) };
+    return {
+        ...(stack !== undefined && { stack }),
+        format,
+        overrides,
+        ...(importPath && { importFile: importPath }),
+        ...(priceList && { priceList }),
+    };
 }
 
 /** Writes the stack's adoptions for `pulumi import --file`; 2 when the stack adopts nothing. */
@@ -226,7 +250,8 @@ export interface Plan {
     readonly estimate: { readonly cost: CostEstimate; readonly duration: DurationEstimate };
 }
 
-export function plan(ev: Evaluation): Plan {
+/** `live`: the Price List's answers (--price-list); without them the estimate uses the shipped table. */
+export function plan(ev: Evaluation, live?: PriceListAnswers): Plan {
     const groups = groupByComponent(ev);
     return {
         project: ev.project,
@@ -249,7 +274,7 @@ export function plan(ev: Evaluation): Plan {
         outputs: otherOutputs(ev),
         warnings: ev.warnings,
         assumptions: ev.assumptions ?? [],
-        estimate: { cost: estimateCost(ev, stackRegion(ev)), duration: estimateDuration(ev) },
+        estimate: { cost: estimateCost(ev, stackRegion(ev), PRICES, live), duration: estimateDuration(ev) },
     };
 }
 
@@ -324,6 +349,8 @@ export async function main(
     writeError: (s: string) => void,
     /** Where the stack files are, when not beside Pulumi.yaml (the tests' fixtures). */
     stackDir?: string,
+    /** With --price-list: the Price List client and cache to use instead of the SDK's and node_modules/.cache's (the tests'). */
+    priceList?: { readonly client?: PriceListClient; readonly cache?: PriceCache; readonly now?: Date },
 ): Promise<number> {
     let args: PlanArgs;
     try {
@@ -374,7 +401,7 @@ export async function main(
         write(mermaid(ev));
         return 0;
     }
-    const p = plan(ev);
+    const p = plan(ev, args.priceList ? await stackPriceList(ev, stackRegion(ev), priceList) : undefined);
     write(args.format === "json" ? JSON.stringify(p, null, 2) : renderText(p));
     return exitCode(p);
 }
