@@ -825,7 +825,9 @@ export function renderEstimate(cost: CostEstimate, duration: DurationEstimate): 
     if (cost.lowerBound) {
         out.push(
             `  Total of the priced lines: ${usd(cost.totalMonthlyUsd)} per month, a lower bound: it leaves out ${cost.unpriced.length} line(s) that have no price:`,
-            ...unpricedGroups(cost.lines).map((g) => `    - ${g.resources.join(", ")} (${g.billed}${g.resources.length > 1 ? " each" : ""}): ${g.reason}`),
+            ...unpricedGroups(cost.lines).map(
+                (g) => `    - ${g.resources.join(", ")} (${g.billed}${g.resources.length > 1 ? " each" : ""}): ${g.reason}`,
+            ),
         );
     } else {
         out.push(`  Total of the priced lines: ${usd(cost.totalMonthlyUsd)} per month (every billable line priced)`);
