@@ -5,6 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Readable } from "stream";
 import { evaluate } from "./harness";
 import { memoryCache, recordedPriceList, recordings } from "./price-list-harness";
 import type { Evaluation } from "../tools/engine";
@@ -336,5 +337,47 @@ describe("npm start -- --price-list", () => {
         expect(out).to.match(/database-cluster +Atlas M10 .* no price +\[none: see below\]/);
         expect(out).to.match(/AWS Price List \(pricing:GetProducts at eu-central-1\): 10 of 10 question\(s\) answered, 0 from the cache/);
         expect(out).to.match(/a lower bound: it leaves out 1 line\(s\) that have no price:\n {4}- database-cluster \(Atlas M10/);
+    });
+});
+
+describe("the SDK's Price List client", () => {
+    it("sends GetProducts to the endpoint's region as the API documents it, and reads its PriceList strings", async () => {
+        const { sdkPriceListClient } = await import("../tools/price-list");
+        const sent: any[] = [];
+        const entry = recordings().get("awskms")![0];
+        const client = await sdkPriceListClient("eu-central-1", {
+            credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "example" },
+            requestHandler: {
+                async handle(request: any) {
+                    sent.push(request);
+                    const body = JSON.stringify({ FormatVersion: "aws_v1", PriceList: [entry], NextToken: "next" });
+                    return {
+                        response: {
+                            statusCode: 200,
+                            headers: { "content-type": "application/x-amz-json-1.1" },
+                            body: Readable.from([Buffer.from(body)]),
+                        },
+                    };
+                },
+            } as any,
+        });
+        const out = await client.getProducts({
+            ServiceCode: "awskms",
+            Filters: [{ Type: "TERM_MATCH", Field: "regionCode", Value: "us-east-1" }],
+            FormatVersion: "aws_v1",
+            MaxResults: 100,
+        });
+        expect(out).to.deep.equal({ FormatVersion: "aws_v1", NextToken: "next", PriceList: [entry] });
+        expect(sent[0].hostname).to.equal("api.pricing.eu-central-1.amazonaws.com");
+        expect(sent[0].headers["x-amz-target"]).to.equal("AWSPriceListService.GetProducts");
+        expect(sent[0].headers.authorization).to.match(
+            /^AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE\/\d{8}\/eu-central-1\/pricing\/aws4_request/,
+        );
+        expect(JSON.parse(sent[0].body)).to.deep.equal({
+            ServiceCode: "awskms",
+            Filters: [{ Type: "TERM_MATCH", Field: "regionCode", Value: "us-east-1" }],
+            FormatVersion: "aws_v1",
+            MaxResults: 100,
+        });
     });
 });

@@ -331,9 +331,13 @@ export function selectPrice(answers: PriceListAnswers, sel: PriceSelector): Pric
 }
 
 /** The SDK's Price List client, with the default credential chain (environment, profile, SSO, instance role). */
-export async function sdkPriceListClient(endpoint: string): Promise<PriceListClient> {
+export async function sdkPriceListClient(
+    endpoint: string,
+    /** The tests' stand-ins for the network and the credential chain. */
+    config: Pick<import("@aws-sdk/client-pricing").PricingClientConfig, "requestHandler" | "credentials"> = {},
+): Promise<PriceListClient> {
     const { PricingClient, GetProductsCommand } = await import("@aws-sdk/client-pricing");
-    const client = new PricingClient({ region: endpoint });
+    const client = new PricingClient({ region: endpoint, maxAttempts: 3, ...config });
     return {
         async getProducts(input) {
             const out = await client.send(new GetProductsCommand({ ...input, Filters: [...input.Filters] }));
