@@ -840,7 +840,7 @@ export function renderEstimate(cost: CostEstimate, duration: DurationEstimate): 
     const pl = cost.priceList;
     if (pl !== undefined) {
         out.push(
-            `  AWS Price List (pricing:GetProducts at ${pl.endpoint}): ${pl.answered} of ${pl.questions} question(s) answered, ${pl.fromCache} from the cache (${pl.cache}); answers of ${pl.dates.join(", ") || "no date"}`,
+            `  AWS Price List (pricing:GetProducts at ${pl.endpoint}): ${pl.answered} of ${pl.questions} question(s) answered, ${pl.fromCache} from the cache (${pl.cache})${pl.dates.length > 0 ? `; answers of ${pl.dates.join(", ")}` : ""}`,
             ...pl.failures.map((f) => `    not answered: ${f} (the lines it would price keep the shipped table's price, or none)`),
         );
     } else {
