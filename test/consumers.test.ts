@@ -19,6 +19,7 @@ const data = (file: string) => JSON.parse(fs.readFileSync(path.join(DATA, file),
 const ESO = ["v0.16.0", "v2.9.0"].map((tag) => data(`external-secrets-${tag}-crds.json`));
 const ECS = data("ecs-register-task-definition-model.json");
 const PULUMISERVICE = data("pulumiservice-schema.json");
+const STS_SESSION_NAME = data("sts-role-session-name.json").shape;
 
 /** Helm's merge of values files (helm/helm pkg/cli/values/options.go mergeMaps): maps merge, the later file wins. */
 function helmMerge(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
@@ -166,6 +167,24 @@ describe("pulumiservice's schema.json of the pinned version", () => {
             "pulumiservice:index:OidcIssuer",
             "pulumiservice:index:StackTags",
         ]);
+    });
+
+    it("gives Deployments and ESC session names STS accepts: no placeholder left to render, 2 to 64 of its characters", async () => {
+        const ev = await evaluateDeployments({ stack: "acme" });
+        const names = [
+            ...ev.resources
+                .filter((r) => r.type === "pulumiservice:index:DeploymentSettings")
+                .map((r) => (r.inputs.operationContext as any).oidc.aws.sessionName),
+            ...ev.resources
+                .filter((r) => r.type === "pulumiservice:index:Environment")
+                .map((r) => parseYaml((r.inputs.yaml as { text: string }).text).values.aws.login["fn::open::aws-login"].oidc.sessionName),
+        ];
+        expect(names).to.have.length.greaterThan(2);
+        const pattern = new RegExp(`^${STS_SESSION_NAME.pattern}$`);
+        for (const name of names) {
+            expect(name, name).to.match(pattern);
+            expect(name.length).to.be.within(STS_SESSION_NAME.min, STS_SESSION_NAME.max);
+        }
     });
 
     it("has no role in the deployment settings it writes: a role assigned in the console is erased by the next write", () => {

@@ -130,6 +130,20 @@ function ecsModel(): void {
     });
 }
 
+/** STS's RoleSessionName, which Deployments and ESC pass to AssumeRoleWithWebIdentity. */
+function stsSessionName(): void {
+    const file = "/usr/lib/python3/dist-packages/awscli/botocore/data/sts/2011-06-15/service-2.json";
+    const text = fs.readFileSync(file, "utf8");
+    const model = JSON.parse(text);
+    const member = model.shapes.AssumeRoleWithWebIdentityRequest.members.RoleSessionName.shape;
+    const version = execFileSync("dpkg-query", ["-W", "-f=${Version}", "awscli"], { encoding: "utf8" });
+    write("sts-role-session-name.json", {
+        source: { package: `Debian awscli ${version}`, path: file, sha256: createHash("sha256").update(text).digest("hex") },
+        excerpt: "AssumeRoleWithWebIdentityRequest.RoleSessionName's shape",
+        shape: { name: member, ...model.shapes[member] },
+    });
+}
+
 /** The resource addresses of the vendor's Terraform modules, by file. */
 function vendorTerraform(): void {
     const repo = "membranehq/self-hosting-infra";
@@ -155,4 +169,5 @@ function vendorTerraform(): void {
 pulumiservice();
 externalSecrets();
 ecsModel();
+stsSessionName();
 vendorTerraform();
