@@ -74,12 +74,17 @@ export interface HelmValuesParams {
 }
 
 /**
- * A values fragment for the vendor's chart (`oci://harbor.integration.app/helm/integration-app`), with its
- * keys as the vendor's aws/eks README writes them: the service account and its annotation, and the
- * non-secret variables under `config:`. No credential: those come from `membrane-secrets`.
+ * A values fragment for the vendor's chart (`oci://harbor.integration.app/helm/integration-app`): the service
+ * account the pods run as, with its IRSA annotation, and the non-secret variables under `config:`, the map
+ * the chart is documented to read every variable from. The service account goes under both spellings the
+ * vendor uses, `serviceaccount` (its aws/eks README, chart 0.2.3) and `serviceAccount` (its Helm page): the
+ * chart itself is behind registry credentials, and a chart ignores values it does not read. The
+ * credentials are not here: `npm run k8s-secret-values` adds them from the Secret that External Secrets
+ * Operator writes.
  */
 export function helmValues(p: HelmValuesParams): string {
     const annotations = p.roleArn ? { annotations: { [IRSA_ROLE_ANNOTATION]: p.roleArn } } : {};
+    const serviceAccount = () => ({ create: true, name: p.serviceAccount, ...annotations });
     const config = Object.fromEntries(
         Object.keys(p.config)
             .sort()
@@ -87,7 +92,8 @@ export function helmValues(p: HelmValuesParams): string {
     );
     return withoutFinalNewline(
         stringify({
-            serviceaccount: { create: true, name: p.serviceAccount, ...annotations },
+            serviceAccount: serviceAccount(),
+            serviceaccount: serviceAccount(),
             app: { serviceAccountName: p.serviceAccount },
             config,
         }),

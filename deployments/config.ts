@@ -173,6 +173,8 @@ const ORGANIZATION = /^[a-z0-9][a-z0-9_.-]{0,39}$/;
 // GitHub: owner 1-39 letters, digits and single hyphens; repository 1-100 letters, digits, ".", "_", "-".
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+// ESC sends another OIDC audience for environments of this project (see the escProject check).
+const LEGACY_ESC_PROJECT = "default";
 // ESC project and environment names: letters, digits, hyphens, underscores and periods.
 const ESC_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 // The environment as the Membrane program accepts it (components/config.ts).
@@ -181,8 +183,6 @@ const REGION = /^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
-// Cron as Pulumi schedules take it: five fields of digits, "*", "/", "," and "-".
-const CRON = /^\s*([0-9*/,-]+\s+){4}[0-9*/,-]+\s*$/;
 // Deployments and ESC take durations as "XhYmZs"; STS allows 15 minutes to 12 hours for a web identity.
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const MIN_SESSION = 15 * 60;
@@ -207,6 +207,43 @@ export function branchProblems(name: string): string[] {
     if (/^[-/.]|[/.]$|\.lock$|\/\./.test(name)) {
         problems.push('must not start with "-", "/" or ".", end with "/", "." or ".lock", or have a component starting with "."');
     }
+    return problems;
+}
+
+/**
+ * The fields of a cron expression as Pulumi Cloud's schedules take it: "standard 5-field cron syntax
+ * (MIN HOUR DOM MON DOW) evaluated in UTC" (its REST API reference, CreateScheduledDeploymentRequest).
+ * The ranges are POSIX crontab's: day of week 0-6 with Sunday 0 (7 and names are extensions of some crons).
+ */
+export const CRON_FIELDS = [
+    { name: "minute", min: 0, max: 59 },
+    { name: "hour", min: 0, max: 23 },
+    { name: "day of month", min: 1, max: 31 },
+    { name: "month", min: 1, max: 12 },
+    { name: "day of week (0-6, Sunday 0)", min: 0, max: 6 },
+] as const;
+
+/** Every reason `expr` is not a five-field cron expression with each value in its field's range; empty when it is. */
+export function cronProblems(expr: string): string[] {
+    const fields = expr.trim().split(/\s+/);
+    if (fields.length !== CRON_FIELDS.length || expr.trim() === "") {
+        return [`must be a cron expression of five fields (minute hour day-of-month month day-of-week), such as "0 4 * * *"`];
+    }
+    const problems: string[] = [];
+    fields.forEach((field, i) => {
+        const { name, min, max } = CRON_FIELDS[i];
+        for (const item of field.split(",")) {
+            // "*", "*/n", "a", "a-b", "a-b/n"
+            const m = /^(?:(\*)|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
+            const [lo, hi] = m && !m[1] ? [Number(m[2]), Number(m[3] ?? m[2])] : [min, max];
+            const step = m?.[4] === undefined ? 1 : Number(m[4]);
+            if (!m || (m[4] !== undefined && m[3] === undefined && !m[1])) {
+                problems.push(`its ${name} field "${field}" is not "*", a number, a range a-b or a step */n or a-b/n`);
+            } else if (lo < min || hi > max || lo > hi || step < 1) {
+                problems.push(`its ${name} field "${field}" is outside ${min}-${max}`);
+            }
+        }
+    });
     return problems;
 }
 
@@ -436,8 +473,8 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     }
 
     const scheduleCron = r.string("driftSchedule");
-    if (!CRON.test(scheduleCron)) {
-        r.problem("driftSchedule", `must be a cron expression of five fields, such as "0 4 * * *" (got "${scheduleCron}")`);
+    for (const rule of cronProblems(scheduleCron)) {
+        r.problem("driftSchedule", `${rule} (got "${scheduleCron}")`);
     }
 
     const oidcProvider = r.string("oidcProvider");
@@ -462,6 +499,11 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     const escProject = r.string("escProject");
     if (!ESC_NAME.test(escProject)) {
         r.problem("escProject", `must be an ESC project name: letters, digits, "-", "_" and "." (got "${escProject}")`);
+    } else if (escProject === LEGACY_ESC_PROJECT) {
+        r.problem(
+            "escProject",
+            `must not be "${LEGACY_ESC_PROJECT}": for that legacy project ESC's aws-login sends the audience "${organization}" instead of "aws:${organization}" (Pulumi's ESC guide, "Configuring OIDC: AWS"), which the deploy role's ESC statement does not trust; use a project of its own, such as "membrane"`,
+        );
     }
 
     const clientId = r.string("atlasClientId");

@@ -15,12 +15,18 @@ export function githubSubjects(c: Pick<DeploymentsConfig, "repository" | "stacks
     return [...new Set([...pushes, ...pullRequests])];
 }
 
-/** One allow policy per subject, each for a standard organization token with the org's audience. */
+/**
+ * One allow policy per subject, each for an organization token with the org's audience. `admin`: Pulumi
+ * Cloud's API takes no other permission for organization tokens ("only admin is supported for organization
+ * tokens", the auth-policy operation of the OpenAPI spec bundled with pulumiservice 1.3.0, whose examples use
+ * admin too; the token exchange accepts an empty or `admin` scope). The rules confine it to this repository's
+ * deploy branches and pull requests, for `maxExpirationSeconds`.
+ */
 export function githubTokenPolicies(c: Pick<DeploymentsConfig, "organization" | "repository" | "stacks">) {
     return githubSubjects(c).map((sub) => ({
         decision: "allow" as const,
         tokenType: "organization" as const,
-        authorizedPermissions: ["standard" as const],
+        authorizedPermissions: ["admin" as const],
         rules: { aud: `urn:pulumi:org:${c.organization}`, sub },
     }));
 }

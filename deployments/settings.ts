@@ -2,10 +2,26 @@
 // Pure builders over a StackPlan; the component passes them to @pulumi/pulumiservice.
 import type { DeploymentsConfig, StackPlan } from "./config";
 
-/** Deployments' AWS session name; Pulumi fills the `${...}` in, and it shows in CloudTrail. */
-export const DEPLOYMENTS_SESSION_NAME = "membrane-${stack.name}-${deployment.operation}-${deployment.version}";
+/** STS's RoleSessionName: 2 to 64 of these characters (AWS STS API reference, AssumeRoleWithWebIdentity). */
+export const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
-export const escSessionName = (stack: string) => `membrane-${stack}-esc`;
+/**
+ * Deployments' AWS session name, shown in CloudTrail. No `${...}` placeholders: Pulumi's docs name
+ * `${deployment.operation}` where the OpenAPI spec of the service (bundled with pulumiservice 1.3.0) names
+ * `${operation}`; a placeholder left unrendered is a character STS refuses, and every login would fail.
+ * CloudTrail still tells the operation apart: the AssumeRoleWithWebIdentity event carries the token's
+ * subject, `...:operation:<operation>:scope:write`.
+ */
+export const deploymentsSessionName = (stack: string) => `membrane-${stack}-deployments`.slice(0, 64);
+
+export const escSessionName = (stack: string) => `membrane-${stack}-esc`.slice(0, 64);
+
+/**
+ * The first pre-run command. Pulumi's docs do not say whether pre-run commands run before or after the
+ * default dependency installation, and `npm run check` needs the dependencies: so the settings skip that
+ * step and install them here, as Pulumi's "Skipping Automatic Dependency Installation" page describes.
+ */
+export const INSTALL_COMMAND = "npm ci --no-audit --no-fund";
 
 type Project = Pick<DeploymentsConfig, "organization" | "repository" | "membraneProject" | "repoDir" | "sessionDuration" | "runner">;
 
@@ -31,9 +47,9 @@ export function deploymentSettingsArgs<T>(c: Project, s: StackPlan, roleArn: T) 
             paths: [...s.paths],
         },
         operationContext: {
-            preRunCommands: [...s.preRunCommands],
-            oidc: { aws: { roleARN: roleArn, sessionName: DEPLOYMENTS_SESSION_NAME, duration: c.sessionDuration } },
-            options: { skipIntermediateDeployments: true, skipInstallDependencies: false },
+            preRunCommands: [INSTALL_COMMAND, ...s.preRunCommands],
+            oidc: { aws: { roleARN: roleArn, sessionName: deploymentsSessionName(s.stack), duration: c.sessionDuration } },
+            options: { skipIntermediateDeployments: true, skipInstallDependencies: true },
         },
         cacheOptions: { enable: true },
     };

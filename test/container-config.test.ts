@@ -14,6 +14,7 @@ import {
 import { credentialsJson, dnsSuffix, ECS_READ_ACTIONS, ESO_READ_ACTIONS, secretsReadPolicy } from "../components/credentials-store";
 import { dotenvOutputValue, formatDotenv } from "../components/dotenv";
 import { splitEnvironment } from "../components/env";
+import { main as k8sSecretValuesMain } from "../tools/k8s-secret-values";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:membrane/qa/credentials-AbC123";
 
@@ -90,12 +91,15 @@ describe("the Helm values fragment", () => {
                 config: { TMP_S3_BUCKET: "b-tmp", AWS_REGION: "eu-west-1", VERSION: "8.0" },
             }),
         );
+        const serviceAccount = {
+            create: true,
+            name: "membrane-sa",
+            annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/qa-membrane-k8s-role" },
+        };
         expect(values).to.deep.equal({
-            serviceaccount: {
-                create: true,
-                name: "membrane-sa",
-                annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/qa-membrane-k8s-role" },
-            },
+            // Both spellings the vendor writes (its aws/eks README and its Helm page), the same content.
+            serviceAccount,
+            serviceaccount: serviceAccount,
             app: { serviceAccountName: "membrane-sa" },
             // A value that YAML would read as a number stays a string.
             config: { AWS_REGION: "eu-west-1", TMP_S3_BUCKET: "b-tmp", VERSION: "8.0" },
@@ -105,6 +109,7 @@ describe("the Helm values fragment", () => {
     it("has no annotation under Pod Identity", () => {
         const values = parseYaml(helmValues({ serviceAccount: "sa", config: {} }));
         expect(values.serviceaccount).to.deep.equal({ create: true, name: "sa" });
+        expect(values.serviceAccount).to.deep.equal({ create: true, name: "sa" });
     });
 });
 
@@ -185,5 +190,47 @@ describe("the dotenv output's text", () => {
         const vars = { B: "2", A: "1" };
         expect(formatDotenv(vars)).to.equal("A=1\nB=2\n");
         expect(`${dotenvOutputValue(vars)}\n`).to.equal(formatDotenv(vars));
+    });
+});
+
+describe("npm run k8s-secret-values: the credentials from External Secrets Operator's Secret into the chart's config", () => {
+    const secret = (data: Record<string, string>, kind = "Secret") =>
+        JSON.stringify({
+            apiVersion: "v1",
+            kind,
+            metadata: { name: K8S_SECRET_NAME },
+            data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
+        });
+    const run = (input: string, argv: string[] = []) => {
+        let out = "";
+        let err = "";
+        const code = k8sSecretValuesMain(
+            argv,
+            input,
+            (s) => (out += s),
+            (s) => (err += s),
+        );
+        return { code, out, err };
+    };
+
+    it("decodes every key of the Secret into config:, every value a string", () => {
+        const values = {
+            ENCRYPTION_SECRET: "e".repeat(64),
+            MONGO_URI: "mongodb+srv://membrane-app:p@x.mongodb.net/membrane?retryWrites=true&w=majority",
+            REDIS_URI: "rediss://:t@master.prod-membrane.abc.use1.cache.amazonaws.com:6379",
+            SECRET: "8.0",
+        };
+        const { code, out } = run(secret(values));
+        expect(code).to.equal(0);
+        expect(parseYaml(out)).to.deep.equal({ config: values });
+    });
+
+    it("refuses what is not the Secret that the ExternalSecret writes, exit 2", () => {
+        expect(run("").code).to.equal(2);
+        expect(run(secret({ SECRET: "s" }, "ConfigMap")).err).to.match(/expected a Kubernetes Secret/);
+        expect(run(secret({ TOKEN: "x" })).err).to.match(/holds none of Membrane's credentials/);
+        expect(run(secret({ SECRET: "s", "bad-key": "x" })).err).to.match(/"bad-key" is not an environment variable name/);
+        expect(run(JSON.stringify({ kind: "Secret", data: { SECRET: "not base64!" } })).err).to.match(/not base64/);
+        expect(run(secret({ SECRET: "s" }), ["--out"]).code).to.equal(2);
     });
 });

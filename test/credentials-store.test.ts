@@ -248,6 +248,7 @@ describe("Kubernetes outputs", () => {
                 name: "membrane-sa",
                 ...(irsa && { annotations: { "eks.amazonaws.com/role-arn": ev.outputs.k8sServiceAccountRoleArn.value } }),
             });
+            expect(values.serviceAccount).to.deep.equal(values.serviceaccount);
             expect(values.app).to.deep.equal({ serviceAccountName: "membrane-sa" });
             expect(values.config).to.deep.equal(plainVariables(ev));
             expect(ev.outputs.k8sHelmValues.secret).to.equal(false);

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import {
     branchProblems,
     ConfigError,
+    cronProblems,
     DeploymentsConfig,
     durationSeconds,
     globRegExp,
@@ -11,7 +12,7 @@ import {
     parseDeploymentsConfig,
     pathFilters,
 } from "../deployments/config";
-import { deploymentSettingsArgs, driftScheduleArgs, STACK_TAG_NAME, stackTags } from "../deployments/settings";
+import { deploymentSettingsArgs, driftScheduleArgs, ROLE_SESSION_NAME, STACK_TAG_NAME, stackTags } from "../deployments/settings";
 import { fakeSource, PROD_FILE, rawDeployments, STAGING_FILE, VALID_DEPLOYMENTS } from "./deployments-harness";
 
 const SOURCE = fakeSource({ staging: { config: STAGING_FILE }, prod: { config: PROD_FILE } });
@@ -203,10 +204,13 @@ describe("deployments config: what each stack gets", () => {
         });
         expect(args.operationContext.oidc.aws).to.deep.equal({
             roleARN: "arn:aws:iam::111122223333:role/membrane-deploy-prod",
-            sessionName: "membrane-${stack.name}-${deployment.operation}-${deployment.version}",
+            sessionName: "membrane-prod-deployments",
             duration: "1h",
         });
-        expect(args.operationContext.options).to.deep.equal({ skipIntermediateDeployments: true, skipInstallDependencies: false });
+        expect(args.operationContext.oidc.aws.sessionName).to.match(ROLE_SESSION_NAME).and.not.include("${");
+        // The dependencies are installed by the first pre-run command, so the check never runs without them.
+        expect(args.operationContext.preRunCommands).to.deep.equal(["npm ci --no-audit --no-fund", "npm run check -- --stack prod"]);
+        expect(args.operationContext.options).to.deep.equal({ skipIntermediateDeployments: true, skipInstallDependencies: true });
         expect(args.cacheOptions).to.deep.equal({ enable: true });
         const viaActions = deploymentSettingsArgs({ ...c, runner: "github-actions" }, stack(c, "staging"), "r");
         expect(viaActions.vcs).to.deep.include({ deployCommits: false, previewPullRequests: false });
@@ -316,6 +320,12 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
         expect(only({ driftSchedule: "nightly" })).to.match(
             /^membrane-deployments:driftSchedule: must be a cron expression of five fields/,
         );
+        expect(only({ driftSchedule: "61 4 * * *" })).to.equal(
+            'membrane-deployments:driftSchedule: its minute field "61" is outside 0-59 (got "61 4 * * *")',
+        );
+        expect(only({ escProject: "default" })).to.match(
+            /^membrane-deployments:escProject: must not be "default": for that legacy project ESC's aws-login sends the audience "acme" instead of "aws:acme"/,
+        );
         expect(only({ sessionDuration: "60" })).to.match(/^membrane-deployments:sessionDuration: must be a duration such as 1h/);
         expect(only({ sessionDuration: "13h" })).to.match(/^membrane-deployments:sessionDuration: must be between 15m and 12h/);
         expect(only({ sessionDuration: "10m" })).to.match(/^membrane-deployments:sessionDuration: must be between 15m and 12h/);
@@ -326,6 +336,24 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
         expect(only({ runner: "both" })).to.equal(
             'membrane-deployments:runner: must be pulumi-deployments or github-actions (got "both"): both at once would deploy every push twice',
         );
+    });
+
+    it("validates cron fields by range, day of week 0-6 with Sunday 0, as Pulumi Cloud's standard five-field cron", () => {
+        for (const ok of ["0 4 * * *", "*/15 0-23/2 1,15,31 1-12 0-6", "30 2 * * 1-5", "0 0 * * 0", "59 23 31 12 6"]) {
+            expect(cronProblems(ok), ok).to.deep.equal([]);
+        }
+        expect(cronProblems("0 24 * * *")).to.deep.equal(['its hour field "24" is outside 0-23']);
+        expect(cronProblems("0 4 0 * *")).to.deep.equal(['its day of month field "0" is outside 1-31']);
+        expect(cronProblems("0 4 * 13 *")).to.deep.equal(['its month field "13" is outside 1-12']);
+        expect(cronProblems("0 4 * * 7")).to.deep.equal(['its day of week (0-6, Sunday 0) field "7" is outside 0-6']);
+        expect(cronProblems("0 4 * * 5-1")).to.have.lengthOf(1);
+        expect(cronProblems("*/0 4 * * *")).to.have.lengthOf(1);
+        expect(cronProblems("0 4 * * MON")).to.deep.equal([
+            'its day of week (0-6, Sunday 0) field "MON" is not "*", a number, a range a-b or a step */n or a-b/n',
+        ]);
+        expect(cronProblems("5/10 4 * * *")).to.have.lengthOf(1);
+        expect(cronProblems("0 4 * *")).to.have.lengthOf(1);
+        expect(cronProblems("")).to.have.lengthOf(1);
     });
 
     it("the Atlas secret in plain text, or half a credential", () => {

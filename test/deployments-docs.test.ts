@@ -6,7 +6,11 @@ import * as path from "path";
 import { DEPLOYMENTS_DIR } from "../tools/deployments-plan";
 import { PROJECT_DIR } from "../tools/engine";
 import { loadProject } from "../tools/stack-config";
+import * as os from "os";
+import { PULUMI_OIDC_URL } from "../deployments/config";
+import { missingAudiences } from "../deployments/trust";
 import { WORKFLOW_PATH } from "../deployments/workflow";
+import { loadCloudFixture } from "../tools/cloud-file";
 
 const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "deployments.md"), "utf8");
 const project = loadProject(DEPLOYMENTS_DIR);
@@ -44,7 +48,20 @@ describe("docs/deployments.md", () => {
                 required,
             ).to.include(required);
         }
-        expect(doc.indexOf("npm run deployments -- --stack platform")).to.be.lessThan(doc.indexOf("\npulumi up\n"));
+        // The offline check gates pulumi up on the same line, and no cd is chained after a command that can fail.
+        expect(doc).to.match(/^npm --prefix \.\. run deployments -- --stack platform && pulumi up$/m);
+        expect(doc).to.not.match(/&& cd /);
         expect(doc).to.include(WORKFLOW_PATH);
+    });
+
+    it("gives, for an existing OIDC provider, a cloud file that describes it with both audiences, and passes it to the check", () => {
+        const m = /^printf '%s\\n' '([^']+)' > (\S+)$/m.exec(doc);
+        expect(m, "the printf line that writes the cloud file").to.not.equal(null);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-")), m![2]);
+        fs.writeFileSync(file, `${m![1]}\n`);
+        const providers = loadCloudFixture(file).oidcProviders ?? [];
+        expect(providers.map((p) => p.url)).to.deep.equal([PULUMI_OIDC_URL]);
+        expect(missingAudiences(providers[0].clientIds, "acme")).to.deep.equal([]);
+        expect(doc).to.include(`npm --prefix .. run deployments -- --stack platform --cloud ${m![2]} && pulumi up`);
     });
 });

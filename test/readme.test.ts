@@ -6,6 +6,7 @@ import { PROJECT_DIR } from "../tools/engine";
 import { main } from "../tools/plan";
 import { loadProject } from "../tools/stack-config";
 import { FIXTURES } from "./harness";
+import { docCommands } from "./support/doc-commands";
 
 const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 
@@ -57,21 +58,27 @@ describe("README", () => {
 
     it("every npm start example it gives exits 0 on the fixture stacks", async function () {
         this.timeout(120000);
-        const docs = [
-            readme,
-            ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => fs.readFileSync(path.join(PROJECT_DIR, "docs", f), "utf8")),
-        ].join("\n");
-        const examples = [...docs.matchAll(/^npm start(?: -- ([^#\n]*?))?\s*(?:#.*)?$/gm)].map((m) => (m[1] ?? "").trim());
+        const docs = Object.fromEntries(
+            ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => `docs/${f}`)].map((f) => [
+                f,
+                fs.readFileSync(path.join(PROJECT_DIR, f), "utf8"),
+            ]),
+        );
+        // The shell blocks' `npm start [--silent] [-- <args>]` lines, as a shell splits them.
+        const examples = docCommands(docs)
+            .filter((c) => !c.snippet.inline && c.argv[0] === "npm" && c.argv[1] === "start")
+            .map((c) => (c.argv.includes("--") ? c.argv.slice(c.argv.indexOf("--") + 1) : []));
         expect(examples.length).to.be.greaterThan(2);
+        expect(examples.map((a) => a.join(" "))).to.include("--stack prod --json");
         for (const args of examples) {
             let err = "";
             const code = await main(
-                args ? args.split(/\s+/) : [],
+                args,
                 () => undefined,
                 (s) => (err += s),
                 FIXTURES,
             );
-            expect(code, `npm start -- ${args}: ${err}`).to.equal(0);
+            expect(code, `npm start -- ${args.join(" ")}: ${err}`).to.equal(0);
         }
     });
 });

@@ -5,7 +5,7 @@
 // two stacks sharing a bucket name.
 // Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error; 3 an internal error.
 import { PolicyFinding } from "../policy/runner";
-import { runMain } from "./cli";
+import { HelpRequested, runMain, UsageError } from "./cli";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, ProgramError, PROJECT_DIR } from "./engine";
 import { policyFindings, renderAssumptions } from "./plan";
@@ -136,21 +136,35 @@ pre-run command.
 
 Exit codes: 0 every stack passes; 1 a mandatory policy violation; 2 a config or program error; 3 an internal error.`;
 
-/** `stackDir`: where the stack files are (default: beside Pulumi.yaml). */
-export async function main(argv: readonly string[], write: (s: string) => void, stackDir: string = PROJECT_DIR): Promise<number> {
+/** The stacks named on the command line; throws HelpRequested for --help, UsageError for anything else. */
+export function parseArgs(argv: readonly string[]): string[] {
     const named: string[] = [];
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--help" || argv[i] === "-h") {
-            write(HELP);
-            return 0;
+            throw new HelpRequested();
         } else if ((argv[i] === "--stack" || argv[i] === "-s") && argv[i + 1]) {
             named.push(argv[++i]);
         } else if (argv[i].startsWith("--stack=")) {
             named.push(argv[i].slice("--stack=".length));
         } else {
-            write(`error: unknown argument "${argv[i]}"; ${USAGE}`);
-            return 2;
+            throw new UsageError(`unknown argument "${argv[i]}"; ${USAGE}`);
         }
+    }
+    return named;
+}
+
+/** `stackDir`: where the stack files are (default: beside Pulumi.yaml). */
+export async function main(argv: readonly string[], write: (s: string) => void, stackDir: string = PROJECT_DIR): Promise<number> {
+    let named: string[];
+    try {
+        named = parseArgs(argv);
+    } catch (e) {
+        if (e instanceof HelpRequested) {
+            write(HELP);
+            return 0;
+        }
+        write(`error: ${(e as Error).message}`);
+        return 2;
     }
     const stacks = named.length > 0 ? named : listStacks(stackDir);
     if (stacks.length === 0) {

@@ -88,7 +88,8 @@ export async function main(
     let cloud: CloudFixture | undefined;
     try {
         args = parseArgs(argv);
-        cloud = args.cloudFile ? loadCloudFixture(args.cloudFile) : undefined;
+        // Relative to where the user typed the command: npm runs scripts in the package's folder and says where it was started in INIT_CWD.
+        cloud = args.cloudFile ? loadCloudFixture(path.resolve(process.env.INIT_CWD ?? process.cwd(), args.cloudFile)) : undefined;
     } catch (e) {
         if (e instanceof HelpRequested) {
             write(HELP);

@@ -1,0 +1,124 @@
+// The README's rollback and teardown runbooks say what the program protects and retains, and what stays
+// in the vendor's Terraform: each claim is derived here from what the program registers, or from the
+// vendor's modules (test/data/vendor-terraform-resources.json), so the runbooks cannot drift from them.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import type { Evaluation, RegisteredResource } from "../tools/engine";
+import { PROJECT_DIR } from "../tools/engine";
+import { evaluate, fixtureStack } from "./harness";
+
+const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+const section = (from: string, to: string) => readme.slice(readme.indexOf(from), readme.indexOf(to, readme.indexOf(from)));
+
+/** What `pulumi state delete --target-dependents` forgets with the adopted resources: they and everything depending on them. */
+function forgottenWithAdopted(ev: Evaluation): Set<string> {
+    const forgotten = new Set(ev.resources.filter((r) => r.importId).map((r) => r.urn));
+    for (let grew = true; grew;) {
+        grew = false;
+        for (const r of ev.resources) {
+            if (!forgotten.has(r.urn) && (r.dependencies.some((d) => forgotten.has(d)) || (r.parent && forgotten.has(r.parent)))) {
+                forgotten.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    return forgotten;
+}
+
+const names = (rs: RegisteredResource[]) => rs.map((r) => r.name).sort();
+
+describe("README: rollback of an adoption", () => {
+    it("step 4 names exactly the protected resources left once step 1 forgot the adopted ones", async () => {
+        const ev = await fixtureStack("legacy");
+        const forgotten = forgottenWithAdopted(ev);
+        const left = ev.resources.filter((r) => r.protect && !forgotten.has(r.urn));
+        const step4 = section("4. Remove what the program created.", "## Using the outputs");
+        const named = [...step4.slice(0, step4.indexOf("```sh")).matchAll(/`([a-z0-9-]+)`/g)]
+            .map((m) => m[1])
+            .filter((n) => ev.resources.some((r) => r.name === n));
+        expect(named.sort()).to.deep.equal(names(left));
+        // Which of them the destroy leaves in the account.
+        expect(names(left.filter((r) => r.retainOnDelete))).to.deep.equal([
+            "logs-bucket",
+            "replication-connectors-replica",
+            "replication-logs",
+        ]);
+        expect(step4).to.include("The three buckets are retained");
+    });
+
+    it("pushes the Terraform backup with -force and removes the stack keeping its file", () => {
+        const rollback = section("**Rollback.**", "## Using the outputs");
+        expect(rollback.match(/terraform state push [^`]*/g)?.every((c) => c.startsWith("terraform state push -force "))).to.equal(true);
+        expect(rollback).to.include("pulumi state unprotect --all --yes --stack prod");
+        expect(rollback).to.include("pulumi stack rm --preserve-config");
+    });
+});
+
+describe("README: tearing down", () => {
+    let created: Evaluation;
+    let adopted: Evaluation;
+    before(async function () {
+        this.timeout(120000);
+        [created, adopted] = await Promise.all([
+            evaluate({ stack: "prod", overrides: { "membrane:production": false } }),
+            evaluate({ stack: "legacy", overrides: { "membrane:production": false } }),
+        ]);
+    });
+
+    it("production: false lifts protection and retention from everything the program created", () => {
+        expect(created.resources.filter((r) => r.protect || r.retainOnDelete)).to.deep.equal([]);
+    });
+
+    it("an adopted stack keeps its adopted resources protected, and the buckets and Atlas ones retained", () => {
+        expect(names(adopted.resources.filter((r) => r.protect))).to.deep.equal(names(adopted.resources.filter((r) => r.importId)));
+        expect(
+            adopted.resources
+                .filter((r) => r.retainOnDelete)
+                .map((r) => r.type)
+                .sort(),
+        ).to.deep.equal([
+            "aws:s3/bucket:Bucket",
+            "aws:s3/bucket:Bucket",
+            "aws:s3/bucket:Bucket",
+            "mongodbatlas:index/advancedCluster:AdvancedCluster",
+            "mongodbatlas:index/project:Project",
+        ]);
+        expect(section("### Tearing down", "## Configuration reference")).to.include("pulumi state unprotect --all --yes --stack prod");
+    });
+
+    it("says the recovery window the credentials secret has after that up: 7 days, not production's 30", async () => {
+        const window = (ev: Evaluation) =>
+            ev.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")!.inputs.recoveryWindowInDays;
+        expect(window(await fixtureStack("prod"))).to.equal(30);
+        expect(window(created)).to.equal(7);
+        expect(section("### Tearing down", "## Configuration reference")).to.include("from production's 30 days to 7");
+    });
+});
+
+describe("README: what stays in the vendor's Terraform after an adoption", () => {
+    const vendor = JSON.parse(fs.readFileSync(path.join(__dirname, "data", "vendor-terraform-resources.json"), "utf8"));
+    const adoption = section("### Adopting an existing install", "**Rollback.**");
+    const stateRm = new Set(
+        [...adoption.replace(/\\\n/g, " ").matchAll(/terraform state rm ([^\n#]+)/g)].flatMap((m) => m[1].trim().split(/\s+/)),
+    );
+    const stays = adoption.slice(adoption.indexOf("What stays in Terraform"));
+
+    for (const module of ["aws/ecs", "mongo_atlas", "aws/eks"]) {
+        it(`${module}: every resource is taken out of Terraform's state by the runbook, or its file is named as staying`, () => {
+            const files: Record<string, string[]> = vendor.modules[module];
+            for (const [file, addresses] of Object.entries(files)) {
+                const ecsTwin: string[] | undefined = vendor.modules["aws/ecs"][file];
+                const removed = (a: string) => stateRm.has(a) || (module === "aws/eks" && ecsTwin?.every((x) => stateRm.has(x)));
+                if (!addresses.every(removed)) {
+                    expect(stays, `${module}/${file} (${addresses.filter((a) => !removed(a)).join(", ")})`).to.include(`\`${file}\``);
+                }
+            }
+        });
+    }
+
+    it("removes only addresses the vendor's aws/ecs and mongo_atlas modules declare", () => {
+        const declared = new Set([...Object.values(vendor.modules["aws/ecs"]), ...Object.values(vendor.modules.mongo_atlas)].flat());
+        expect([...stateRm].filter((a) => !declared.has(a))).to.deep.equal([]);
+    });
+});
