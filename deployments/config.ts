@@ -28,6 +28,8 @@ export interface MembraneSource {
     readonly defaults: Readonly<Record<string, unknown>>;
     /** The stacks that have a Pulumi.<stack>.yaml. */
     readonly stackNames: readonly string[];
+    /** Path filters, relative to the repository root, that cover every file the program runs from (deployments/program-files.ts). */
+    readonly programPaths: readonly string[];
     readStack(stack: string): MembraneStackFile;
 }
 
@@ -241,20 +243,9 @@ export function membraneDirs(raw: RawConfig): { repoDir: string; stackConfigDir:
 /** The deploy role's name: outside `<environment>-membrane-*`, the roles it manages. */
 export const deployRoleName = (stack: string) => `membrane-deploy-${stack}`;
 
-/** The files of the Membrane program, relative to its folder: a change elsewhere (docs, tests, tools) deploys nothing. */
-export const PROGRAM_PATHS = [
-    "index.ts",
-    "components/**",
-    "Pulumi.yaml",
-    "package.json",
-    "package-lock.json",
-    "tsconfig.json",
-    "tsconfig.pulumi.json",
-];
-
-export function pathFilters(repoDir: string, stackConfigDir: string, stack: string): string[] {
-    const under = (dir: string, p: string) => (dir ? `${dir}/${p}` : p);
-    return [...PROGRAM_PATHS.map((p) => under(repoDir, p)), under(stackConfigDir, `Pulumi.${stack}.yaml`)];
+/** The program's path filters and the stack's own stack file: a change elsewhere (docs, tests, tools) deploys nothing. */
+export function pathFilters(programPaths: readonly string[], stackConfigDir: string, stack: string): string[] {
+    return [...programPaths, stackConfigDir ? `${stackConfigDir}/Pulumi.${stack}.yaml` : `Pulumi.${stack}.yaml`];
 }
 
 /** The fast stack check (config, program, policy pack; offline): a broken stack never reaches `pulumi up`. */
@@ -532,7 +523,7 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             deployCommits,
             // A preview runs the pull request's code with the stack's deploy role; production's role is not lent to unmerged code.
             previewPullRequests: previewPullRequests && !facts.production,
-            paths: pathFilters(repoDir, stackConfigDir, stack),
+            paths: pathFilters(source.programPaths, stackConfigDir, stack),
             preRunCommands: preRunCommands(stack),
             drift: { scheduleCron, autoRemediate: driftAutoRemediate && !facts.production },
             escEnvironment,

@@ -135,18 +135,11 @@ describe("deployments config: what each stack gets", () => {
     });
 
     it("filters on the program's files and the stack's own stack file only", () => {
-        expect(stack(c, "prod").paths).to.deep.equal([
-            "index.ts",
-            "components/**",
-            "Pulumi.yaml",
-            "package.json",
-            "package-lock.json",
-            "tsconfig.json",
-            "tsconfig.pulumi.json",
-            "Pulumi.prod.yaml",
-        ]);
+        expect(stack(c, "prod").paths).to.deep.equal([...SOURCE.programPaths, "Pulumi.prod.yaml"]);
+        expect(SOURCE.programPaths).to.include.members(["index.ts", "components/**", "policy/lib/**", "Pulumi.yaml", "package-lock.json"]);
         expect(stack(c, "staging").paths).to.include("Pulumi.staging.yaml").and.not.include("Pulumi.prod.yaml");
-        expect(pathFilters("infra/membrane", "infra/membrane/stacks", "prod")).to.include.members([
+        expect(pathFilters(["infra/membrane/index.ts", "infra/membrane/components/**"], "infra/membrane/stacks", "prod")).to.deep.equal([
+            "infra/membrane/index.ts",
             "infra/membrane/components/**",
             "infra/membrane/stacks/Pulumi.prod.yaml",
         ]);

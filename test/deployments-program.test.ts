@@ -71,14 +71,16 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     deployCommits: true,
                     previewPullRequests: !production,
                     pullRequestTemplate: false,
+                    // Derived from the program's imports (test/deployments-paths.test.ts): policy/lib/** too.
                     paths: [
-                        "index.ts",
-                        "components/**",
                         "Pulumi.yaml",
-                        "package.json",
+                        "index.ts",
                         "package-lock.json",
+                        "package.json",
                         "tsconfig.json",
                         "tsconfig.pulumi.json",
+                        "components/**",
+                        "policy/lib/**",
                         `test/fixtures/Pulumi.${stack}.yaml`,
                     ],
                 });
