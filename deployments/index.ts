@@ -5,10 +5,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDeploymentsConfig, RawConfig } from "./config";
 import { GithubActions } from "./github-actions";
-import { loadMembraneSource } from "./membrane-source";
+import * as path from "path";
+import { loadMembraneSource, REPOSITORY_ROOT } from "./membrane-source";
+import { PolicyEnforcement, POLICY_PACK_NAME } from "./policy-group";
 import { PulumiOidc } from "./pulumi-oidc";
 import { StackDeployment } from "./stack-deployment";
-import { renderWorkflow } from "./workflow";
+import { POLICY_PACK_DIR, renderWorkflow } from "./workflow";
 
 function readRawConfig(): RawConfig {
     const values = pulumi.runtime.allConfig();
@@ -46,6 +48,17 @@ if (config.runner === "github-actions") {
     new GithubActions("github-actions", { config, tokenSeconds: config.sessionSeconds });
 }
 
+// Opt-in: Pulumi Cloud runs the pack on every update of the stacks, whoever starts it.
+const enforcement = config.policyGroup
+    ? new PolicyEnforcement("policy", {
+          organization: config.organization,
+          groupName: config.policyGroup,
+          project: config.membraneProject,
+          stacks: config.stacks.map((s) => s.stack),
+          sourcePath: path.join(REPOSITORY_ROOT, POLICY_PACK_DIR),
+      })
+    : undefined;
+
 const byStack = <T>(f: (s: StackDeployment) => T) => Object.fromEntries(config.stacks.map((p, i) => [p.stack, f(stacks[i])]));
 
 export = {
@@ -54,4 +67,7 @@ export = {
     permissionsBoundaryArns: byStack((s) => s.boundaryArn),
     escEnvironments: byStack((s) => s.escEnvironment),
     githubWorkflow: renderWorkflow(config, pulumi.getStack()),
+    ...(enforcement && {
+        policyGroup: { name: enforcement.groupName, pack: POLICY_PACK_NAME, versionTag: enforcement.packVersionTag },
+    }),
 };

@@ -162,6 +162,7 @@ describe("deployments config: what each stack gets", () => {
             deployRole: "membrane-deploy-prod",
             boundaryPolicy: "membrane-boundary-prod",
             deployPolicyPrefix: "membrane-deploy-prod",
+            readRole: "membrane-read-prod",
         });
         expect(globRegExp("prod-membrane-*").test("membrane-deploy-prod")).to.equal(false);
     });
@@ -317,7 +318,7 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
         expect(only({ oidcProvider: "import" })).to.match(/^membrane-deployments:oidcProvider: must be create or existing/);
         expect(only({ escProject: "my env" })).to.match(/^membrane-deployments:escProject: must be an ESC project name/);
         expect(only({ runner: "both" })).to.equal(
-            'membrane-deployments:runner: must be pulumi-deployments or github-actions (got "both"): both at once would deploy every push twice',
+            'membrane-deployments:runner: must be pulumi-deployments, github-actions or github-actions-self-managed (got "both"): two at once would deploy every push twice',
         );
     });
 

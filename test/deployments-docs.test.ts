@@ -24,7 +24,10 @@ describe("docs/deployments.md", () => {
                 k.replace(/^membrane-deployments:/, ""),
                 {
                     type: String(e.type),
-                    def: e.default === undefined ? "(required)" : `\`${e.default === "" ? '""' : String(e.default)}\``,
+                    def:
+                        e.default === undefined
+                            ? "(required)"
+                            : `\`${e.default === "" ? '""' : Array.isArray(e.default) ? JSON.stringify(e.default) : String(e.default)}\``,
                 },
             ]),
         );

@@ -9,7 +9,7 @@ import { pathToFileURL } from "url";
 import { parse } from "yaml";
 import { DEPLOYMENTS_DIR } from "../tools/deployments-plan";
 import { evaluate, Evaluation, PROJECT_DIR } from "../tools/engine";
-import { ACTIONS, RUNNER_VALUE, RUNNER_VARIABLE, WORKFLOW_PATH } from "../deployments/workflow";
+import { ACTIONS, PINNED_ACTIONS, policyPackPath, RUNNER_VALUE, RUNNER_VARIABLE, WORKFLOW_PATH } from "../deployments/workflow";
 import { deploymentsStack } from "./deployments-harness";
 import { FIXTURES } from "./harness";
 
@@ -89,6 +89,7 @@ describe("GitHub Actions workflow", () => {
                 command: id.startsWith("up") ? "up" : "preview",
                 "stack-name": `acme/${stack}`,
                 "work-dir": ".",
+                policyPacks: "policy",
             });
             expect(pulumi.name, id).to.include(`membrane/${stack} ESC environment`);
             expect(
@@ -96,6 +97,37 @@ describe("GitHub Actions workflow", () => {
                 id,
             ).to.be.lessThan(steps.indexOf(auth));
         }
+    });
+
+    it("enforces the policy pack on every real preview and update, after the offline check", () => {
+        const wf = parse(generated);
+        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+            const steps = job.steps as any[];
+            const pulumi = steps.find((s) => s.uses === ACTIONS.pulumi);
+            // pulumi/actions passes each line of policyPacks as --policy-pack, relative to its work-dir.
+            const pack = path.join(PROJECT_DIR, pulumi.with["work-dir"], pulumi.with.policyPacks);
+            expect(fs.existsSync(path.join(pack, "PulumiPolicy.yaml")), id).to.equal(true);
+            expect(
+                steps.findIndex((s) => /^npm run check -- --stack /.test(s.run ?? "")),
+                id,
+            ).to.be.lessThan(steps.indexOf(pulumi));
+        }
+        expect(policyPackPath("infra/membrane")).to.equal("../../policy");
+    });
+
+    it("pins every action to a full commit SHA, its release written beside it", () => {
+        for (const text of [generated, committed]) {
+            const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)];
+            expect(uses.length).to.be.greaterThan(0);
+            for (const [, ref, rest] of uses) {
+                const pinned = Object.values(PINNED_ACTIONS).find((a) => ref === `${a.repository}@${a.sha}`);
+                expect(pinned, ref).to.not.equal(undefined);
+                expect(pinned!.sha).to.match(/^[0-9a-f]{40}$/);
+                expect(rest).to.equal(` # ${pinned!.release}`);
+            }
+        }
+        const checkout = parse(generated).jobs["up-prod"].steps[0];
+        expect(checkout.with).to.deep.equal({ "persist-credentials": false });
     });
 
     it("queues updates of a stack and never cancels one", () => {
