@@ -130,6 +130,8 @@ export interface SelfManagedConfig {
     readonly administrators: readonly string[];
     /** GitHub logins and `org/team`s that approve production deploys. */
     readonly productionReviewers: readonly string[];
+    /** `branch`, which must be the repository's default branch: GitHub runs scheduled workflows (the drift checks) there. */
+    readonly defaultBranch: string;
 }
 
 export const SELF_MANAGED = "github-actions-self-managed";
@@ -668,6 +670,12 @@ function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[]
         r.problem("stateBucket", `${rule} (got "${stateBucket}")`);
     }
     for (const p of plans) {
+        if (stateBucket && p.facts.adopted?.buckets.includes(stateBucket)) {
+            r.problem(
+                "stateBucket",
+                `"${stateBucket}" is a bucket stack "${p.stack}" adopts, which its deploy role manages: choose another name`,
+            );
+        }
         if (stateBucket && globRegExp(`${p.facts.namePrefix}${p.facts.environment}-integration-app-*`).test(stateBucket)) {
             r.problem(
                 "stateBucket",
@@ -698,6 +706,12 @@ function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[]
     const productionReviewers = r.list("productionReviewers");
     for (const who of productionReviewers.filter((x) => !GITHUB_REVIEWER.test(x))) {
         r.problem("productionReviewers", `"${who}" is not a GitHub login (alice) or team (acme/platform)`);
+    }
+    if (productionReviewers.length > 6) {
+        r.problem(
+            "productionReviewers",
+            `lists ${productionReviewers.length}; a GitHub environment takes at most six users or teams as required reviewers`,
+        );
     }
     const production = plans.filter((p) => p.facts.production).map((p) => p.stack);
     if (production.length > 0 && productionReviewers.length === 0) {
@@ -750,5 +764,6 @@ function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[]
         githubOidcProvider: githubOidcProvider as SelfManagedConfig["githubOidcProvider"],
         administrators,
         productionReviewers,
+        defaultBranch: raw.values[key("branch")] ?? "",
     };
 }

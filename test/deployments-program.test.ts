@@ -436,7 +436,7 @@ describe("npm run deployments", () => {
         expect(parse(wf.out).jobs).to.have.all.keys("preview-staging", "up-staging", "up-prod");
         const unknown = await run(["--stack", "nope"]);
         expect(unknown.code).to.equal(2);
-        expect(unknown.err).to.match(/unknown deployments stack "nope".*Its stacks: acme, shared-account/);
+        expect(unknown.err).to.match(/unknown deployments stack "nope".*Its stacks: acme, self-managed, shared-account/);
         expect((await run([])).code).to.equal(2);
         expect((await run(["--stack", "acme", "--nope"])).err).to.match(/unknown argument "--nope"/);
     });

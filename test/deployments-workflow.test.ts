@@ -3,33 +3,14 @@
 // committed file in step with its generator.
 import { expect } from "chai";
 import * as fs from "fs";
-import { register } from "node:module";
 import * as path from "path";
-import { pathToFileURL } from "url";
 import { parse } from "yaml";
 import { DEPLOYMENTS_DIR } from "../tools/deployments-plan";
 import { evaluate, Evaluation, PROJECT_DIR } from "../tools/engine";
 import { ACTIONS, PINNED_ACTIONS, policyPackPath, RUNNER_VALUE, RUNNER_VARIABLE, WORKFLOW_PATH } from "../deployments/workflow";
 import { deploymentsStack } from "./deployments-harness";
 import { FIXTURES } from "./harness";
-
-type Parser = typeof import("@actions/workflow-parser");
-
-// The parser is an ES module with bare JSON imports: load it through a hook, with a real import().
-register("./support/json-modules.mjs", pathToFileURL(__filename));
-const esmImport = new Function("specifier", "return import(specifier)") as (s: string) => Promise<Parser>;
-
-/** Every error GitHub's parser reports for `content`, schema and conversion alike. */
-async function workflowErrors(content: string): Promise<string[]> {
-    const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await esmImport("@actions/workflow-parser");
-    const parsed = parseWorkflow({ name: "workflow.yml", content }, new NoOperationTraceWriter());
-    const errors = parsed.context.errors.getErrors().map((e) => e.message);
-    if (parsed.value) {
-        const template = await convertWorkflowTemplate(parsed.context, parsed.value);
-        errors.push(...(template.errors ?? []).map((e) => e.Message));
-    }
-    return [...new Set(errors)];
-}
+import { workflowErrors } from "./workflow-parser";
 
 describe("GitHub Actions workflow", () => {
     let generated: string;
