@@ -23,7 +23,7 @@ function reviewer(who: string): string {
 function environmentCommands(repository: string, name: string, branch: string | undefined, reviewers: readonly string[]): string[] {
     const policy = branch ? '{"protected_branches":false,"custom_branch_policies":true}' : "null";
     const body = reviewers.length
-        ? `{"prevent_self_review":true,"reviewers":[${reviewers.map(reviewer).join(",")}],"deployment_branch_policy":${policy}}`
+        ? `{"prevent_self_review":true,"can_admins_bypass":false,"reviewers":[${reviewers.map(reviewer).join(",")}],"deployment_branch_policy":${policy}}`
         : `{"deployment_branch_policy":${policy}}`;
     // An unquoted here-document when reviewer ids are looked up ($(...)); a quoted one otherwise.
     const delimiter = reviewers.length ? "EOF" : "'EOF'";

@@ -550,6 +550,7 @@ describe("self-managed path: the setup commands", () => {
         expect(env("prod")).to.deep.equal({
             body: {
                 prevent_self_review: true,
+                can_admins_bypass: false,
                 reviewers: [
                     { type: "User", id: 42 },
                     { type: "Team", id: 42 },

@@ -59,7 +59,10 @@ describe("README", () => {
         this.timeout(120000);
         const docs = [
             readme,
-            ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).map((f) => fs.readFileSync(path.join(PROJECT_DIR, "docs", f), "utf8")),
+            ...fs
+                .readdirSync(path.join(PROJECT_DIR, "docs"))
+                .filter((f) => f.endsWith(".md"))
+                .map((f) => fs.readFileSync(path.join(PROJECT_DIR, "docs", f), "utf8")),
         ].join("\n");
         const examples = [...docs.matchAll(/^npm start(?: -- ([^#\n]*?))?\s*(?:#.*)?$/gm)].map((m) => (m[1] ?? "").trim());
         expect(examples.length).to.be.greaterThan(2);
