@@ -52,11 +52,14 @@ export function githubTrustPolicy(p: {
 }
 
 // What a refresh reads; Get*Object* would read the buckets' data, which no refresh of this program does.
-const READ_ACTION = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/;
+// kms:Decrypt is how Secrets Manager reads the credentials secret for the caller under a customer managed
+// key (the table grants it only through Secrets Manager): a refresh of the secret's version needs it.
+const READ_ACTION = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$|^kms:Decrypt$/;
 const DATA_READ = /^s3:GetObject/;
 
 /**
- * The read-only part of the permission table: every grant's Describe, Get and List actions, with the
+ * The read-only part of the permission table: every grant's Describe, Get and List actions (and the
+ * Decrypt that reading a secret under a customer managed key takes), with the
  * grant's own resources and conditions. What `pulumi preview --refresh` calls: the look-ups and the
  * reads of every resource. One table, so the read role never lags the deploy role.
  */

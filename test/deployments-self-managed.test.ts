@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, parseDeploymentsConfig } from "../deployments/config";
-import { DEPLOY_PERMISSIONS } from "../deployments/permissions";
-import { stateKeys } from "../deployments/self-managed";
+import { DEPLOY_PERMISSIONS, deployPolicies, DeployScope } from "../deployments/permissions";
+import { readOnlyTable, stateKeys } from "../deployments/self-managed";
 import { stateKeyTags } from "../deployments/self-managed-stack";
 import { PINNED_ACTIONS, ACTIONS, RUNNER_VARIABLE } from "../deployments/workflow";
 import { iamGlobMatches } from "../policy/lib/glob";
@@ -40,6 +40,16 @@ const SELF_MANAGED_FIXTURES = path.join(DEPLOYMENTS_FIXTURES, "self-managed");
 export const SELF_MANAGED_EXAMPLE = "docs/examples/membrane-infrastructure-self-managed.yml";
 
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
+const SCOPE: DeployScope = {
+    partition: "aws",
+    accountId: ACCOUNT_ID,
+    region: "eu-west-1",
+    environment: "staging",
+    namePrefix: "acme-",
+    vpcId: "vpc-0f9e8d7c6b5a40321",
+    privateSubnetIds: ["subnet-0f9e8d7c6b5a40001"],
+    boundaryArn: `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-staging`,
+};
 const statements = (doc: any): any[] => (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]);
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const actionsOf = (docs: any[]) => docs.flatMap((d) => statements(d).flatMap((s) => asList(s.Action)));
@@ -135,12 +145,13 @@ describe("self-managed path: what the deployments program creates", () => {
             });
 
             it("the read-only role gets the table's Describe, Get and List grants only, never the buckets' data", () => {
+                // (and kms:Decrypt through Secrets Manager with a customer managed key: see the test below)
                 const read = familyPolicies(ev, `stack-${stack}-read-`).map(([, d]) => d);
                 const deploy = familyPolicies(ev, `stack-${stack}-deploy-`).map(([, d]) => d);
                 const actions = actionsOf(read);
                 expect(actions.length).to.be.greaterThan(20);
                 for (const a of actions) {
-                    expect(a, a).to.match(/^[a-z0-9-]+:(Describe|Get|List)/);
+                    expect(a, a).to.match(/^[a-z0-9-]+:(Describe|Get|List)|^kms:Decrypt$/);
                     expect(a).to.not.match(/^s3:GetObject/);
                 }
                 // Every statement is one the deploy role has too, on the same resources and conditions, with fewer actions.
@@ -232,6 +243,22 @@ describe("self-managed path: what the deployments program creates", () => {
             });
         });
     }
+
+    it("with a customer managed key for the credentials secret, the read role may decrypt it through Secrets Manager only (a refresh reads the secret)", () => {
+        const table = readOnlyTable();
+        const scope = { ...SCOPE, secretsKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/0123" };
+        const docs = Object.values(deployPolicies(scope, table));
+        const decrypt = docs.flatMap(statements).filter((s) => asList(s.Action).includes("kms:Decrypt"));
+        expect(decrypt).to.have.lengthOf(1);
+        expect(decrypt[0].Resource).to.deep.equal(["arn:aws:kms:eu-west-1:111122223333:key/0123"]);
+        expect(decrypt[0].Condition).to.deep.equal(
+            Object.values(deployPolicies(scope))
+                .flatMap(statements)
+                .find((s) => asList(s.Action).includes("kms:Decrypt"))!.Condition,
+        );
+        expect(JSON.stringify(decrypt[0].Condition)).to.include("kms:ViaService");
+        expect(actionsOf(docs).filter((a) => a.startsWith("kms:") && !/^kms:(Describe|Get|List)/.test(a))).to.deep.equal(["kms:Decrypt"]);
+    });
 
     it("a stack's roles cannot decrypt another stack's key", () => {
         const prodKey = json(named(ev, "stack-prod-state-key"), "policy");
