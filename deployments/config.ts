@@ -613,6 +613,12 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
         );
     }
     const selfManaged = runner === SELF_MANAGED ? parseSelfManaged(r, raw, plans, warnings) : undefined;
+    if (runner !== SELF_MANAGED) {
+        const unused = Object.entries(SELF_MANAGED_DEFAULTS).filter(([k, d]) => (raw.values[key(k)] ?? d) !== d);
+        for (const [k] of unused) {
+            warnings.push(`${key(k)} is set, but only runner ${SELF_MANAGED} uses it (runner is ${runner}): it is ignored`);
+        }
+    }
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);
@@ -634,6 +640,9 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
         ...(selfManaged && { selfManaged }),
     };
 }
+
+// The self-managed path's keys and their defaults as the CLI passes them: set with another runner, they are ignored (a warning).
+const SELF_MANAGED_DEFAULTS = { stateBucket: "", stateAdministrators: "[]", githubOidcProvider: "create", productionReviewers: "[]" };
 
 // Pulumi Cloud's policy group names, as its console accepts them (conservative: no spaces).
 const POLICY_GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;

@@ -684,6 +684,16 @@ describe("self-managed path: its config, refused before anything is registered",
         );
     });
 
+    it("its keys set with a Pulumi Cloud runner are ignored, with a warning", () => {
+        const c = parse({ runner: "pulumi-deployments", organization: "acme", atlasClientId: undefined });
+        expect(c.selfManaged).to.equal(undefined);
+        expect(c.warnings.filter((w) => w.includes("only runner github-actions-self-managed uses it"))).to.deep.equal([
+            "membrane-deployments:stateBucket is set, but only runner github-actions-self-managed uses it (runner is pulumi-deployments): it is ignored",
+            "membrane-deployments:stateAdministrators is set, but only runner github-actions-self-managed uses it (runner is pulumi-deployments): it is ignored",
+            "membrane-deployments:productionReviewers is set, but only runner github-actions-self-managed uses it (runner is pulumi-deployments): it is ignored",
+        ]);
+    });
+
     it("a missing or invalid state bucket, or one a deploy role manages", () => {
         expect(problems({ stateBucket: "" })).to.deep.equal([
             "membrane-deployments:stateBucket: is required with runner github-actions-self-managed: the S3 bucket to create for the stacks' state, such as acme-pulumi-state",
