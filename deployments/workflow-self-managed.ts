@@ -7,7 +7,7 @@
 import type { DeploymentsConfig, StackPlan } from "./config";
 import { SELF_MANAGED } from "./config";
 import { githubEnvironments, stateBackendUrl } from "./self-managed";
-import { ACTIONS, checkoutStep, jobId, policyPackPath, renderYaml, RUNNER_VARIABLE, WORKFLOW_PATH } from "./workflow";
+import { ACTIONS, checkoutStep, jobId, policyPackPath, renderYaml, RUNNER_VARIABLE, setupNodeStep, WORKFLOW_PATH } from "./workflow";
 
 /** The roles the jobs assume, by stack. */
 export type StackRoles = Readonly<Record<string, { readonly deploy: string; readonly read: string }>>;
@@ -53,11 +53,7 @@ function job(c: DeploymentsConfig, s: StackPlan, kind: Kind, roleArn: string): R
         steps: [
             // A drift check runs on the default branch (schedules do); it checks the code the stack was deployed from.
             checkoutStep(kind === "drift" ? s.branch : undefined),
-            {
-                uses: ACTIONS.setupNode,
-                // No dependency cache in jobs that hold deploy credentials (setup-node's own advice).
-                with: { "node-version": 22, "package-manager-cache": false },
-            },
+            setupNodeStep(),
             { run: "npm ci" },
             ...(kind === "drift" ? [] : s.preRunCommands.map((run) => ({ name: "Check the stack (config, program, policy pack)", run }))),
             {

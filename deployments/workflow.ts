@@ -52,6 +52,10 @@ export function renderYaml(header: readonly string[], workflow: Record<string, u
     return `${header.join("\n")}\n${body}`;
 }
 
+/** Node 22, without a dependency cache: every job here holds deploy credentials (setup-node's own advice). */
+// A function: a shared object would be written once and aliased (&a1/*a1) in the YAML.
+export const setupNodeStep = () => ({ uses: ACTIONS.setupNode, with: { "node-version": 22, "package-manager-cache": false } });
+
 /** Checkout without leaving the job's GitHub token in .git/config for the later steps (the program, npm scripts). */
 export const checkoutStep = (ref?: string) => ({
     uses: ACTIONS.checkout,
@@ -84,14 +88,7 @@ function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Rec
         ...(c.repoDir && { defaults: { run: { "working-directory": c.repoDir } } }),
         steps: [
             checkoutStep(),
-            {
-                uses: ACTIONS.setupNode,
-                with: {
-                    "node-version": 22,
-                    cache: "npm",
-                    "cache-dependency-path": c.repoDir ? `${c.repoDir}/package-lock.json` : "package-lock.json",
-                },
-            },
+            setupNodeStep(),
             { run: "npm ci" },
             ...s.preRunCommands.map((run) => ({ name: "Check the stack (config, program, policy pack)", run })),
             {

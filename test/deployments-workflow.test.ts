@@ -107,8 +107,10 @@ describe("GitHub Actions workflow", () => {
                 expect(rest).to.equal(` # ${pinned!.release}`);
             }
         }
-        const checkout = parse(generated).jobs["up-prod"].steps[0];
+        const [checkout, setupNode] = parse(generated).jobs["up-prod"].steps;
         expect(checkout.with).to.deep.equal({ "persist-credentials": false });
+        // Every job holds credentials (a Pulumi token, then the ESC environment's AWS session): no dependency cache.
+        expect(setupNode.with).to.deep.equal({ "node-version": 22, "package-manager-cache": false });
     });
 
     it("queues updates of a stack and never cancels one", () => {
