@@ -2,6 +2,7 @@
 // pass: every problem names its config key and the rule, and all of them are reported before the
 // program registers anything. Pure: the Membrane project's files come in through a MembraneSource.
 import { defaultStaticDomainName } from "../components/config-cdn";
+import { bucketNameProblems } from "../components/naming";
 
 export const PROJECT = "membrane-deployments";
 
@@ -28,6 +29,8 @@ export interface MembraneSource {
     readonly defaults: Readonly<Record<string, unknown>>;
     /** The stacks that have a Pulumi.<stack>.yaml. */
     readonly stackNames: readonly string[];
+    /** Path filters, relative to the repository root, that cover every file the program runs from (deployments/program-files.ts). */
+    readonly programPaths: readonly string[];
     readStack(stack: string): MembraneStackFile;
 }
 
@@ -50,6 +53,8 @@ export interface MembraneStackFacts {
     readonly existingExecutionRoleName?: string;
     /** ESC environments the stack file imports. */
     readonly environments: readonly string[];
+    /** `membrane:iamPermissionsBoundaryArn` as the stack file sets it (without ESC, the file must). */
+    readonly boundaryArnInFile?: string;
     /** `membrane:regionInNames`: the region ends the names unique beyond it (the replication role, the alarm topics). */
     readonly regionInNames?: boolean;
     /** What the stack adopts (`membrane:existing*`): the deploy role manages those names too. */
@@ -80,6 +85,8 @@ export interface StackPlan {
         readonly boundaryPolicy: string;
         /** Managed policies are `<deployPolicyPrefix>-<family>`. */
         readonly deployPolicyPrefix: string;
+        /** The read-only role of the self-managed path (pull-request previews, drift runs); its policies are `<readRole>-<family>`. */
+        readonly readRole: string;
     };
 }
 
@@ -106,9 +113,30 @@ export interface DeploymentsConfig {
     readonly runner: Runner;
     readonly stacks: readonly StackPlan[];
     readonly warnings: readonly string[];
+    /** `policyGroup`: publish the pack and enforce it on the stacks as this preventative policy group; absent: none. */
+    readonly policyGroup?: string;
+    /** With runner github-actions-self-managed: the state backend and GitHub's trust. */
+    readonly selfManaged?: SelfManagedConfig;
 }
 
-export const RUNNERS = ["pulumi-deployments", "github-actions"] as const;
+/** The path without Pulumi Cloud (docs/ci-self-managed.md). */
+export interface SelfManagedConfig {
+    /** The state bucket: `pulumi login s3://<stateBucket>?region=<region>`. */
+    readonly stateBucket: string;
+    /** The deployments stack's region: the bucket's and the secrets keys'. */
+    readonly region: string;
+    readonly githubOidcProvider: "create" | "existing";
+    /** IAM role or user ARNs that administer the state keys and use them (stack init, local operations). */
+    readonly administrators: readonly string[];
+    /** GitHub logins and `org/team`s that approve production deploys. */
+    readonly productionReviewers: readonly string[];
+    /** `branch`, which must be the repository's default branch: GitHub runs scheduled workflows (the drift checks) there. */
+    readonly defaultBranch: string;
+}
+
+export const SELF_MANAGED = "github-actions-self-managed";
+
+export const RUNNERS = ["pulumi-deployments", "github-actions", SELF_MANAGED] as const;
 export type Runner = (typeof RUNNERS)[number];
 
 export class ConfigError extends Error {
@@ -278,20 +306,12 @@ export function membraneDirs(raw: RawConfig): { repoDir: string; stackConfigDir:
 /** The deploy role's name: outside `<environment>-membrane-*`, the roles it manages. */
 export const deployRoleName = (stack: string) => `membrane-deploy-${stack}`;
 
-/** The files of the Membrane program, relative to its folder: a change elsewhere (docs, tests, tools) deploys nothing. */
-export const PROGRAM_PATHS = [
-    "index.ts",
-    "components/**",
-    "Pulumi.yaml",
-    "package.json",
-    "package-lock.json",
-    "tsconfig.json",
-    "tsconfig.pulumi.json",
-];
+/** The self-managed path's read-only role (previews, drift), outside `<environment>-membrane-*` as well. */
+export const readRoleName = (stack: string) => `membrane-read-${stack}`;
 
-export function pathFilters(repoDir: string, stackConfigDir: string, stack: string): string[] {
-    const under = (dir: string, p: string) => (dir ? `${dir}/${p}` : p);
-    return [...PROGRAM_PATHS.map((p) => under(repoDir, p)), under(stackConfigDir, `Pulumi.${stack}.yaml`)];
+/** The program's path filters and the stack's own stack file: a change elsewhere (docs, tests, tools) deploys nothing. */
+export function pathFilters(programPaths: readonly string[], stackConfigDir: string, stack: string): string[] {
+    return [...programPaths, stackConfigDir ? `${stackConfigDir}/Pulumi.${stack}.yaml` : `Pulumi.${stack}.yaml`];
 }
 
 /** The fast stack check (config, program, policy pack; offline): a broken stack never reaches `pulumi up`. */
@@ -397,6 +417,10 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         ...(secretsKmsKeyArn && { secretsKmsKeyArn }),
         ...(existingExecutionRoleName && { existingExecutionRoleName }),
         environments: file.environments,
+        ...(typeof file.config["membrane:iamPermissionsBoundaryArn"] === "string" &&
+            file.config["membrane:iamPermissionsBoundaryArn"] !== "" && {
+                boundaryArnInFile: file.config["membrane:iamPermissionsBoundaryArn"] as string,
+            }),
         ...(regionInNames && { regionInNames }),
         ...(adopted && { adopted }),
     };
@@ -424,8 +448,17 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     const r = new Reader(raw);
     const warnings: string[] = [];
 
+    const runner = r.string("runner") as Runner;
+    if (!RUNNERS.includes(runner)) {
+        r.problem(
+            "runner",
+            `must be ${RUNNERS.slice(0, -1).join(", ")} or ${RUNNERS[RUNNERS.length - 1]} (got "${runner}"): two at once would deploy every push twice`,
+        );
+    }
     const organization = r.string("organization");
-    if (organization === "") {
+    if (organization === "" && runner === SELF_MANAGED) {
+        // Nothing of Pulumi Cloud is used: no organization to name.
+    } else if (organization === "") {
         r.problem("organization", "is required: the Pulumi organization whose Deployments and ESC environments assume the deploy roles");
     } else if (organization !== organization.toLowerCase()) {
         r.problem(
@@ -467,10 +500,6 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
     const deployCommits = r.boolean("deployCommits");
     const previewPullRequests = r.boolean("previewPullRequests");
     const driftAutoRemediate = r.boolean("driftAutoRemediate");
-    const runner = r.string("runner") as Runner;
-    if (!RUNNERS.includes(runner)) {
-        r.problem("runner", `must be ${RUNNERS.join(" or ")} (got "${runner}"): both at once would deploy every push twice`);
-    }
 
     const scheduleCron = r.string("driftSchedule");
     for (const rule of cronProblems(scheduleCron)) {
@@ -520,7 +549,7 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             "must be set together with the other Atlas service-account key, or both left empty",
         );
     }
-    if (clientId === "" && clientSecret === "") {
+    if (clientId === "" && clientSecret === "" && runner !== SELF_MANAGED) {
         warnings.push(
             `${key("atlasClientId")} is empty: the ESC environments carry no Atlas credentials, which stacks in atlas database mode need (add them with pulumi config set)`,
         );
@@ -553,6 +582,7 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             deployRole: deployRoleName(stack),
             boundaryPolicy: `membrane-boundary-${stack}`,
             deployPolicyPrefix: `membrane-deploy-${stack}`,
+            readRole: readRoleName(stack),
         };
         if (names.deployRole.length > 64 || !IAM_NAME.test(names.deployRole)) {
             r.problem(
@@ -560,9 +590,12 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
                 `stack "${stack}" makes the deploy role name "${names.deployRole}", which IAM refuses (at most 64 characters of letters, digits and +=,.@_-)`,
             );
         }
+        if (runner === SELF_MANAGED && names.readRole.length > 64) {
+            r.problem("stacks", `stack "${stack}" makes the read role name "${names.readRole}", longer than IAM's 64 characters`);
+        }
         const escEnvironment = { project: escProject, name: stack };
         const envName = `${escProject}/${stack}`;
-        if (!facts.environments.includes(envName)) {
+        if (runner !== SELF_MANAGED && !facts.environments.includes(envName)) {
             warnings.push(
                 `Pulumi.${stack}.yaml does not import the ESC environment ${envName} (environment: [${envName}]): its updates get neither the Atlas credentials nor the permissions boundary from it`,
             );
@@ -574,7 +607,7 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             deployCommits,
             // A preview runs the pull request's code with the stack's deploy role; production's role is not lent to unmerged code.
             previewPullRequests: previewPullRequests && !facts.production,
-            paths: pathFilters(repoDir, stackConfigDir, stack),
+            paths: pathFilters(source.programPaths, stackConfigDir, stack),
             preRunCommands: preRunCommands(stack),
             drift: { scheduleCron, autoRemediate: driftAutoRemediate && !facts.production },
             escEnvironment,
@@ -603,6 +636,29 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
                     `stack "${b.stack}" makes the deploy role ${b.names.deployRole}, which stack "${a.stack}"'s deploy role could modify (its roles are ${a.facts.environment}-membrane-*)`,
                 );
             }
+            if (runner === SELF_MANAGED && a.facts.environment && globRegExp(`${a.facts.environment}-membrane-*`).test(b.names.readRole)) {
+                r.problem(
+                    "stacks",
+                    `stack "${b.stack}" makes the read role ${b.names.readRole}, which stack "${a.stack}"'s deploy role could modify (its roles are ${a.facts.environment}-membrane-*)`,
+                );
+            }
+        }
+    }
+
+    const policyGroup = r.string("policyGroup");
+    if (policyGroup !== "" && !POLICY_GROUP_NAME.test(policyGroup)) {
+        r.problem("policyGroup", `must be a policy group name: letters, digits, "-", "_" and "." (got "${policyGroup}")`);
+    } else if (policyGroup !== "" && runner === SELF_MANAGED) {
+        r.problem(
+            "policyGroup",
+            `needs Pulumi Cloud, which runner ${SELF_MANAGED} does not use: its workflow runs the pack on every preview and update with --policy-pack; leave policyGroup empty`,
+        );
+    }
+    const selfManaged = runner === SELF_MANAGED ? parseSelfManaged(r, raw, plans, warnings) : undefined;
+    if (runner !== SELF_MANAGED) {
+        const unused = Object.entries(SELF_MANAGED_DEFAULTS).filter(([k, d]) => (raw.values[key(k)] ?? d) !== d);
+        for (const [k] of unused) {
+            warnings.push(`${key(k)} is set, but only runner ${SELF_MANAGED} uses it (runner is ${runner}): it is ignored`);
         }
     }
 
@@ -622,5 +678,143 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
         runner,
         stacks: plans,
         warnings,
+        ...(policyGroup && { policyGroup }),
+        ...(selfManaged && { selfManaged }),
+    };
+}
+
+// The self-managed path's keys and their defaults as the CLI passes them: set with another runner, they are ignored (a warning).
+const SELF_MANAGED_DEFAULTS = { stateBucket: "", stateAdministrators: "[]", githubOidcProvider: "create", productionReviewers: "[]" };
+
+// Pulumi Cloud's policy group names, as its console accepts them (conservative: no spaces).
+const POLICY_GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+// IAM principals a KMS key policy can name: a role (with its path) or a user.
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+// GitHub logins (1-39 letters, digits, single hyphens) and org/team slugs.
+const GITHUB_REVIEWER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\/[a-z0-9][a-z0-9_-]{0,99})?$/;
+// KMS alias names: letters, digits, "/", "_" and "-".
+const KMS_ALIAS_CHARS = /^[A-Za-z0-9/_-]+$/;
+
+/** The key alias of a Membrane stack's secrets provider (`awskms://alias/...`): one key per stack. */
+export const stateKeyAlias = (stack: string) => `alias/membrane-state-${stack}`;
+
+/**
+ * The self-managed path's keys, checked against the stacks: the bucket must be one no deploy role can
+ * manage, every production stack needs reviewers, and the stack files must work without ESC.
+ */
+function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[], warnings: string[]): SelfManagedConfig {
+    const region = raw.values["aws:region"] ?? "";
+    if (!REGION.test(region)) {
+        r.problem(
+            "aws:region",
+            `must be the AWS region of the state bucket and keys, such as us-east-1 (got "${region}"): set it with pulumi config set aws:region`,
+        );
+    }
+    const stateBucket = r.string("stateBucket");
+    if (stateBucket === "") {
+        r.problem(
+            "stateBucket",
+            `is required with runner ${SELF_MANAGED}: the S3 bucket to create for the stacks' state, such as acme-pulumi-state`,
+        );
+    }
+    for (const rule of stateBucket ? bucketNameProblems(stateBucket) : []) {
+        r.problem("stateBucket", `${rule} (got "${stateBucket}")`);
+    }
+    for (const p of plans) {
+        if (stateBucket && p.facts.adopted?.buckets.includes(stateBucket)) {
+            r.problem(
+                "stateBucket",
+                `"${stateBucket}" is a bucket stack "${p.stack}" adopts, which its deploy role manages: choose another name`,
+            );
+        }
+        if (stateBucket && globRegExp(`${p.facts.namePrefix}${p.facts.environment}-integration-app-*`).test(stateBucket)) {
+            r.problem(
+                "stateBucket",
+                `"${stateBucket}" is inside stack "${p.stack}"'s bucket names (${p.facts.namePrefix}${p.facts.environment}-integration-app-*), which its deploy role manages: it could delete the state; choose another name`,
+            );
+        }
+    }
+    const githubOidcProvider = r.string("githubOidcProvider");
+    if (githubOidcProvider !== "create" && githubOidcProvider !== "existing") {
+        r.problem(
+            "githubOidcProvider",
+            `must be create or existing (got "${githubOidcProvider}"): AWS allows one provider for https://token.actions.githubusercontent.com per account`,
+        );
+    }
+    const administrators = r.list("stateAdministrators");
+    if (administrators.length === 0) {
+        r.problem(
+            "stateAdministrators",
+            "must list at least one IAM role or user ARN: who administers the state keys and runs pulumi stack init (your administrator role: aws sts get-caller-identity, then aws iam get-role --role-name <name> --query Role.Arn)",
+        );
+    }
+    for (const a of administrators.filter((x) => !IAM_PRINCIPAL_ARN.test(x))) {
+        r.problem(
+            "stateAdministrators",
+            `"${a}" is not an IAM role or user ARN (arn:aws:iam::<account>:role/<path/name>); an assumed-role session ARN is not accepted by a key policy`,
+        );
+    }
+    const productionReviewers = r.list("productionReviewers");
+    for (const who of productionReviewers.filter((x) => !GITHUB_REVIEWER.test(x))) {
+        r.problem("productionReviewers", `"${who}" is not a GitHub login (alice) or team (acme/platform)`);
+    }
+    if (productionReviewers.length > 6) {
+        r.problem(
+            "productionReviewers",
+            `lists ${productionReviewers.length}; a GitHub environment takes at most six users or teams as required reviewers`,
+        );
+    }
+    const production = plans.filter((p) => p.facts.production).map((p) => p.stack);
+    if (production.length > 0 && productionReviewers.length === 0) {
+        r.problem(
+            "productionReviewers",
+            `must name at least one GitHub user or team: production stack${production.length > 1 ? "s" : ""} ${production.join(", ")} deploy only after a reviewer approves in the GitHub environment`,
+        );
+    }
+    if (r.string("atlasClientId") !== "" || r.string("atlasClientSecret") !== "") {
+        r.problem(
+            r.string("atlasClientId") !== "" ? "atlasClientId" : "atlasClientSecret",
+            `has no ESC environment to go to with runner ${SELF_MANAGED}: store the Atlas service account as secrets of the stacks' GitHub environments instead (docs/ci-self-managed.md), and leave this empty`,
+        );
+    }
+    if (raw.values[key("driftAutoRemediate")] === "true") {
+        r.problem(
+            "driftAutoRemediate",
+            `is not available with runner ${SELF_MANAGED}: the nightly drift job fails and notifies; a reviewer decides, and a push (or a re-run of the up job) applies`,
+        );
+    }
+    for (const p of plans) {
+        const where = `stack "${p.stack}"`;
+        if (!KMS_ALIAS_CHARS.test(p.stack)) {
+            r.problem(
+                "stacks",
+                `${where} cannot name its secrets key ${stateKeyAlias(p.stack)}: KMS aliases allow letters, digits, "/", "_" and "-"`,
+            );
+        }
+        if (p.facts.environments.length > 0) {
+            r.problem(
+                "stacks",
+                `${where}: Pulumi.${p.stack}.yaml imports the ESC environment${p.facts.environments.length > 1 ? "s" : ""} ${p.facts.environments.join(", ")}, which a self-managed backend cannot open; delete its environment: lines (the credentials come from the workflow)`,
+            );
+        }
+        const boundary = p.facts.boundaryArnInFile;
+        if (boundary !== undefined && !boundary.endsWith(`:policy/${p.names.boundaryPolicy}`)) {
+            r.problem(
+                "stacks",
+                `${where}: membrane:iamPermissionsBoundaryArn in Pulumi.${p.stack}.yaml is ${boundary}, but its deploy role creates roles only with the boundary ${p.names.boundaryPolicy}; set it to this program's permissionsBoundaryArns.${p.stack} output`,
+            );
+        } else if (boundary === undefined) {
+            warnings.push(
+                `Pulumi.${p.stack}.yaml does not set membrane:iamPermissionsBoundaryArn: without ESC the stack file must, or the deploy role refuses to create its roles; set it once this program has run (the setupCommands output has the command)`,
+            );
+        }
+    }
+    return {
+        stateBucket,
+        region,
+        githubOidcProvider: githubOidcProvider as SelfManagedConfig["githubOidcProvider"],
+        administrators,
+        productionReviewers,
+        defaultBranch: raw.values[key("branch")] ?? "",
     };
 }

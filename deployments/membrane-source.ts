@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, membraneDirs, MembraneSource, MembraneStackFile, PROJECT, RawConfig } from "./config";
+import { pathGlobs, programFiles } from "./program-files";
 
 /** The repository root: this program lives in `<root>/deployments`. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
@@ -49,6 +50,7 @@ export function membraneSource(projectDir: string, stackDir: string, root: strin
         projectName: name,
         defaults,
         stackNames,
+        programPaths: pathGlobs(programFiles(root, projectDir), projectDir),
         readStack(stack: string): MembraneStackFile {
             const doc = readYaml(path.join(stackPath, `Pulumi.${stack}.yaml`));
             return { config: { ...(doc.config ?? {}) }, environments: environmentsOf(doc) };

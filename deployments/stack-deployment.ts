@@ -8,7 +8,7 @@ import * as pulumiservice from "@pulumi/pulumiservice";
 import { childName, tags } from "../components/naming";
 import { DeploymentsConfig, PROJECT, StackPlan } from "./config";
 import { renderEscEnvironment } from "./esc";
-import { boundaryPolicy, DeployScope, deployPolicies } from "./permissions";
+import { boundaryPolicy, DeployScope, deployPolicies, TypePermissions } from "./permissions";
 import { deploymentSettingsArgs, driftScheduleArgs, escSessionName, stackTags } from "./settings";
 import { deployRoleTrustPolicy } from "./trust";
 
@@ -47,31 +47,9 @@ export class StackDeployment extends pulumi.ComponentResource {
         super("membrane:deployments:StackDeployment", name, {}, opts);
         const opt = { parent: this };
         const { plan } = args;
-        const { facts } = plan;
-        const awsTags = tags(facts.environment, { ManagedBy: PROJECT });
+        const awsTags = stackTagsOf(plan);
 
-        const boundary = new aws.iam.Policy(
-            childName(name, "boundary"),
-            {
-                name: plan.names.boundaryPolicy,
-                description: `Permissions boundary of every role the Membrane stack ${plan.stack} creates`,
-                policy: pulumi.all([args.account.partition, args.account.accountId]).apply(([partition, accountId]) =>
-                    JSON.stringify(
-                        boundaryPolicy({
-                            partition,
-                            accountId,
-                            region: facts.region,
-                            environment: facts.environment,
-                            namePrefix: facts.namePrefix,
-                            secretsKmsKeyArn: facts.secretsKmsKeyArn,
-                            adopted: facts.adopted,
-                        }),
-                    ),
-                ),
-                tags: awsTags,
-            },
-            opt,
-        );
+        const boundary = permissionsBoundary(name, this, plan, args.account);
 
         const role = new aws.iam.Role(
             childName(name, "role"),
@@ -96,46 +74,14 @@ export class StackDeployment extends pulumi.ComponentResource {
             opt,
         );
 
-        const zoneId = facts.dns
-            ? aws.route53.getZoneOutput({ name: facts.dns.hostedZoneName, privateZone: false }, opt).zoneId
-            : pulumi.output("");
-        const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string): DeployScope => ({
-            partition,
-            accountId,
-            region: facts.region,
-            environment: facts.environment,
-            namePrefix: facts.namePrefix,
-            vpcId: facts.vpcId,
-            privateSubnetIds: facts.privateSubnetIds,
-            ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
-            ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
-            ...(facts.adopted && { adopted: facts.adopted }),
-            ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
-            ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
-            ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
-            boundaryArn,
-        });
-        const documents = pulumi
-            .all([args.account.partition, args.account.accountId, zoneId, boundary.arn])
-            .apply(([partition, accountId, zone, boundaryArn]) => deployPolicies(scopeOf(partition, accountId, zone, boundaryArn)));
-        // Which families of services the stack needs does not depend on the account's ids.
-        const families = Object.keys(deployPolicies(scopeOf("aws", "000000000000", "Z", "arn:aws:iam::000000000000:policy/b")));
-        const attachments = families.map((family) => {
-            const policy = new aws.iam.Policy(
-                childName(name, `deploy-${family}`),
-                {
-                    name: `${plan.names.deployPolicyPrefix}-${family}`,
-                    description: `What deploying the Membrane stack ${plan.stack} needs (${family})`,
-                    policy: documents.apply((d) => JSON.stringify(d[family])),
-                    tags: awsTags,
-                },
-                opt,
-            );
-            return new aws.iam.RolePolicyAttachment(
-                childName(name, `deploy-${family}-attachment`),
-                { role: role.name, policyArn: policy.arn },
-                opt,
-            );
+        const attachments = attachStackPolicies(name, this, {
+            plan,
+            account: args.account,
+            boundaryArn: boundary.arn,
+            role,
+            kind: "deploy",
+            policyNamePrefix: plan.names.deployPolicyPrefix,
+            description: (family) => `What deploying the Membrane stack ${plan.stack} needs (${family})`,
         });
 
         const atlasSecret = args.atlas ? pulumi.secret(args.atlas.clientSecret) : pulumi.output(undefined);
@@ -180,4 +126,98 @@ export class StackDeployment extends pulumi.ComponentResource {
         this.escEnvironment = pulumi.interpolate`${args.organization}/${environment.project}/${environment.name}`;
         this.registerOutputs({ deployRoleArn: this.deployRoleArn, boundaryArn: this.boundaryArn, escEnvironment: this.escEnvironment });
     }
+}
+
+/** The AWS account and partition a stack's ARNs name. */
+export type AccountFacts = StackDeploymentArgs["account"];
+
+/** The tags of everything created for a stack. */
+export const stackTagsOf = (plan: StackPlan) => tags(plan.facts.environment, { ManagedBy: PROJECT });
+
+/** The permissions boundary of every role the Membrane stack creates, registered under `parent`. */
+export function permissionsBoundary(name: string, parent: pulumi.Resource, plan: StackPlan, account: AccountFacts): aws.iam.Policy {
+    const { facts } = plan;
+    return new aws.iam.Policy(
+        childName(name, "boundary"),
+        {
+            name: plan.names.boundaryPolicy,
+            description: `Permissions boundary of every role the Membrane stack ${plan.stack} creates`,
+            policy: pulumi.all([account.partition, account.accountId]).apply(([partition, accountId]) =>
+                JSON.stringify(
+                    boundaryPolicy({
+                        partition,
+                        accountId,
+                        region: facts.region,
+                        environment: facts.environment,
+                        namePrefix: facts.namePrefix,
+                        secretsKmsKeyArn: facts.secretsKmsKeyArn,
+                        adopted: facts.adopted,
+                    }),
+                ),
+            ),
+            tags: stackTagsOf(plan),
+        },
+        { parent },
+    );
+}
+
+export interface StackPoliciesArgs {
+    readonly plan: StackPlan;
+    readonly account: AccountFacts;
+    readonly boundaryArn: pulumi.Output<string>;
+    readonly role: aws.iam.Role;
+    /** The child names' infix: `<name>-<kind>-<family>`. */
+    readonly kind: string;
+    /** Managed policies are `<policyNamePrefix>-<family>`. */
+    readonly policyNamePrefix: string;
+    readonly description: (family: string) => string;
+    /** The permission table, or a part of it (the read-only role's); default: all of DEPLOY_PERMISSIONS. */
+    readonly table?: Readonly<Record<string, TypePermissions>>;
+}
+
+/** The role's managed policies from the permission table, one per family of services, attached to it. */
+export function attachStackPolicies(name: string, parent: pulumi.Resource, a: StackPoliciesArgs): aws.iam.RolePolicyAttachment[] {
+    const { facts } = a.plan;
+    const opt = { parent };
+    const zoneId = facts.dns
+        ? aws.route53.getZoneOutput({ name: facts.dns.hostedZoneName, privateZone: false }, opt).zoneId
+        : pulumi.output("");
+    const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string): DeployScope => ({
+        partition,
+        accountId,
+        region: facts.region,
+        environment: facts.environment,
+        namePrefix: facts.namePrefix,
+        vpcId: facts.vpcId,
+        privateSubnetIds: facts.privateSubnetIds,
+        ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
+        ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+        ...(facts.adopted && { adopted: facts.adopted }),
+        ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
+        ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
+        ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
+        boundaryArn,
+    });
+    const documents = pulumi
+        .all([a.account.partition, a.account.accountId, zoneId, a.boundaryArn])
+        .apply(([partition, accountId, zone, boundaryArn]) => deployPolicies(scopeOf(partition, accountId, zone, boundaryArn), a.table));
+    // Which families of services the stack needs does not depend on the account's ids.
+    const families = Object.keys(deployPolicies(scopeOf("aws", "000000000000", "Z", "arn:aws:iam::000000000000:policy/b"), a.table));
+    return families.map((family) => {
+        const policy = new aws.iam.Policy(
+            childName(name, `${a.kind}-${family}`),
+            {
+                name: `${a.policyNamePrefix}-${family}`,
+                description: a.description(family),
+                policy: documents.apply((d) => JSON.stringify(d[family])),
+                tags: stackTagsOf(a.plan),
+            },
+            opt,
+        );
+        return new aws.iam.RolePolicyAttachment(
+            childName(name, `${a.kind}-${family}-attachment`),
+            { role: a.role.name, policyArn: policy.arn },
+            opt,
+        );
+    });
 }

@@ -1,7 +1,8 @@
 // The same deployments without Pulumi Cloud's Deployments: a GitHub Actions workflow that previews
 // pull requests and runs `pulumi up` on a push to each stack's branch. It logs in to Pulumi Cloud with
 // GitHub's OIDC token (no stored token), and `pulumi up` opens the stack's ESC environment, whose
-// aws-login assumes the same deploy role. Pure.
+// aws-login assumes the same deploy role. Every preview and update runs the policy pack (policy/). Pure.
+import * as path from "path";
 import { stringify } from "yaml";
 import type { DeploymentsConfig, StackPlan } from "./config";
 
@@ -11,13 +12,55 @@ export const RUNNER_VALUE = "github-actions";
 
 export const WORKFLOW_PATH = ".github/workflows/membrane-infrastructure.yml";
 
-/** Pinned major versions of the actions the workflow uses. */
-export const ACTIONS = {
-    checkout: "actions/checkout@v4",
-    setupNode: "actions/setup-node@v4",
-    pulumiAuth: "pulumi/auth-actions@v2",
-    pulumi: "pulumi/actions@v6",
+/**
+ * The actions the workflows use, each pinned to the full commit SHA of a release (GitHub's hardening
+ * guide: a tag can be moved to other code, a commit cannot). The SHAs are the releases' tags as the
+ * repositories publish them; the release is written beside each `uses:` line. Bump both together.
+ */
+export const PINNED_ACTIONS = {
+    checkout: { repository: "actions/checkout", release: "v7.0.1", sha: "3d3c42e5aac5ba805825da76410c181273ba90b1" },
+    setupNode: { repository: "actions/setup-node", release: "v7.0.0", sha: "820762786026740c76f36085b0efc47a31fe5020" },
+    pulumiAuth: { repository: "pulumi/auth-actions", release: "v2.1.0", sha: "141415910c3beb54e03b48e9057c204c97b956f2" },
+    pulumi: { repository: "pulumi/actions", release: "v7.0.0", sha: "8e5e406f4007fca908480587cb9893c07090f58d" },
+    awsCredentials: {
+        repository: "aws-actions/configure-aws-credentials",
+        release: "v6.2.3",
+        sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c",
+    },
 } as const;
+
+type ActionName = keyof typeof PINNED_ACTIONS;
+
+/** `uses:` of each action: `<owner>/<repo>@<sha>`. */
+export const ACTIONS = Object.fromEntries(Object.entries(PINNED_ACTIONS).map(([k, a]) => [k, `${a.repository}@${a.sha}`])) as Record<
+    ActionName,
+    string
+>;
+
+/** The policy pack, relative to the repository root: every real preview and update runs it (`--policy-pack`). */
+export const POLICY_PACK_DIR = "policy";
+
+/** The policy pack's folder as `pulumi` sees it from the Membrane project's folder (the action's work-dir). */
+export const policyPackPath = (repoDir: string) => path.posix.relative(repoDir || ".", POLICY_PACK_DIR);
+
+/** The workflow's text: the object as YAML, a header, and each pinned action's release beside its SHA. */
+export function renderYaml(header: readonly string[], workflow: Record<string, unknown>): string {
+    const releases = new Map(Object.values(PINNED_ACTIONS).map((a) => [`${a.repository}@${a.sha}`, a.release]));
+    const body = stringify(workflow, { lineWidth: 0 }).replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, _prefix, ref: string) =>
+        releases.has(ref) ? `${line} # ${releases.get(ref)}` : line,
+    );
+    return `${header.join("\n")}\n${body}`;
+}
+
+/** Node 22, without a dependency cache: every job here holds deploy credentials (setup-node's own advice). */
+// A function: a shared object would be written once and aliased (&a1/*a1) in the YAML.
+export const setupNodeStep = () => ({ uses: ACTIONS.setupNode, with: { "node-version": 22, "package-manager-cache": false } });
+
+/** Checkout without leaving the job's GitHub token in .git/config for the later steps (the program, npm scripts). */
+export const checkoutStep = (ref?: string) => ({
+    uses: ACTIONS.checkout,
+    with: { "persist-credentials": false, ...(ref && { ref }) },
+});
 
 /** A job id GitHub accepts (letters, digits, "_" and "-", starting with a letter or "_"). */
 export function jobId(verb: string, stack: string): string {
@@ -44,15 +87,8 @@ function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Rec
                 : { group: `membrane-${s.stack}-preview-\${{ github.event.pull_request.number }}`, "cancel-in-progress": true },
         ...(c.repoDir && { defaults: { run: { "working-directory": c.repoDir } } }),
         steps: [
-            { uses: ACTIONS.checkout },
-            {
-                uses: ACTIONS.setupNode,
-                with: {
-                    "node-version": 22,
-                    cache: "npm",
-                    "cache-dependency-path": c.repoDir ? `${c.repoDir}/package-lock.json` : "package-lock.json",
-                },
-            },
+            checkoutStep(),
+            setupNodeStep(),
             { run: "npm ci" },
             ...s.preRunCommands.map((run) => ({ name: "Check the stack (config, program, policy pack)", run })),
             {
@@ -63,7 +99,12 @@ function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Rec
             {
                 name: `pulumi ${command} (AWS credentials from the ${s.escEnvironment.project}/${s.escEnvironment.name} ESC environment)`,
                 uses: ACTIONS.pulumi,
-                with: { command, "stack-name": `${c.organization}/${s.stack}`, "work-dir": workDir },
+                with: {
+                    command,
+                    "stack-name": `${c.organization}/${s.stack}`,
+                    "work-dir": workDir,
+                    policyPacks: policyPackPath(c.repoDir),
+                },
             },
         ],
     };
@@ -109,5 +150,5 @@ export function renderWorkflow(c: DeploymentsConfig, stack: string): string {
         "# Pulumi Deployments' push-to-deploy, run by GitHub Actions instead (docs/deployments.md). It does nothing until",
         `# the repository variable ${RUNNER_VARIABLE} is ${RUNNER_VALUE}: never turn on both, or every push deploys twice.`,
     ];
-    return `${header.join("\n")}\n${stringify(githubWorkflow(c), { lineWidth: 0 })}`;
+    return renderYaml(header, githubWorkflow(c));
 }

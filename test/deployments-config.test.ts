@@ -136,18 +136,11 @@ describe("deployments config: what each stack gets", () => {
     });
 
     it("filters on the program's files and the stack's own stack file only", () => {
-        expect(stack(c, "prod").paths).to.deep.equal([
-            "index.ts",
-            "components/**",
-            "Pulumi.yaml",
-            "package.json",
-            "package-lock.json",
-            "tsconfig.json",
-            "tsconfig.pulumi.json",
-            "Pulumi.prod.yaml",
-        ]);
+        expect(stack(c, "prod").paths).to.deep.equal([...SOURCE.programPaths, "Pulumi.prod.yaml"]);
+        expect(SOURCE.programPaths).to.include.members(["index.ts", "components/**", "policy/lib/**", "Pulumi.yaml", "package-lock.json"]);
         expect(stack(c, "staging").paths).to.include("Pulumi.staging.yaml").and.not.include("Pulumi.prod.yaml");
-        expect(pathFilters("infra/membrane", "infra/membrane/stacks", "prod")).to.include.members([
+        expect(pathFilters(["infra/membrane/index.ts", "infra/membrane/components/**"], "infra/membrane/stacks", "prod")).to.deep.equal([
+            "infra/membrane/index.ts",
             "infra/membrane/components/**",
             "infra/membrane/stacks/Pulumi.prod.yaml",
         ]);
@@ -170,6 +163,7 @@ describe("deployments config: what each stack gets", () => {
             deployRole: "membrane-deploy-prod",
             boundaryPolicy: "membrane-boundary-prod",
             deployPolicyPrefix: "membrane-deploy-prod",
+            readRole: "membrane-read-prod",
         });
         expect(globRegExp("prod-membrane-*").test("membrane-deploy-prod")).to.equal(false);
     });
@@ -334,7 +328,7 @@ describe("deployments config: refused inputs, each naming its key and rule", () 
         expect(only({ oidcProvider: "import" })).to.match(/^membrane-deployments:oidcProvider: must be create or existing/);
         expect(only({ escProject: "my env" })).to.match(/^membrane-deployments:escProject: must be an ESC project name/);
         expect(only({ runner: "both" })).to.equal(
-            'membrane-deployments:runner: must be pulumi-deployments or github-actions (got "both"): both at once would deploy every push twice',
+            'membrane-deployments:runner: must be pulumi-deployments, github-actions or github-actions-self-managed (got "both"): two at once would deploy every push twice',
         );
     });
 

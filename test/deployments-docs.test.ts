@@ -28,7 +28,10 @@ describe("docs/deployments.md", () => {
                 k.replace(/^membrane-deployments:/, ""),
                 {
                     type: String(e.type),
-                    def: e.default === undefined ? "(required)" : `\`${e.default === "" ? '""' : String(e.default)}\``,
+                    def:
+                        e.default === undefined
+                            ? "(required)"
+                            : `\`${e.default === "" ? '""' : Array.isArray(e.default) ? JSON.stringify(e.default) : String(e.default)}\``,
                 },
             ]),
         );
@@ -63,5 +66,35 @@ describe("docs/deployments.md", () => {
         expect(providers.map((p) => p.url)).to.deep.equal([PULUMI_OIDC_URL]);
         expect(missingAudiences(providers[0].clientIds, "acme")).to.deep.equal([]);
         expect(doc).to.include(`npm --prefix .. run deployments -- --stack platform --cloud ${m![2]} && pulumi up`);
+    });
+});
+
+describe("docs/ci-self-managed.md", () => {
+    const page = fs.readFileSync(path.join(PROJECT_DIR, "docs", "ci-self-managed.md"), "utf8");
+
+    it("sets only keys that exist, and every key the self-managed path requires", () => {
+        const sets = [...page.matchAll(/^pulumi config set (?:--path )?'?([A-Za-z:-]+)/gm)].map((m) => m[1]);
+        const full = sets.map((k) => (k.includes(":") ? k : `membrane-deployments:${k}`));
+        for (const k of full) {
+            expect(k === "aws:region" || k in project.config, k).to.equal(true);
+        }
+        for (const required of ["runner", "repository", "stacks", "stateBucket", "stateAdministrators", "productionReviewers"]) {
+            expect(full, required).to.include(`membrane-deployments:${required}`);
+        }
+        expect(page).to.include("pulumi config set runner github-actions-self-managed");
+        expect(page.indexOf("npm run deployments -- --stack platform")).to.be.lessThan(page.indexOf("`pulumi up`"));
+    });
+
+    it("compares the three paths on what each needs, what enforces the pack, where secrets live and how drift is detected", () => {
+        const table = page.slice(page.indexOf("## The three paths compared"));
+        const header = table.split("\n").find((l) => l.startsWith("| |"))!;
+        expect(header).to.equal("| | Pulumi Deployments | GitHub Actions with Pulumi Cloud | GitHub Actions, self-managed |");
+        for (const row of ["needs", "what enforces the pack", "secrets", "drift"]) {
+            expect(table, row).to.match(new RegExp(`^\\| ${row}[^|]* \\|`, "m"));
+        }
+        for (const runner of ["pulumi-deployments", "github-actions", "github-actions-self-managed"]) {
+            expect(table).to.include(`\`${runner}\``);
+        }
+        expect(fs.existsSync(path.join(PROJECT_DIR, "docs", "examples", "membrane-infrastructure-self-managed.yml"))).to.equal(true);
     });
 });

@@ -3,8 +3,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { MembraneSource, MembraneStackFile, RawConfig } from "../deployments/config";
+import { pathGlobs, programFiles } from "../deployments/program-files";
 import { DEPLOYMENTS_DIR, loadCloudFixture } from "../tools/deployments-plan";
-import { evaluate, EvaluateOptions, Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import { evaluate, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
 import type { CloudFixture } from "../tools/mock-cloud";
 import { loadProject } from "../tools/stack-config";
 import { FIXTURES } from "./harness";
@@ -95,6 +96,7 @@ export function fakeSource(stacks: Record<string, Partial<MembraneStackFile> & {
         projectName: "membrane",
         defaults: MEMBRANE_DEFAULTS,
         stackNames: Object.keys(stacks).sort(),
+        programPaths: pathGlobs(programFiles(PROJECT_DIR, ""), ""),
         readStack: (stack) => ({ environments: [`membrane/${stack}`], ...stacks[stack] }),
     };
 }

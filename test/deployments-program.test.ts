@@ -71,14 +71,16 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     deployCommits: true,
                     previewPullRequests: !production,
                     pullRequestTemplate: false,
+                    // Derived from the program's imports (test/deployments-paths.test.ts): policy/lib/** too.
                     paths: [
-                        "index.ts",
-                        "components/**",
                         "Pulumi.yaml",
-                        "package.json",
+                        "index.ts",
                         "package-lock.json",
+                        "package.json",
                         "tsconfig.json",
                         "tsconfig.pulumi.json",
+                        "components/**",
+                        "policy/lib/**",
                         `test/fixtures/Pulumi.${stack}.yaml`,
                     ],
                 });
@@ -435,7 +437,7 @@ describe("npm run deployments", () => {
         expect(parse(wf.out).jobs).to.have.all.keys("preview-staging", "up-staging", "up-prod");
         const unknown = await run(["--stack", "nope"]);
         expect(unknown.code).to.equal(2);
-        expect(unknown.err).to.match(/unknown deployments stack "nope".*Its stacks: acme, shared-account/);
+        expect(unknown.err).to.match(/unknown deployments stack "nope".*Its stacks: acme, self-managed, shared-account/);
         expect((await run([])).code).to.equal(2);
         expect((await run(["--stack", "acme", "--nope"])).err).to.match(/unknown argument "--nope"/);
     });

@@ -3,33 +3,14 @@
 // committed file in step with its generator.
 import { expect } from "chai";
 import * as fs from "fs";
-import { register } from "node:module";
 import * as path from "path";
-import { pathToFileURL } from "url";
 import { parse } from "yaml";
 import { DEPLOYMENTS_DIR } from "../tools/deployments-plan";
 import { evaluate, Evaluation, PROJECT_DIR } from "../tools/engine";
-import { ACTIONS, RUNNER_VALUE, RUNNER_VARIABLE, WORKFLOW_PATH } from "../deployments/workflow";
+import { ACTIONS, PINNED_ACTIONS, policyPackPath, RUNNER_VALUE, RUNNER_VARIABLE, WORKFLOW_PATH } from "../deployments/workflow";
 import { deploymentsStack } from "./deployments-harness";
 import { FIXTURES } from "./harness";
-
-type Parser = typeof import("@actions/workflow-parser");
-
-// The parser is an ES module with bare JSON imports: load it through a hook, with a real import().
-register("./support/json-modules.mjs", pathToFileURL(__filename));
-const esmImport = new Function("specifier", "return import(specifier)") as (s: string) => Promise<Parser>;
-
-/** Every error GitHub's parser reports for `content`, schema and conversion alike. */
-async function workflowErrors(content: string): Promise<string[]> {
-    const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await esmImport("@actions/workflow-parser");
-    const parsed = parseWorkflow({ name: "workflow.yml", content }, new NoOperationTraceWriter());
-    const errors = parsed.context.errors.getErrors().map((e) => e.message);
-    if (parsed.value) {
-        const template = await convertWorkflowTemplate(parsed.context, parsed.value);
-        errors.push(...(template.errors ?? []).map((e) => e.Message));
-    }
-    return [...new Set(errors)];
-}
+import { workflowErrors } from "./workflow-parser";
 
 describe("GitHub Actions workflow", () => {
     let generated: string;
@@ -89,6 +70,7 @@ describe("GitHub Actions workflow", () => {
                 command: id.startsWith("up") ? "up" : "preview",
                 "stack-name": `acme/${stack}`,
                 "work-dir": ".",
+                policyPacks: "policy",
             });
             expect(pulumi.name, id).to.include(`membrane/${stack} ESC environment`);
             expect(
@@ -96,6 +78,39 @@ describe("GitHub Actions workflow", () => {
                 id,
             ).to.be.lessThan(steps.indexOf(auth));
         }
+    });
+
+    it("enforces the policy pack on every real preview and update, after the offline check", () => {
+        const wf = parse(generated);
+        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+            const steps = job.steps as any[];
+            const pulumi = steps.find((s) => s.uses === ACTIONS.pulumi);
+            // pulumi/actions passes each line of policyPacks as --policy-pack, relative to its work-dir.
+            const pack = path.join(PROJECT_DIR, pulumi.with["work-dir"], pulumi.with.policyPacks);
+            expect(fs.existsSync(path.join(pack, "PulumiPolicy.yaml")), id).to.equal(true);
+            expect(
+                steps.findIndex((s) => /^npm run check -- --stack /.test(s.run ?? "")),
+                id,
+            ).to.be.lessThan(steps.indexOf(pulumi));
+        }
+        expect(policyPackPath("infra/membrane")).to.equal("../../policy");
+    });
+
+    it("pins every action to a full commit SHA, its release written beside it", () => {
+        for (const text of [generated, committed]) {
+            const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)];
+            expect(uses.length).to.be.greaterThan(0);
+            for (const [, ref, rest] of uses) {
+                const pinned = Object.values(PINNED_ACTIONS).find((a) => ref === `${a.repository}@${a.sha}`);
+                expect(pinned, ref).to.not.equal(undefined);
+                expect(pinned!.sha).to.match(/^[0-9a-f]{40}$/);
+                expect(rest).to.equal(` # ${pinned!.release}`);
+            }
+        }
+        const [checkout, setupNode] = parse(generated).jobs["up-prod"].steps;
+        expect(checkout.with).to.deep.equal({ "persist-credentials": false });
+        // Every job holds credentials (a Pulumi token, then the ESC environment's AWS session): no dependency cache.
+        expect(setupNode.with).to.deep.equal({ "node-version": 22, "package-manager-cache": false });
     });
 
     it("queues updates of a stack and never cancels one", () => {

@@ -67,10 +67,15 @@ export { loadCloudFixture } from "./cloud-file";
 
 export function renderText(p: Plan): string {
     const out: string[] = [...renderResources(p), ...renderPolicyFindings(p.policyFindings), "Outputs:"];
-    for (const [k, v] of Object.entries(p.outputs).filter(([k]) => k !== "githubWorkflow")) {
+    for (const [k, v] of Object.entries(p.outputs).filter(([k]) => k !== "githubWorkflow" && k !== "setupCommands")) {
         out.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
-    out.push("  githubWorkflow: (print it with --workflow)", "");
+    out.push("  githubWorkflow: (print it with --workflow)");
+    if ("setupCommands" in p.outputs) {
+        // They name the account's real ARNs, which only the real run knows.
+        out.push("  setupCommands: (after pulumi up: pulumi stack output setupCommands)");
+    }
+    out.push("");
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }
