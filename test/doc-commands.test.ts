@@ -18,7 +18,14 @@ import { main as secretValuesMain } from "../tools/k8s-secret-values";
 import { parseArgs as parsePlan } from "../tools/plan";
 import { CliReference, DocCommand, docCommands, docSnippets, referenceProblems, shellCommands } from "./support/doc-commands";
 
-const FILES = ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`), "policy/README.md"];
+const FILES = [
+    "README.md",
+    ...fs
+        .readdirSync(path.join(PROJECT_DIR, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    "policy/README.md",
+];
 const DOCS: Record<string, string> = Object.fromEntries(FILES.map((f) => [f, fs.readFileSync(path.join(PROJECT_DIR, f), "utf8")]));
 const REFERENCE: Record<string, CliReference> = JSON.parse(
     fs.readFileSync(path.join(__dirname, "data", "cli-reference.json"), "utf8"),

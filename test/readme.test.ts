@@ -59,10 +59,13 @@ describe("README", () => {
     it("every npm start example it gives exits 0 on the fixture stacks", async function () {
         this.timeout(120000);
         const docs = Object.fromEntries(
-            ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map((f) => [
-                f,
-                fs.readFileSync(path.join(PROJECT_DIR, f), "utf8"),
-            ]),
+            [
+                "README.md",
+                ...fs
+                    .readdirSync(path.join(PROJECT_DIR, "docs"))
+                    .filter((f) => f.endsWith(".md"))
+                    .map((f) => `docs/${f}`),
+            ].map((f) => [f, fs.readFileSync(path.join(PROJECT_DIR, f), "utf8")]),
         );
         // The shell blocks' `npm start [--silent] [-- <args>]` lines, as a shell splits them.
         const examples = docCommands(docs)
