@@ -98,6 +98,9 @@ export function mongoUri(username: string, password: string, srvConnectionString
     return `mongodb+srv://${userinfo}@${m[1]}/${encodeURIComponent(database)}?retryWrites=true&w=majority`;
 }
 
+/** The oldest TLS version the cluster accepts (mongodbatlas v4: TLS1_2 or TLS1_3); the Node.js driver Membrane uses speaks both. */
+export const ATLAS_MINIMUM_TLS = "TLS1_2";
+
 // Atlas private endpoints on AWS: the interface endpoint forwards to one port per node, mapped into 1024-65535
 // (Atlas docs, "Learn About Private Endpoints", Port Ranges Used for Private Endpoints); 27017 is in that range.
 const PRIVATE_ENDPOINT_PORTS = { fromPort: 1024, toPort: 65535 };
@@ -254,6 +257,8 @@ export class Database extends pulumi.ComponentResource {
                 backupEnabled: true,
                 pitEnabled: true,
                 terminationProtectionEnabled: production,
+                // Explicit, not Atlas's default of the day: the vendor's Terraform sets it too (mongo_atlas/cluster.tf).
+                advancedConfiguration: { minimumEnabledTlsProtocol: ATLAS_MINIMUM_TLS },
                 tags: tags(args.environment),
                 replicationSpecs: [
                     {

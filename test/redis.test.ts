@@ -297,6 +297,24 @@ describe("Redis in the fixture stacks", () => {
         expect(group(staging).protect).to.equal(false);
     });
 
+    // Failover without Multi-AZ is the one mix that tells the two flags apart: swapped, a failed primary
+    // stays down (no failover), or the group is spread over zones the stack did not ask for.
+    it("failover without Multi-AZ: each flag reaches its own input, and an adopted group's review compares each with its own", async () => {
+        const [created, adopted] = await Promise.all([
+            evaluate({
+                stack: "staging",
+                overrides: { "membrane:redisNumCacheClusters": 2, "membrane:redisAutomaticFailover": true, "membrane:redisMultiAz": false },
+            }),
+            evaluate({ stack: "legacy", overrides: { "membrane:redisMultiAz": false } }),
+        ]);
+        expect(group(created).inputs).to.deep.include({ automaticFailoverEnabled: true, multiAzEnabled: false });
+        // The vendor's group has both on: only Multi-AZ changes.
+        const review = adopted.warnings.filter((w) => w.includes("replication group legacy-redis-new"));
+        expect(review.join("\n")).to.match(/Multi-AZ true -> false/);
+        expect(review.join("\n")).not.to.match(/automatic failover/);
+        expect(one(adopted, T.group).inputs).to.deep.include({ automaticFailoverEnabled: true, multiAzEnabled: false });
+    });
+
     for (const stack of ["prod", "staging"]) {
         it(`${stack}: exports REDIS_URI, secret, built from the token and the primary endpoint; no cluster variable`, () => {
             const e = stack === "prod" ? prod : staging;

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "./atlas";
+import { atlasBackupsAndPitr, atlasClusterModernTls, atlasNoOpenAccessList } from "./atlas";
 import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "./cloudfront";
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
 import { iamNoWildcardActions } from "./iam";
@@ -38,6 +38,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     iamNoWildcardActions,
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
+    atlasClusterModernTls,
     s3AccessLogsNotIntoSource,
     secretsManagerSecretTags,
     secretsManagerSecretEncryption,

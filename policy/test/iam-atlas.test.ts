@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
 import { TYPES } from "../lib/tokens";
-import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "../policies/atlas";
+import { atlasBackupsAndPitr, atlasClusterModernTls, atlasNoOpenAccessList } from "../policies/atlas";
 import { iamNoWildcardActions } from "../policies/iam";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
@@ -193,4 +193,38 @@ describe("atlas-backups-and-pitr", () => {
         expect(messages).to.have.length(1);
         expect(messages[0]).to.match(/^pitEnabled is not true\./);
     });
+});
+
+describe("atlas-cluster-modern-tls", () => {
+    const cluster = (advancedConfiguration?: unknown): FakeResource => ({
+        type: TYPES.atlasCluster,
+        props: {
+            projectId: "p1",
+            name: "membrane-prod",
+            clusterType: "REPLICASET",
+            ...(advancedConfiguration !== undefined && { advancedConfiguration }),
+        },
+    });
+    const check = (r: FakeResource) => messagesOf(checkResource(atlasClusterModernTls, r));
+
+    for (const tls of ["TLS1_2", "TLS1_3"]) {
+        it(`passes ${tls}`, () => expect(check(cluster({ minimumEnabledTlsProtocol: tls }))).to.deep.equal([]));
+    }
+
+    it("passes a value unknown at preview", () => {
+        expect(check(cluster({ minimumEnabledTlsProtocol: UNKNOWN_STRING }))).to.deep.equal([]);
+    });
+
+    for (const [what, config, shown] of [
+        ["no advanced configuration", undefined, "not set"],
+        ["no minimum", {}, "not set"],
+        ["TLS 1.0", { minimumEnabledTlsProtocol: "TLS1_0" }, '"TLS1_0"'],
+        ["TLS 1.1", { minimumEnabledTlsProtocol: "TLS1_1" }, '"TLS1_1"'],
+    ] as const) {
+        it(`fails ${what}`, () => {
+            expect(check(cluster(config))).to.deep.equal([
+                `advancedConfiguration.minimumEnabledTlsProtocol is ${shown}. Set it to "TLS1_2" (or "TLS1_3" when every client supports it): left unset, the cluster keeps whatever minimum Atlas gave it, and no deploy ever checks it.`,
+            ]);
+        });
+    }
 });

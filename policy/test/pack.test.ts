@@ -32,6 +32,7 @@ const MANDATORY = [
     "iam-no-wildcard-actions",
     "atlas-no-open-access-list",
     "atlas-backups-and-pitr",
+    "atlas-cluster-modern-tls",
     "s3-access-logs-not-into-source",
     "alarm-topic-usable-by-cloudwatch",
     "secretsmanager-secret-tags",
@@ -48,8 +49,8 @@ const ADVISORY = [
 ];
 
 describe("the pack", () => {
-    it("exports twenty-three policies, all of them in the pack's list", () => {
-        expect(exportedPolicies).to.have.length(23);
+    it("exports twenty-four policies, all of them in the pack's list", () => {
+        expect(exportedPolicies).to.have.length(24);
         for (const policy of exportedPolicies) {
             expect(allPolicies, policy.name).to.include(policy);
         }
@@ -215,7 +216,11 @@ describe("runPolicies", () => {
             transitEncryptionEnabled: true,
             authToken: "token0123456789abcdef",
         }),
-        planned(TYPES.atlasCluster, "mongo", { backupEnabled: true, pitEnabled: true }),
+        planned(TYPES.atlasCluster, "mongo", {
+            backupEnabled: true,
+            pitEnabled: true,
+            advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_2" },
+        }),
         planned("aws:ecs/cluster:Cluster", "ecs", { name: "membrane" }),
     ];
 
@@ -255,7 +260,11 @@ describe("runPolicies", () => {
 
     it("applies a policy pack config: lowered, disabled, remediate and `all`", () => {
         const bad = [
-            planned(TYPES.atlasCluster, "mongo", { backupEnabled: false, pitEnabled: true }),
+            planned(TYPES.atlasCluster, "mongo", {
+                backupEnabled: false,
+                pitEnabled: true,
+                advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_2" },
+            }),
             planned(TYPES.atlasAccessList, "open", { cidrBlock: "0.0.0.0/0" }),
             planned(TYPES.replicationGroup, "redis", {
                 numCacheClusters: 2,
