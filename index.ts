@@ -211,6 +211,7 @@ function databaseArgs(c: MembraneConfig): DatabaseArgs {
                   vpcId: c.network.vpcId,
                   vpcCidr: c.network.vpcCidr,
                   subnetIds: [...c.network.privateSubnetIds],
+                  region: c.region,
                   // Read every 30 seconds.
                   wait: { attempts: Math.max(1, atlas.privateEndpointWaitMinutes * 2), intervalSeconds: 30 },
               }

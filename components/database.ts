@@ -13,6 +13,8 @@ import {
     missingAdoptedMessage,
     missingSubnetMessage,
     missingVpcMessage,
+    subnetRegionProblems,
+    vpcCidrProblems,
     vpcDnsProblems,
     warnAll,
     StackError,
@@ -37,6 +39,8 @@ export interface AtlasPrivateLinkArgs {
     readonly vpcCidr: pulumi.Input<string>;
     /** The private subnets the endpoint's interfaces go into. */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** aws:region: the subnets' availability zones must be in it. */
+    readonly region: string;
     /** How long `pulumi up` waits for Atlas to publish the private-endpoint string before deriving it. Default DEFAULT_PRIVATE_ENDPOINT_WAIT. */
     readonly wait?: PrivateEndpointWait;
 }
@@ -350,7 +354,7 @@ export class Database extends pulumi.ComponentResource {
             { projectId: atlas.projectId, providerName: "AWS", region: args.regionName },
             { parent: this },
         );
-        const sg = this.endpointSecurityGroup(name, args.environment, { ...link, vpcId: network.vpcId });
+        const sg = this.endpointSecurityGroup(name, args.environment, { ...link, vpcId: network.vpcId, vpcCidr: network.vpcCidr });
         const vpcEndpoint = new aws.ec2.VpcEndpoint(
             childName(name, "vpc-endpoint"),
             {
@@ -420,12 +424,17 @@ export class Database extends pulumi.ComponentResource {
     }
 
     /**
-     * The VPC and subnets, once checked against what AWS would refuse: subnets outside the VPC or two in
-     * one availability zone, a VPC without DNS support or hostnames. The look-ups run at preview, so the
-     * preview stops before anything is created.
+     * The VPC and subnets, once checked against what AWS would refuse and against the stack: subnets
+     * outside the VPC or the region, two in one availability zone, a VPC without DNS support or hostnames,
+     * a membrane:vpcCidr that is none of the VPC's blocks. The look-ups run at preview, so the preview
+     * stops before anything is created.
      */
-    private endpointNetwork(link: AtlasPrivateLinkArgs): { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
-        const checked = pulumi.all([link.vpcId, link.subnetIds]).apply(async ([vpcId, subnetIds]) => {
+    private endpointNetwork(link: AtlasPrivateLinkArgs): {
+        vpcId: pulumi.Output<string>;
+        vpcCidr: pulumi.Output<string>;
+        subnetIds: pulumi.Output<string[]>;
+    } {
+        const checked = pulumi.all([link.vpcId, link.vpcCidr, link.subnetIds]).apply(async ([vpcId, vpcCidr, subnetIds]) => {
             const opts = { parent: this };
             const [vpc, ...subnets] = await Promise.all([
                 lookup(aws.ec2.getVpc({ id: vpcId }, opts), (reason) => missingVpcMessage(vpcId, reason)),
@@ -433,13 +442,18 @@ export class Database extends pulumi.ComponentResource {
                     lookup(aws.ec2.getSubnet({ id, vpcId }, opts), (reason) => missingSubnetMessage(id, vpcId, reason)),
                 ),
             ]);
-            const problems = [...vpcDnsProblems({ ...vpc, id: vpcId }), ...endpointSubnetProblems(vpcId, subnets)];
+            const problems = [
+                ...vpcCidrProblems(vpcId, vpcCidr, vpc),
+                ...vpcDnsProblems({ ...vpc, id: vpcId }),
+                ...subnetRegionProblems(link.region, subnets),
+                ...endpointSubnetProblems(vpcId, subnets),
+            ];
             if (problems.length > 0) {
                 throw new StackError(`the Atlas PrivateLink endpoint cannot be created:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
             }
-            return { vpcId, subnetIds };
+            return { vpcId, vpcCidr, subnetIds };
         });
-        return { vpcId: checked.vpcId, subnetIds: checked.subnetIds };
+        return { vpcId: checked.vpcId, vpcCidr: checked.vpcCidr, subnetIds: checked.subnetIds };
     }
 
     /**

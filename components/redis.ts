@@ -7,7 +7,7 @@ import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "./adoption";
 import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption-redis";
 import type { RedisEngine } from "./config-redis";
-import { lookup, missingAdoptedMessage, warnAll } from "./lookups";
+import { lookup, missingAdoptedMessage, missingVpcMessage, StackError, vpcCidrProblems, warnAll } from "./lookups";
 import { childName, tags } from "./naming";
 
 export const REDIS_PORT = 6379;
@@ -235,7 +235,7 @@ export class Redis extends pulumi.ComponentResource {
                       {
                           suffix: "ingress-vpc",
                           description: "Redis from VPC",
-                          source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: args.vpcCidr },
+                          source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: this.checkedVpcCidr(args) },
                       },
                   ]
                 : allowed.map(([key, sg]) => ({
@@ -252,6 +252,21 @@ export class Redis extends pulumi.ComponentResource {
                 ),
         );
         return { securityGroup, ingressRules };
+    }
+
+    /**
+     * The VPC CIDR, once the VPC is looked up and has it among its blocks: a range the VPC does not have
+     * would admit none of the containers, which only shows when they run. The look-up runs at preview too.
+     */
+    private checkedVpcCidr(args: RedisArgs): pulumi.Output<string> {
+        return pulumi.all([args.vpcId, args.vpcCidr]).apply(async ([vpcId, vpcCidr]) => {
+            const vpc = await lookup(aws.ec2.getVpc({ id: vpcId }, { parent: this }), (reason) => missingVpcMessage(vpcId, reason));
+            const problems = vpcCidrProblems(vpcId, vpcCidr, vpc);
+            if (problems.length > 0) {
+                throw new StackError(problems.join("\n"));
+            }
+            return vpcCidr;
+        });
     }
 
     /**

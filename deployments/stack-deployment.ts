@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
+import { lookup, missingZoneMessage } from "../components/lookups";
 import { childName, tags } from "../components/naming";
 import { DeploymentsConfig, PROJECT, StackPlan } from "./config";
 import { renderEscEnvironment } from "./esc";
@@ -96,8 +97,16 @@ export class StackDeployment extends pulumi.ComponentResource {
             opt,
         );
 
-        const zoneId = facts.dns
-            ? aws.route53.getZoneOutput({ name: facts.dns.hostedZoneName, privateZone: false }, opt).zoneId
+        // The deploy role's Route 53 grants name the zone by id: a zone the account does not hold stops the
+        // program here, naming the Membrane stack and its key, rather than leave the grants and what needs them out.
+        const dns = facts.dns;
+        const zoneId = dns
+            ? pulumi.output(
+                  lookup(
+                      aws.route53.getZone({ name: dns.hostedZoneName, privateZone: false }, opt),
+                      (reason) => `Membrane stack ${plan.stack}: ${missingZoneMessage(dns.hostedZoneName, reason)}`,
+                  ),
+              ).zoneId
             : pulumi.output("");
         const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string): DeployScope => ({
             partition,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, evaluate, fixtureStack, one, oneIn } from "./harness";
+import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, oneIn } from "./harness";
 
 const T = {
     component: "membrane:redis:Redis",
@@ -17,7 +17,7 @@ const OTHER_RULE_TYPES = ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRu
 const SERVERLESS = /serverlesscache/i;
 
 function evaluateRedis(mode: "replicas" | "security-groups" | "cluster"): Promise<Evaluation> {
-    return evaluate({ stack: "staging", program: "test/programs/redis.ts", env: { MEMBRANE_TEST_MODE: mode } });
+    return evaluate({ stack: "staging", program: "test/programs/redis.ts", cloud: COMPONENT_ACCOUNT, env: { MEMBRANE_TEST_MODE: mode } });
 }
 
 /** The security group's id, as its ARN (security-group/<id>) gives it. */
@@ -65,7 +65,7 @@ describe("Redis on its own", () => {
         expect(sg.inputs).to.deep.include({
             namePrefix: "qa-membrane-redis-",
             description: "Security group for Membrane Redis",
-            vpcId: "vpc-0123456789abcdef0",
+            vpcId: "vpc-0a1b2c3d",
             tags: { Environment: "qa", Service: "membrane" },
         });
         expect(sg.inputs).to.not.have.any.keys("ingress", "egress", "name");

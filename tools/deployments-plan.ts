@@ -7,7 +7,7 @@ import { loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
 import { HelpRequested, runMain, UsageError } from "./cli";
-import { exitCode, plan, Plan, renderPolicyFindings, renderResources } from "./plan";
+import { exitCode, plan, Plan, renderAssumptions, renderPolicyFindings, renderResources } from "./plan";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
 export const DEPLOYMENTS_DIR = path.join(PROJECT_DIR, "deployments");
@@ -70,7 +70,7 @@ export function renderText(p: Plan): string {
     for (const [k, v] of Object.entries(p.outputs).filter(([k]) => k !== "githubWorkflow")) {
         out.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
-    out.push("  githubWorkflow: (print it with --workflow)", "");
+    out.push("  githubWorkflow: (print it with --workflow)", "", ...renderAssumptions(p.assumptions));
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }
