@@ -275,6 +275,7 @@ function sharedNameProblems(
         ["the ECS execution role", store?.ecsExecution?.kind === "create" ? store.ecsExecution.roleName : undefined],
         ["External Secrets Operator's role", store?.esoPodIdentity?.roleName],
         ["the S3 replication role", operations.replication?.roleName],
+        ["the EC2 instance role", named.iam.ec2Role?.roleName],
     ];
     const buckets: Array<[string, string | undefined]> = [
         ...BUCKET_PURPOSES.map((p): [string, string] => [

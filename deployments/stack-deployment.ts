@@ -120,6 +120,7 @@ export class StackDeployment extends pulumi.ComponentResource {
             ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
             ...(facts.adopted && { adopted: facts.adopted }),
             ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
+            ...(facts.ec2InstanceRole && { ec2InstanceRole: true }),
             ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
             ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
             boundaryArn,

@@ -5,7 +5,7 @@
 //
 // The combinations are generated: every `existing*` key on and off (with the keys they need), crossed
 // with the features that add named resources (ECS, EKS by IRSA or Pod Identity, the credentials store,
-// replication, logs, alarms, names with the region). Their full product is some 460,000 stacks at a
+// replication, logs, alarms, the EC2 instance role, names with the region). Their full product is some 920,000 stacks at a
 // quarter of a second each, so the suite evaluates a covering array of it: every pair of factor values is
 // in at least one evaluated stack (25, the fewest possible). A value of the Kubernetes-role factor says
 // whether that role exists and whether it is adopted, so the pairs include an adopted ECS role beside a
@@ -143,13 +143,15 @@ const FACTORS: readonly Factor[] = [
         values: { on: {}, off: { [k("s3AccessLogs")]: false, [k("cdnAccessLogs")]: false, [k("redisLogs")]: false } },
     },
     { name: "alarms", values: { on: {}, off: { [k("alarms")]: false } } },
+    { name: "EC2 instance role", values: { off: {}, on: { [k("ec2InstanceRole")]: true } } },
     { name: "regionInNames", values: { off: {}, on: { [k("regionInNames")]: true } } },
 ];
 
 type Row = Readonly<Record<string, string>>;
 
-/** A stack the program refuses by design, which no row may be: without either role Membrane has no credentials. */
-const forbidden = (row: Readonly<Record<string, string | undefined>>) => row["ECS role"] === "none" && row["Kubernetes role"] === "none";
+/** A stack the program refuses by design, which no row may be: without any role Membrane has no credentials. */
+const forbidden = (row: Readonly<Record<string, string | undefined>>) =>
+    row["ECS role"] === "none" && row["Kubernetes role"] === "none" && row["EC2 instance role"] === "off";
 
 /** The index sets of `t` factors out of `n`. */
 function subsets(n: number, t: number, from = 0): number[][] {

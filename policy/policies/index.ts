@@ -2,7 +2,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { atlasBackupsAndPitr, atlasClusterModernTls, atlasNoOpenAccessList } from "./atlas";
 import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "./cloudfront";
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
-import { iamNoWildcardActions } from "./iam";
+import { iamNoWildcardActions, iamServiceRoleTrustScoped } from "./iam";
 import {
     alarmTopicUsableByCloudWatch,
     productionAlarmsPresent,
@@ -36,6 +36,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     cloudFrontModernTls,
     cloudFrontOriginAccessControl,
     iamNoWildcardActions,
+    iamServiceRoleTrustScoped,
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
     atlasClusterModernTls,

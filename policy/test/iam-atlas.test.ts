@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
 import { TYPES } from "../lib/tokens";
 import { atlasBackupsAndPitr, atlasClusterModernTls, atlasNoOpenAccessList } from "../policies/atlas";
-import { iamNoWildcardActions } from "../policies/iam";
+import { iamNoWildcardActions, iamServiceRoleTrustScoped } from "../policies/iam";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 describe("iam-no-wildcard-actions", () => {
@@ -225,6 +225,67 @@ describe("atlas-cluster-modern-tls", () => {
             expect(check(cluster(config))).to.deep.equal([
                 `advancedConfiguration.minimumEnabledTlsProtocol is ${shown}. Set it to "TLS1_2" (or "TLS1_3" when every client supports it): left unset, the cluster keeps whatever minimum Atlas gave it, and no deploy ever checks it.`,
             ]);
+        });
+    }
+});
+
+describe("iam-service-role-trust-scoped", () => {
+    const ACCOUNT = "111122223333";
+    const trust = (statement: Record<string, unknown>): FakeResource => ({
+        type: TYPES.iamRole,
+        props: { name: "r", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) },
+    });
+    const ec2 = (extra: Record<string, unknown> = {}) => ({
+        Effect: "Allow",
+        Principal: { Service: "ec2.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } },
+        ...extra,
+    });
+    const ecs = (extra: Record<string, unknown> = {}) => ({
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:ecs:us-east-1:${ACCOUNT}:*` } },
+        ...extra,
+    });
+    const check = (r: FakeResource) => messagesOf(checkResource(iamServiceRoleTrustScoped, r));
+
+    it("passes the EC2 and ECS trusts the program writes, and roles of other principals", () => {
+        expect(check(trust(ec2()))).to.deep.equal([]);
+        expect(check(trust(ec2({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } })))).to.deep.equal([]);
+        expect(check(trust(ecs()))).to.deep.equal([]);
+        expect(check(trust({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }))).to.deep.equal([]);
+    });
+
+    it("skips a trust unknown at preview", () => {
+        expect(check({ type: TYPES.iamRole, props: { name: "r", assumeRolePolicy: UNKNOWN_STRING } })).to.deep.equal([]);
+    });
+
+    const failing: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["EC2 without a condition (the AWS console's default trust)", ec2({ Condition: undefined }), /does not pin aws:SourceAccount/],
+        [
+            "EC2 pinned by another key",
+            ec2({ Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } }),
+            /does not pin aws:SourceAccount/,
+        ],
+        ["EC2 with a pattern instead of an account", ec2({ Condition: { StringLike: { "aws:SourceAccount": "*" } } }), /does not pin/],
+        ["ECS with IfExists only", ecs({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } } }), /\(StringEquals\)/],
+        ["EC2 for more than AssumeRole", ec2({ Action: ["sts:AssumeRole", "sts:TagSession"] }), /not only sts:AssumeRole/],
+        ["EC2 for sts:*", ec2({ Action: "sts:*" }), /not only sts:AssumeRole/],
+        ["EC2 beside an AWS principal", ec2({ Principal: { Service: "ec2.amazonaws.com", AWS: "*" } }), /in the same statement as ec2/],
+        [
+            "EC2 beside another service",
+            ec2({ Principal: { Service: ["ec2.amazonaws.com", "lambda.amazonaws.com"] } }),
+            /in the same statement as ec2/,
+        ],
+    ];
+    for (const [what, statement, message] of failing) {
+        it(`fails ${what}`, () => {
+            const messages = check(trust(statement));
+            expect(messages).to.have.lengthOf(1);
+            expect(messages[0]).to.match(message);
+            expect(messages[0]).to.match(/^The trust policy .*Trust (ec2|ecs-tasks)\.amazonaws\.com alone, for sts:AssumeRole/);
         });
     }
 });

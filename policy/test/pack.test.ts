@@ -30,6 +30,7 @@ const MANDATORY = [
     "cloudfront-modern-tls",
     "cloudfront-origin-access-control",
     "iam-no-wildcard-actions",
+    "iam-service-role-trust-scoped",
     "atlas-no-open-access-list",
     "atlas-backups-and-pitr",
     "atlas-cluster-modern-tls",
@@ -49,8 +50,8 @@ const ADVISORY = [
 ];
 
 describe("the pack", () => {
-    it("exports twenty-four policies, all of them in the pack's list", () => {
-        expect(exportedPolicies).to.have.length(24);
+    it("exports twenty-five policies, all of them in the pack's list", () => {
+        expect(exportedPolicies).to.have.length(25);
         for (const policy of exportedPolicies) {
             expect(allPolicies, policy.name).to.include(policy);
         }
