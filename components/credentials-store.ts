@@ -30,7 +30,6 @@ export interface RoleReaderArgs {
     readonly policyName: string;
 }
 
-
 /** EKS Pod Identity: External Secrets Operator reads with its controller's own identity, a role made here. */
 export interface EsoPodIdentityArgs {
     /** The EKS cluster. */
