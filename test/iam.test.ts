@@ -4,6 +4,7 @@ import type { PolicyStatement } from "../policy/lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { runPolicies } from "../policy/runner";
+import { unclassifiedTypes } from "../tools/estimate";
 import { plannedResources } from "../tools/plan";
 import { byType, childrenOf, COMPONENT_ACCOUNT, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
@@ -515,6 +516,10 @@ describe("the EC2 instance role of Docker and Compose hosts (membrane:ec2Instanc
             props: { ...role.props, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [unpinned] }) },
         };
         expect(runPolicies([open]).map((f) => f.policyName)).to.deep.equal(["iam-service-role-trust-scoped"]);
+    });
+
+    it("is in the estimate: IAM is free, and creating a profile takes seconds", () => {
+        expect(unclassifiedTypes(on)).to.deep.equal([]);
     });
 
     it("with regionInNames, the region ends the role's and the profile's names, both unique in the account", () => {
