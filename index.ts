@@ -97,6 +97,7 @@ function redisArgs(c: MembraneConfig): RedisArgs {
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
         privateSubnetIds: [...network.privateSubnetIds],
+        region: c.region,
         // Each rule is named by its group's id, so adding or removing a group leaves the others' rules alone.
         allowedSecurityGroups: Object.fromEntries(r.allowedSecurityGroupIds.map((id) => [id, id])),
         replicationGroupId: r.replicationGroupId,

@@ -7,18 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "./adoption";
 import { ExistingAtlasCluster, reviewAtlasCluster, reviewAtlasProject } from "./adoption-atlas";
-import {
-    endpointSubnetProblems,
-    lookup,
-    missingAdoptedMessage,
-    missingSubnetMessage,
-    missingVpcMessage,
-    subnetRegionProblems,
-    vpcCidrProblems,
-    vpcDnsProblems,
-    warnAll,
-    StackError,
-} from "./lookups";
+import { endpointSubnetProblems, lookup, missingAdoptedMessage, vpcDnsProblems, warnAll, StackError } from "./lookups";
+import { lookUpNetwork } from "./network";
 import { childName, tags } from "./naming";
 
 /**
@@ -435,18 +425,11 @@ export class Database extends pulumi.ComponentResource {
         subnetIds: pulumi.Output<string[]>;
     } {
         const checked = pulumi.all([link.vpcId, link.vpcCidr, link.subnetIds]).apply(async ([vpcId, vpcCidr, subnetIds]) => {
-            const opts = { parent: this };
-            const [vpc, ...subnets] = await Promise.all([
-                lookup(aws.ec2.getVpc({ id: vpcId }, opts), (reason) => missingVpcMessage(vpcId, reason)),
-                ...subnetIds.map((id) =>
-                    lookup(aws.ec2.getSubnet({ id, vpcId }, opts), (reason) => missingSubnetMessage(id, vpcId, reason)),
-                ),
-            ]);
+            const network = await lookUpNetwork({ vpcId, vpcCidr, subnetIds, region: link.region }, this);
             const problems = [
-                ...vpcCidrProblems(vpcId, vpcCidr, vpc),
-                ...vpcDnsProblems({ ...vpc, id: vpcId }),
-                ...subnetRegionProblems(link.region, subnets),
-                ...endpointSubnetProblems(vpcId, subnets),
+                ...network.problems,
+                ...vpcDnsProblems({ ...network.vpc, id: vpcId }),
+                ...endpointSubnetProblems(vpcId, network.subnets),
             ];
             if (problems.length > 0) {
                 throw new StackError(`the Atlas PrivateLink endpoint cannot be created:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

@@ -169,6 +169,10 @@ describe("the offline engine never invents what the account does not hold", () =
         invoke("aws:ec2/getSubnet:getSubnet", { id: "subnet-1", vpcId: "vpc-1" }, region, account);
         const second = invoke("aws:ec2/getSubnet:getSubnet", { id: "subnet-2", vpcId: "vpc-1" }, region, account);
         expect(second.availabilityZone).to.equal("us-east-1b");
+        // Asked again (Redis and the Atlas endpoint both look the subnets up): the same zone.
+        expect(invoke("aws:ec2/getSubnet:getSubnet", { id: "subnet-1", vpcId: "vpc-1" }, region, account).availabilityZone).to.equal(
+            "us-east-1a",
+        );
         expect(account.assumptions).to.deep.equal([
             "public Route 53 hosted zone acme.example.com",
             "subnet subnet-1 in vpc-1, in an availability zone of its own",
@@ -250,17 +254,35 @@ describe("the stack's VPC, CIDR and zones as the account has them (issue 20)", (
     it("without PrivateLink, Redis looks the VPC up itself: its rule never opens to a range the VPC does not have", async () => {
         const vpcs = [{ ...STAGING_ACCOUNT.vpcs![0], cidrBlock: "10.60.0.0/16" }];
         const err = await programError({ stack: "staging", cloud: { ...STAGING_ACCOUNT, vpcs } });
-        expect(err.message).to.match(
-            /^membrane:vpcCidr: is 10\.30\.0\.0\/16, but membrane:vpcId vpc-0f9e8d7c6b5a40321 has the CIDR block 10\.60\.0\.0\/16/,
+        expect(err.message).to.equal(
+            "Redis cannot be created:\n  - membrane:vpcCidr: is 10.30.0.0/16, but membrane:vpcId vpc-0f9e8d7c6b5a40321 has the CIDR block 10.60.0.0/16: set membrane:vpcCidr to the VPC's block the containers' addresses are in; Redis and the Atlas endpoint admit that range only",
         );
-        expect(onlyStack(err).some((u) => u.endsWith("::redis-ingress-vpc"))).to.equal(false);
-        // Allowed security groups instead of the CIDR: no rule uses it, so nothing looks the VPC up.
+        expect(onlyStack(err).some((u) => u.endsWith("::redis-ingress-vpc") || u.endsWith("::redis-subnets"))).to.equal(false);
+        // Allowed security groups instead of the CIDR: no rule admits it, so it is not compared.
         const ev = await evaluate({
             stack: "staging",
             cloud: { ...STAGING_ACCOUNT, vpcs },
             overrides: { "membrane:redisAllowedSecurityGroupIds": ["sg-0aaaaaaaaaaaaaaa1"] },
         });
-        expect(ev.invokes.some((i) => i.token === "aws:ec2/getVpc:getVpc")).to.equal(false);
+        expect(ev.resources.some((r) => r.name === "redis-cache")).to.equal(true);
+    });
+
+    it("without PrivateLink, Redis's subnets are looked up too: one in another region or another VPC is refused", async () => {
+        const subnets = STAGING_ACCOUNT.subnets!.map((sn, i) => (i === 0 ? { ...sn, availabilityZone: "us-east-1a" } : sn));
+        const [zone, vpc] = await Promise.all([
+            programError({ stack: "staging", cloud: { ...STAGING_ACCOUNT, subnets } }),
+            programError({
+                stack: "staging",
+                cloud: { ...STAGING_ACCOUNT, subnets: STAGING_ACCOUNT.subnets!.map((sn) => ({ ...sn, vpcId: "vpc-0aaaaaaaaaaaaaaaa" })) },
+            }),
+        ]);
+        expect(zone.message).to.include(
+            "membrane:privateSubnetIds: subnet-0f9e8d7c6b5a40001 is in the availability zone us-east-1a, which is not in aws:region eu-west-1",
+        );
+        expect(vpc.message).to.include(
+            "membrane:privateSubnetIds: there is no subnet subnet-0f9e8d7c6b5a40001 in membrane:vpcId vpc-0f9e8d7c6b5a40321",
+        );
+        expect(onlyStack(zone).some((u) => u.includes("elasticache/subnetGroup"))).to.equal(false);
     });
 
     it("a vpcCidr that is one of the VPC's secondary blocks is accepted", async () => {

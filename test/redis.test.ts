@@ -55,7 +55,7 @@ describe("Redis on its own", () => {
         const sn = oneIn(ev, T.component, T.subnetGroup);
         expect(sn.inputs).to.deep.include({
             name: "qa-membrane-redis",
-            subnetIds: ["subnet-00000000000000001", "subnet-00000000000000002"],
+            subnetIds: ["subnet-0a1b2c3d", "subnet-0e1f2a3b"],
             tags: { Environment: "qa", Service: "membrane" },
         });
     });

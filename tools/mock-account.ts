@@ -317,10 +317,12 @@ const networkInvokes: Record<string, AccountInvoke> = {
         const vpcId = str(inputs.vpcId);
         let subnet: FixtureSubnet | undefined;
         if (account.assuming) {
-            // One zone per subnet, in the order asked: an assumption, never a reason to fail.
-            const known = account.assumptions.filter((a) => a.startsWith("subnet ")).length;
-            subnet = { id, vpcId, availabilityZone: `${region}${"abcdefghijklmnop"[known % 16]}` };
-            account.assume(`subnet ${id} in ${vpcId || "the VPC"}, in an availability zone of its own`);
+            // One zone per subnet, in the order first asked (the same zone every time it is asked again):
+            // an assumption, never a reason to fail.
+            const what = `subnet ${id} in ${vpcId || "the VPC"}, in an availability zone of its own`;
+            account.assume(what);
+            const index = account.assumptions.filter((a) => a.startsWith("subnet ")).indexOf(what);
+            subnet = { id, vpcId, availabilityZone: `${region}${"abcdefghijklmnop"[index % 16]}` };
         } else {
             subnet = account.entries("subnets").find((s) => s.id === id && (!vpcId || s.vpcId === vpcId));
         }
