@@ -34,6 +34,9 @@ export async function lookUpNetwork(q: NetworkQuery, parent: pulumi.Resource): P
     return {
         vpc,
         subnets,
-        problems: [...(q.vpcCidr === undefined ? [] : vpcCidrProblems(q.vpcId, q.vpcCidr, vpc)), ...subnetRegionProblems(q.region, subnets)],
+        problems: [
+            ...(q.vpcCidr === undefined ? [] : vpcCidrProblems(q.vpcId, q.vpcCidr, vpc)),
+            ...subnetRegionProblems(q.region, subnets),
+        ],
     };
 }
