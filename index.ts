@@ -64,6 +64,7 @@ const iam = new Iam("iam", {
         ...config.iam.eksRole,
         adopt: adoption.k8sRole && { key: "existingK8sRoleName", policy: adoption.k8sRole.policyName !== undefined },
     },
+    ec2Role: config.iam.ec2Role,
     permissionsBoundaryArn: config.iam.permissionsBoundaryArn,
 });
 
@@ -96,6 +97,7 @@ function redisArgs(c: MembraneConfig): RedisArgs {
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
         privateSubnetIds: [...network.privateSubnetIds],
+        region: c.region,
         // Each rule is named by its group's id, so adding or removing a group leaves the others' rules alone.
         allowedSecurityGroups: Object.fromEntries(r.allowedSecurityGroupIds.map((id) => [id, id])),
         replicationGroupId: r.replicationGroupId,
@@ -211,6 +213,7 @@ function databaseArgs(c: MembraneConfig): DatabaseArgs {
                   vpcId: c.network.vpcId,
                   vpcCidr: c.network.vpcCidr,
                   subnetIds: [...c.network.privateSubnetIds],
+                  region: c.region,
                   // Read every 30 seconds.
                   wait: { attempts: Math.max(1, atlas.privateEndpointWaitMinutes * 2), intervalSeconds: 30 },
               }
@@ -233,7 +236,7 @@ const { plain, credentials } = splitEnvironment(env);
 
 const store = config.secrets.store && new CredentialsStore("credentials", credentialsStoreArgs(config, config.secrets.store));
 
-/** The store and its readers: the ECS execution role, and the role External Secrets Operator reads with. */
+/** The store and its readers: the ECS execution role, the role External Secrets Operator reads with, the EC2 instance role. */
 function credentialsStoreArgs(c: MembraneConfig, s: NonNullable<MembraneConfig["secrets"]["store"]>): CredentialsStoreArgs {
     const eks = c.iam.eksRole;
     return {
@@ -250,6 +253,7 @@ function credentialsStoreArgs(c: MembraneConfig, s: NonNullable<MembraneConfig["
             ? { roleName: iam.k8sServiceAccountRoleArn!.apply((arn) => arn.split("/").pop()!), policyName: s.k8sReaderPolicyName }
             : undefined,
         esoPodIdentity: s.esoPodIdentity && eks && { ...s.esoPodIdentity, clusterName: iam.eksClusterName ?? eks.clusterName },
+        ec2Reader: s.ec2ReaderPolicyName ? { roleName: iam.ec2InstanceRoleName!, policyName: s.ec2ReaderPolicyName } : undefined,
         permissionsBoundaryArn: c.iam.permissionsBoundaryArn,
     };
 }
@@ -286,6 +290,9 @@ export = {
     ...(iam.ecsTaskRoleArn && { ecsTaskRoleArn: iam.ecsTaskRoleArn }),
     ...(iam.k8sServiceAccountRoleArn && { k8sServiceAccountRoleArn: iam.k8sServiceAccountRoleArn }),
     ...(iam.k8sServiceAccountAnnotations && { k8sServiceAccountAnnotations: iam.k8sServiceAccountAnnotations }),
+    // Docker and Compose hosts on EC2: launch them with the instance profile.
+    ...(iam.ec2InstanceRoleArn && { ec2InstanceRoleArn: iam.ec2InstanceRoleArn }),
+    ...(iam.ec2InstanceProfileName && { ec2InstanceProfileName: iam.ec2InstanceProfileName }),
     // Operations: where the logs, the replicas and the alarms are, for the runbook and for subscribing a pager.
     ...(logs.logBucketName && { logBucket: logs.logBucketName }),
     ...(replication && { s3ReplicaRegion: config.replication!.replicaRegion, s3ReplicaBuckets: replication.replicaBucketNames }),

@@ -19,9 +19,16 @@ export interface EksRoleConfig extends RoleNames {
     readonly trust: { readonly kind: "irsa"; readonly oidcProvider: OidcProviderMode } | { readonly kind: "pod-identity" };
 }
 
+/** The role of EC2 hosts that run Membrane with Docker or Compose, and the instance profile that carries it. */
+export interface Ec2RoleConfig extends RoleNames {
+    readonly instanceProfileName: string;
+}
+
 export interface IamConfig {
     /** The ECS task role; undefined when `ecsTaskRole` is false. */
     readonly ecsTaskRole?: RoleNames;
+    /** The EC2 instance role; undefined unless `ec2InstanceRole` is true. */
+    readonly ec2Role?: Ec2RoleConfig;
     /** The Kubernetes service-account role; undefined when no EKS cluster is configured. */
     readonly eksRole?: EksRoleConfig;
     /** The permissions boundary every role carries; undefined = none. */
@@ -33,17 +40,24 @@ export interface IamConfig {
  * with membrane:regionInNames) keeps a second region's stack of the same environment apart. Inline
  * policy names are scoped to their role.
  */
-export function iamNames(environment: string, nameSuffix = ""): { ecs: RoleNames; eks: RoleNames } {
+export function iamNames(environment: string, nameSuffix = ""): { ecs: RoleNames; eks: RoleNames; ec2: Ec2RoleConfig } {
     return {
         ecs: { roleName: `${environment}-membrane-task-role${nameSuffix}`, policyName: `${environment}-membrane-s3-access` },
         eks: { roleName: `${environment}-membrane-k8s-role${nameSuffix}`, policyName: `${environment}-membrane-k8s-s3-access` },
+        // Instance profile names are unique in the account too.
+        ec2: {
+            roleName: `${environment}-membrane-ec2-role${nameSuffix}`,
+            policyName: `${environment}-membrane-ec2-s3-access`,
+            instanceProfileName: `${environment}-membrane-ec2-profile${nameSuffix}`,
+        },
     };
 }
 
-// IAM quotas: role names 1-64 characters, inline policy names 1-128, both [\w+=,.@-].
+// IAM quotas: role names 1-64 characters, inline policy and instance profile names 1-128, all [\w+=,.@-].
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 const ROLE_NAME_MAX = 64;
 const POLICY_NAME_MAX = 128;
+const INSTANCE_PROFILE_NAME_MAX = 128;
 // Kubernetes: a namespace is an RFC 1123 DNS label; a service account name a DNS subdomain.
 // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -98,7 +112,7 @@ function readKubernetesNames(r: ConfigReader): { clusterName: string; namespace:
 /** The role switches fit together, and at least one role gives Membrane its buckets. */
 function checkRoleChoice(
     r: ConfigReader,
-    c: { ecsTaskRole: boolean; clusterName: string; podIdentity: boolean; oidcProvider: OidcProviderMode },
+    c: { ecsTaskRole: boolean; ec2InstanceRole: boolean; clusterName: string; podIdentity: boolean; oidcProvider: OidcProviderMode },
 ): void {
     if (!c.clusterName && c.podIdentity) {
         r.problem(
@@ -116,10 +130,10 @@ function checkRoleChoice(
         );
     }
     // Without a role the services have no credentials for their buckets: the stack exports no access keys.
-    if (!c.ecsTaskRole && !c.clusterName && !c.podIdentity && c.oidcProvider !== "create") {
+    if (!c.ecsTaskRole && !c.ec2InstanceRole && !c.clusterName && !c.podIdentity && c.oidcProvider !== "create") {
         r.problem(
             "ecsTaskRole",
-            "is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets; keep the ECS task role or set the EKS cluster",
+            "is false and membrane:eksClusterName is empty, so no role would give Membrane access to its buckets (membrane:ec2InstanceRole is false too); keep the ECS task role, set the EKS cluster, or turn on the EC2 instance role",
         );
     }
 }
@@ -127,10 +141,11 @@ function checkRoleChoice(
 /** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
 export function readIamConfig(r: ConfigReader, environment: string, nameSuffix = ""): IamConfig {
     const ecsTaskRole = r.boolean("ecsTaskRole");
+    const ec2InstanceRole = r.boolean("ec2InstanceRole");
     const { clusterName, namespace, serviceAccount } = readKubernetesNames(r);
     const oidcProvider = r.oneOf<OidcProviderMode>("eksOidcProvider", ["existing", "create"]);
     const podIdentity = r.boolean("eksPodIdentity");
-    checkRoleChoice(r, { ecsTaskRole, clusterName, podIdentity, oidcProvider });
+    checkRoleChoice(r, { ecsTaskRole, ec2InstanceRole, clusterName, podIdentity, oidcProvider });
 
     const permissionsBoundaryArn = r.string("iamPermissionsBoundaryArn");
     if (permissionsBoundaryArn && !POLICY_ARN.test(permissionsBoundaryArn)) {
@@ -141,13 +156,23 @@ export function readIamConfig(r: ConfigReader, environment: string, nameSuffix =
     }
 
     const names = iamNames(environment, nameSuffix);
-    const config: { ecsTaskRole?: RoleNames; eksRole?: EksRoleConfig; permissionsBoundaryArn?: string } = {};
+    const config: { ecsTaskRole?: RoleNames; ec2Role?: Ec2RoleConfig; eksRole?: EksRoleConfig; permissionsBoundaryArn?: string } = {};
     if (permissionsBoundaryArn) {
         config.permissionsBoundaryArn = permissionsBoundaryArn;
     }
     if (ecsTaskRole) {
         checkNames(r, names.ecs);
         config.ecsTaskRole = names.ecs;
+    }
+    if (ec2InstanceRole) {
+        checkNames(r, names.ec2);
+        if (names.ec2.instanceProfileName.length > INSTANCE_PROFILE_NAME_MAX) {
+            r.problem(
+                "environment",
+                `makes the instance profile name "${names.ec2.instanceProfileName}" ${names.ec2.instanceProfileName.length} characters long; IAM allows ${INSTANCE_PROFILE_NAME_MAX}`,
+            );
+        }
+        config.ec2Role = names.ec2;
     }
     if (clusterName) {
         checkNames(r, names.eks);

@@ -37,6 +37,8 @@ export interface CredentialsStoreConfig {
     readonly ecsExecution?: EcsExecutionConfig;
     /** IRSA: External Secrets Operator assumes the service-account role, which gets this inline policy. */
     readonly k8sReaderPolicyName?: string;
+    /** The EC2 instance role reads the secret for a Docker or Compose host, with this inline policy; undefined without the role. */
+    readonly ec2ReaderPolicyName?: string;
     /** Pod Identity: External Secrets Operator's controller role; undefined without EKS, with IRSA, or when turned off. */
     readonly esoPodIdentity?: EsoPodIdentityConfig;
 }
@@ -62,6 +64,7 @@ export function secretsNames(environment: string, nameSuffix = "") {
             policyName: `${environment}-membrane-execution-secrets`,
         },
         k8sReaderPolicyName: `${environment}-membrane-k8s-secrets-read`,
+        ec2ReaderPolicyName: `${environment}-membrane-ec2-secrets-read`,
         eso: { roleName: `${environment}-membrane-eso-role${nameSuffix}`, policyName: `${environment}-membrane-eso-secrets-read` },
     };
 }
@@ -195,7 +198,7 @@ interface StoreSettings {
     readonly eso?: { namespace: string; serviceAccount: string };
 }
 
-/** Which readers the stack's roles make: ECS with the task role, Kubernetes with the service-account role. */
+/** Which readers the stack's roles make: ECS with the task role, Kubernetes with the service-account role, EC2 hosts with theirs. */
 function storeConfig(environment: string, production: boolean, iam: IamConfig, s: StoreSettings, nameSuffix = ""): CredentialsStoreConfig {
     const names = secretsNames(environment, nameSuffix);
     const ecs = iam.ecsTaskRole && s.execution.mode !== "none";
@@ -214,6 +217,7 @@ function storeConfig(environment: string, production: boolean, iam: IamConfig, s
         ...(s.kmsKeyArn && { kmsKeyArn: s.kmsKeyArn }),
         ...(ecsExecution && { ecsExecution }),
         ...(trust === "irsa" && { k8sReaderPolicyName: names.k8sReaderPolicyName }),
+        ...(iam.ec2Role && { ec2ReaderPolicyName: names.ec2ReaderPolicyName }),
         ...(trust === "pod-identity" && s.eso && { esoPodIdentity: { ...names.eso, ...s.eso } }),
     };
 }

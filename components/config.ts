@@ -3,7 +3,7 @@
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
 import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig } from "./config-reader";
-import { AdoptionConfig, readAdoptionConfig } from "./config-adoption";
+import { AdoptedRole, AdoptionConfig, EXISTING_BUCKET_KEYS, readAdoptionConfig } from "./config-adoption";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
@@ -230,13 +230,17 @@ function withAdoptedNames(
     a: AdoptionConfig,
     c: { storage: StorageConfig; iam: IamConfig; redis: RedisConfig; database: DatabaseConfig },
 ): { storage: StorageConfig; iam: IamConfig; redis: RedisConfig; database: DatabaseConfig } {
-    const role = <T extends { roleName: string; policyName: string }>(derived: T | undefined, adopted = a.ecsTaskRole): T | undefined =>
+    // Each role takes only its own adopted name: a default here would hand the ECS role's to the Kubernetes role.
+    const role = <T extends { roleName: string; policyName: string }>(
+        derived: T | undefined,
+        adopted: AdoptedRole | undefined,
+    ): T | undefined =>
         derived && adopted ? { ...derived, roleName: adopted.roleName, policyName: adopted.policyName ?? derived.policyName } : derived;
     return {
         storage: { ...c.storage, bucketNames: { ...c.storage.bucketNames, ...a.buckets } },
         iam: {
             ...c.iam,
-            ...(c.iam.ecsTaskRole && { ecsTaskRole: role(c.iam.ecsTaskRole) }),
+            ...(c.iam.ecsTaskRole && { ecsTaskRole: role(c.iam.ecsTaskRole, a.ecsTaskRole) }),
             ...(c.iam.eksRole && { eksRole: role(c.iam.eksRole, a.k8sRole) }),
         },
         redis: a.redis
@@ -251,6 +255,61 @@ function withAdoptedNames(
                 ? { ...c.database, atlas: { ...c.database.atlas, clusterName: a.atlasClusterName } }
                 : c.database,
     };
+}
+
+/**
+ * Names the stack gives two of its resources of one kind. The derived names never meet, but an adopted
+ * one can be any name: adopting one role as both the ECS and the Kubernetes role, or a bucket named like
+ * the log bucket, would have two resources manage one (EntityAlreadyExists, or each overwriting the other).
+ */
+function sharedNameProblems(
+    a: AdoptionConfig,
+    named: { storage: StorageConfig; iam: IamConfig },
+    secrets: SecretsConfig,
+    operations: OperationsConfig,
+): Array<{ keys: string; rule: string }> {
+    const store = secrets.store;
+    const roles: Array<[string, string | undefined]> = [
+        [a.ecsTaskRole ? "membrane:existingEcsTaskRoleName" : "the ECS task role", named.iam.ecsTaskRole?.roleName],
+        [a.k8sRole ? "membrane:existingK8sRoleName" : "the Kubernetes service-account role", named.iam.eksRole?.roleName],
+        ["the ECS execution role", store?.ecsExecution?.kind === "create" ? store.ecsExecution.roleName : undefined],
+        ["External Secrets Operator's role", store?.esoPodIdentity?.roleName],
+        ["the S3 replication role", operations.replication?.roleName],
+        ["the EC2 instance role", named.iam.ec2Role?.roleName],
+    ];
+    const buckets: Array<[string, string | undefined]> = [
+        ...BUCKET_PURPOSES.map((p): [string, string] => [
+            a.buckets[p] ? `membrane:${EXISTING_BUCKET_KEYS[p]}` : `the ${p} bucket`,
+            named.storage.bucketNames[p],
+        ]),
+        ...(operations.replication?.buckets ?? []).map((b): [string, string] => [`the ${b.purpose} bucket's replica`, b.replicaName]),
+        ["the replicas' log bucket", operations.replication?.logBucketName],
+        ["the log bucket", operations.logs.logBucketName],
+    ];
+    const problems: Array<{ keys: string; rule: string }> = [];
+    for (const [kind, entries] of [
+        ["IAM role", roles],
+        ["S3 bucket", buckets],
+    ] as const) {
+        const byName = new Map<string, string[]>();
+        for (const [what, name] of entries.filter(([, n]) => n)) {
+            byName.set(name!, [...(byName.get(name!) ?? []), what]);
+        }
+        for (const [name, whats] of byName) {
+            const keys = whats.filter((w) => w.startsWith("membrane:"));
+            const others = whats.filter((w) => !w.startsWith("membrane:"));
+            // Two adopted buckets of one name are readBuckets' problem already.
+            if (whats.length > 1 && (kind === "IAM role" || others.length > 0)) {
+                problems.push({
+                    keys: keys.join(" and ") || "membrane:environment",
+                    rule:
+                        `${keys.length > 1 ? "name" : "names"} the ${kind} "${name}"${others.length > 0 ? `, which is ${others.join(" and ")} too` : ""}: ` +
+                        `two resources of the stack cannot be one ${kind}; adopt another, or leave the key empty to create it`,
+                });
+            }
+        }
+    }
+    return problems;
 }
 
 /** Validates raw config into a MembraneConfig, or throws a ConfigError listing every problem. */
@@ -316,6 +375,12 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
         },
         warnings,
     );
+
+    if (namesValid) {
+        for (const { keys, rule } of sharedNameProblems(adoption, named, secrets, operations)) {
+            r.problem(keys, rule);
+        }
+    }
 
     if (r.problems.length > 0) {
         throw new ConfigError(r.problems);

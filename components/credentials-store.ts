@@ -1,7 +1,8 @@
 // CredentialsStore: Membrane's credential variables in one AWS Secrets Manager secret, where ECS (task
-// definition `secrets`) and Kubernetes (External Secrets Operator) read them, and the roles that may read
-// exactly that secret: the ECS task execution role, the Kubernetes service-account role (IRSA), or External
-// Secrets Operator's controller role (Pod Identity). The values come from the stack (generated and kept in
+// definition `secrets`), Kubernetes (External Secrets Operator) and Docker or Compose hosts on EC2 read
+// them, and the roles that may read exactly that secret: the ECS task execution role, the Kubernetes
+// service-account role (IRSA), External Secrets Operator's controller role (Pod Identity), or the EC2
+// instance role. The values come from the stack (generated and kept in
 // state), so the secret is a copy: it has no rotation schedule, and only `pulumi up` writes it.
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,9 +22,9 @@ export interface ExecutionRoleArgs {
     readonly repositoryCredentialsArn?: string;
 }
 
-/** IRSA: External Secrets Operator assumes the service-account role, which gets an inline policy. */
-export interface K8sReaderArgs {
-    /** The service-account role's name (a role of the Iam component). */
+/** A role of the Iam component that gets an inline policy to read the secret. */
+export interface RoleReaderArgs {
+    /** The role's name. */
     readonly roleName: pulumi.Input<string>;
     /** The name of the inline policy that reads the secret. */
     readonly policyName: string;
@@ -59,7 +60,9 @@ export interface CredentialsStoreArgs {
     /** The ECS task execution role; absent: none. */
     readonly ecsExecutionRole?: ExecutionRoleArgs;
     /** IRSA: the service-account role that reads the secret for External Secrets Operator; absent: none. */
-    readonly k8sReader?: K8sReaderArgs;
+    readonly k8sReader?: RoleReaderArgs;
+    /** The EC2 instance role of Docker and Compose hosts, which read the secret at start; absent: none. */
+    readonly ec2Reader?: RoleReaderArgs;
     /** Pod Identity: External Secrets Operator's controller role; absent: none. */
     readonly esoPodIdentity?: EsoPodIdentityArgs;
     /** Permissions boundary of every role created here; absent: none. */
@@ -168,6 +171,10 @@ export class CredentialsStore extends pulumi.ComponentResource {
         this.ecsExecutionRoleArn = args.ecsExecutionRole && this.ecsReader(name, args.ecsExecutionRole);
         if (args.k8sReader) {
             this.readPolicy(childName(name, "k8s-read"), args.k8sReader.roleName, args.k8sReader.policyName, ESO_READ_ACTIONS);
+        }
+        // A Docker or Compose host fetches the value at start (get-secret-value), as the ECS agent does.
+        if (args.ec2Reader) {
+            this.readPolicy(childName(name, "ec2-read"), args.ec2Reader.roleName, args.ec2Reader.policyName, ECS_READ_ACTIONS);
         }
         this.esoRoleArn = args.esoPodIdentity && this.esoRole(name, args.esoPodIdentity);
         this.registerOutputs({

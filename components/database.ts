@@ -7,16 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "./adoption";
 import { ExistingAtlasCluster, reviewAtlasCluster, reviewAtlasProject } from "./adoption-atlas";
-import {
-    endpointSubnetProblems,
-    lookup,
-    missingAdoptedMessage,
-    missingSubnetMessage,
-    missingVpcMessage,
-    vpcDnsProblems,
-    warnAll,
-    StackError,
-} from "./lookups";
+import { endpointSubnetProblems, lookup, missingAdoptedMessage, vpcDnsProblems, warnAll, StackError } from "./lookups";
+import { lookUpNetwork } from "./network";
 import { childName, tags } from "./naming";
 
 /**
@@ -37,6 +29,8 @@ export interface AtlasPrivateLinkArgs {
     readonly vpcCidr: pulumi.Input<string>;
     /** The private subnets the endpoint's interfaces go into. */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** aws:region: the subnets' availability zones must be in it. */
+    readonly region: string;
     /** How long `pulumi up` waits for Atlas to publish the private-endpoint string before deriving it. Default DEFAULT_PRIVATE_ENDPOINT_WAIT. */
     readonly wait?: PrivateEndpointWait;
 }
@@ -97,6 +91,9 @@ export function mongoUri(username: string, password: string, srvConnectionString
     const userinfo = `${encodeURIComponent(username)}:${encodeURIComponent(password)}`;
     return `mongodb+srv://${userinfo}@${m[1]}/${encodeURIComponent(database)}?retryWrites=true&w=majority`;
 }
+
+/** The oldest TLS version the cluster accepts (mongodbatlas v4: TLS1_2 or TLS1_3); the Node.js driver Membrane uses speaks both. */
+export const ATLAS_MINIMUM_TLS = "TLS1_2";
 
 // Atlas private endpoints on AWS: the interface endpoint forwards to one port per node, mapped into 1024-65535
 // (Atlas docs, "Learn About Private Endpoints", Port Ranges Used for Private Endpoints); 27017 is in that range.
@@ -254,6 +251,8 @@ export class Database extends pulumi.ComponentResource {
                 backupEnabled: true,
                 pitEnabled: true,
                 terminationProtectionEnabled: production,
+                // Explicit, not Atlas's default of the day: the vendor's Terraform sets it too (mongo_atlas/cluster.tf).
+                advancedConfiguration: { minimumEnabledTlsProtocol: ATLAS_MINIMUM_TLS },
                 tags: tags(args.environment),
                 replicationSpecs: [
                     {
@@ -345,7 +344,7 @@ export class Database extends pulumi.ComponentResource {
             { projectId: atlas.projectId, providerName: "AWS", region: args.regionName },
             { parent: this },
         );
-        const sg = this.endpointSecurityGroup(name, args.environment, { ...link, vpcId: network.vpcId });
+        const sg = this.endpointSecurityGroup(name, args.environment, { ...link, vpcId: network.vpcId, vpcCidr: network.vpcCidr });
         const vpcEndpoint = new aws.ec2.VpcEndpoint(
             childName(name, "vpc-endpoint"),
             {
@@ -415,26 +414,29 @@ export class Database extends pulumi.ComponentResource {
     }
 
     /**
-     * The VPC and subnets, once checked against what AWS would refuse: subnets outside the VPC or two in
-     * one availability zone, a VPC without DNS support or hostnames. The look-ups run at preview, so the
-     * preview stops before anything is created.
+     * The VPC and subnets, once checked against what AWS would refuse and against the stack: subnets
+     * outside the VPC or the region, two in one availability zone, a VPC without DNS support or hostnames,
+     * a membrane:vpcCidr that is none of the VPC's blocks. The look-ups run at preview, so the preview
+     * stops before anything is created.
      */
-    private endpointNetwork(link: AtlasPrivateLinkArgs): { vpcId: pulumi.Output<string>; subnetIds: pulumi.Output<string[]> } {
-        const checked = pulumi.all([link.vpcId, link.subnetIds]).apply(async ([vpcId, subnetIds]) => {
-            const opts = { parent: this };
-            const [vpc, ...subnets] = await Promise.all([
-                lookup(aws.ec2.getVpc({ id: vpcId }, opts), (reason) => missingVpcMessage(vpcId, reason)),
-                ...subnetIds.map((id) =>
-                    lookup(aws.ec2.getSubnet({ id, vpcId }, opts), (reason) => missingSubnetMessage(id, vpcId, reason)),
-                ),
-            ]);
-            const problems = [...vpcDnsProblems({ ...vpc, id: vpcId }), ...endpointSubnetProblems(vpcId, subnets)];
+    private endpointNetwork(link: AtlasPrivateLinkArgs): {
+        vpcId: pulumi.Output<string>;
+        vpcCidr: pulumi.Output<string>;
+        subnetIds: pulumi.Output<string[]>;
+    } {
+        const checked = pulumi.all([link.vpcId, link.vpcCidr, link.subnetIds]).apply(async ([vpcId, vpcCidr, subnetIds]) => {
+            const network = await lookUpNetwork({ vpcId, vpcCidr, subnetIds, region: link.region }, this);
+            const problems = [
+                ...network.problems,
+                ...vpcDnsProblems({ ...network.vpc, id: vpcId }),
+                ...endpointSubnetProblems(vpcId, network.subnets),
+            ];
             if (problems.length > 0) {
                 throw new StackError(`the Atlas PrivateLink endpoint cannot be created:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
             }
-            return { vpcId, subnetIds };
+            return { vpcId, vpcCidr, subnetIds };
         });
-        return { vpcId: checked.vpcId, subnetIds: checked.subnetIds };
+        return { vpcId: checked.vpcId, vpcCidr: checked.vpcCidr, subnetIds: checked.subnetIds };
     }
 
     /**

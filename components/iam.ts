@@ -35,6 +35,12 @@ export interface ServiceAccountRoleArgs extends RoleNameArgs {
     readonly trust: { readonly kind: "irsa"; readonly oidcProvider: "existing" | "create" } | { readonly kind: "pod-identity" };
 }
 
+/** The role of EC2 hosts that run Membrane with Docker or Compose. */
+export interface Ec2RoleArgs extends RoleNameArgs {
+    /** The instance profile that carries the role to the instances. */
+    readonly instanceProfileName: string;
+}
+
 export interface IamArgs {
     /** Environment name, for tags. */
     readonly environment: string;
@@ -46,6 +52,8 @@ export interface IamArgs {
     readonly ecsTaskRole?: RoleNameArgs;
     /** The Kubernetes service account's role; absent: none. */
     readonly eksRole?: ServiceAccountRoleArgs;
+    /** The role of EC2 hosts (Docker, Compose) and its instance profile; absent: none. */
+    readonly ec2Role?: Ec2RoleArgs;
     /** Permissions boundary of every role; absent: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
 }
@@ -86,6 +94,23 @@ export function ecsTaskTrustPolicy(p: { accountId: string; partition: string; re
             StringEquals: { "aws:SourceAccount": p.accountId },
             ArnLike: { "aws:SourceArn": `arn:${p.partition}:ecs:${p.region}:${p.accountId}:*` },
         },
+    });
+}
+
+/**
+ * EC2 instances of this account. `IfExists`: AWS documents aws:SourceAccount for services that act for a
+ * resource's owner, but neither EC2's documentation nor the Service Authorization Reference says that EC2
+ * sets it when it hands an instance its profile's credentials; a plain StringEquals would then lock every
+ * instance out. With IfExists the account is pinned whenever EC2 sends it, and instances always get
+ * credentials. Who may put the role on an instance is iam:PassRole's decision, which never crosses accounts.
+ */
+export function ec2TrustPolicy(p: { accountId: string }): PolicyDocument {
+    return document({
+        Sid: "Ec2AssumeRole",
+        Effect: "Allow",
+        Principal: { Service: "ec2.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEqualsIfExists: { "aws:SourceAccount": p.accountId } },
     });
 }
 
@@ -146,6 +171,11 @@ export class Iam extends pulumi.ComponentResource {
     readonly k8sServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
     /** IRSA only: the ARN of the cluster's OIDC provider, looked up or created. */
     readonly oidcProviderArn?: pulumi.Output<string>;
+    /** The EC2 instance role's ARN and name, resolved once its S3 policy is attached; undefined when the role is off. */
+    readonly ec2InstanceRoleArn?: pulumi.Output<string>;
+    readonly ec2InstanceRoleName?: pulumi.Output<string>;
+    /** The instance profile to launch Docker or Compose hosts with; undefined when the role is off. */
+    readonly ec2InstanceProfileName?: pulumi.Output<string>;
     /**
      * The EKS cluster's name, once the look-up has found it; undefined without an EKS cluster. Whatever else
      * targets the cluster takes it from here, so a cluster the account does not hold stops the preview first.
@@ -172,6 +202,12 @@ export class Iam extends pulumi.ComponentResource {
         if (args.ecsTaskRole) {
             this.ecsTaskRoleArn = this.ecsTaskRole(name, args.ecsTaskRole);
         }
+        if (args.ec2Role) {
+            const ec2 = this.ec2Role(name, args.ec2Role);
+            this.ec2InstanceRoleArn = ec2.roleArn;
+            this.ec2InstanceRoleName = ec2.roleName;
+            this.ec2InstanceProfileName = ec2.profileName;
+        }
         const eks = args.eksRole;
         const cluster = eks && this.cluster(eks.clusterName);
         this.eksClusterName = cluster?.name;
@@ -190,6 +226,9 @@ export class Iam extends pulumi.ComponentResource {
             k8sServiceAccountRoleArn: this.k8sServiceAccountRoleArn,
             k8sServiceAccountAnnotations: this.k8sServiceAccountAnnotations,
             oidcProviderArn: this.oidcProviderArn,
+            ec2InstanceRoleArn: this.ec2InstanceRoleArn,
+            ec2InstanceRoleName: this.ec2InstanceRoleName,
+            ec2InstanceProfileName: this.ec2InstanceProfileName,
         });
     }
 
@@ -206,7 +245,29 @@ export class Iam extends pulumi.ComponentResource {
         const trust = pulumi
             .all([accountId, partition])
             .apply(([a, p]) => JSON.stringify(ecsTaskTrustPolicy({ accountId: a, partition: p, region: this.region })));
-        return this.roleWithS3Access(childName(name, "ecs-task"), names, trust);
+        return this.roleWithS3Access(childName(name, "ecs-task"), names, trust).arn;
+    }
+
+    /**
+     * The role of Docker and Compose hosts on EC2, and its instance profile: the role's name and ARN and the
+     * profile's name, each resolved once the role's S3 policy is attached.
+     */
+    private ec2Role(
+        name: string,
+        ec2: Ec2RoleArgs,
+    ): { roleArn: pulumi.Output<string>; roleName: pulumi.Output<string>; profileName: pulumi.Output<string> } {
+        const trust = this.account().accountId.apply((accountId) => JSON.stringify(ec2TrustPolicy({ accountId })));
+        const role = this.roleWithS3Access(childName(name, "ec2"), ec2, trust);
+        const profile = new aws.iam.InstanceProfile(
+            childName(name, "ec2-profile"),
+            { name: ec2.instanceProfileName, role: role.name, tags: tags(this.environment) },
+            { parent: this },
+        );
+        return {
+            roleArn: role.arn,
+            roleName: role.name,
+            profileName: pulumi.all([profile.name, role.arn]).apply(([n]) => n),
+        };
     }
 
     /** The service account's role, trusted by EKS Pod Identity, and its association with the service account. */
@@ -220,7 +281,7 @@ export class Iam extends pulumi.ComponentResource {
         const trust = clusterArn.apply((arn) =>
             JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
         );
-        const roleArn = this.roleWithS3Access(childName(name, "k8s"), eks, trust);
+        const roleArn = this.roleWithS3Access(childName(name, "k8s"), eks, trust).arn;
         new aws.eks.PodIdentityAssociation(
             childName(name, "k8s-pod-identity"),
             {
@@ -259,20 +320,20 @@ export class Iam extends pulumi.ComponentResource {
                 ),
             );
         const subject = `system:serviceaccount:${eks.namespace}:${eks.serviceAccount}`;
-        return { roleArn: this.roleWithS3Access(childName(name, "k8s"), eks, trust, subject), providerArn };
+        return { roleArn: this.roleWithS3Access(childName(name, "k8s"), eks, trust, subject).arn, providerArn };
     }
 
     /**
      * A role with the S3 policy inline, as a separate RolePolicy and never also in the role's
-     * inlinePolicies/managedPolicyArns (the two would fight at every deploy). Returns the role's ARN,
-     * resolved once the policy is attached, so that whoever uses the role can already reach the buckets.
+     * inlinePolicies/managedPolicyArns (the two would fight at every deploy). Returns the role's ARN and
+     * name, resolved once the policy is attached, so that whoever uses the role can already reach the buckets.
      */
     private roleWithS3Access(
         name: string,
         names: RoleNameArgs,
         assumeRolePolicy: pulumi.Output<string>,
         serviceAccount?: string,
-    ): pulumi.Output<string> {
+    ): { arn: pulumi.Output<string>; name: pulumi.Output<string> } {
         const adopt = names.adopt;
         const role = new aws.iam.Role(
             childName(name, "role"),
@@ -293,7 +354,10 @@ export class Iam extends pulumi.ComponentResource {
                 import: adopt?.policy ? IMPORT_IDS.rolePolicy(names.roleName, names.policyName) : undefined,
             },
         );
-        return pulumi.all([role.arn, policy.id]).apply(([arn]) => arn);
+        return {
+            arn: pulumi.all([role.arn, policy.id]).apply(([arn]) => arn),
+            name: pulumi.all([role.name, policy.id]).apply(([n]) => n),
+        };
     }
 
     /** The adopted role's name, once its review is settled: a role at another path is refused; trust and boundary change in place. */

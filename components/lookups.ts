@@ -69,11 +69,50 @@ export function missingOidcProviderMessage(cluster: string, issuer: string, reas
 }
 
 export function missingSubnetMessage(subnetId: string, vpcId: string, reason: string): string {
-    return `membrane:privateSubnetIds: there is no subnet ${subnetId} in membrane:vpcId ${vpcId} in this AWS account (${reason}): list the VPC's private subnets, one per availability zone`;
+    return `membrane:privateSubnetIds: there is no subnet ${subnetId} in membrane:vpcId ${vpcId} in this AWS account and region (${reason}): list the VPC's private subnets, one per availability zone`;
 }
 
 export function missingVpcMessage(vpcId: string, reason: string): string {
     return `membrane:vpcId: there is no VPC ${vpcId} in this AWS account and region (${reason}): set the VPC Membrane runs in`;
+}
+
+/** A VPC as `aws.ec2.getVpc` returns it: the primary block, and every block associated with it (the primary among them). */
+export interface VpcFacts {
+    readonly cidrBlock: string;
+    readonly cidrBlockAssociations?: ReadonlyArray<{ readonly cidrBlock: string; readonly state: string }>;
+}
+
+/** The VPC's IPv4 blocks that are in use: the primary, then the secondary blocks associated with it. */
+export function vpcCidrBlocks(vpc: VpcFacts): string[] {
+    const associated = (vpc.cidrBlockAssociations ?? []).filter((a) => a.state === "associated").map((a) => a.cidrBlock);
+    return [...new Set([vpc.cidrBlock, ...associated])];
+}
+
+/**
+ * membrane:vpcCidr must be one of the VPC's blocks: Redis's security group and the Atlas endpoint's admit
+ * that range only, so a range the VPC does not have lets the containers connect to neither, which only
+ * shows when they run.
+ */
+export function vpcCidrProblems(vpcId: string, vpcCidr: string, vpc: VpcFacts): string[] {
+    const blocks = vpcCidrBlocks(vpc);
+    if (blocks.includes(vpcCidr)) {
+        return [];
+    }
+    const has = blocks.length === 1 ? `the CIDR block ${blocks[0]}` : `the CIDR blocks ${blocks.join(", ")} (the first is its primary)`;
+    return [
+        `membrane:vpcCidr: is ${vpcCidr}, but membrane:vpcId ${vpcId} has ${has}: set membrane:vpcCidr to the VPC's block the containers' addresses are in; Redis and the Atlas endpoint admit that range only`,
+    ];
+}
+
+/** Subnets whose availability zone is not in `region` (an availability zone is its region's name and a letter, or a local zone's suffix). */
+export function subnetRegionProblems(region: string, subnets: readonly SubnetFacts[]): string[] {
+    const inRegion = (zone: string) => zone.startsWith(region) && /^([a-z]|-[a-z0-9-]*[a-z])$/.test(zone.slice(region.length));
+    return subnets
+        .filter((s) => !inRegion(s.availabilityZone))
+        .map(
+            (s) =>
+                `membrane:privateSubnetIds: ${s.id} is in the availability zone ${s.availabilityZone}, which is not in aws:region ${region}: list subnets of the stack's region`,
+        );
 }
 
 /** A subnet as `aws.ec2.getSubnet` returns it. */

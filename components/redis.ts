@@ -7,7 +7,8 @@ import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "./adoption";
 import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption-redis";
 import type { RedisEngine } from "./config-redis";
-import { lookup, missingAdoptedMessage, warnAll } from "./lookups";
+import { lookup, missingAdoptedMessage, StackError, warnAll } from "./lookups";
+import { lookUpNetwork } from "./network";
 import { childName, tags } from "./naming";
 
 export const REDIS_PORT = 6379;
@@ -26,8 +27,10 @@ export interface RedisArgs {
     readonly vpcId: pulumi.Input<string>;
     /** The clients allowed when `allowedSecurityGroups` is empty: the VPC's CIDR. */
     readonly vpcCidr: pulumi.Input<string>;
-    /** Private subnets of the subnet group (ElastiCache.7). */
+    /** Private subnets of the subnet group (ElastiCache.7), in `vpcId` and `region`. */
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** aws:region: where the subnets must be. */
+    readonly region: string;
     /**
      * Security groups allowed instead of `vpcCidr`, each under a key that names its rule (`<name>-ingress-<key>`;
      * a changed key replaces the rule). Empty or absent: the VPC CIDR.
@@ -168,13 +171,14 @@ export class Redis extends pulumi.ComponentResource {
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:redis:Redis", name, {}, opts);
         const settings = args.adopt ? this.adoptedSettings(args, args.adopt) : pulumi.output(argsSettings(args));
+        const network = this.checkedNetwork(args);
         const adoptsSubnetGroup = args.adopt?.subnetGroup === true;
         const subnetGroup = new aws.elasticache.SubnetGroup(
             childName(name, "subnets"),
             {
                 name: args.subnetGroupName,
                 description: "Private subnets of Membrane Redis",
-                subnetIds: args.privateSubnetIds,
+                subnetIds: network.subnetIds,
                 tags: tags(args.environment),
             },
             {
@@ -183,7 +187,7 @@ export class Redis extends pulumi.ComponentResource {
                 import: adoptsSubnetGroup ? IMPORT_IDS.cacheSubnetGroup(args.subnetGroupName) : undefined,
             },
         );
-        const { securityGroup, ingressRules } = this.securityGroup(name, args, settings.port);
+        const { securityGroup, ingressRules } = this.securityGroup(name, args, settings.port, network.vpcCidr);
         const authToken = this.authToken(name);
         const group = this.replicationGroup(name, args, settings, { subnetGroup, securityGroup, ingressRules, authToken });
 
@@ -217,6 +221,7 @@ export class Redis extends pulumi.ComponentResource {
         name: string,
         args: RedisArgs,
         port: pulumi.Output<number>,
+        vpcCidr: pulumi.Output<string>,
     ): { securityGroup: aws.ec2.SecurityGroup; ingressRules: aws.vpc.SecurityGroupIngressRule[] } {
         const securityGroup = new aws.ec2.SecurityGroup(
             childName(name, "sg"),
@@ -235,7 +240,7 @@ export class Redis extends pulumi.ComponentResource {
                       {
                           suffix: "ingress-vpc",
                           description: "Redis from VPC",
-                          source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: args.vpcCidr },
+                          source: { securityGroupId: securityGroup.id, ipProtocol: "tcp", cidrIpv4: vpcCidr },
                       },
                   ]
                 : allowed.map(([key, sg]) => ({
@@ -252,6 +257,23 @@ export class Redis extends pulumi.ComponentResource {
                 ),
         );
         return { securityGroup, ingressRules };
+    }
+
+    /**
+     * The subnets and the VPC CIDR, once looked up: the subnets in the VPC and the region, and, when a rule
+     * admits it, the CIDR one of the VPC's blocks. A range the VPC does not have would admit none of the
+     * containers, which only shows when they run. The look-ups run at preview too.
+     */
+    private checkedNetwork(args: RedisArgs): { subnetIds: pulumi.Output<string[]>; vpcCidr: pulumi.Output<string> } {
+        const admitsCidr = Object.keys(args.allowedSecurityGroups ?? {}).length === 0;
+        const checked = pulumi.all([args.vpcId, args.vpcCidr, args.privateSubnetIds]).apply(async ([vpcId, vpcCidr, subnetIds]) => {
+            const network = await lookUpNetwork({ vpcId, vpcCidr: admitsCidr ? vpcCidr : undefined, subnetIds, region: args.region }, this);
+            if (network.problems.length > 0) {
+                throw new StackError(`Redis cannot be created:\n${network.problems.map((p) => `  - ${p}`).join("\n")}`);
+            }
+            return { subnetIds, vpcCidr };
+        });
+        return { subnetIds: checked.subnetIds, vpcCidr: checked.vpcCidr };
     }
 
     /**

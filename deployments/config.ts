@@ -57,6 +57,8 @@ export interface MembraneStackFacts {
     readonly boundaryArnInFile?: string;
     /** `membrane:regionInNames`: the region ends the names unique beyond it (the replication role, the alarm topics). */
     readonly regionInNames?: boolean;
+    /** `membrane:ec2InstanceRole`: the stack creates the EC2 instance role and its instance profile. */
+    readonly ec2InstanceRole?: boolean;
     /** What the stack adopts (`membrane:existing*`): the deploy role manages those names too. */
     readonly adopted?: {
         readonly buckets: readonly string[];
@@ -398,6 +400,8 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
     const adopted = readAdopted((k) => str(k, "manages what the stack adopts by name", false));
     const regionInNamesValue = get("membrane:regionInNames");
     const regionInNames = regionInNamesValue === true || regionInNamesValue === "true";
+    const ec2InstanceRoleValue = get("membrane:ec2InstanceRole");
+    const ec2InstanceRole = ec2InstanceRoleValue === true || ec2InstanceRoleValue === "true";
     if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
         problem(`membrane:eksClusterName in ${fileName} must be an EKS cluster name (got "${eksClusterName}")`);
     }
@@ -422,6 +426,7 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
                 boundaryArnInFile: file.config["membrane:iamPermissionsBoundaryArn"] as string,
             }),
         ...(regionInNames && { regionInNames }),
+        ...(ec2InstanceRole && { ec2InstanceRole }),
         ...(adopted && { adopted }),
     };
 }

@@ -29,6 +29,8 @@ export interface DeployScope {
     readonly adopted?: AdoptedNames;
     /** `-<region>` with membrane:regionInNames: it ends the replication role's and the alarm topics' names. */
     readonly nameSuffix?: string;
+    /** membrane:ec2InstanceRole: the stack has the EC2 instance role and its instance profile. */
+    readonly ec2InstanceRole?: boolean;
 }
 
 /** Names of the resources a stack adopts instead of creating: the deploy role manages them too. */
@@ -415,6 +417,38 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         ],
     },
     // IRSA with eksOidcProvider: create. Only EKS issuers of the stack's region: never api.pulumi.com/oidc, which the deploy role trusts.
+    // membrane:ec2InstanceRole: the instance profile of Docker and Compose hosts, by its exact name. The
+    // provider creates it (tagged), reads it and its role, adds and removes the role, and deletes it;
+    // AddRoleToInstanceProfile also needs iam:PassRole on the role it adds.
+    "aws:iam/instanceProfile:InstanceProfile": {
+        grants: [
+            {
+                actions: [
+                    "iam:CreateInstanceProfile",
+                    "iam:GetInstanceProfile",
+                    "iam:DeleteInstanceProfile",
+                    "iam:AddRoleToInstanceProfile",
+                    "iam:RemoveRoleFromInstanceProfile",
+                    "iam:TagInstanceProfile",
+                    "iam:UntagInstanceProfile",
+                    "iam:ListInstanceProfileTags",
+                ],
+                resources: (s) =>
+                    s.ec2InstanceRole
+                        ? [
+                              `arn:${s.partition}:iam::${s.accountId}:instance-profile/${s.environment}-membrane-ec2-profile${s.nameSuffix ?? ""}`,
+                          ]
+                        : [],
+            },
+            {
+                actions: ["iam:PassRole"],
+                resources: (s) =>
+                    s.ec2InstanceRole
+                        ? [`arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-ec2-role${s.nameSuffix ?? ""}`]
+                        : [],
+            },
+        ],
+    },
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
         grants: [
             {

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
+import { lookup, missingZoneMessage } from "../components/lookups";
 import { childName, tags } from "../components/naming";
 import { DeploymentsConfig, PROJECT, StackPlan } from "./config";
 import { renderEscEnvironment } from "./esc";
@@ -179,8 +180,16 @@ export interface StackPoliciesArgs {
 export function attachStackPolicies(name: string, parent: pulumi.Resource, a: StackPoliciesArgs): aws.iam.RolePolicyAttachment[] {
     const { facts } = a.plan;
     const opt = { parent };
-    const zoneId = facts.dns
-        ? aws.route53.getZoneOutput({ name: facts.dns.hostedZoneName, privateZone: false }, opt).zoneId
+    // The Route 53 grants name the zone by id: a zone the account does not hold stops the program here,
+    // naming the Membrane stack and its key, rather than leave the grants and what needs them out.
+    const dns = facts.dns;
+    const zoneId = dns
+        ? pulumi.output(
+              lookup(
+                  aws.route53.getZone({ name: dns.hostedZoneName, privateZone: false }, opt),
+                  (reason) => `Membrane stack ${a.plan.stack}: ${missingZoneMessage(dns.hostedZoneName, reason)}`,
+              ),
+          ).zoneId
         : pulumi.output("");
     const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string): DeployScope => ({
         partition,
@@ -194,6 +203,7 @@ export function attachStackPolicies(name: string, parent: pulumi.Resource, a: St
         ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
         ...(facts.adopted && { adopted: facts.adopted }),
         ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
+        ...(facts.ec2InstanceRole && { ec2InstanceRole: true }),
         ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
         ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
         boundaryArn,

@@ -231,3 +231,35 @@ describe("config: membrane:regionInNames", () => {
         ).to.equal(true);
     });
 });
+
+describe("config: every role and bucket the stack creates or adopts has a name of its own", () => {
+    it("adopting the ECS task role leaves the Kubernetes role its own name and policy (issue 20)", () => {
+        const c = parse({ eksClusterName: "acme-prod", existingEcsTaskRoleName: "prod-ecs-task-role", existingEcsTaskRolePolicyName: "p" });
+        expect(c.iam.ecsTaskRole).to.deep.equal({ roleName: "prod-ecs-task-role", policyName: "p" });
+        expect(c.iam.eksRole).to.deep.include({ roleName: "prod-membrane-k8s-role", policyName: "prod-membrane-k8s-s3-access" });
+    });
+
+    it("adopting the Kubernetes role leaves the ECS task role its own name", () => {
+        const c = parse({ eksClusterName: "acme-prod", existingK8sRoleName: "membrane-prod-sa-role" });
+        expect(c.iam.ecsTaskRole).to.deep.equal({ roleName: "prod-membrane-task-role", policyName: "prod-membrane-s3-access" });
+        expect(c.iam.eksRole).to.deep.include({ roleName: "membrane-prod-sa-role" });
+    });
+
+    it("refuses one role adopted as both, naming both keys", () => {
+        expect(problemsOf({ eksClusterName: "acme-prod", existingEcsTaskRoleName: "shared", existingK8sRoleName: "shared" })).to.deep.equal(
+            [
+                'membrane:existingEcsTaskRoleName and membrane:existingK8sRoleName: name the IAM role "shared": two resources of the stack cannot be one IAM role; adopt another, or leave the key empty to create it',
+            ],
+        );
+    });
+
+    it("refuses an adopted role or bucket named like one the stack creates", () => {
+        expect(problemsOf({ existingEcsTaskRoleName: "prod-membrane-execution-role" })).to.deep.equal([
+            'membrane:existingEcsTaskRoleName: names the IAM role "prod-membrane-execution-role", which is the ECS execution role too: two resources of the stack cannot be one IAM role; adopt another, or leave the key empty to create it',
+        ]);
+        expect(problemsOf({ existingTmpBucket: "acme-prod-integration-app-logs" })).to.deep.equal([
+            'membrane:existingTmpBucket: names the S3 bucket "acme-prod-integration-app-logs", which is the log bucket too: two resources of the stack cannot be one S3 bucket; adopt another, or leave the key empty to create it',
+        ]);
+        expect(problemsOf({ existingStaticBucket: "acme-prod-integration-app-connectors" })).to.have.lengthOf(1);
+    });
+});

@@ -138,6 +138,24 @@ describe("config: iam", () => {
         });
     }
 
+    it("membrane:ec2InstanceRole: off by default; on, the EC2 role and its instance profile, which alone are enough", () => {
+        expect(parseConfig(raw(VALID)).iam.ec2Role).to.equal(undefined);
+        expect(parseConfig(raw({ ...VALID, ec2InstanceRole: true })).iam.ec2Role).to.deep.equal({
+            roleName: "prod-membrane-ec2-role",
+            policyName: "prod-membrane-ec2-s3-access",
+            instanceProfileName: "prod-membrane-ec2-profile",
+        });
+        expect(problemsOf({ ecsTaskRole: false, ec2InstanceRole: true })).to.deep.equal([]);
+        expect(problemsOf({ ecsTaskRole: false, ec2InstanceRole: "yes" })[0]).to.match(/^membrane:ec2InstanceRole: must be true or false/);
+        // "-membrane-ec2-role" is 18 characters: an environment of 47 makes a 65-character role name.
+        const env = "e".repeat(47);
+        const r = new ConfigReader(raw({ ...VALID, environment: env, ec2InstanceRole: true, ecsTaskRole: false }));
+        readIamConfig(r, env);
+        expect(r.problems).to.deep.equal([
+            `membrane:environment: makes the IAM role name "${env}-membrane-ec2-role" 65 characters long; IAM allows 64`,
+        ]);
+    });
+
     it("reports one problem per broken rule: Pod Identity without a cluster is not also 'no role'", () => {
         expect(problemsOf({ ecsTaskRole: false, eksPodIdentity: true })).to.deep.equal([
             "membrane:eksPodIdentity: is true but membrane:eksClusterName is empty: Pod Identity associates the role with a service account of a named EKS cluster",
@@ -153,6 +171,11 @@ describe("config: iam", () => {
         expect(iamNames("staging")).to.deep.equal({
             ecs: { roleName: "staging-membrane-task-role", policyName: "staging-membrane-s3-access" },
             eks: { roleName: "staging-membrane-k8s-role", policyName: "staging-membrane-k8s-s3-access" },
+            ec2: {
+                roleName: "staging-membrane-ec2-role",
+                policyName: "staging-membrane-ec2-s3-access",
+                instanceProfileName: "staging-membrane-ec2-profile",
+            },
         });
     });
 

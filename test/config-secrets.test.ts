@@ -30,8 +30,14 @@ describe("config: the credentials store", () => {
             secretName: "membrane/staging/credentials",
             execution: { roleName: "staging-membrane-execution-role", policyName: "staging-membrane-execution-secrets" },
             k8sReaderPolicyName: "staging-membrane-k8s-secrets-read",
+            ec2ReaderPolicyName: "staging-membrane-ec2-secrets-read",
             eso: { roleName: "staging-membrane-eso-role", policyName: "staging-membrane-eso-secrets-read" },
         });
+    });
+
+    it("the EC2 instance role reads the secret; without it, nothing does for Docker hosts", () => {
+        expect(secretsOf({ ec2InstanceRole: true }).store?.ec2ReaderPolicyName).to.equal("prod-membrane-ec2-secrets-read");
+        expect(secretsOf({}).store?.ec2ReaderPolicyName).to.equal(undefined);
     });
 
     it("secretsManager false: no store at all", () => {

@@ -282,11 +282,12 @@ describe("Kubernetes outputs", () => {
 describe("the credentials store's options", () => {
     let kms: Evaluation;
     let existing: Evaluation;
+    let existingWithPull: Evaluation;
     let off: Evaluation;
     let preview: Evaluation;
     before(async function () {
         this.timeout(180000);
-        [kms, existing, off, preview] = await Promise.all([
+        [kms, existing, existingWithPull, off, preview] = await Promise.all([
             evaluate({
                 stack: "staging",
                 overrides: { "membrane:secretsKmsKeyArn": KEY, "membrane:ecsRepositoryCredentialsSecretArn": PULL },
@@ -294,6 +295,15 @@ describe("the credentials store's options", () => {
             evaluate({
                 stack: "staging",
                 overrides: { "membrane:ecsExecutionRole": "existing", "membrane:ecsExecutionRoleName": "acme-ecs-execution" },
+            }),
+            evaluate({
+                stack: "staging",
+                overrides: {
+                    "membrane:ecsExecutionRole": "existing",
+                    "membrane:ecsExecutionRoleName": "acme-ecs-execution",
+                    "membrane:ecsRepositoryCredentialsSecretArn": PULL,
+                    "membrane:secretsKmsKeyArn": KEY,
+                },
             }),
             evaluate({ stack: "prod", overrides: { "membrane:secretsManager": false } }),
             evaluate({ stack: "prod", preview: true }),
@@ -335,6 +345,17 @@ describe("the credentials store's options", () => {
         expect(inStore).to.not.include.members([T.role, T.attachment]);
         expect(existing.outputs).to.not.have.property("ecsExecutionRoleArn");
         expect(existing.outputs.ecsSecrets.value).to.have.lengthOf(4);
+    });
+
+    // Without the pull secret's statement the ECS agent cannot pull the image: every task fails to start.
+    it("an existing execution role with a registry pull secret and a key: its inline policy reads the pull secret and decrypts too", () => {
+        const policy = oneIn(existingWithPull, T.component, T.rolePolicy);
+        expect(policy.inputs.role).to.equal("acme-ecs-execution");
+        expect(policyOf(policy).Statement.map((s: any) => [s.Sid, s.Action, s.Resource])).to.deep.equal([
+            ["ReadMembraneCredentials", ["secretsmanager:GetSecretValue"], [secretArn(existingWithPull)]],
+            ["ReadRegistryCredentials", ["secretsmanager:GetSecretValue"], [PULL]],
+            ["DecryptThroughSecretsManager", ["kms:Decrypt"], [KEY]],
+        ]);
     });
 
     it("secretsManager false: no secret, no reader, no ECS or Kubernetes output; the variables and dotenv stay", () => {

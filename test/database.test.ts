@@ -171,6 +171,12 @@ describe("Database on its own", () => {
             expect(cluster.dependencies).to.include(project.urn);
         });
 
+        // mongodbatlas v4 documents TLS1_2 and TLS1_3; left unset, the cluster keeps whatever Atlas defaulted it to.
+        it("sets the cluster's minimum TLS version explicitly, to TLS 1.2", () => {
+            const cluster = oneIn(ev.accessList, T.component, T.cluster);
+            expect(cluster.inputs.advancedConfiguration).to.deep.equal({ minimumEnabledTlsProtocol: "TLS1_2" });
+        });
+
         it("outside production: no termination protection, nothing protected by Pulumi", () => {
             for (const r of [oneIn(ev.accessList, T.component, T.project), oneIn(ev.accessList, T.component, T.cluster)]) {
                 expect(r.protect, r.name).to.equal(false);

@@ -86,6 +86,15 @@ describe("deployments config: what each stack gets", () => {
         expect(stack(c, "prod").facts.regionInNames).to.equal(undefined);
     });
 
+    it("reads membrane:ec2InstanceRole, for which the deploy role may create the instance profile and pass the role", () => {
+        const withRole = fakeSource({
+            staging: { config: STAGING_FILE },
+            prod: { config: { ...PROD_FILE, "membrane:ec2InstanceRole": true } },
+        });
+        expect(stack(parse({}, withRole), "prod").facts.ec2InstanceRole).to.equal(true);
+        expect(stack(c, "prod").facts.ec2InstanceRole).to.equal(undefined);
+    });
+
     it("reads the credentials secret's key and an existing ECS execution role, which the deploy role's grants name", () => {
         const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         const withStore = (extra: Record<string, unknown>) =>

@@ -58,11 +58,14 @@ describe("docs/deployments.md", () => {
     });
 
     it("gives, for an existing OIDC provider, a cloud file that describes it with both audiences, and passes it to the check", () => {
-        const m = /^printf '%s\\n' '([^']+)' > (\S+)$/m.exec(doc);
+        const m = /^printf '%s\\n' ((?:'[^']+' )+)> (\S+)$/m.exec(doc);
         expect(m, "the printf line that writes the cloud file").to.not.equal(null);
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-")), m![2]);
-        fs.writeFileSync(file, `${m![1]}\n`);
-        const providers = loadCloudFixture(file).oidcProviders ?? [];
+        fs.writeFileSync(file, [...m![1].matchAll(/'([^']+)'/g)].map((l) => `${l[1]}\n`).join(""));
+        const cloud = loadCloudFixture(file);
+        // The custom domain's zone too: the deploy role's Route 53 grants name it, and a look-up the file does not answer is an error.
+        expect(cloud.hostedZones ?? []).to.have.length.greaterThan(0);
+        const providers = cloud.oidcProviders ?? [];
         expect(providers.map((p) => p.url)).to.deep.equal([PULUMI_OIDC_URL]);
         expect(missingAudiences(providers[0].clientIds, "acme")).to.deep.equal([]);
         expect(doc).to.include(`npm --prefix .. run deployments -- --stack platform --cloud ${m![2]} && pulumi up`);

@@ -91,6 +91,13 @@ const VARIANTS: Array<{ name: string; stack: string; overrides: Record<string, u
     },
     { name: "legacy (the vendor's install, adopted)", stack: "legacy", overrides: {} },
     {
+        // What the deployments program reads from a stack file with membrane:ec2InstanceRole: true.
+        name: "staging with the EC2 instance role of Docker and Compose hosts",
+        stack: "staging",
+        overrides: { "membrane:ec2InstanceRole": true },
+        scope: { ec2InstanceRole: true },
+    },
+    {
         // What the deployments program reads from a stack file with membrane:regionInNames: true.
         name: "staging with the region in its names, an alarm email and the static bucket replicated",
         stack: "staging",
@@ -260,6 +267,17 @@ function requests(r: RegisteredResource, ev: Evaluation, s: DeployScope): Array<
             ];
         case "aws:cloudfront/distribution:Distribution":
             return [{ action: "cloudfront:CreateDistribution", resource: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E123` }];
+        case "aws:iam/instanceProfile:InstanceProfile": {
+            const profile = `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${i.name}`;
+            return [
+                ...["iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:GetInstanceProfile"].map(
+                    (action) => ({ action, resource: profile }),
+                ),
+                { action: "iam:PassRole", resource: role(i.role) },
+                { action: "iam:GetRole", resource: role(i.role) },
+                ...["iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"].map((action) => ({ action, resource: profile })),
+            ];
+        }
         case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
             return [{ action: "iam:CreateOpenIDConnectProvider", resource: String(r.outputs.arn) }];
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {

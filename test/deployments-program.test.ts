@@ -2,6 +2,9 @@
 // registers for each Membrane stack, the OIDC provider created or found, the trust policies, the ESC
 // environments, and bad input refused before anything is registered.
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import { runPolicies } from "../policy/runner";
 import { Evaluation, ProgramError } from "../tools/engine";
@@ -428,6 +431,33 @@ describe("npm run deployments", () => {
         expect(out).to.include("+ pulumiservice:index:DeploymentSettings");
         expect(out).to.include("Policy pack: no violations");
         expect(out).to.match(/\d+ resources in 3 components/);
+    });
+
+    // The docs' example cloud file listed the OIDC provider only: the zone look-up failed inside the deploy
+    // policies' inputs, the engine reported success, and 8 resources came out instead of 41 (issue 20).
+    it("a cloud file without a look-up the program needs: exit 2 naming the entry to add, never a shorter plan", async function () {
+        this.timeout(60000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloud-"));
+        const oidc = "oidcProviders:\n  - url: https://api.pulumi.com/oidc\n    clientIds: [acme, aws:acme]\n";
+        fs.writeFileSync(path.join(dir, "oidc-only.cloud.yaml"), oidc);
+        fs.writeFileSync(
+            path.join(dir, "complete.cloud.yaml"),
+            `${oidc}hostedZones:\n  - name: acme.example.com\n    id: Z0123456789ABCDEFGHIJ\n`,
+        );
+        const partial = await run(["--stack", "acme", "--cloud", path.join(dir, "oidc-only.cloud.yaml")]);
+        expect(partial.code).to.equal(2);
+        expect(partial.out).to.equal("");
+        expect(partial.err).to.include(
+            'Membrane stack staging: membrane:hostedZoneName: there is no public Route 53 hosted zone "acme.example.com"',
+        );
+        expect(partial.err).to.include("add hostedZones: [{ name: acme.example.com, id: <its zone id> }]");
+        const complete = await run(["--stack", "acme", "--cloud", path.join(dir, "complete.cloud.yaml"), "--json"]);
+        expect(complete.code).to.equal(0);
+        const plan = JSON.parse(complete.out) as { components: Array<{ resources: Array<{ type: string }> }> };
+        const types = plan.components.flatMap((c) => c.resources.map((r) => r.type));
+        expect(types.filter((t) => t === "pulumiservice:index:DeploymentSettings")).to.have.lengthOf(2);
+        expect(types.filter((t) => t === "pulumiservice:index:DriftSchedule")).to.have.lengthOf(2);
+        expect(types.filter((t) => t === "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length).to.be.greaterThan(2);
     });
 
     it("prints the workflow with --workflow, and refuses unknown stacks and arguments with exit 2", async function () {

@@ -33,6 +33,28 @@ describe("the engine", () => {
         }
     });
 
+    // The language host fails a program on a rejection nobody awaits; a registration whose input failed
+    // releases its RPC before it rejects, so an engine that stopped at the RPCs reported success with the
+    // resource, and everything that needed it, missing.
+    it("fails the program when a resource's input fails, in this process as in a fresh one, never leaving it out", async function () {
+        this.timeout(60000);
+        const opts: EvaluateOptions = {
+            stack: "staging",
+            program: "test/engine/program.ts",
+            env: { MEMBRANE_ENGINE_TEST: "failed-input" },
+        };
+        const [here, fresh, next] = [
+            await outcome(opts),
+            await outcome({ ...opts, freshProcess: true }),
+            await outcome({ ...opts, env: {} }),
+        ];
+        for (const o of [here, fresh]) {
+            expect("error" in o && o.error.message).to.match(/the look-up found nothing/);
+        }
+        // The failure stays with its run: the next evaluation is not touched by it.
+        expect("evaluation" in next).to.equal(true);
+    });
+
     describe("secrets", () => {
         let ev: Evaluation;
         before(async () => {

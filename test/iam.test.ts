@@ -3,6 +3,9 @@ import { issuerHost, s3AccessPolicy } from "../components/iam";
 import type { PolicyStatement } from "../policy/lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
+import { runPolicies } from "../policy/runner";
+import { unclassifiedTypes } from "../tools/estimate";
+import { plannedResources } from "../tools/plan";
 import { byType, childrenOf, COMPONENT_ACCOUNT, descendantsOf, evaluate, fixtureStack, one, policyOf } from "./harness";
 
 const T = {
@@ -402,5 +405,134 @@ describe("Iam in the fixture stacks", () => {
         const err = await programError({ "membrane:eksPodIdentity": true, "membrane:k8sServiceAccount": "Membrane_SA" });
         expect(err.message).to.match(/membrane:eksPodIdentity: is true but membrane:eksClusterName is empty/);
         expect(err.message).to.match(/membrane:k8sServiceAccount: must be a Kubernetes service account name.*\(got "Membrane_SA"\)/);
+    });
+});
+
+/** The EC2 role of a stack with membrane:ec2InstanceRole. */
+const roleFrom = (ev: Evaluation) => roleNamed(ev, "staging-membrane-ec2-role");
+
+describe("the EC2 instance role of Docker and Compose hosts (membrane:ec2InstanceRole)", () => {
+    const PROFILE = "aws:iam/instanceProfile:InstanceProfile";
+    const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-staging`;
+    let on: Evaluation;
+    let regional: Evaluation;
+    let noStore: Evaluation;
+    let defaults: Evaluation[];
+    before(async function () {
+        this.timeout(120000);
+        [on, regional, noStore, ...defaults] = await Promise.all([
+            evaluate({
+                stack: "staging",
+                overrides: {
+                    "membrane:ec2InstanceRole": true,
+                    "membrane:secretsKmsKeyArn": KEY,
+                    "membrane:iamPermissionsBoundaryArn": BOUNDARY,
+                },
+            }),
+            evaluate({ stack: "staging", overrides: { "membrane:ec2InstanceRole": true, "membrane:regionInNames": true } }),
+            // A Compose-only stack: no ECS role, no EKS, no credentials store.
+            evaluate({
+                stack: "staging",
+                overrides: { "membrane:ec2InstanceRole": true, "membrane:ecsTaskRole": false, "membrane:secretsManager": false },
+            }),
+            fixtureStack("staging"),
+            fixtureStack("prod"),
+        ]);
+    });
+
+    it("is off by default: no role, no instance profile, no output", () => {
+        for (const ev of defaults) {
+            expect(byType(ev, PROFILE)).to.deep.equal([]);
+            expect(byType(ev, T.role).filter((r) => String(r.inputs.name).includes("-ec2-"))).to.deep.equal([]);
+            expect(ev.outputs).to.not.have.any.keys("ec2InstanceRoleArn", "ec2InstanceProfileName");
+        }
+    });
+
+    it("is trusted by ec2.amazonaws.com for sts:AssumeRole only, with this account pinned when EC2 names it, and carries the boundary", () => {
+        const role = roleNamed(on, "staging-membrane-ec2-role");
+        expect(role.parent).to.equal(one(on, T.component).urn);
+        expect(trustOf(role)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "Ec2AssumeRole",
+                    Effect: "Allow",
+                    Principal: { Service: "ec2.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT_ID } },
+                },
+            ],
+        });
+        expect(role.inputs.permissionsBoundary).to.equal(BOUNDARY);
+        expect(role.inputs.tags).to.deep.equal({ Environment: "staging", Service: "membrane" });
+    });
+
+    it("gets the ECS task role's S3 policy, and reads the credentials secret (decrypting through Secrets Manager) and nothing else", () => {
+        const role = roleNamed(on, "staging-membrane-ec2-role");
+        const s3 = policyFor(on, role);
+        expect(s3.inputs.name).to.equal("staging-membrane-ec2-s3-access");
+        expect(policyOf(s3)).to.deep.equal(policyOf(policyFor(on, roleNamed(on, "staging-membrane-task-role"))));
+        expect(policyOf(s3)).to.deep.equal(expectedS3Policy("acme-staging-integration-app"));
+        const reads = byType(on, T.rolePolicy).filter(
+            (p) => p.inputs.role === "staging-membrane-ec2-role" && !inIam(on, T.rolePolicy).includes(p),
+        );
+        expect(reads.map((p) => p.inputs.name)).to.deep.equal(["staging-membrane-ec2-secrets-read"]);
+        const secretArn = String(one(on, "aws:secretsmanager/secret:Secret").outputs.arn);
+        expect(policyOf(reads[0]).Statement).to.deep.equal([
+            { Sid: "ReadMembraneCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
+            {
+                Sid: "DecryptThroughSecretsManager",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: [KEY],
+                Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+            },
+        ]);
+    });
+
+    it("puts the role in its instance profile, registered after the role's S3 policy, and exports both", () => {
+        const profile = one(on, PROFILE);
+        expect(profile.parent).to.equal(one(on, T.component).urn);
+        expect(profile.inputs).to.deep.equal({
+            name: "staging-membrane-ec2-profile",
+            role: "staging-membrane-ec2-role",
+            tags: { Environment: "staging", Service: "membrane" },
+        });
+        expect(on.outputs.ec2InstanceRoleArn).to.deep.equal({
+            value: `arn:aws:iam::${ACCOUNT_ID}:role/staging-membrane-ec2-role`,
+            secret: false,
+        });
+        expect(on.outputs.ec2InstanceProfileName).to.deep.equal({ value: "staging-membrane-ec2-profile", secret: false });
+    });
+
+    it("passes the policy pack, the trust guard of EC2 roles included, which refuses the role without the account condition", () => {
+        const planned = plannedResources(on);
+        expect(runPolicies(planned).filter((f) => f.enforcementLevel === "mandatory")).to.deep.equal([]);
+        const role = planned.find((r) => r.type === T.role && r.props.name === "staging-membrane-ec2-role")!;
+        const { Condition: _pinned, ...unpinned } = (trustOf(roleFrom(on)) as { Statement: Array<Record<string, unknown>> }).Statement[0];
+        const open = {
+            ...role,
+            props: { ...role.props, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [unpinned] }) },
+        };
+        expect(runPolicies([open]).map((f) => f.policyName)).to.deep.equal(["iam-service-role-trust-scoped"]);
+    });
+
+    it("is in the estimate: IAM is free, and creating a profile takes seconds", () => {
+        expect(unclassifiedTypes(on)).to.deep.equal([]);
+    });
+
+    it("with regionInNames, the region ends the role's and the profile's names, both unique in the account", () => {
+        expect(one(regional, PROFILE).inputs).to.deep.include({
+            name: "staging-membrane-ec2-profile-eu-west-1",
+            role: "staging-membrane-ec2-role-eu-west-1",
+        });
+    });
+
+    it("is a stack's only role when it runs on Docker hosts alone; without the store, the S3 policy only", () => {
+        expect(inIam(noStore, T.role).map((r) => r.inputs.name)).to.deep.equal(["staging-membrane-ec2-role"]);
+        const onRole = byType(noStore, T.rolePolicy).filter((p) => p.inputs.role === "staging-membrane-ec2-role");
+        expect(onRole.map((p) => p.inputs.name)).to.deep.equal(["staging-membrane-ec2-s3-access"]);
+        expect(noStore.outputs).to.not.have.any.keys("ecsTaskRoleArn", "credentialsSecretArn");
     });
 });

@@ -11,6 +11,8 @@ import {
     missingClusterMessage,
     missingOidcProviderMessage,
     missingZoneMessage,
+    subnetRegionProblems,
+    vpcCidrProblems,
     vpcDnsProblems,
 } from "../components/lookups";
 import { cloudFilePath, loadCloudFixture } from "../tools/cloud-file";
@@ -94,6 +96,38 @@ describe("the interface endpoint's network, as AWS checks it", () => {
     });
 });
 
+describe("the stack's network against the account's (issue 20)", () => {
+    const vpc = (cidrBlock: string, ...secondary: string[]) => ({
+        cidrBlock,
+        cidrBlockAssociations: [cidrBlock, ...secondary].map((c) => ({ cidrBlock: c, state: "associated" })),
+    });
+
+    it("membrane:vpcCidr must be one of the VPC's blocks, primary or secondary", () => {
+        expect(vpcCidrProblems("vpc-1", "10.60.0.0/16", vpc("10.60.0.0/16"))).to.deep.equal([]);
+        expect(vpcCidrProblems("vpc-1", "100.64.0.0/16", vpc("10.60.0.0/16", "100.64.0.0/16"))).to.deep.equal([]);
+        expect(vpcCidrProblems("vpc-1", "10.50.0.0/16", vpc("10.60.0.0/16"))).to.deep.equal([
+            "membrane:vpcCidr: is 10.50.0.0/16, but membrane:vpcId vpc-1 has the CIDR block 10.60.0.0/16: set membrane:vpcCidr to the VPC's block the containers' addresses are in; Redis and the Atlas endpoint admit that range only",
+        ]);
+        expect(vpcCidrProblems("vpc-1", "10.60.0.0/17", vpc("10.60.0.0/16", "100.64.0.0/16"))[0]).to.include(
+            "has the CIDR blocks 10.60.0.0/16, 100.64.0.0/16 (the first is its primary)",
+        );
+        // A block being taken off the VPC (disassociating, disassociated) is not one to admit.
+        const leaving = { cidrBlock: "10.60.0.0/16", cidrBlockAssociations: [{ cidrBlock: "100.64.0.0/16", state: "disassociated" }] };
+        expect(vpcCidrProblems("vpc-1", "100.64.0.0/16", leaving)).to.have.lengthOf(1);
+    });
+
+    it("a subnet's availability zone must be in aws:region, local zones included", () => {
+        const s = (id: string, availabilityZone: string) => ({ id, availabilityZone, vpcId: "vpc-1" });
+        expect(subnetRegionProblems("us-east-1", [s("a", "us-east-1a"), s("b", "us-east-1-bos-1a")])).to.deep.equal([]);
+        expect(subnetRegionProblems("us-east-1", [s("a", "eu-west-1a"), s("b", "us-east-2a"), s("c", "us-east-11a")])).to.deep.equal(
+            ["eu-west-1a", "us-east-2a", "us-east-11a"].map(
+                (zone, i) =>
+                    `membrane:privateSubnetIds: ${"abc"[i]} is in the availability zone ${zone}, which is not in aws:region us-east-1: list subnets of the stack's region`,
+            ),
+        );
+    });
+});
+
 describe("the offline engine never invents what the account does not hold", () => {
     const region = "us-east-1";
     const strict = (fixture: CloudFixture) => new Account(fixture);
@@ -135,6 +169,10 @@ describe("the offline engine never invents what the account does not hold", () =
         invoke("aws:ec2/getSubnet:getSubnet", { id: "subnet-1", vpcId: "vpc-1" }, region, account);
         const second = invoke("aws:ec2/getSubnet:getSubnet", { id: "subnet-2", vpcId: "vpc-1" }, region, account);
         expect(second.availabilityZone).to.equal("us-east-1b");
+        // Asked again (Redis and the Atlas endpoint both look the subnets up): the same zone.
+        expect(invoke("aws:ec2/getSubnet:getSubnet", { id: "subnet-1", vpcId: "vpc-1" }, region, account).availabilityZone).to.equal(
+            "us-east-1a",
+        );
         expect(account.assumptions).to.deep.equal([
             "public Route 53 hosted zone acme.example.com",
             "subnet subnet-1 in vpc-1, in an availability zone of its own",
@@ -200,6 +238,85 @@ describe("the program stops at the look-up, before the resource that needs it, n
     });
 });
 
+describe("the stack's VPC, CIDR and zones as the account has them (issue 20)", () => {
+    const moved = (cidrBlock: string, secondaryCidrBlocks?: string[]): CloudFixture =>
+        without("vpcs", [{ ...PROD_ACCOUNT.vpcs![0], cidrBlock, ...(secondaryCidrBlocks && { secondaryCidrBlocks }) }]);
+    const STAGING_ACCOUNT = loadCloudFixture(path.join(FIXTURES, "staging.cloud.yaml"));
+
+    it("PrivateLink: a vpcCidr the VPC does not have stops the preview, naming the key, before either security group's rule", async () => {
+        const err = await programError({ stack: "prod", cloud: moved("10.60.0.0/16"), preview: true });
+        expect(err.message).to.include(
+            "membrane:vpcCidr: is 10.20.0.0/16, but membrane:vpcId vpc-0a1b2c3d4e5f60718 has the CIDR block 10.60.0.0/16",
+        );
+        expect(onlyStack(err).filter((u) => u.includes("SecurityGroupIngressRule") || u.includes("vpcEndpoint"))).to.deep.equal([]);
+    });
+
+    it("without PrivateLink, Redis looks the VPC up itself: its rule never opens to a range the VPC does not have", async () => {
+        const vpcs = [{ ...STAGING_ACCOUNT.vpcs![0], cidrBlock: "10.60.0.0/16" }];
+        const err = await programError({ stack: "staging", cloud: { ...STAGING_ACCOUNT, vpcs } });
+        expect(err.message).to.equal(
+            "Redis cannot be created:\n  - membrane:vpcCidr: is 10.30.0.0/16, but membrane:vpcId vpc-0f9e8d7c6b5a40321 has the CIDR block 10.60.0.0/16: set membrane:vpcCidr to the VPC's block the containers' addresses are in; Redis and the Atlas endpoint admit that range only",
+        );
+        expect(onlyStack(err).some((u) => u.endsWith("::redis-ingress-vpc") || u.endsWith("::redis-subnets"))).to.equal(false);
+        // Allowed security groups instead of the CIDR: no rule admits it, so it is not compared.
+        const ev = await evaluate({
+            stack: "staging",
+            cloud: { ...STAGING_ACCOUNT, vpcs },
+            overrides: { "membrane:redisAllowedSecurityGroupIds": ["sg-0aaaaaaaaaaaaaaa1"] },
+        });
+        expect(ev.resources.some((r) => r.name === "redis-cache")).to.equal(true);
+    });
+
+    it("without PrivateLink, Redis's subnets are looked up too: one in another region or another VPC is refused", async () => {
+        const subnets = STAGING_ACCOUNT.subnets!.map((sn, i) => (i === 0 ? { ...sn, availabilityZone: "us-east-1a" } : sn));
+        const [zone, vpc] = await Promise.all([
+            programError({ stack: "staging", cloud: { ...STAGING_ACCOUNT, subnets } }),
+            programError({
+                stack: "staging",
+                cloud: { ...STAGING_ACCOUNT, subnets: STAGING_ACCOUNT.subnets!.map((sn) => ({ ...sn, vpcId: "vpc-0aaaaaaaaaaaaaaaa" })) },
+            }),
+        ]);
+        expect(zone.message).to.include(
+            "membrane:privateSubnetIds: subnet-0f9e8d7c6b5a40001 is in the availability zone us-east-1a, which is not in aws:region eu-west-1",
+        );
+        expect(vpc.message).to.include(
+            "membrane:privateSubnetIds: there is no subnet subnet-0f9e8d7c6b5a40001 in membrane:vpcId vpc-0f9e8d7c6b5a40321",
+        );
+        expect(onlyStack(zone).some((u) => u.includes("elasticache/subnetGroup"))).to.equal(false);
+    });
+
+    it("a vpcCidr that is one of the VPC's secondary blocks is accepted", async () => {
+        const ev = await evaluate({ stack: "prod", cloud: moved("10.60.0.0/16", ["10.20.0.0/16"]) });
+        const rules = ev.resources.filter(
+            (r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.cidrIpv4,
+        );
+        expect(rules.map((r) => r.inputs.cidrIpv4)).to.deep.equal(["10.20.0.0/16", "10.20.0.0/16"]);
+    });
+
+    it("a subnet whose availability zone is in another region is refused, naming the subnet, the key and the region", async () => {
+        const subnets = PROD_ACCOUNT.subnets!.map((s, i) => (i === 1 ? { ...s, availabilityZone: "eu-west-1b" } : s));
+        const err = await programError({ stack: "prod", cloud: without("subnets", subnets) });
+        expect(err.message).to.include(
+            "membrane:privateSubnetIds: subnet-0a1b2c3d4e5f60002 is in the availability zone eu-west-1b, which is not in aws:region us-east-1",
+        );
+    });
+
+    it("a cloud file's VPC without its block is an error naming the entry, never an answer AWS would not give", async () => {
+        const { cidrBlock: _dropped, ...noBlock } = PROD_ACCOUNT.vpcs![0];
+        const err = await programError({ stack: "prod", cloud: without("vpcs", [noBlock as never]) });
+        expect(err.message).to.include("the cloud file's vpcs entry vpc-0a1b2c3d4e5f60718 has no cidrBlock");
+    });
+
+    it("a look-up the cloud file does not answer says which entry to add", () => {
+        expect(() => invoke("aws:ec2/getVpc:getVpc", { id: "vpc-0a1b2c3d4e5f60718" }, "us-east-1", new Account({}))).to.throw(
+            "no matching EC2 VPC found (id vpc-0a1b2c3d4e5f60718) (offline: the cloud file has no such vpcs entry; if the account holds it, add vpcs: [{ id: vpc-0a1b2c3d4e5f60718, cidrBlock: <its IPv4 block>, enableDnsSupport: true, enableDnsHostnames: true }])",
+        );
+        expect(() => invoke("aws:route53/getZone:getZone", { name: "acme.example.com" }, "us-east-1", new Account({}))).to.throw(
+            /add hostedZones: \[\{ name: acme\.example\.com, id: <its zone id> \}\]/,
+        );
+    });
+});
+
 describe("cloud files", () => {
     const stackDirs = [FIXTURES, path.join(FIXTURES, "deployments")];
 
@@ -226,7 +343,7 @@ describe("cloud files", () => {
             "public Route 53 hosted zone acme.example.com",
             "EKS cluster acme-prod in us-east-1 (its OIDC issuer is invented offline)",
             `IAM OIDC provider for ${ev.invokes.find((i) => i.token.includes("getOpenIdConnectProvider"))!.inputs.url}`,
-            "VPC vpc-0a1b2c3d4e5f60718, with DNS support and DNS hostnames enabled",
+            "VPC vpc-0a1b2c3d4e5f60718 with the CIDR block 10.20.0.0/16, DNS support and DNS hostnames enabled",
             "subnet subnet-0a1b2c3d4e5f60001 in vpc-0a1b2c3d4e5f60718, in an availability zone of its own",
             "subnet subnet-0a1b2c3d4e5f60002 in vpc-0a1b2c3d4e5f60718, in an availability zone of its own",
             "subnet subnet-0a1b2c3d4e5f60003 in vpc-0a1b2c3d4e5f60718, in an availability zone of its own",

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "../tools/engine";
-import { byType, childrenOf, evaluate, fixtureStack, one, oneIn } from "./harness";
+import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, oneIn } from "./harness";
 
 const T = {
     component: "membrane:redis:Redis",
@@ -17,7 +17,7 @@ const OTHER_RULE_TYPES = ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRu
 const SERVERLESS = /serverlesscache/i;
 
 function evaluateRedis(mode: "replicas" | "security-groups" | "cluster"): Promise<Evaluation> {
-    return evaluate({ stack: "staging", program: "test/programs/redis.ts", env: { MEMBRANE_TEST_MODE: mode } });
+    return evaluate({ stack: "staging", program: "test/programs/redis.ts", cloud: COMPONENT_ACCOUNT, env: { MEMBRANE_TEST_MODE: mode } });
 }
 
 /** The security group's id, as its ARN (security-group/<id>) gives it. */
@@ -55,7 +55,7 @@ describe("Redis on its own", () => {
         const sn = oneIn(ev, T.component, T.subnetGroup);
         expect(sn.inputs).to.deep.include({
             name: "qa-membrane-redis",
-            subnetIds: ["subnet-00000000000000001", "subnet-00000000000000002"],
+            subnetIds: ["subnet-0a1b2c3d", "subnet-0e1f2a3b"],
             tags: { Environment: "qa", Service: "membrane" },
         });
     });
@@ -65,7 +65,7 @@ describe("Redis on its own", () => {
         expect(sg.inputs).to.deep.include({
             namePrefix: "qa-membrane-redis-",
             description: "Security group for Membrane Redis",
-            vpcId: "vpc-0123456789abcdef0",
+            vpcId: "vpc-0a1b2c3d",
             tags: { Environment: "qa", Service: "membrane" },
         });
         expect(sg.inputs).to.not.have.any.keys("ingress", "egress", "name");
@@ -295,6 +295,24 @@ describe("Redis in the fixture stacks", () => {
             multiAzEnabled: false,
         });
         expect(group(staging).protect).to.equal(false);
+    });
+
+    // Failover without Multi-AZ is the one mix that tells the two flags apart: swapped, a failed primary
+    // stays down (no failover), or the group is spread over zones the stack did not ask for.
+    it("failover without Multi-AZ: each flag reaches its own input, and an adopted group's review compares each with its own", async () => {
+        const [created, adopted] = await Promise.all([
+            evaluate({
+                stack: "staging",
+                overrides: { "membrane:redisNumCacheClusters": 2, "membrane:redisAutomaticFailover": true, "membrane:redisMultiAz": false },
+            }),
+            evaluate({ stack: "legacy", overrides: { "membrane:redisMultiAz": false } }),
+        ]);
+        expect(group(created).inputs).to.deep.include({ automaticFailoverEnabled: true, multiAzEnabled: false });
+        // The vendor's group has both on: only Multi-AZ changes.
+        const review = adopted.warnings.filter((w) => w.includes("replication group legacy-redis-new"));
+        expect(review.join("\n")).to.match(/Multi-AZ true -> false/);
+        expect(review.join("\n")).not.to.match(/automatic failover/);
+        expect(one(adopted, T.group).inputs).to.deep.include({ automaticFailoverEnabled: true, multiAzEnabled: false });
     });
 
     for (const stack of ["prod", "staging"]) {

@@ -7,7 +7,7 @@ import { loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
 import { HelpRequested, runMain, UsageError } from "./cli";
-import { exitCode, plan, Plan, renderPolicyFindings, renderResources } from "./plan";
+import { exitCode, plan, Plan, renderAssumptions, renderPolicyFindings, renderResources } from "./plan";
 import { StackConfigError, UnknownStackError } from "./stack-config";
 
 export const DEPLOYMENTS_DIR = path.join(PROJECT_DIR, "deployments");
@@ -75,7 +75,7 @@ export function renderText(p: Plan): string {
         // They name the account's real ARNs, which only the real run knows.
         out.push("  setupCommands: (after pulumi up: pulumi stack output setupCommands)");
     }
-    out.push("");
+    out.push("", ...renderAssumptions(p.assumptions));
     for (const w of p.warnings) {
         out.push(`warning: ${w}`);
     }

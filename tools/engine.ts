@@ -116,6 +116,9 @@ async function runIsolated(run: RunOptions, dir: string, env: Record<string, str
         const e = err instanceof Error ? err : new Error(String(err));
         throw new ProgramError(e.message, e.stack, (e as any).registered ?? []);
     } finally {
+        // A failed run's own rejections that nobody awaits surface after it: hear them here, before the
+        // handlers go, so they can never fail the next evaluation.
+        await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onError);
         process.off("uncaughtException", onError);
         for (const file of Object.keys(require.cache).filter(isProjectModule)) {

@@ -148,6 +148,7 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeProfile>> = {
     "aws:iam/role:Role": free("iam"),
     "aws:iam/rolePolicy:RolePolicy": free("iam"),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": free("iam"),
+    "aws:iam/instanceProfile:InstanceProfile": free("iam"),
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": free("eksPodIdentity", [0.1, 1], "EKS API call; under a minute"),
     "random:index/randomPassword:RandomPassword": free("random", [0, 0], "computed locally"),
     // Types the monitoring and secrets work will add, priced ahead of it.

@@ -32,7 +32,10 @@ export interface FixtureOidcProvider {
 
 export interface FixtureVpc {
     readonly id: string;
-    readonly cidrBlock?: string;
+    /** The primary IPv4 block. */
+    readonly cidrBlock: string;
+    /** IPv4 blocks associated with the VPC after its creation. */
+    readonly secondaryCidrBlocks?: readonly string[];
     readonly enableDnsSupport: boolean;
     readonly enableDnsHostnames: boolean;
 }
@@ -202,8 +205,14 @@ export function eksIssuer(clusterName: string, region: string): string {
 export class Account {
     readonly assumptions: string[] = [];
 
-    /** `fixture` undefined: the look-ups answer what the program asks for, as assumptions. */
-    constructor(readonly fixture?: CloudFixture) {}
+    /**
+     * `fixture` undefined: the look-ups answer what the program asks for, as assumptions. `stackConfig`:
+     * the stack's config, for the assumptions a look-up's inputs cannot tell (the VPC's block is membrane:vpcCidr).
+     */
+    constructor(
+        readonly fixture?: CloudFixture,
+        readonly stackConfig: Readonly<Record<string, string>> = {},
+    ) {}
 
     get assuming(): boolean {
         return this.fixture === undefined;
@@ -225,9 +234,17 @@ export type AccountInvoke = (inputs: State, region: string, account: Account) =>
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const withoutDot = (name: string): string => name.replace(/\.$/, "").toLowerCase();
 
-/** An AWS-like "not found" failure of a look-up. */
-function notFound(message: string): never {
-    throw new Error(message);
+/**
+ * An AWS-like "not found" failure of a look-up. With a fixture, `entry` says what the cloud file would
+ * need to describe for the look-up to find something: whoever reads the failure offline learns which
+ * entry to add if the account does hold it.
+ */
+function notFound(message: string, entry?: { kind: keyof CloudFixture; example: string }): never {
+    throw new Error(
+        entry
+            ? `${message} (offline: the cloud file has no such ${entry.kind} entry; if the account holds it, add ${entry.kind}: [${entry.example}])`
+            : message,
+    );
 }
 
 const networkInvokes: Record<string, AccountInvoke> = {
@@ -241,7 +258,10 @@ const networkInvokes: Record<string, AccountInvoke> = {
             ? (account.assume(`${wantPrivate ? "private" : "public"} Route 53 hosted zone ${name}`), { name, id: HOSTED_ZONE_ID })
             : account.entries("hostedZones").find((z) => withoutDot(z.name) === name && (z.private ?? false) === wantPrivate);
         if (!zone) {
-            notFound(`no matching Route 53 Hosted Zone found (name ${name}, private ${wantPrivate})`);
+            notFound(`no matching Route 53 Hosted Zone found (name ${name}, private ${wantPrivate})`, {
+                kind: "hostedZones",
+                example: `{ name: ${name}, id: <its zone id>${wantPrivate ? ", private: true" : ""} }`,
+            });
         }
         return {
             id: zone.id,
@@ -254,17 +274,39 @@ const networkInvokes: Record<string, AccountInvoke> = {
     },
     "aws:ec2/getVpc:getVpc": (inputs, region, account) => {
         const id = str(inputs.id);
-        const vpc = account.assuming
-            ? (account.assume(`VPC ${id}, with DNS support and DNS hostnames enabled`),
-              { id, enableDnsSupport: true, enableDnsHostnames: true })
-            : account.entries("vpcs").find((v) => v.id === id);
-        if (!vpc) {
-            notFound(`no matching EC2 VPC found (id ${id})`);
+        let vpc: FixtureVpc | undefined;
+        if (account.assuming) {
+            // The look-up names the VPC only; its block is the one the stack says it has.
+            const cidrBlock = account.stackConfig["membrane:vpcCidr"];
+            if (!cidrBlock) {
+                throw new Error(`the offline engine cannot assume VPC ${id}'s CIDR block: the stack sets no membrane:vpcCidr`);
+            }
+            account.assume(`VPC ${id} with the CIDR block ${cidrBlock}, DNS support and DNS hostnames enabled`);
+            vpc = { id, cidrBlock, enableDnsSupport: true, enableDnsHostnames: true };
+        } else {
+            vpc = account.entries("vpcs").find((v) => v.id === id);
         }
+        if (!vpc) {
+            notFound(`no matching EC2 VPC found (id ${id})`, {
+                kind: "vpcs",
+                example: `{ id: ${id}, cidrBlock: <its IPv4 block>, enableDnsSupport: true, enableDnsHostnames: true }`,
+            });
+        }
+        if (!vpc.cidrBlock) {
+            // AWS always answers a VPC's block: a fixture without one would be an answer AWS never gives.
+            throw new Error(`the cloud file's vpcs entry ${id} has no cidrBlock: add the VPC's primary IPv4 block`);
+        }
+        const blocks = [vpc.cidrBlock, ...(vpc.secondaryCidrBlocks ?? [])];
         return {
             id,
             arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:vpc/${id}`,
-            cidrBlock: vpc.cidrBlock ?? `<${id}.cidrBlock>`,
+            cidrBlock: vpc.cidrBlock,
+            // DescribeVpcs lists the primary block's association too.
+            cidrBlockAssociations: blocks.map((cidrBlock) => ({
+                associationId: `vpc-cidr-assoc-${hashHex(`${id}/${cidrBlock}`, 17)}`,
+                cidrBlock,
+                state: "associated",
+            })),
             enableDnsSupport: vpc.enableDnsSupport,
             enableDnsHostnames: vpc.enableDnsHostnames,
             state: "available",
@@ -275,15 +317,20 @@ const networkInvokes: Record<string, AccountInvoke> = {
         const vpcId = str(inputs.vpcId);
         let subnet: FixtureSubnet | undefined;
         if (account.assuming) {
-            // One zone per subnet, in the order asked: an assumption, never a reason to fail.
-            const known = account.assumptions.filter((a) => a.startsWith("subnet ")).length;
-            subnet = { id, vpcId, availabilityZone: `${region}${"abcdefghijklmnop"[known % 16]}` };
-            account.assume(`subnet ${id} in ${vpcId || "the VPC"}, in an availability zone of its own`);
+            // One zone per subnet, in the order first asked (the same zone every time it is asked again):
+            // an assumption, never a reason to fail.
+            const what = `subnet ${id} in ${vpcId || "the VPC"}, in an availability zone of its own`;
+            account.assume(what);
+            const index = account.assumptions.filter((a) => a.startsWith("subnet ")).indexOf(what);
+            subnet = { id, vpcId, availabilityZone: `${region}${"abcdefghijklmnop"[index % 16]}` };
         } else {
             subnet = account.entries("subnets").find((s) => s.id === id && (!vpcId || s.vpcId === vpcId));
         }
         if (!subnet) {
-            notFound(`no matching EC2 Subnet found (id ${id}${vpcId ? `, vpc-id ${vpcId}` : ""})`);
+            notFound(`no matching EC2 Subnet found (id ${id}${vpcId ? `, vpc-id ${vpcId}` : ""})`, {
+                kind: "subnets",
+                example: `{ id: ${id}, vpcId: ${vpcId || "<its VPC>"}, availabilityZone: <its zone, such as ${region}a> }`,
+            });
         }
         return {
             id,
@@ -308,6 +355,7 @@ const eksInvokes: Record<string, AccountInvoke> = {
         if (!cluster) {
             notFound(
                 `reading EKS Cluster (${name}): couldn't find resource: ResourceNotFoundException: No cluster found for name: ${name}.`,
+                { kind: "eksClusters", example: `{ name: ${name}, region: ${region}, oidcIssuer: <its issuer URL> }` },
             );
         }
         const issuer = cluster.oidcIssuer;
@@ -342,6 +390,7 @@ const iamInvokes: Record<string, AccountInvoke> = {
         }
         return notFound(
             `no IAM OIDC provider for url ${JSON.stringify(inputs.url ?? null)} (the offline engine knows the cloud fixture's providers${account.assuming ? ", and assumes EKS issuers'" : " only"})`,
+            account.assuming ? undefined : { kind: "oidcProviders", example: `{ url: https://${url}, clientIds: [<its audiences>] }` },
         );
     },
 };
@@ -359,7 +408,13 @@ const memberClusters = (g: FixtureReplicationGroup): string[] =>
         : Array.from({ length: g.numCacheClusters ?? 1 }, (_, n) => `${g.id}-${String(n + 1).padStart(3, "0")}`);
 
 /** A look-up of one resource to adopt: the fixture's entry, an assumption without a fixture, or AWS's "not found". */
-function adoptable<T>(account: Account, found: T | undefined, what: string, notFoundMessage: string): T | undefined {
+function adoptable<T>(
+    account: Account,
+    found: T | undefined,
+    what: string,
+    notFoundMessage: string,
+    entry: { kind: keyof CloudFixture; example: string },
+): T | undefined {
     if (found) {
         return found;
     }
@@ -367,7 +422,7 @@ function adoptable<T>(account: Account, found: T | undefined, what: string, notF
         account.assume(`${what} (its settings are compared with the stack's at pulumi preview)`);
         return undefined;
     }
-    return notFound(notFoundMessage);
+    return notFound(notFoundMessage, entry);
 }
 
 const adoptionInvokes: Record<string, AccountInvoke> = {
@@ -378,6 +433,7 @@ const adoptionInvokes: Record<string, AccountInvoke> = {
             account.entries("buckets").find((x) => x.name === bucket),
             `S3 bucket ${bucket}`,
             `reading S3 Bucket (${bucket}): couldn't find resource`,
+            { kind: "buckets", example: `{ name: ${bucket}, region: ${region} }` },
         );
         return {
             id: bucket,
@@ -394,6 +450,7 @@ const adoptionInvokes: Record<string, AccountInvoke> = {
             account.entries("replicationGroups").find((x) => x.id === id),
             `ElastiCache replication group ${id}`,
             `reading ElastiCache Replication Group (${id}): couldn't find resource`,
+            { kind: "replicationGroups", example: `{ id: ${id}, engine: …, engineVersion: …, nodeType: …, … }` },
         );
         if (!g) {
             return { id, replicationGroupId: id, memberClusters: [] };
@@ -444,6 +501,7 @@ const adoptionInvokes: Record<string, AccountInvoke> = {
             account.entries("roles").find((x) => x.name === name),
             `IAM role ${name}`,
             `reading IAM Role (${name}): couldn't find resource: NoSuchEntity`,
+            { kind: "roles", example: `{ name: ${name}, assumeRolePolicy: { … }, inlinePolicies: [ … ] }` },
         );
         return {
             id: name,
@@ -472,6 +530,7 @@ const adoptionInvokes: Record<string, AccountInvoke> = {
             account.entries("distributions").find((x) => x.id === id),
             `CloudFront distribution ${id}`,
             `reading CloudFront Distribution (${id}): NoSuchDistribution`,
+            { kind: "distributions", example: `{ id: ${id}, aliases: [ … ], domainName: <its *.cloudfront.net name> }` },
         );
         return {
             id,
@@ -486,6 +545,7 @@ const adoptionInvokes: Record<string, AccountInvoke> = {
             account.entries("originAccessControls").find((x) => x.id === id),
             `CloudFront origin access control ${id}`,
             `reading CloudFront Origin Access Control (${id}): NoSuchOriginAccessControl`,
+            { kind: "originAccessControls", example: `{ id: ${id}, name: <its name> }` },
         );
         return o
             ? {
@@ -505,6 +565,7 @@ const adoptionInvokes: Record<string, AccountInvoke> = {
             account.entries("atlasProjects").find((x) => x.id === projectId),
             `Atlas project ${projectId}`,
             `Atlas has no project ${projectId} (GROUP_NOT_FOUND)`,
+            { kind: "atlasProjects", example: `{ id: ${projectId}, name: <its name>, orgId: <its organization> }` },
         );
         return { id: projectId, projectId, ...(p && { name: p.name, orgId: p.orgId }) };
     },

@@ -237,7 +237,7 @@ export function runProgram(opts: RunOptions): Promise<Evaluation> {
 
 async function runInStore(opts: RunOptions): Promise<Evaluation> {
     const region = opts.config["aws:region"] ?? "us-east-1";
-    const monitor = new RecordingMonitor(region, opts.preview === true, new mockCloud.Account(opts.cloud));
+    const monitor = new RecordingMonitor(region, opts.preview === true, new mockCloud.Account(opts.cloud, opts.config));
     setMockOptions(monitor, opts.project, opts.stack, opts.preview === true);
     const store = require("@pulumi/pulumi/runtime/state").getStore();
     Object.assign(store, {
@@ -267,6 +267,11 @@ async function runInStore(opts: RunOptions): Promise<Evaluation> {
             return exported instanceof Function ? exported() : exported;
         });
         await settings.waitForRPCs();
+        // A registration whose inputs failed (a look-up the account does not answer, a program's own
+        // error inside an Output) releases its RPC first and rejects after: the rejection nobody awaits
+        // surfaces once this turn of the event loop ends, and the language host fails the program on it.
+        // Let it surface before reporting success, so a failed registration is never a missing resource.
+        await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
         // Tell the caller how far the program got: config errors must stop it before any resource.
         const registered = [...monitor.records.keys()];

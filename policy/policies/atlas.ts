@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES, onTypes } from "../lib/tokens";
+import { UNKNOWN, readKnown } from "../lib/unknown";
 
 interface AccessListProps {
     cidrBlock?: string;
@@ -43,5 +44,29 @@ export const atlasBackupsAndPitr: ResourceValidationPolicy = {
                     "pitEnabled to true (lower this policy to advisory for throwaway dev stacks).",
             );
         }
+    }),
+};
+
+// mongodbatlas v4 documents TLS1_2 and TLS1_3 for minimumEnabledTlsProtocol; older clusters may still say TLS1_0 or TLS1_1.
+const MODERN_TLS = ["TLS1_2", "TLS1_3"];
+
+interface AdvancedClusterTlsProps {
+    advancedConfiguration?: { minimumEnabledTlsProtocol?: string };
+}
+
+export const atlasClusterModernTls: ResourceValidationPolicy = {
+    name: "atlas-cluster-modern-tls",
+    description:
+        "MongoDB Atlas clusters must say their minimum TLS version, TLS 1.2 or newer (advancedConfiguration.minimumEnabledTlsProtocol), rather than keep whatever Atlas defaulted them to.",
+    enforcementLevel: "mandatory",
+    validateResource: onTypes<AdvancedClusterTlsProps>(TYPES.atlasCluster, (props, _args, reportViolation) => {
+        const tls = readKnown(() => props.advancedConfiguration?.minimumEnabledTlsProtocol);
+        if (tls === UNKNOWN || (typeof tls === "string" && MODERN_TLS.includes(tls))) {
+            return;
+        }
+        reportViolation(
+            `advancedConfiguration.minimumEnabledTlsProtocol is ${tls === undefined || tls === "" ? "not set" : JSON.stringify(tls)}. ` +
+                'Set it to "TLS1_2" (or "TLS1_3" when every client supports it): left unset, the cluster keeps whatever minimum Atlas gave it, and no deploy ever checks it.',
+        );
     }),
 };

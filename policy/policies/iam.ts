@@ -1,7 +1,8 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { parsePolicyDocument, wildcardGrants } from "../lib/policy-document";
+import { PolicyStatement, parsePolicyDocument, statementsOf, wildcardGrants } from "../lib/policy-document";
 import { TYPES } from "../lib/tokens";
-import { readKnown } from "../lib/unknown";
+import { UNKNOWN, readKnown } from "../lib/unknown";
+import { asList, getIgnoringCase, isRecord } from "../lib/values";
 
 interface PolicyProps {
     policy?: unknown;
@@ -77,6 +78,65 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
                     `${where} allows ${grants.join(", ")}. List the specific actions instead, scoped to the ` +
                         'bucket ARN for bucket actions and to "<bucket ARN>/*" for object actions.',
                 );
+            }
+        }
+    },
+};
+
+/**
+ * The service principals of roles the program makes, and the operators each may pin aws:SourceAccount
+ * with: ECS documents the key for task roles (StringEquals); for EC2 IfExists (components/iam.ts says why).
+ */
+const SOURCE_ACCOUNT_OPERATORS: Readonly<Record<string, readonly string[]>> = {
+    "ecs-tasks.amazonaws.com": ["StringEquals"],
+    "ec2.amazonaws.com": ["StringEquals", "StringEqualsIfExists"],
+};
+
+/** The problems of one trust statement that admits `service`: more than AssumeRole, other principals, no account pinned. */
+function serviceTrustProblems(statement: PolicyStatement, service: string): string[] {
+    const problems: string[] = [];
+    const actions = asList(statement.Action);
+    if (statement.NotAction !== undefined || actions.length === 0 || actions.some((a) => a !== "sts:AssumeRole")) {
+        problems.push(`lets ${service} do ${JSON.stringify(statement.NotAction ?? statement.Action ?? null)}, not only sts:AssumeRole`);
+    }
+    const principal = statement.Principal;
+    const others = isRecord(principal) ? Object.keys(principal).filter((k) => k !== "Service") : ["*"];
+    const services = isRecord(principal) ? asList(principal.Service) : [];
+    if (others.length > 0 || services.length > 1) {
+        problems.push(`trusts ${JSON.stringify(principal)} in the same statement as ${service}`);
+    }
+    const pinned = SOURCE_ACCOUNT_OPERATORS[service].some((op) => {
+        const value = getIgnoringCase(getIgnoringCase(statement.Condition, op), "aws:SourceAccount");
+        return value === UNKNOWN || asList(value).some((v) => typeof v === "string" && /^\d{12}$/.test(v));
+    });
+    if (!pinned) {
+        problems.push(`does not pin aws:SourceAccount to an account (${SOURCE_ACCOUNT_OPERATORS[service].join(" or ")})`);
+    }
+    return problems;
+}
+
+export const iamServiceRoleTrustScoped: ResourceValidationPolicy = {
+    name: "iam-service-role-trust-scoped",
+    description:
+        "A role trusted by ECS tasks or EC2 instances lets that service do sts:AssumeRole only, trusts no other principal in the same statement, and pins aws:SourceAccount to the account (CKV_AWS_60/61).",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== TYPES.iamRole) {
+            return;
+        }
+        const document = parsePolicyDocument(readKnown(() => args.props.assumeRolePolicy));
+        const statements = document === undefined ? [] : statementsOf(document);
+        for (const statement of statements.filter((s) => typeof s.Effect === "string" && s.Effect.toLowerCase() === "allow")) {
+            const principal = statement.Principal;
+            const services = isRecord(principal) ? asList(principal.Service).filter((s): s is string => typeof s === "string") : [];
+            for (const service of services.filter((s) => s in SOURCE_ACCOUNT_OPERATORS)) {
+                for (const problem of serviceTrustProblems(statement, service)) {
+                    reportViolation(
+                        `The trust policy ${problem}. Trust ${service} alone, for sts:AssumeRole, with Condition ` +
+                            `{ ${SOURCE_ACCOUNT_OPERATORS[service][0]}: { "aws:SourceAccount": "<account id>" } }: otherwise ` +
+                            "the service may hand this role's credentials to someone else's resources.",
+                    );
+                }
             }
         }
     },

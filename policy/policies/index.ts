@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "./atlas";
+import { atlasBackupsAndPitr, atlasClusterModernTls, atlasNoOpenAccessList } from "./atlas";
 import { cloudFrontHttpsOnly, cloudFrontModernTls, cloudFrontOriginAccessControl } from "./cloudfront";
 import { elastiCacheEncryptionAndAuth, elastiCacheHighAvailability } from "./elasticache";
-import { iamNoWildcardActions } from "./iam";
+import { iamNoWildcardActions, iamServiceRoleTrustScoped } from "./iam";
 import {
     alarmTopicUsableByCloudWatch,
     productionAlarmsPresent,
@@ -36,8 +36,10 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     cloudFrontModernTls,
     cloudFrontOriginAccessControl,
     iamNoWildcardActions,
+    iamServiceRoleTrustScoped,
     atlasNoOpenAccessList,
     atlasBackupsAndPitr,
+    atlasClusterModernTls,
     s3AccessLogsNotIntoSource,
     secretsManagerSecretTags,
     secretsManagerSecretEncryption,

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { PolicyDocument, PolicyStatement } from "../lib/policy-document";
 import { TYPES } from "../lib/tokens";
-import { atlasBackupsAndPitr, atlasNoOpenAccessList } from "../policies/atlas";
-import { iamNoWildcardActions } from "../policies/iam";
+import { atlasBackupsAndPitr, atlasClusterModernTls, atlasNoOpenAccessList } from "../policies/atlas";
+import { iamNoWildcardActions, iamServiceRoleTrustScoped } from "../policies/iam";
 import { FakeResource, UNKNOWN_STRING, checkResource, messagesOf } from "./harness";
 
 describe("iam-no-wildcard-actions", () => {
@@ -193,4 +193,99 @@ describe("atlas-backups-and-pitr", () => {
         expect(messages).to.have.length(1);
         expect(messages[0]).to.match(/^pitEnabled is not true\./);
     });
+});
+
+describe("atlas-cluster-modern-tls", () => {
+    const cluster = (advancedConfiguration?: unknown): FakeResource => ({
+        type: TYPES.atlasCluster,
+        props: {
+            projectId: "p1",
+            name: "membrane-prod",
+            clusterType: "REPLICASET",
+            ...(advancedConfiguration !== undefined && { advancedConfiguration }),
+        },
+    });
+    const check = (r: FakeResource) => messagesOf(checkResource(atlasClusterModernTls, r));
+
+    for (const tls of ["TLS1_2", "TLS1_3"]) {
+        it(`passes ${tls}`, () => expect(check(cluster({ minimumEnabledTlsProtocol: tls }))).to.deep.equal([]));
+    }
+
+    it("passes a value unknown at preview", () => {
+        expect(check(cluster({ minimumEnabledTlsProtocol: UNKNOWN_STRING }))).to.deep.equal([]);
+    });
+
+    for (const [what, config, shown] of [
+        ["no advanced configuration", undefined, "not set"],
+        ["no minimum", {}, "not set"],
+        ["TLS 1.0", { minimumEnabledTlsProtocol: "TLS1_0" }, '"TLS1_0"'],
+        ["TLS 1.1", { minimumEnabledTlsProtocol: "TLS1_1" }, '"TLS1_1"'],
+    ] as const) {
+        it(`fails ${what}`, () => {
+            expect(check(cluster(config))).to.deep.equal([
+                `advancedConfiguration.minimumEnabledTlsProtocol is ${shown}. Set it to "TLS1_2" (or "TLS1_3" when every client supports it): left unset, the cluster keeps whatever minimum Atlas gave it, and no deploy ever checks it.`,
+            ]);
+        });
+    }
+});
+
+describe("iam-service-role-trust-scoped", () => {
+    const ACCOUNT = "111122223333";
+    const trust = (statement: Record<string, unknown>): FakeResource => ({
+        type: TYPES.iamRole,
+        props: { name: "r", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) },
+    });
+    const ec2 = (extra: Record<string, unknown> = {}) => ({
+        Effect: "Allow",
+        Principal: { Service: "ec2.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } },
+        ...extra,
+    });
+    const ecs = (extra: Record<string, unknown> = {}) => ({
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:ecs:us-east-1:${ACCOUNT}:*` } },
+        ...extra,
+    });
+    const check = (r: FakeResource) => messagesOf(checkResource(iamServiceRoleTrustScoped, r));
+
+    it("passes the EC2 and ECS trusts the program writes, and roles of other principals", () => {
+        expect(check(trust(ec2()))).to.deep.equal([]);
+        expect(check(trust(ec2({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } })))).to.deep.equal([]);
+        expect(check(trust(ecs()))).to.deep.equal([]);
+        expect(check(trust({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }))).to.deep.equal([]);
+    });
+
+    it("skips a trust unknown at preview", () => {
+        expect(check({ type: TYPES.iamRole, props: { name: "r", assumeRolePolicy: UNKNOWN_STRING } })).to.deep.equal([]);
+    });
+
+    const failing: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["EC2 without a condition (the AWS console's default trust)", ec2({ Condition: undefined }), /does not pin aws:SourceAccount/],
+        [
+            "EC2 pinned by another key",
+            ec2({ Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } }),
+            /does not pin aws:SourceAccount/,
+        ],
+        ["EC2 with a pattern instead of an account", ec2({ Condition: { StringLike: { "aws:SourceAccount": "*" } } }), /does not pin/],
+        ["ECS with IfExists only", ecs({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } } }), /\(StringEquals\)/],
+        ["EC2 for more than AssumeRole", ec2({ Action: ["sts:AssumeRole", "sts:TagSession"] }), /not only sts:AssumeRole/],
+        ["EC2 for sts:*", ec2({ Action: "sts:*" }), /not only sts:AssumeRole/],
+        ["EC2 beside an AWS principal", ec2({ Principal: { Service: "ec2.amazonaws.com", AWS: "*" } }), /in the same statement as ec2/],
+        [
+            "EC2 beside another service",
+            ec2({ Principal: { Service: ["ec2.amazonaws.com", "lambda.amazonaws.com"] } }),
+            /in the same statement as ec2/,
+        ],
+    ];
+    for (const [what, statement, message] of failing) {
+        it(`fails ${what}`, () => {
+            const messages = check(trust(statement));
+            expect(messages).to.have.lengthOf(1);
+            expect(messages[0]).to.match(message);
+            expect(messages[0]).to.match(/^The trust policy .*Trust (ec2|ecs-tasks)\.amazonaws\.com alone, for sts:AssumeRole/);
+        });
+    }
 });

@@ -30,8 +30,10 @@ const MANDATORY = [
     "cloudfront-modern-tls",
     "cloudfront-origin-access-control",
     "iam-no-wildcard-actions",
+    "iam-service-role-trust-scoped",
     "atlas-no-open-access-list",
     "atlas-backups-and-pitr",
+    "atlas-cluster-modern-tls",
     "s3-access-logs-not-into-source",
     "alarm-topic-usable-by-cloudwatch",
     "secretsmanager-secret-tags",
@@ -48,8 +50,8 @@ const ADVISORY = [
 ];
 
 describe("the pack", () => {
-    it("exports twenty-three policies, all of them in the pack's list", () => {
-        expect(exportedPolicies).to.have.length(23);
+    it("exports twenty-five policies, all of them in the pack's list", () => {
+        expect(exportedPolicies).to.have.length(25);
         for (const policy of exportedPolicies) {
             expect(allPolicies, policy.name).to.include(policy);
         }
@@ -215,7 +217,11 @@ describe("runPolicies", () => {
             transitEncryptionEnabled: true,
             authToken: "token0123456789abcdef",
         }),
-        planned(TYPES.atlasCluster, "mongo", { backupEnabled: true, pitEnabled: true }),
+        planned(TYPES.atlasCluster, "mongo", {
+            backupEnabled: true,
+            pitEnabled: true,
+            advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_2" },
+        }),
         planned("aws:ecs/cluster:Cluster", "ecs", { name: "membrane" }),
     ];
 
@@ -255,7 +261,11 @@ describe("runPolicies", () => {
 
     it("applies a policy pack config: lowered, disabled, remediate and `all`", () => {
         const bad = [
-            planned(TYPES.atlasCluster, "mongo", { backupEnabled: false, pitEnabled: true }),
+            planned(TYPES.atlasCluster, "mongo", {
+                backupEnabled: false,
+                pitEnabled: true,
+                advancedConfiguration: { minimumEnabledTlsProtocol: "TLS1_2" },
+            }),
             planned(TYPES.atlasAccessList, "open", { cidrBlock: "0.0.0.0/0" }),
             planned(TYPES.replicationGroup, "redis", {
                 numCacheClusters: 2,

@@ -178,6 +178,17 @@ describe("iam-role-secrets-scoped", () => {
         expect(check([rolePolicy("p", "x", [read("*")])])[0]).to.match(/beyond membrane\/<environment>\/\*: \*\./);
     });
 
+    // Unknown environment: any ONE environment's secrets pass. A wildcard in the environment's place is
+    // every environment's credentials, production's included.
+    for (const pattern of ["membrane/*/credentials-AbC123", "membrane/*/*", "membrane/pr?d/credentials-AbC123", "membrane/prod*/*"]) {
+        it(`fails ${pattern} when the environment is unknown: a wildcard in the environment's place reads every environment's secrets`, () => {
+            const resource = OWN.replace("membrane/prod/credentials-AbC123", pattern);
+            expect(check([rolePolicy("existing-read", "acme-ecs-execution", [read(resource)])])).to.deep.equal([
+                `policy of existing-read lets a role read secrets beyond membrane/<environment>/*: ${resource}. Grant secretsmanager:GetSecretValue on the stack's own secrets only (arn:aws:secretsmanager:<region>:<account>:secret:membrane/<environment>/*).`,
+            ]);
+        });
+    }
+
     it("skips documents unknown at preview", () => {
         expect(check([role("r", "prod"), { type: TYPES.iamRolePolicy, props: { role: "r", policy: UNKNOWN_STRING } }])).to.deep.equal([]);
     });

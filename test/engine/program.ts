@@ -1,5 +1,6 @@
 // A program for the engine's own tests: a secret input, a provider's additionalSecretOutputs, and an
-// environment variable the test sets for the run.
+// environment variable the test sets for the run. MEMBRANE_ENGINE_TEST=failed-input: a resource whose
+// input is a look-up that fails, which the program itself never awaits.
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import * as random from "@pulumi/random";
@@ -11,3 +12,8 @@ export const content = note.content;
 export const key = note.key;
 export const result = password.result;
 export const fromEnv = process.env.MEMBRANE_ENGINE_TEST ?? "";
+
+if (process.env.MEMBRANE_ENGINE_TEST === "failed-input") {
+    const zone = pulumi.output(Promise.reject(new Error("the look-up found nothing")));
+    new s3.BucketObjectv2("depends-on-the-look-up", { bucket: "engine-test", key: "zone.txt", content: zone });
+}

@@ -36,6 +36,7 @@ const args: DatabaseArgs =
                             vpcId: pulumi.output("vpc-0a1b2c3d"),
                             vpcCidr: pulumi.output("10.40.0.0/16"),
                             subnetIds: pulumi.output(["subnet-0a1b2c3d", "subnet-0e1f2a3b"]),
+                            region: "eu-west-1",
                             ...(attempts ? { wait: { attempts, intervalSeconds } } : {}),
                         }
                       : undefined,

@@ -13,9 +13,10 @@ const topology: ReplicationTopology = cluster
 const redis = new Redis("cache", {
     environment: "qa",
     production: cluster,
-    vpcId: "vpc-0123456789abcdef0",
+    vpcId: "vpc-0a1b2c3d",
     vpcCidr: "10.40.0.0/16",
-    privateSubnetIds: ["subnet-00000000000000001", "subnet-00000000000000002"],
+    privateSubnetIds: ["subnet-0a1b2c3d", "subnet-0e1f2a3b"],
+    region: "eu-west-1",
     replicationGroupId: "qa-membrane",
     subnetGroupName: "qa-membrane-redis",
     securityGroupNamePrefix: "qa-membrane-redis-",
