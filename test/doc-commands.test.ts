@@ -147,7 +147,7 @@ function gitProblems(argv: readonly string[]): string[] {
 }
 
 /** Shell builtins and utilities whose use the shell's own parse (bash -n) covers. */
-const SHELL = new Set(["cd", "export", "rm", "umask", "printf"]);
+const SHELL = new Set(["cd", "export", "rm", "umask", "printf", "install"]);
 
 function localProblems(c: DocCommand): string[] {
     const [cmd] = c.argv;
@@ -164,6 +164,11 @@ function localProblems(c: DocCommand): string[] {
         // Pure computations (a timestamp): run them.
         const r = spawnSync(cmd === "node" ? process.execPath : "date", c.argv.slice(1), { encoding: "utf8" });
         return r.status === 0 && /^\d+\s*$/.test(r.stdout) ? [] : [`${cmd}: ${r.stderr || r.stdout}`];
+    }
+    if (cmd === "jq") {
+        // jq compiles its filter before it reads input: an empty object runs it without output.
+        const r = spawnSync("jq", c.argv.slice(1), { input: "{}", encoding: "utf8" });
+        return r.error ? [`jq: ${r.error.message}`] : r.status === 0 ? [] : [`jq: ${r.stderr.trim()}`];
     }
     if (SHELL.has(cmd) && !c.snippet.inline) {
         return [];
@@ -215,7 +220,7 @@ describe("the documentation's commands", () => {
         }
     });
 
-    it("pulumi, terraform, atlas, kubectl, helm, redis-cli, npm, git and node lines parse with their CLI's rules", () => {
+    it("pulumi, terraform, atlas, kubectl, helm, redis-cli, npm, git, jq and node lines parse with their CLI's rules", () => {
         const problems = COMMANDS.filter((c) => c.argv[0] !== "aws").flatMap((c) => localProblems(c).map((p) => `${where(c)}\n      ${p}`));
         expect(problems).to.deep.equal([]);
     });

@@ -30,6 +30,18 @@ export function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     return evaluateIn({ stackDir: FIXTURES, ...opts });
 }
 
+/**
+ * The stack's fixture account as if it were in `region`: its subnets in that region's zones (a, b, c, ... as
+ * in the file), everything else as the file says. For tests of one stack evaluated in several regions.
+ */
+export function cloudInRegion(stack: string, region: string): CloudFixture {
+    const cloud = loadCloudFixture(path.join(FIXTURES, `${stack}.cloud.yaml`));
+    return {
+        ...cloud,
+        subnets: cloud.subnets?.map((s) => ({ ...s, availabilityZone: `${region}${s.availabilityZone.slice(-1)}` })),
+    };
+}
+
 export function byType(ev: Evaluation, type: string): RegisteredResource[] {
     return ev.resources.filter((r) => r.type === type);
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
-import { evaluate } from "./harness";
+import { cloudInRegion, evaluate } from "./harness";
 import { memoryCache, recordedPriceList, recordings } from "./price-list-harness";
 import type { Evaluation } from "../tools/engine";
 import { CostEstimate, estimateCost, PRICE_LIST, PRICES, priceListQueries, stackPriceList } from "../tools/estimate";
@@ -207,6 +207,7 @@ describe("the fixture stacks priced from the Price List in several regions", () 
             REGIONS.map(async (region) => {
                 evals[region] = await evaluate({
                     stack: "prod",
+                    cloud: cloudInRegion("prod", region),
                     overrides: {
                         "aws:region": region,
                         ...(region === "ap-southeast-2" && { "membrane:s3ReplicaRegion": "ap-southeast-1" }),

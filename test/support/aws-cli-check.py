@@ -46,7 +46,7 @@ _driver = None
 
 
 def driver():
-    """One driver, and so one session with its loaded models, for every command of the batch."""
+    """One driver, and so one session with its loaded models, for every name check of the batch."""
     global _driver
     if _driver is None:
         _driver = create_clidriver()
@@ -57,7 +57,9 @@ def parse(argv):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            rc = driver().main(argv + ["--endpoint-url", CLOSED, "--cli-connect-timeout", "1"])
+            # A driver of its own: a customization's handlers stay registered on the session they ran in,
+            # and one command's (modify-vpc-attribute's) break the next command of the same service.
+            rc = create_clidriver().main(argv + ["--endpoint-url", CLOSED, "--cli-connect-timeout", "1"])
         except SystemExit as e:
             rc = e.code if isinstance(e.code, int) else 1
     text = err.getvalue()
