@@ -58,6 +58,10 @@ export interface MembraneStackFacts {
         readonly replicationGroupId?: string;
         readonly cacheSubnetGroupName?: string;
         readonly roleNames: readonly string[];
+        /** The adopted Kubernetes role, which EKS Pod Identity may be handed. */
+        readonly k8sRoleName?: string;
+        /** An adopted CloudFront distribution, reached by its id until it carries the stack's tags. */
+        readonly cloudfrontDistributionId?: string;
     };
 }
 
@@ -371,12 +375,21 @@ function readAdopted(str: (key: string) => string): MembraneStackFacts["adopted"
         .map((k) => str(`membrane:${k}`))
         .filter(Boolean);
     const roleNames = ["existingEcsTaskRoleName", "existingK8sRoleName"].map((k) => str(`membrane:${k}`)).filter(Boolean);
+    const k8sRoleName = str("membrane:existingK8sRoleName");
     const replicationGroupId = str("membrane:existingRedisReplicationGroupId");
     const cacheSubnetGroupName = str("membrane:existingRedisSubnetGroupName");
-    if (buckets.length === 0 && roleNames.length === 0 && !replicationGroupId) {
+    const cloudfrontDistributionId = str("membrane:existingCloudfrontDistributionId");
+    if (buckets.length === 0 && roleNames.length === 0 && !replicationGroupId && !cloudfrontDistributionId) {
         return undefined;
     }
-    return { buckets, roleNames, ...(replicationGroupId && { replicationGroupId }), ...(cacheSubnetGroupName && { cacheSubnetGroupName }) };
+    return {
+        buckets,
+        roleNames,
+        ...(k8sRoleName && { k8sRoleName }),
+        ...(replicationGroupId && { replicationGroupId }),
+        ...(cacheSubnetGroupName && { cacheSubnetGroupName }),
+        ...(cloudfrontDistributionId && { cloudfrontDistributionId }),
+    };
 }
 
 /**

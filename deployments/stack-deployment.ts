@@ -99,7 +99,14 @@ export class StackDeployment extends pulumi.ComponentResource {
         const zoneId = facts.dns
             ? aws.route53.getZoneOutput({ name: facts.dns.hostedZoneName, privateZone: false }, opt).zoneId
             : pulumi.output("");
-        const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string): DeployScope => ({
+        // The cluster's own OIDC provider is the only one the deploy role may manage: its issuer names it.
+        const eksOidcIssuer = facts.eksClusterName
+            ? aws.eks
+                  .getClusterOutput({ name: facts.eksClusterName, region: facts.region }, opt)
+                  .identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? "")
+                  .apply((issuer) => issuer.replace(/^https:\/\//, ""))
+            : pulumi.output("");
+        const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string, issuer = ""): DeployScope => ({
             partition,
             accountId,
             region: facts.region,
@@ -109,6 +116,7 @@ export class StackDeployment extends pulumi.ComponentResource {
             privateSubnetIds: facts.privateSubnetIds,
             ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
             ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+            ...(issuer && { eksOidcIssuer: issuer }),
             ...(facts.adopted && { adopted: facts.adopted }),
             ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
             ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
@@ -116,8 +124,10 @@ export class StackDeployment extends pulumi.ComponentResource {
             boundaryArn,
         });
         const documents = pulumi
-            .all([args.account.partition, args.account.accountId, zoneId, boundary.arn])
-            .apply(([partition, accountId, zone, boundaryArn]) => deployPolicies(scopeOf(partition, accountId, zone, boundaryArn)));
+            .all([args.account.partition, args.account.accountId, zoneId, boundary.arn, eksOidcIssuer])
+            .apply(([partition, accountId, zone, boundaryArn, issuer]) =>
+                deployPolicies(scopeOf(partition, accountId, zone, boundaryArn, issuer)),
+            );
         // Which families of services the stack needs does not depend on the account's ids.
         const families = Object.keys(deployPolicies(scopeOf("aws", "000000000000", "Z", "arn:aws:iam::000000000000:policy/b")));
         const attachments = families.map((family) => {
