@@ -26,6 +26,8 @@ export interface Principal {
     readonly boundary?: readonly unknown[];
     readonly scps?: readonly unknown[];
     readonly rcps?: readonly unknown[];
+    /** The AWS Organizations id of the principal's account; absent: an account outside the organization. */
+    readonly organizationId?: string;
 }
 
 /** AWS's default key policy: the account administers the key through IAM policies. */
@@ -34,11 +36,19 @@ export const keyPolicyDelegatingToIam = (accountId = ACCOUNT_ID) => ({
     Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }],
 });
 
+const FULL_AWS_ACCESS = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
 export async function decide(p: Principal, r: IamRequest): Promise<Decision> {
     const account = r.resourceAccount ?? ACCOUNT_ID;
-    const context: Context = { ...r.context };
+    // What AWS sends with every request of a principal: its ARN and account, and its organization's id.
+    const context: Context = {
+        "aws:PrincipalArn": p.arn,
+        "aws:PrincipalAccount": p.arn.split(":")[4],
+        ...(p.organizationId && { "aws:PrincipalOrgID": p.organizationId }),
+        ...r.context,
+    };
     if (r.action.startsWith("s3:") && r.resource !== "*") {
         context["s3:ResourceAccount"] = account;
     }
@@ -47,8 +57,9 @@ export async function decide(p: Principal, r: IamRequest): Promise<Decision> {
         request: { principal: p.arn, action: r.action, resource: { resource: r.resource, accountId: account }, contextVariables: context },
         identityPolicies: p.identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
         ...(p.boundary && { permissionBoundaryPolicies: p.boundary.map((policy, i) => ({ name: `boundary-${i}`, policy })) }),
+        // An SCP denies next to AWS's FullAWSAccess, which Organizations attaches by default.
         serviceControlPolicies: p.scps
-            ? [{ orgIdentifier: "o-acme", policies: p.scps.map((policy, i) => ({ name: `scp-${i}`, policy })) }]
+            ? [{ orgIdentifier: "o-acme", policies: [FULL_AWS_ACCESS, ...p.scps].map((policy, i) => ({ name: `scp-${i}`, policy })) }]
             : [],
         resourceControlPolicies: p.rcps
             ? [{ orgIdentifier: "o-acme", policies: p.rcps.map((policy, i) => ({ name: `rcp-${i}`, policy })) }]
