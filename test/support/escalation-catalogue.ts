@@ -1077,6 +1077,15 @@ export interface Guards {
 }
 
 const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const ALLOW_ALL_LIST = [ALLOW_ALL];
+
+const boundaries = new WeakMap<object, unknown[]>();
+const boundaryList = (b: unknown) => {
+    if (!boundaries.has(b as object)) {
+        boundaries.set(b as object, [b]);
+    }
+    return boundaries.get(b as object)!;
+};
 
 /** Whether every request of the attempt is allowed. */
 export async function succeeds(
@@ -1098,13 +1107,13 @@ export async function succeeds(
                 : by === "own-role"
                   ? {
                         arn: resourcesOf(att).roleArn(resourcesOf(att).unusedRoleName),
-                        identity: [ALLOW_ALL],
-                        boundary: [policies.boundaryPolicy(att.scope)],
+                        identity: ALLOW_ALL_LIST,
+                        boundary: boundaryList(policies.boundaryPolicy(att.scope)),
                         scps,
                         rcps,
                         organizationId: ORGANIZATION_ID,
                     }
-                  : { arn: OUTSIDER, identity: [ALLOW_ALL], rcps };
+                  : { arn: OUTSIDER, identity: ALLOW_ALL_LIST, rcps };
         const resourcePolicy = step.keyPolicyOf ? policies.keyPolicy(step.keyPolicyOf === "attacker" ? att : vic) : step.resourcePolicy;
         const { by: _by, keyPolicyOf: _k, ...request } = step;
         if ((await decide(principal, { ...request, resourcePolicy })) !== "Allowed") {

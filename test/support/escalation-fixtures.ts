@@ -6,10 +6,21 @@ import { ACCOUNT_ID } from "../../tools/mock-cloud";
 import { DEPLOY_ROLE, KMS_KEY, scopeOf } from "./deploy-scopes";
 import { Attempt, crossStackAttempts, ORGANIZATION_ID, PolicySource, selfAttempts, StackView } from "./escalation-catalogue";
 
+/** One object per input: the simulator validates and parses a policy object once and reuses it. */
+function memo<K extends object, V>(f: (k: K) => V): (k: K) => V {
+    const cache = new WeakMap<K, V>();
+    return (k) => {
+        if (!cache.has(k)) {
+            cache.set(k, f(k));
+        }
+        return cache.get(k)!;
+    };
+}
+
 export const CURRENT: PolicySource = {
-    deployPolicies: (s) => Object.values(deployPolicies(s)),
-    boundaryPolicy,
-    keyPolicy: (v) =>
+    deployPolicies: memo((s) => Object.values(deployPolicies(s))),
+    boundaryPolicy: memo(boundaryPolicy),
+    keyPolicy: memo((v) =>
         alarmKeyPolicy({
             partition: "aws",
             accountId: ACCOUNT_ID,
@@ -17,6 +28,7 @@ export const CURRENT: PolicySource = {
             namePrefix: `${v.scope.environment}-membrane`,
             administratorArn: DEPLOY_ROLE(v.stack),
         }),
+    ),
 };
 
 export const GUARDS = {
