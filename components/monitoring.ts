@@ -146,7 +146,6 @@ export const KEY_ADMINISTRATION_ACTIONS = [
     "kms:EnableKey",
     "kms:DisableKey",
     "kms:ScheduleKeyDeletion",
-    "kms:CancelKeyDeletion",
     "kms:ListResourceTags",
     "kms:TagResource",
     "kms:UntagResource",

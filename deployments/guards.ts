@@ -59,7 +59,7 @@ export function serviceControlPolicy(a: GuardArgs): GuardPolicy {
     const notAdministrator = { ArnNotLike: { "aws:PrincipalArn": [...a.administratorArns] } };
     const statements: GuardStatement[] = [
         {
-            // A deploy role cannot change itself, another deploy role, their policies, the boundaries or the OIDC provider.
+            // A deploy role cannot change itself or another deploy role,
             Sid: "ProtectTheDeployRoles",
             Effect: "Deny",
             Action: [
@@ -74,21 +74,29 @@ export function serviceControlPolicy(a: GuardArgs): GuardPolicy {
                 "iam:UntagRole",
                 "iam:UpdateAssumeRolePolicy",
                 "iam:UpdateRole",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicy",
-                "iam:DeletePolicyVersion",
-                "iam:SetDefaultPolicyVersion",
+            ],
+            Resource: [`arn:aws:iam::*:role/${DEPLOY_ROLES}`],
+            Condition: notAdministrator,
+        },
+        {
+            // their permission policies and the boundaries,
+            Sid: "ProtectTheDeployPolicies",
+            Effect: "Deny",
+            Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
+            Resource: ["arn:aws:iam::*:policy/membrane-deploy-*", "arn:aws:iam::*:policy/membrane-boundary-*"],
+            Condition: notAdministrator,
+        },
+        {
+            // nor the OIDC provider that every deploy role trusts.
+            Sid: "ProtectThePulumiOidcProvider",
+            Effect: "Deny",
+            Action: [
                 "iam:AddClientIDToOpenIDConnectProvider",
                 "iam:DeleteOpenIDConnectProvider",
                 "iam:RemoveClientIDFromOpenIDConnectProvider",
                 "iam:UpdateOpenIDConnectProviderThumbprint",
             ],
-            Resource: [
-                `arn:aws:iam::*:role/${DEPLOY_ROLES}`,
-                "arn:aws:iam::*:policy/membrane-deploy-*",
-                "arn:aws:iam::*:policy/membrane-boundary-*",
-                "arn:aws:iam::*:oidc-provider/api.pulumi.com/oidc",
-            ],
+            Resource: ["arn:aws:iam::*:oidc-provider/api.pulumi.com/oidc"],
             Condition: notAdministrator,
         },
         {

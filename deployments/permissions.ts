@@ -209,9 +209,8 @@ const boundaryRequired = (s: DeployScope): Condition => ({ StringEquals: { "iam:
 /** S3 ARNs carry no account: a bucket of that name in another account would match them too. */
 const inOurAccount = (s: DeployScope): Condition => ({ StringEquals: { "s3:ResourceAccount": s.accountId } });
 
-const S3_BUCKET_READ = ["s3:ListBucket"];
 const s3Config = (...actions: string[]): TypePermissions => ({
-    grants: [{ actions: [...S3_BUCKET_READ, ...actions], resources: arn.buckets, condition: inOurAccount }],
+    grants: [{ actions, resources: arn.buckets, condition: inOurAccount }],
 });
 
 /** The policy kinds CloudFront supports no tags for: the account's policies of the kind, by generated id. */
@@ -236,20 +235,12 @@ const ec2Describe = (actions: string[]): Grant => ({
     unscopedBecause: "EC2 Describe* actions support no resource-level permissions",
 });
 
-/** The managed and the created security groups: ours by their Environment and Service tags. */
-const securityGroupOwned: Grant = {
-    actions: [
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupEgress",
-        "ec2:ModifySecurityGroupRules",
-        "ec2:DeleteSecurityGroup",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
-    ],
-    resources: (s) => [arn.ec2(s, "security-group"), arn.ec2(s, "security-group-rule")],
+/** The created security groups and their rules: ours by their Environment and Service tags. */
+const securityGroupOwned = (actions: string[], kinds: string[]): Grant => ({
+    actions,
+    resources: (s) => kinds.map((k) => arn.ec2(s, k)),
     condition: ourTagsOnResource,
-};
+});
 
 const elasticacheTagging = ["elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "elasticache:ListTagsForResource"];
 
@@ -293,7 +284,6 @@ export const ACM_VALIDATION_LABEL = `_${"?".repeat(32)}`;
 /** A distribution of the stack: tagged with its tags, or the one it adopts by id. */
 const DISTRIBUTION_ACTIONS = [
     "cloudfront:GetDistribution",
-    "cloudfront:GetDistributionConfig",
     "cloudfront:UpdateDistribution",
     "cloudfront:DeleteDistribution",
     "cloudfront:TagResource",
@@ -315,7 +305,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "s3:CreateBucket",
                     "s3:DeleteBucket",
                     "s3:ListBucket",
-                    "s3:GetBucketLocation",
                     // Since terraform-provider-aws 6.23 it tags with these first, then falls back to the *BucketTagging ones.
                     "s3:TagResource",
                     "s3:UntagResource",
@@ -334,8 +323,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "s3:GetReplicationConfiguration",
                     "s3:GetEncryptionConfiguration",
                     "s3:GetBucketObjectLockConfiguration",
-                    "s3:GetBucketOwnershipControls",
-                    "s3:GetBucketPublicAccessBlock",
                 ],
                 resources: arn.buckets,
                 condition: inOurAccount,
@@ -448,6 +435,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "iam:PutRolePermissionsBoundary",
                     "iam:UpdateAssumeRolePolicy",
                     "iam:UpdateRole",
+                    "iam:UpdateRoleDescription",
                     "iam:DeleteRole",
                 ],
                 resources: arn.roles,
@@ -459,6 +447,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "iam:TagRole",
                     "iam:UntagRole",
                     "iam:ListRolePolicies",
+                    "iam:GetRolePolicy",
                     "iam:ListAttachedRolePolicies",
                     "iam:ListInstanceProfilesForRole",
                 ],
@@ -474,10 +463,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [...arn.roles(s), ...arn.existingExecutionRole(s)],
                 condition: boundaryRequired,
             },
-            {
-                actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"],
-                resources: (s) => [...arn.roles(s), ...arn.existingExecutionRole(s)],
-            },
+            { actions: ["iam:GetRolePolicy"], resources: (s) => [...arn.roles(s), ...arn.existingExecutionRole(s)] },
         ],
     },
     // IRSA with eksOidcProvider: create: the cluster's own issuer only, never api.pulumi.com/oidc, which the deploy role trusts.
@@ -521,7 +507,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "eks:DeletePodIdentityAssociation",
                     "eks:TagResource",
                     "eks:UntagResource",
-                    "eks:ListTagsForResource",
                 ],
                 resources: arn.podIdentityAssociations,
                 condition: ourTagsOnResource,
@@ -609,26 +594,33 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         grants: [
             {
+                // Creating names the group, its member clusters (<id>-001, or <id>-0001-001 per shard), its subnet
+                // group and the engine's default parameter group (default.redis7, default.valkey8.cluster.on, ...).
+                actions: ["elasticache:CreateReplicationGroup", "elasticache:AddTagsToResource"],
+                resources: (s) => [
+                    ...arn.cache(s, "replicationgroup"),
+                    ...arn.cache(s, "cluster"),
+                    ...arn.cache(s, "subnetgroup"),
+                    arn.elasticache(s, "parametergroup", "default.*"),
+                ],
+            },
+            {
                 actions: [
-                    "elasticache:CreateReplicationGroup",
                     "elasticache:DescribeReplicationGroups",
-                    "elasticache:DescribeCacheClusters",
-                    "elasticache:ModifyReplicationGroup",
                     "elasticache:ModifyReplicationGroupShardConfiguration",
                     "elasticache:IncreaseReplicaCount",
                     "elasticache:DecreaseReplicaCount",
                     "elasticache:DeleteReplicationGroup",
-                    ...elasticacheTagging,
+                    "elasticache:RemoveTagsFromResource",
+                    "elasticache:ListTagsForResource",
                 ],
-                resources: (s) => [
-                    ...arn.cache(s, "replicationgroup"),
-                    // Member clusters: <id>-001, or <id>-0001-001 per shard.
-                    ...arn.cache(s, "cluster"),
-                    ...arn.cache(s, "subnetgroup"),
-                    // The engine's default parameter groups (default.redis7, default.valkey8.cluster.on, ...).
-                    arn.elasticache(s, "parametergroup", "default.*"),
-                ],
+                resources: (s) => arn.cache(s, "replicationgroup"),
             },
+            {
+                actions: ["elasticache:ModifyReplicationGroup"],
+                resources: (s) => [...arn.cache(s, "replicationgroup"), arn.elasticache(s, "parametergroup", "default.*")],
+            },
+            { actions: ["elasticache:DescribeCacheClusters"], resources: (s) => arn.cache(s, "cluster") },
             ELASTICACHE_SERVICE_LINKED_ROLE,
             ELASTICACHE_LOG_DELIVERY,
         ],
@@ -642,13 +634,20 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.ec2(s, "security-group")],
                 condition: () => ({ StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" } }),
             },
-            securityGroupOwned,
-            ec2Describe(["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces"]),
+            // The provider revokes AWS's default egress rule of a new group.
+            securityGroupOwned(["ec2:RevokeSecurityGroupEgress", "ec2:DeleteSecurityGroup"], ["security-group"]),
+            securityGroupOwned(["ec2:CreateTags", "ec2:DeleteTags"], ["security-group"]),
+            ec2Describe(["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"]),
         ],
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
         grants: [
-            securityGroupOwned,
+            securityGroupOwned(
+                ["ec2:AuthorizeSecurityGroupIngress", "ec2:ModifySecurityGroupRules"],
+                ["security-group", "security-group-rule"],
+            ),
+            securityGroupOwned(["ec2:RevokeSecurityGroupIngress"], ["security-group"]),
+            securityGroupOwned(["ec2:CreateTags", "ec2:DeleteTags"], ["security-group-rule"]),
             // A rule created with tags: the new rule's resource is authorized by the tags it is given.
             {
                 actions: ["ec2:AuthorizeSecurityGroupIngress"],
@@ -677,9 +676,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     StringLike: { "ec2:VpceServiceName": `com.amazonaws.vpce.${s.region}.vpce-svc-*` },
                 }),
             },
+            { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [arn.ec2(s, "vpc", s.vpcId)] },
             {
                 actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
-                resources: (s) => [arn.ec2(s, "vpc", s.vpcId), ...s.privateSubnetIds.map((id) => arn.ec2(s, "subnet", id))],
+                resources: (s) => s.privateSubnetIds.map((id) => arn.ec2(s, "subnet", id)),
             },
             {
                 actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
@@ -696,19 +696,24 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.ec2(s, "vpc-endpoint")],
                 condition: () => ({ StringEquals: { "ec2:CreateAction": "CreateVpcEndpoint" } }),
             },
-            ec2Describe(["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"]),
+            ec2Describe(["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"]),
         ],
     },
 
     // Adoption: the look-ups that compare an existing resource with the stack before it is imported.
     "aws:s3/getBucket:getBucket": {
-        grants: [{ actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: arn.buckets, condition: inOurAccount }],
+        grants: [{ actions: ["s3:ListBucket", "s3:GetBucketWebsite"], resources: arn.buckets, condition: inOurAccount }],
     },
     "aws:elasticache/getReplicationGroup:getReplicationGroup": {
         grants: [{ actions: ["elasticache:DescribeReplicationGroups"], resources: (s) => arn.cache(s, "replicationgroup") }],
     },
     "aws:elasticache/getCluster:getCluster": {
-        grants: [{ actions: ["elasticache:DescribeCacheClusters", ...elasticacheTagging], resources: (s) => arn.cache(s, "cluster") }],
+        grants: [
+            {
+                actions: ["elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"],
+                resources: (s) => arn.cache(s, "cluster"),
+            },
+        ],
     },
     "aws:iam/getRole:getRole": { grants: [{ actions: ["iam:GetRole"], resources: arn.roles }] },
     "aws:iam/getRolePolicies:getRolePolicies": { grants: [{ actions: ["iam:ListRolePolicies"], resources: arn.roles }] },
@@ -729,7 +734,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
         grants: [
             {
-                actions: [...S3_BUCKET_READ, "s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
+                actions: ["s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
                 resources: arn.buckets,
                 condition: inOurAccount,
             },
@@ -739,7 +744,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.replicationRole(s)],
                 condition: () => ({ StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } }),
             },
-            { actions: ["iam:GetRole"], resources: (s) => [arn.replicationRole(s)] },
         ],
     },
     "aws:cloudwatch/logGroup:LogGroup": {
@@ -807,18 +811,17 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:cloudwatch/logDelivery:LogDelivery": {
         grants: [
             {
-                actions: [
-                    "logs:CreateDelivery",
-                    "logs:GetDelivery",
-                    "logs:DeleteDelivery",
-                    "logs:UpdateDeliveryConfiguration",
-                    ...TAGGING("logs"),
-                ],
+                // A delivery joins the stack's source and destination.
+                actions: ["logs:CreateDelivery", "logs:UpdateDeliveryConfiguration"],
                 resources: (s) => [
                     arn.delivery(s, "delivery", "*"),
                     arn.delivery(s, "delivery-source", `${s.environment}-membrane-*`),
                     arn.delivery(s, "delivery-destination", `${s.environment}-membrane-*`),
                 ],
+            },
+            {
+                actions: ["logs:GetDelivery", "logs:DeleteDelivery", ...TAGGING("logs")],
+                resources: (s) => [arn.delivery(s, "delivery", "*")],
             },
             // An S3 destination: CloudWatch Logs reads the log bucket's policy, and adds its statement if it lacks one.
             { actions: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources: arn.buckets, condition: inOurAccount },
@@ -1059,7 +1062,7 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
             Sid: "EcsAgentLogs",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [inRegion("logs", `log-group:/membrane/${s.environment}/*`)],
+            Resource: [inRegion("logs", `log-group:/membrane/${s.environment}/*:log-stream:*`)],
         },
     ];
     if (s.secretsKmsKeyArn) {

@@ -190,7 +190,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     [`arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:membrane/${stack}/*`],
                     ["*"],
                     [`arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/membrane/*`],
-                    [`arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:/membrane/${stack}/*`],
+                    [`arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:/membrane/${stack}/*:log-stream:*`],
                 ]);
                 const identity = json(named(ev, `stack-${stack}-deploy-identity`), "policy");
                 const create = identity.Statement.find((s: any) => s.Action.includes("iam:CreateRole"));
