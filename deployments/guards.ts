@@ -27,6 +27,13 @@ export interface GuardArgs {
     readonly endpointServiceOwners?: readonly string[];
 }
 
+/** The values docs/account-guards.md shows (a test keeps the document equal to what these functions make of them). */
+export const EXAMPLE_GUARD_ARGS: GuardArgs = {
+    organizationId: "o-exampleorgid",
+    administratorArns: ["arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*"],
+    endpointServiceOwners: ["<Atlas's AWS account id>"],
+};
+
 /** The deploy roles' names (deployments/config.ts) and what the bootstrap creates for them. */
 const DEPLOY_ROLES = "membrane-deploy-*";
 

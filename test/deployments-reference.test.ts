@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { KEY_ADMINISTRATION_ACTIONS } from "../components/monitoring";
-import { resourceControlPolicy, serviceControlPolicy } from "../deployments/guards";
+import { EXAMPLE_GUARD_ARGS, resourceControlPolicy, serviceControlPolicy } from "../deployments/guards";
 import { boundaryPolicy, DEPLOY_PERMISSIONS, deployPolicies, DeployScope } from "../deployments/permissions";
 import { PROJECT_DIR } from "../tools/engine";
 import { FIXTURES } from "./harness";
@@ -85,6 +85,12 @@ describe("the deploy role against AWS's Service Authorization Reference and the 
                 expect(a, "a service wildcard names a real service").to.match(/^(s3|kms|secretsmanager|sts):\*$/);
             }
         }
+    });
+
+    it("docs/account-guards.md shows the guards deployments/guards.ts makes", () => {
+        const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "account-guards.md"), "utf8");
+        const blocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]));
+        expect(blocks).to.deep.equal([resourceControlPolicy(EXAMPLE_GUARD_ARGS), serviceControlPolicy(EXAMPLE_GUARD_ARGS)]);
     });
 
     it("catches what the table's old grants got wrong: CloudFront creates on their kinds' ARNs never match", () => {
