@@ -273,7 +273,7 @@ const ELASTICACHE_LOG_DELIVERY: Grant = {
 };
 
 const ROUTE53_LIST: Grant = {
-    actions: ["route53:ListHostedZones", "route53:ListHostedZonesByName"],
+    actions: ["route53:ListHostedZones"],
     resources: (s) => (s.dns ? ["*"] : []),
     unscopedBecause: "Route 53 list actions support no resource-level permissions; looking a zone up by name lists the zones",
 };
@@ -492,7 +492,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 unscopedBecause:
                     "ListOpenIDConnectProviders supports no resource-level permissions; the look-up by URL lists the account's providers",
             },
-            { actions: ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"], resources: arn.eksOidcProvider },
+            { actions: ["iam:GetOpenIDConnectProvider"], resources: arn.eksOidcProvider },
         ],
     },
     "aws:eks/getCluster:getCluster": { grants: [{ actions: ["eks:DescribeCluster"], resources: arn.cluster }] },

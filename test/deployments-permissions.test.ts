@@ -401,7 +401,6 @@ describe("the deploy role's permission table", () => {
             "logs:PutResourcePolicy",
             "logs:UpdateLogDelivery",
             "route53:ListHostedZones",
-            "route53:ListHostedZonesByName",
         ]);
     });
 
