@@ -562,7 +562,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 actions: [
                     "secretsmanager:PutSecretValue",
                     "secretsmanager:GetSecretValue",
-                    "secretsmanager:DescribeSecret",
                     "secretsmanager:ListSecretVersionIds",
                     "secretsmanager:UpdateSecretVersionStage",
                 ],
