@@ -181,6 +181,7 @@ function monitoringArgs(c: MembraneConfig): MonitoringArgs {
         cdn: { distributionId: cdn.distributionId },
         atlas: database.projectId && { projectId: database.projectId },
         keyDeletionWindowDays: c.production ? 30 : 7,
+        keyAdministratorArn: c.iam.kmsKeyAdministratorArn,
     };
 }
 

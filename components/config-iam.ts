@@ -33,6 +33,8 @@ export interface IamConfig {
     readonly eksRole?: EksRoleConfig;
     /** The permissions boundary every role carries; undefined = none. */
     readonly permissionsBoundaryArn?: string;
+    /** The role named as administrator in the key policy of every KMS key the program creates; undefined = the account (IAM policies). */
+    readonly kmsKeyAdministratorArn?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 // A customer managed policy's ARN (the deployments program's boundary, deployments/stack-deployment.ts).
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 function checkNames(r: ConfigReader, names: RoleNames): void {
     if (names.roleName.length > ROLE_NAME_MAX) {
@@ -155,10 +158,27 @@ export function readIamConfig(r: ConfigReader, environment: string, nameSuffix =
         );
     }
 
+    const kmsKeyAdministratorArn = r.string("kmsKeyAdministratorArn");
+    if (kmsKeyAdministratorArn && !ROLE_ARN.test(kmsKeyAdministratorArn)) {
+        r.problem(
+            "kmsKeyAdministratorArn",
+            `must be an IAM role ARN, arn:aws:iam::<account>:role/<name>: a key policy names a principal, which IAM checks when the key is created (got "${kmsKeyAdministratorArn}")`,
+        );
+    }
+
     const names = iamNames(environment, nameSuffix);
-    const config: { ecsTaskRole?: RoleNames; ec2Role?: Ec2RoleConfig; eksRole?: EksRoleConfig; permissionsBoundaryArn?: string } = {};
+    const config: {
+        ecsTaskRole?: RoleNames;
+        ec2Role?: Ec2RoleConfig;
+        eksRole?: EksRoleConfig;
+        permissionsBoundaryArn?: string;
+        kmsKeyAdministratorArn?: string;
+    } = {};
     if (permissionsBoundaryArn) {
         config.permissionsBoundaryArn = permissionsBoundaryArn;
+    }
+    if (kmsKeyAdministratorArn) {
+        config.kmsKeyAdministratorArn = kmsKeyAdministratorArn;
     }
     if (ecsTaskRole) {
         checkNames(r, names.ecs);

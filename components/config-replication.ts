@@ -4,6 +4,11 @@
 import { ConfigReader } from "./config-reader";
 import { bucketNameProblems } from "./naming";
 
+/** The role S3 assumes to replicate the buckets; `nameSuffix` is `-<region>` with membrane:regionInNames. */
+export function replicationRoleName(environment: string, nameSuffix = ""): string {
+    return `${environment}-membrane-s3-replication${nameSuffix}`;
+}
+
 /** The buckets that may be replicated: connectors always, static by choice; tmp never (scratch files). */
 export type ReplicatedPurpose = "connectors" | "static";
 
@@ -185,7 +190,7 @@ export function readReplicationConfig(
             }
         }
     }
-    const roleName = `${ctx.environment}-membrane-s3-replication${ctx.nameSuffix ?? ""}`;
+    const roleName = replicationRoleName(ctx.environment, ctx.nameSuffix);
     // IAM role names are at most 64 characters.
     if (roleName.length > 64) {
         r.problem("environment", `makes the replication role name "${roleName}" ${roleName.length} characters long; IAM allows 64`);

@@ -35,6 +35,8 @@ export interface MonitoringArgs {
     readonly atlas?: { readonly projectId: pulumi.Input<string> };
     /** Days the keys wait before deletion once removed. Default 30. */
     readonly keyDeletionWindowDays?: number;
+    /** The role the key policies name as administrator (the deploy role); absent: the account, through IAM policies. */
+    readonly keyAdministratorArn?: string;
 }
 
 /** One CloudWatch alarm, as a plain value: what it watches, when it fires. */
@@ -130,11 +132,39 @@ export function cdnAlarm(distributionId: pulumi.Input<string>, t: AlarmThreshold
 }
 
 /**
- * The topic's key: the account administers it through IAM (AWS's default key policy statement), and
- * CloudWatch may encrypt and decrypt with it, for this account's alarms named `<namePrefix>-*` in the
- * key's region only (SNS: "Enable compatibility between event sources from AWS services and encrypted topics").
+ * What administering a key takes (terraform-provider-aws's aws_kms_key: create, read, update, delete,
+ * tags; test/fixtures/provider-calls/kms_key.yaml), granted in the key policy to the key's administrator.
  */
-export function alarmKeyPolicy(p: { partition: string; accountId: string; region: string; namePrefix: string }): PolicyDocument {
+export const KEY_ADMINISTRATION_ACTIONS = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:PutKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:EnableKeyRotation",
+    "kms:DisableKeyRotation",
+    "kms:UpdateKeyDescription",
+    "kms:EnableKey",
+    "kms:DisableKey",
+    "kms:ScheduleKeyDeletion",
+    "kms:ListResourceTags",
+    "kms:TagResource",
+    "kms:UntagResource",
+] as const;
+
+/**
+ * The topic's key: the account administers it through IAM (AWS's default key policy statement), the
+ * administrator (the stack's deploy role, which then needs no IAM grant on keys and so reaches no other
+ * key) is named, and CloudWatch may encrypt and decrypt with it, for this account's alarms named
+ * `<namePrefix>-*` in the key's region only (SNS: "Enable compatibility between event sources from AWS
+ * services and encrypted topics").
+ */
+export function alarmKeyPolicy(p: {
+    partition: string;
+    accountId: string;
+    region: string;
+    namePrefix: string;
+    administratorArn?: string;
+}): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -145,6 +175,17 @@ export function alarmKeyPolicy(p: { partition: string; accountId: string; region
                 Action: "kms:*",
                 Resource: "*",
             },
+            ...(p.administratorArn
+                ? [
+                      {
+                          Sid: "KeyAdministrator",
+                          Effect: "Allow" as const,
+                          Principal: { AWS: p.administratorArn },
+                          Action: [...KEY_ADMINISTRATION_ACTIONS],
+                          Resource: "*",
+                      },
+                  ]
+                : []),
             {
                 Sid: "CloudWatchAlarmsPublish",
                 Effect: "Allow",
@@ -288,6 +329,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const policyArgs = pulumi
             .all([this.where.partition, this.where.accountId])
             .apply(([partition, accountId]) => ({ partition, accountId, region, namePrefix: args.namePrefix }));
+        const keyPolicyArgs = policyArgs.apply((p) => ({ ...p, administratorArn: args.keyAdministratorArn }));
         const key = new aws.kms.Key(
             childName(name, "alarm-key"),
             {
@@ -295,7 +337,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 description: `Encrypts the alarm topic ${args.topicName} (CloudWatch alarms may use it)`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.keyDeletionWindowDays ?? 30,
-                policy: policyArgs.apply((p) => JSON.stringify(alarmKeyPolicy(p))),
+                policy: keyPolicyArgs.apply((p) => JSON.stringify(alarmKeyPolicy(p))),
                 tags: t,
             },
             opt,

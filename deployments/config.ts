@@ -55,6 +55,8 @@ export interface MembraneStackFacts {
     readonly environments: readonly string[];
     /** `membrane:iamPermissionsBoundaryArn` as the stack file sets it (without ESC, the file must). */
     readonly boundaryArnInFile?: string;
+    /** `membrane:kmsKeyAdministratorArn` as the stack file sets it (without ESC, the file must). */
+    readonly keyAdministratorArnInFile?: string;
     /** `membrane:regionInNames`: the region ends the names unique beyond it (the replication role, the alarm topics). */
     readonly regionInNames?: boolean;
     /** `membrane:ec2InstanceRole`: the stack creates the EC2 instance role and its instance profile. */
@@ -65,6 +67,10 @@ export interface MembraneStackFacts {
         readonly replicationGroupId?: string;
         readonly cacheSubnetGroupName?: string;
         readonly roleNames: readonly string[];
+        /** The adopted Kubernetes role, which EKS Pod Identity may be handed. */
+        readonly k8sRoleName?: string;
+        /** An adopted CloudFront distribution, reached by its id until it carries the stack's tags. */
+        readonly cloudfrontDistributionId?: string;
     };
 }
 
@@ -425,6 +431,10 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
             file.config["membrane:iamPermissionsBoundaryArn"] !== "" && {
                 boundaryArnInFile: file.config["membrane:iamPermissionsBoundaryArn"] as string,
             }),
+        ...(typeof file.config["membrane:kmsKeyAdministratorArn"] === "string" &&
+            file.config["membrane:kmsKeyAdministratorArn"] !== "" && {
+                keyAdministratorArnInFile: file.config["membrane:kmsKeyAdministratorArn"] as string,
+            }),
         ...(regionInNames && { regionInNames }),
         ...(ec2InstanceRole && { ec2InstanceRole }),
         ...(adopted && { adopted }),
@@ -437,12 +447,21 @@ function readAdopted(str: (key: string) => string): MembraneStackFacts["adopted"
         .map((k) => str(`membrane:${k}`))
         .filter(Boolean);
     const roleNames = ["existingEcsTaskRoleName", "existingK8sRoleName"].map((k) => str(`membrane:${k}`)).filter(Boolean);
+    const k8sRoleName = str("membrane:existingK8sRoleName");
     const replicationGroupId = str("membrane:existingRedisReplicationGroupId");
     const cacheSubnetGroupName = str("membrane:existingRedisSubnetGroupName");
-    if (buckets.length === 0 && roleNames.length === 0 && !replicationGroupId) {
+    const cloudfrontDistributionId = str("membrane:existingCloudfrontDistributionId");
+    if (buckets.length === 0 && roleNames.length === 0 && !replicationGroupId && !cloudfrontDistributionId) {
         return undefined;
     }
-    return { buckets, roleNames, ...(replicationGroupId && { replicationGroupId }), ...(cacheSubnetGroupName && { cacheSubnetGroupName }) };
+    return {
+        buckets,
+        roleNames,
+        ...(k8sRoleName && { k8sRoleName }),
+        ...(replicationGroupId && { replicationGroupId }),
+        ...(cacheSubnetGroupName && { cacheSubnetGroupName }),
+        ...(cloudfrontDistributionId && { cloudfrontDistributionId }),
+    };
 }
 
 /**
@@ -811,6 +830,17 @@ function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[]
         } else if (boundary === undefined) {
             warnings.push(
                 `Pulumi.${p.stack}.yaml does not set membrane:iamPermissionsBoundaryArn: without ESC the stack file must, or the deploy role refuses to create its roles; set it once this program has run (the setupCommands output has the command)`,
+            );
+        }
+        const administrator = p.facts.keyAdministratorArnInFile;
+        if (administrator !== undefined && !administrator.endsWith(`:role/${p.names.deployRole}`)) {
+            r.problem(
+                "stacks",
+                `${where}: membrane:kmsKeyAdministratorArn in Pulumi.${p.stack}.yaml is ${administrator}, but the keys the stack creates must name its deploy role ${p.names.deployRole}, the only role that can manage them; set it to this program's deployRoleArns.${p.stack} output`,
+            );
+        } else if (administrator === undefined) {
+            warnings.push(
+                `Pulumi.${p.stack}.yaml does not set membrane:kmsKeyAdministratorArn: without ESC the stack file must, or KMS refuses the deploy role the keys it creates (their key policy names their administrator); set it once this program has run (the setupCommands output has the command)`,
             );
         }
     }

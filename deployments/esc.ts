@@ -6,6 +6,8 @@ import { ESC_SUBJECT_ATTRIBUTES } from "./trust";
 
 /** The Membrane config key that carries the boundary into the program (see docs/deployments.md). */
 export const BOUNDARY_CONFIG_KEY = "membrane:iamPermissionsBoundaryArn";
+/** The Membrane config key that names the deploy role in the key policy of every KMS key the program creates. */
+export const KEY_ADMINISTRATOR_CONFIG_KEY = "membrane:kmsKeyAdministratorArn";
 
 export interface EscEnvironmentArgs {
     readonly roleArn: string;
@@ -44,7 +46,7 @@ export function escEnvironmentDefinition(a: EscEnvironmentArgs): Record<string, 
         variables.MONGODB_ATLAS_CLIENT_SECRET = "${atlas.clientSecret}";
     }
     values.environmentVariables = variables;
-    values.pulumiConfig = { [BOUNDARY_CONFIG_KEY]: a.boundaryArn };
+    values.pulumiConfig = { [BOUNDARY_CONFIG_KEY]: a.boundaryArn, [KEY_ADMINISTRATOR_CONFIG_KEY]: a.roleArn };
     return { values };
 }
 

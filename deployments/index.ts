@@ -123,10 +123,11 @@ function selfManaged(c: DeploymentsConfig, sm: SelfManagedConfig) {
                 Object.fromEntries(c.stacks.map((p, i) => [p.stack, { deploy: arns[i][0], read: arns[i][1] }])),
             ),
         ),
-        setupCommands: boundaries.apply((arns) =>
+        setupCommands: pulumi.all([boundaries, roles]).apply(([boundaryArns, roleArns]) =>
             setupCommands(c, {
                 deploymentsStack: pulumi.getStack(),
-                boundaryArns: Object.fromEntries(c.stacks.map((p, i) => [p.stack, arns[i]])),
+                boundaryArns: Object.fromEntries(c.stacks.map((p, i) => [p.stack, boundaryArns[i]])),
+                deployRoleArns: Object.fromEntries(c.stacks.map((p, i) => [p.stack, roleArns[i][0]])),
             }),
         ),
     };

@@ -1,7 +1,13 @@
 // The deploy role's permissions, derived from ONE table keyed by the Pulumi type token of every
 // resource and data source the Membrane program uses. A type the program starts using without an
-// entry here fails a test (test/deployments-permissions.test.ts), so the role never lags the program.
-// Pure: the ARNs come from a DeployScope, the account facts a stack's deploy role is confined to.
+// entry here fails a test (test/deployments-permissions.test.ts), so the role never lags the program;
+// the actions are checked against AWS's Service Authorization Reference and against what
+// terraform-provider-aws calls for each type (test/fixtures/provider-calls). Pure: the ARNs come from a
+// DeployScope, the account facts a stack's deploy role is confined to. Who may assume the role (its
+// trust) is not here: the same table serves every trust.
+import { iamNames } from "../components/config-iam";
+import { replicationRoleName } from "../components/config-replication";
+import { secretsNames } from "../components/config-secrets";
 
 /** Everything a deploy role's ARNs and conditions are scoped by. */
 export interface DeployScope {
@@ -19,15 +25,17 @@ export interface DeployScope {
     readonly dns?: { readonly zoneId: string; readonly staticDomainName: string };
     /** membrane:eksClusterName; absent without EKS. */
     readonly eksClusterName?: string;
+    /** The cluster's OIDC issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`), looked up from the cluster. */
+    readonly eksOidcIssuer?: string;
     /** The permissions boundary every role the program creates must carry. */
     readonly boundaryArn: string;
     /** membrane:secretsKmsKeyArn: the customer managed key of the credentials secret; absent: the AWS managed key. */
     readonly secretsKmsKeyArn?: string;
-    /** membrane:ecsExecutionRoleName with ecsExecutionRole "existing": a role outside `<environment>-membrane-*` that gets a policy. */
+    /** membrane:ecsExecutionRoleName with ecsExecutionRole "existing": a role outside the program's names that gets a policy. */
     readonly existingExecutionRoleName?: string;
     /** The resources the stack adopts (membrane:existing*), whose names the program does not derive. */
     readonly adopted?: AdoptedNames;
-    /** `-<region>` with membrane:regionInNames: it ends the replication role's and the alarm topics' names. */
+    /** `-<region>` with membrane:regionInNames: it ends the role names, the replication role's and the alarm topics'. */
     readonly nameSuffix?: string;
     /** membrane:ec2InstanceRole: the stack has the EC2 instance role and its instance profile. */
     readonly ec2InstanceRole?: boolean;
@@ -39,6 +47,10 @@ export interface AdoptedNames {
     readonly replicationGroupId?: string;
     readonly cacheSubnetGroupName?: string;
     readonly roleNames?: readonly string[];
+    /** membrane:existingK8sRoleName: the adopted role EKS Pod Identity may be handed. */
+    readonly k8sRoleName?: string;
+    /** membrane:existingCloudfrontDistributionId: a distribution that may not carry the stack's tags yet. */
+    readonly cloudfrontDistributionId?: string;
 }
 
 export type Condition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -60,13 +72,39 @@ export interface TypePermissions {
     readonly noAwsPermissionBecause?: string;
 }
 
-/** The tags every Membrane EC2 resource carries (components/naming.ts `tags`): the only handle IAM has on EC2 ids. */
-export const EC2_TAG_KEYS = { Environment: (s: DeployScope) => s.environment, Service: () => "membrane" } as const;
+/** The tags every Membrane resource carries (components/naming.ts `tags`): IAM's only handle on resources whose ids AWS generates. */
+export const STACK_TAG_KEYS = { Environment: (s: Pick<DeployScope, "environment">) => s.environment, Service: () => "membrane" } as const;
 
-type BucketScope = Pick<DeployScope, "partition" | "environment" | "namePrefix" | "adopted">;
+type BucketScope = Pick<DeployScope, "partition" | "accountId" | "environment" | "namePrefix" | "adopted">;
 type SecretScope = Pick<DeployScope, "partition" | "region" | "accountId" | "environment">;
 /** What the permissions boundary is scoped by. */
 export type BoundaryScope = BucketScope & SecretScope & Pick<DeployScope, "secretsKmsKeyArn">;
+
+/**
+ * Every role the Membrane program can create for a stack, by exact name (the names come from the
+ * components' own naming functions): the ECS task role, the Kubernetes role, the ECS execution role,
+ * the External Secrets role and the replication role. A new role of the program is one more line here.
+ */
+export function programRoleNames(s: Pick<DeployScope, "environment" | "nameSuffix" | "ec2InstanceRole">): string[] {
+    const suffix = s.nameSuffix ?? "";
+    const iam = iamNames(s.environment, suffix);
+    const secrets = secretsNames(s.environment, suffix);
+    return [
+        iam.ecs.roleName,
+        iam.eks.roleName,
+        secrets.execution.roleName,
+        secrets.eso.roleName,
+        replicationRoleName(s.environment, suffix),
+        // membrane:ec2InstanceRole only: the other names are the program's whatever the stack turns on.
+        ...(s.ec2InstanceRole ? [iam.ec2.roleName] : []),
+    ];
+}
+
+/** The roles EKS Pod Identity may be handed: those the program associates with a service account. */
+function podIdentityRoleNames(s: Pick<DeployScope, "environment" | "nameSuffix">): string[] {
+    const suffix = s.nameSuffix ?? "";
+    return [iamNames(s.environment, suffix).eks.roleName, secretsNames(s.environment, suffix).eso.roleName];
+}
 
 // ARN builders. Names follow the Membrane program (components/naming.ts, config-iam.ts, config-redis.ts);
 // a test checks every name the program registers against these patterns.
@@ -79,16 +117,18 @@ const arn = {
     ],
     objects: (s: BucketScope) => arn.buckets(s).map((b) => `${b}/*`),
     cloudfront: (s: DeployScope, kind: string) => `arn:${s.partition}:cloudfront::${s.accountId}:${kind}/*`,
+    adoptedDistribution: (s: DeployScope) =>
+        s.adopted?.cloudfrontDistributionId
+            ? [`arn:${s.partition}:cloudfront::${s.accountId}:distribution/${s.adopted.cloudfrontDistributionId}`]
+            : [],
     certificates: (s: DeployScope) => `arn:${s.partition}:acm:us-east-1:${s.accountId}:certificate/*`,
     zone: (s: DeployScope) => (s.dns ? [`arn:${s.partition}:route53:::hostedzone/${s.dns.zoneId}`] : []),
     elasticache: (s: DeployScope, kind: string, name: string) =>
         `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${name}`,
     ec2: (s: DeployScope, kind: string, id = "*") => `arn:${s.partition}:ec2:${s.region}:${s.accountId}:${kind}/${id}`,
-    /** `<environment>-membrane-*`: the task role, the Kubernetes role. The deploy role itself is named outside it. */
-    roles: (s: DeployScope) => [
-        `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-*`,
-        ...(s.adopted?.roleNames ?? []).map((r) => `arn:${s.partition}:iam::${s.accountId}:role/${r}`),
-    ],
+    role: (s: DeployScope, name: string) => `arn:${s.partition}:iam::${s.accountId}:role/${name}`,
+    /** The program's roles by exact name, and the adopted ones. The deploy role itself is named outside them. */
+    roles: (s: DeployScope) => [...programRoleNames(s), ...(s.adopted?.roleNames ?? [])].map((n) => arn.role(s, n)),
     /** The replication group, its member clusters (`<id>-001`, `<id>-0001-001`) and its subnet group, derived and adopted. */
     cache: (s: DeployScope, kind: "replicationgroup" | "cluster" | "subnetgroup") => {
         const a = s.adopted;
@@ -99,12 +139,15 @@ const arn = {
         }[kind];
         return names.map((n) => `arn:${s.partition}:elasticache:${s.region}:${s.accountId}:${kind}:${n}`);
     },
-    eksOidcProviders: (s: DeployScope) => `arn:${s.partition}:iam::${s.accountId}:oidc-provider/oidc.eks.${s.region}.amazonaws.com/id/*`,
+    /** The stack's cluster's own IAM OIDC provider: never another cluster's, never api.pulumi.com/oidc. */
+    eksOidcProvider: (s: DeployScope) =>
+        s.eksClusterName && s.eksOidcIssuer ? [`arn:${s.partition}:iam::${s.accountId}:oidc-provider/${s.eksOidcIssuer}`] : [],
     cluster: (s: DeployScope) =>
         s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.eksClusterName}`] : [],
+    podIdentityAssociations: (s: DeployScope) =>
+        s.eksClusterName ? [`arn:${s.partition}:eks:${s.region}:${s.accountId}:podidentityassociation/${s.eksClusterName}/*`] : [],
     /** `<environment>-membrane-s3-replication`, which S3 assumes to replicate the buckets. */
-    replicationRole: (s: DeployScope) =>
-        `arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-s3-replication${s.nameSuffix ?? ""}`,
+    replicationRole: (s: DeployScope) => arn.role(s, replicationRoleName(s.environment, s.nameSuffix)),
     /** The Redis log groups, `/membrane/<environment>/…`. */
     logGroups: (s: DeployScope) => `arn:${s.partition}:logs:${s.region}:${s.accountId}:log-group:/membrane/${s.environment}/*`,
     /** CloudFront's log delivery objects, which CloudWatch Logs keeps in us-east-1. */
@@ -114,12 +157,10 @@ const arn = {
         alarmRegions(s).map((r) => `arn:${s.partition}:cloudwatch:${r}:${s.accountId}:alarm:${s.environment}-membrane-*`),
     topics: (s: DeployScope) =>
         alarmRegions(s).map((r) => `arn:${s.partition}:sns:${r}:${s.accountId}:${s.environment}-membrane${s.nameSuffix ?? ""}-alarms`),
-    keys: (s: DeployScope) => alarmRegions(s).map((r) => `arn:${s.partition}:kms:${r}:${s.accountId}:key/*`),
     /** `membrane/<environment>/*`: the credentials secret and the registry pull secret; the slash keeps `prod-eu`'s out. */
     secrets: (s: SecretScope) => `arn:${s.partition}:secretsmanager:${s.region}:${s.accountId}:secret:membrane/${s.environment}/*`,
     /** An existing ECS execution role named in the stack's config. */
-    existingExecutionRole: (s: DeployScope) =>
-        s.existingExecutionRoleName ? [`arn:${s.partition}:iam::${s.accountId}:role/${s.existingExecutionRoleName}`] : [],
+    existingExecutionRole: (s: DeployScope) => (s.existingExecutionRoleName ? [arn.role(s, s.existingExecutionRoleName)] : []),
 };
 
 /** AWS's managed policy for the ECS agent, the only managed policy the program attaches. */
@@ -154,24 +195,39 @@ function alarmRegions(s: DeployScope): string[] {
 const onlyWithEks = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.eksClusterName ? f(s) : []);
 const onlyWithDns = (f: (s: DeployScope) => readonly string[]) => (s: DeployScope) => (s.dns ? f(s) : []);
 
-const ourTagsOnResource = (s: DeployScope): Condition => ({
-    StringEquals: Object.fromEntries(Object.entries(EC2_TAG_KEYS).map(([k, v]) => [`aws:ResourceTag/${k}`, v(s)])),
-});
-const ourTagsInRequest = (s: DeployScope): Condition => ({
-    StringEquals: Object.fromEntries(Object.entries(EC2_TAG_KEYS).map(([k, v]) => [`aws:RequestTag/${k}`, v(s)])),
+const stackTags = (prefix: "aws:ResourceTag" | "aws:RequestTag", s: DeployScope) =>
+    Object.fromEntries(Object.entries(STACK_TAG_KEYS).map(([k, v]) => [`${prefix}/${k}`, v(s)]));
+/** The resource carries the stack's tags: how IAM tells the stack's resources from the account's others when AWS generates their ids. */
+const ourTagsOnResource = (s: DeployScope): Condition => ({ StringEquals: stackTags("aws:ResourceTag", s) });
+/** The request creates the resource with the stack's tags. */
+const ourTagsInRequest = (s: DeployScope): Condition => ({ StringEquals: stackTags("aws:RequestTag", s) });
+/**
+ * Tagging a resource that has no `Environment` tag yet with the stack's tags: what tagging on creation
+ * needs. A resource of another stack already carries its own `Environment`, so it can never be retagged.
+ */
+const ourTagsOnUntagged = (s: DeployScope): Condition => ({
+    StringEquals: stackTags("aws:RequestTag", s),
+    Null: { "aws:ResourceTag/Environment": "true" },
 });
 const boundaryRequired = (s: DeployScope): Condition => ({ StringEquals: { "iam:PermissionsBoundary": s.boundaryArn } });
+/** S3 ARNs carry no account: a bucket of that name in another account would match them too. */
+const inOurAccount = (s: DeployScope): Condition => ({ StringEquals: { "s3:ResourceAccount": s.accountId } });
 
-const S3_BUCKET_READ = ["s3:ListBucket"];
 const s3Config = (...actions: string[]): TypePermissions => ({
-    grants: [{ actions: [...S3_BUCKET_READ, ...actions], resources: arn.buckets }],
+    grants: [{ actions, resources: arn.buckets, condition: inOurAccount }],
 });
 
+/** The policy kinds CloudFront supports no tags for: the account's policies of the kind, by generated id. */
 const cloudfrontPolicy = (kind: string, noun: string): TypePermissions => ({
     grants: [
         {
-            actions: ["Create", "Get", "Update", "Delete"].map((verb) => `cloudfront:${verb}${noun}`),
-            // CloudFront generates the ids, so the ARN cannot carry a name: the account's policies of this kind.
+            actions: [`cloudfront:Create${noun}`],
+            resources: () => ["*"],
+            unscopedBecause: `cloudfront:Create${noun} has no resource type in the Service Authorization Reference: AWS evaluates it against "*"`,
+        },
+        {
+            actions: ["Get", "Update", "Delete"].map((verb) => `cloudfront:${verb}${noun}`),
+            // CloudFront generates the ids and supports no tag or other condition on this kind: the account's policies of this kind.
             resources: (s) => [arn.cloudfront(s, kind)],
         },
     ],
@@ -183,23 +239,12 @@ const ec2Describe = (actions: string[]): Grant => ({
     unscopedBecause: "EC2 Describe* actions support no resource-level permissions",
 });
 
-/** The managed and the created security groups: ours by their Environment and Service tags. */
-const securityGroupOwned: Grant = {
-    actions: [
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupIngress",
-        "ec2:AuthorizeSecurityGroupEgress",
-        "ec2:RevokeSecurityGroupEgress",
-        "ec2:ModifySecurityGroupRules",
-        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
-        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-        "ec2:DeleteSecurityGroup",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
-    ],
-    resources: (s) => [arn.ec2(s, "security-group"), arn.ec2(s, "security-group-rule")],
+/** The created security groups and their rules: ours by their Environment and Service tags. */
+const securityGroupOwned = (actions: string[], kinds: string[]): Grant => ({
+    actions,
+    resources: (s) => kinds.map((k) => arn.ec2(s, k)),
     condition: ourTagsOnResource,
-};
+});
 
 const elasticacheTagging = ["elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "elasticache:ListTagsForResource"];
 
@@ -228,28 +273,27 @@ const ELASTICACHE_LOG_DELIVERY: Grant = {
     ],
     resources: () => ["*"],
     unscopedBecause:
-        "CloudWatch Logs' log-delivery actions and its account-level resource policies support no resource-level permissions; ElastiCache calls them to deliver to the log groups",
+        "CloudWatch Logs' log-delivery actions and its account-level resource policies have no resource type in the Service Authorization Reference and no condition key; ElastiCache's log delivery needs them of its caller (ElastiCache User Guide, log delivery permissions)",
 };
 
-const logDeliveryObject = (kind: string, noun: string, extra: string[] = []): TypePermissions => ({
-    grants: [
-        {
-            actions: [`logs:Put${noun}`, `logs:Get${noun}`, `logs:Delete${noun}`, ...TAGGING("logs"), ...extra],
-            resources: (s) => [arn.delivery(s, kind, `${s.environment}-membrane-*`)],
-        },
-        {
-            actions: [`logs:Describe${noun}s`],
-            resources: () => ["*"],
-            unscopedBecause: "CloudWatch Logs' Describe actions support no resource-level permissions",
-        },
-    ],
-});
-
 const ROUTE53_LIST: Grant = {
-    actions: ["route53:ListHostedZones", "route53:ListHostedZonesByName"],
+    actions: ["route53:ListHostedZones"],
     resources: (s) => (s.dns ? ["*"] : []),
     unscopedBecause: "Route 53 list actions support no resource-level permissions; looking a zone up by name lists the zones",
 };
+
+/** ACM's DNS validation names are `_<32 hex digits>.<domain>`: 32 `?`, so `_acme-challenge` (another CA's) never matches. */
+export const ACM_VALIDATION_LABEL = `_${"?".repeat(32)}`;
+
+/** A distribution of the stack: tagged with its tags, or the one it adopts by id. */
+const DISTRIBUTION_ACTIONS = [
+    "cloudfront:GetDistribution",
+    "cloudfront:UpdateDistribution",
+    "cloudfront:DeleteDistribution",
+    "cloudfront:TagResource",
+    "cloudfront:UntagResource",
+    "cloudfront:ListTagsForResource",
+];
 
 /**
  * The table. Keys are type tokens of resources and data sources (invokes) the Membrane program uses.
@@ -265,8 +309,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "s3:CreateBucket",
                     "s3:DeleteBucket",
                     "s3:ListBucket",
-                    "s3:ListBucketVersions",
-                    "s3:GetBucketLocation",
+                    // Since terraform-provider-aws 6.23 it tags with these first, then falls back to the *BucketTagging ones.
+                    "s3:TagResource",
+                    "s3:UntagResource",
+                    "s3:ListTagsForResource",
                     "s3:GetBucketTagging",
                     "s3:PutBucketTagging",
                     "s3:GetBucketPolicy",
@@ -281,13 +327,13 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "s3:GetReplicationConfiguration",
                     "s3:GetEncryptionConfiguration",
                     "s3:GetBucketObjectLockConfiguration",
-                    "s3:GetBucketOwnershipControls",
-                    "s3:GetBucketPublicAccessBlock",
                 ],
                 resources: arn.buckets,
+                condition: inOurAccount,
             },
             // forceDestroy (outside production) empties the bucket, every version, before deleting it.
-            { actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"], resources: arn.objects },
+            { actions: ["s3:ListBucketVersions"], resources: arn.buckets, condition: inOurAccount },
+            { actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"], resources: arn.objects, condition: inOurAccount },
         ],
     },
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config("s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
@@ -308,18 +354,17 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:cloudfront/distribution:Distribution": {
         grants: [
             {
-                actions: [
-                    "cloudfront:CreateDistribution",
-                    "cloudfront:GetDistribution",
-                    "cloudfront:GetDistributionConfig",
-                    "cloudfront:UpdateDistribution",
-                    "cloudfront:DeleteDistribution",
-                    "cloudfront:TagResource",
-                    "cloudfront:UntagResource",
-                    "cloudfront:ListTagsForResource",
-                ],
-                resources: (s) => [arn.cloudfront(s, "distribution")],
+                actions: ["cloudfront:CreateDistribution"],
+                resources: () => ["*"],
+                condition: ourTagsInRequest,
+                unscopedBecause:
+                    'cloudfront:CreateDistribution has no resource type in the Service Authorization Reference: AWS evaluates it against "*"; the request must carry the stack\'s tags',
             },
+            // Tagging the new distribution (CreateDistributionWithTags); never one that already carries an Environment tag.
+            { actions: ["cloudfront:TagResource"], resources: (s) => [arn.cloudfront(s, "distribution")], condition: ourTagsOnUntagged },
+            { actions: DISTRIBUTION_ACTIONS, resources: (s) => [arn.cloudfront(s, "distribution")], condition: ourTagsOnResource },
+            // An adopted distribution gets the stack's tags from its first update: until then, by its id.
+            { actions: DISTRIBUTION_ACTIONS, resources: arn.adoptedDistribution },
         ],
     },
     "aws:cloudfront/originAccessControl:OriginAccessControl": cloudfrontPolicy("origin-access-control", "OriginAccessControl"),
@@ -331,12 +376,14 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 actions: ["acm:RequestCertificate"],
                 resources: onlyWithDns(() => ["*"]),
                 condition: (s) => ({
-                    StringEquals: { "aws:RequestedRegion": "us-east-1" },
+                    StringEquals: { "aws:RequestedRegion": "us-east-1", ...stackTags("aws:RequestTag", s) },
                     "ForAllValues:StringEquals": { "acm:DomainNames": [s.dns!.staticDomainName] },
                 }),
                 unscopedBecause:
-                    "the certificate's ARN does not exist before RequestCertificate; the request is confined to us-east-1 and to the static files' name instead",
+                    "the certificate's ARN does not exist before RequestCertificate; the request is confined to us-east-1, the static files' name and the stack's tags instead",
             },
+            // Tagging the new certificate; never one that already carries an Environment tag.
+            { actions: ["acm:AddTagsToCertificate"], resources: onlyWithDns((s) => [arn.certificates(s)]), condition: ourTagsOnUntagged },
             {
                 actions: [
                     "acm:DescribeCertificate",
@@ -346,11 +393,14 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "acm:ListTagsForCertificate",
                 ],
                 resources: onlyWithDns((s) => [arn.certificates(s)]),
+                condition: ourTagsOnResource,
             },
         ],
     },
     "aws:acm/certificateValidation:CertificateValidation": {
-        grants: [{ actions: ["acm:DescribeCertificate"], resources: onlyWithDns((s) => [arn.certificates(s)]) }],
+        grants: [
+            { actions: ["acm:DescribeCertificate"], resources: onlyWithDns((s) => [arn.certificates(s)]), condition: ourTagsOnResource },
+        ],
     },
     "aws:route53/record:Record": {
         grants: [
@@ -360,7 +410,10 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 // The static name's alias records and ACM's validation record for it, nothing else in the zone.
                 condition: (s) => ({
                     "ForAllValues:StringLike": {
-                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [s.dns!.staticDomainName, `_*.${s.dns!.staticDomainName}`],
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
+                            s.dns!.staticDomainName,
+                            `${ACM_VALIDATION_LABEL}.${s.dns!.staticDomainName}`,
+                        ],
                     },
                     "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"] },
                 }),
@@ -376,25 +429,29 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         grants: [ROUTE53_LIST, { actions: ["route53:GetHostedZone", "route53:ListTagsForResource"], resources: arn.zone }],
     },
 
-    // Iam
+    // Iam: the program's roles by exact name. Every change that IAM lets a condition on the boundary guard is
+    // allowed only while the role carries (or is given) the stack's boundary.
     "aws:iam/role:Role": {
         grants: [
             {
-                actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                actions: [
+                    "iam:CreateRole",
+                    "iam:PutRolePermissionsBoundary",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:UpdateRole",
+                    "iam:UpdateRoleDescription",
+                    "iam:DeleteRole",
+                ],
                 resources: arn.roles,
                 condition: boundaryRequired,
             },
             {
                 actions: [
                     "iam:GetRole",
-                    "iam:DeleteRole",
-                    "iam:UpdateRole",
-                    "iam:UpdateRoleDescription",
-                    "iam:UpdateAssumeRolePolicy",
                     "iam:TagRole",
                     "iam:UntagRole",
-                    "iam:ListRoleTags",
                     "iam:ListRolePolicies",
+                    "iam:GetRolePolicy",
                     "iam:ListAttachedRolePolicies",
                     "iam:ListInstanceProfilesForRole",
                 ],
@@ -410,13 +467,9 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [...arn.roles(s), ...arn.existingExecutionRole(s)],
                 condition: boundaryRequired,
             },
-            {
-                actions: ["iam:GetRolePolicy", "iam:ListRolePolicies"],
-                resources: (s) => [...arn.roles(s), ...arn.existingExecutionRole(s)],
-            },
+            { actions: ["iam:GetRolePolicy"], resources: (s) => [...arn.roles(s), ...arn.existingExecutionRole(s)] },
         ],
     },
-    // IRSA with eksOidcProvider: create. Only EKS issuers of the stack's region: never api.pulumi.com/oidc, which the deploy role trusts.
     // membrane:ec2InstanceRole: the instance profile of Docker and Compose hosts, by its exact name. The
     // provider creates it (tagged), reads it and its role, adds and removes the role, and deletes it;
     // AddRoleToInstanceProfile also needs iam:PassRole on the role it adds.
@@ -436,19 +489,17 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) =>
                     s.ec2InstanceRole
                         ? [
-                              `arn:${s.partition}:iam::${s.accountId}:instance-profile/${s.environment}-membrane-ec2-profile${s.nameSuffix ?? ""}`,
+                              `arn:${s.partition}:iam::${s.accountId}:instance-profile/${iamNames(s.environment, s.nameSuffix).ec2.instanceProfileName}`,
                           ]
                         : [],
             },
             {
                 actions: ["iam:PassRole"],
-                resources: (s) =>
-                    s.ec2InstanceRole
-                        ? [`arn:${s.partition}:iam::${s.accountId}:role/${s.environment}-membrane-ec2-role${s.nameSuffix ?? ""}`]
-                        : [],
+                resources: (s) => (s.ec2InstanceRole ? [arn.role(s, iamNames(s.environment, s.nameSuffix).ec2.roleName)] : []),
             },
         ],
     },
+    // IRSA with eksOidcProvider: create: the cluster's own issuer only, never api.pulumi.com/oidc, which the deploy role trusts.
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
         grants: [
             {
@@ -458,12 +509,11 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                     "iam:DeleteOpenIDConnectProvider",
                     "iam:TagOpenIDConnectProvider",
                     "iam:UntagOpenIDConnectProvider",
-                    "iam:ListOpenIDConnectProviderTags",
                     "iam:UpdateOpenIDConnectProviderThumbprint",
                     "iam:AddClientIDToOpenIDConnectProvider",
                     "iam:RemoveClientIDFromOpenIDConnectProvider",
                 ],
-                resources: onlyWithEks((s) => [arn.eksOidcProviders(s)]),
+                resources: arn.eksOidcProvider,
             },
         ],
     },
@@ -475,34 +525,32 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 unscopedBecause:
                     "ListOpenIDConnectProviders supports no resource-level permissions; the look-up by URL lists the account's providers",
             },
-            { actions: ["iam:GetOpenIDConnectProvider"], resources: onlyWithEks((s) => [arn.eksOidcProviders(s)]) },
+            { actions: ["iam:GetOpenIDConnectProvider"], resources: arn.eksOidcProvider },
         ],
     },
     "aws:eks/getCluster:getCluster": { grants: [{ actions: ["eks:DescribeCluster"], resources: arn.cluster }] },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
         grants: [
+            { actions: ["eks:CreatePodIdentityAssociation"], resources: arn.cluster, condition: ourTagsInRequest },
+            { actions: ["eks:TagResource"], resources: arn.podIdentityAssociations, condition: ourTagsOnUntagged },
             {
                 actions: [
-                    "eks:CreatePodIdentityAssociation",
                     "eks:DescribePodIdentityAssociation",
                     "eks:UpdatePodIdentityAssociation",
                     "eks:DeletePodIdentityAssociation",
                     "eks:TagResource",
                     "eks:UntagResource",
-                    "eks:ListTagsForResource",
                 ],
-                resources: (s) =>
-                    s.eksClusterName
-                        ? [
-                              ...arn.cluster(s),
-                              `arn:${s.partition}:eks:${s.region}:${s.accountId}:podidentityassociation/${s.eksClusterName}/*`,
-                          ]
-                        : [],
+                resources: arn.podIdentityAssociations,
+                condition: ourTagsOnResource,
             },
             {
-                // EKS checks that the caller may pass the role to Pod Identity.
+                // EKS checks that the caller may pass the role to Pod Identity: only the roles the program associates.
                 actions: ["iam:PassRole"],
-                resources: onlyWithEks(arn.roles),
+                resources: onlyWithEks((s) => [
+                    ...podIdentityRoleNames(s).map((n) => arn.role(s, n)),
+                    ...(s.adopted?.k8sRoleName ? [arn.role(s, s.adopted.k8sRoleName)] : []),
+                ]),
                 condition: () => ({ StringEquals: { "iam:PassedToService": "pods.eks.amazonaws.com" } }),
             },
             { actions: ["iam:GetRole"], resources: onlyWithEks(arn.roles) },
@@ -547,7 +595,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 actions: [
                     "secretsmanager:PutSecretValue",
                     "secretsmanager:GetSecretValue",
-                    "secretsmanager:DescribeSecret",
                     "secretsmanager:ListSecretVersionIds",
                     "secretsmanager:UpdateSecretVersionStage",
                 ],
@@ -579,27 +626,33 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         grants: [
             {
+                // Creating names the group, its member clusters (<id>-001, or <id>-0001-001 per shard), its subnet
+                // group and the engine's default parameter group (default.redis7, default.valkey8.cluster.on, ...).
+                actions: ["elasticache:CreateReplicationGroup", "elasticache:AddTagsToResource"],
+                resources: (s) => [
+                    ...arn.cache(s, "replicationgroup"),
+                    ...arn.cache(s, "cluster"),
+                    ...arn.cache(s, "subnetgroup"),
+                    arn.elasticache(s, "parametergroup", "default.*"),
+                ],
+            },
+            {
                 actions: [
-                    "elasticache:CreateReplicationGroup",
-                    "elasticache:CreateCacheCluster",
                     "elasticache:DescribeReplicationGroups",
-                    "elasticache:DescribeCacheClusters",
-                    "elasticache:ModifyReplicationGroup",
                     "elasticache:ModifyReplicationGroupShardConfiguration",
                     "elasticache:IncreaseReplicaCount",
                     "elasticache:DecreaseReplicaCount",
                     "elasticache:DeleteReplicationGroup",
-                    ...elasticacheTagging,
+                    "elasticache:RemoveTagsFromResource",
+                    "elasticache:ListTagsForResource",
                 ],
-                resources: (s) => [
-                    ...arn.cache(s, "replicationgroup"),
-                    // Member clusters: <id>-001, or <id>-0001-001 per shard.
-                    ...arn.cache(s, "cluster"),
-                    ...arn.cache(s, "subnetgroup"),
-                    // The engine's default parameter groups (default.redis7, default.valkey8.cluster.on, ...).
-                    arn.elasticache(s, "parametergroup", "default.*"),
-                ],
+                resources: (s) => arn.cache(s, "replicationgroup"),
             },
+            {
+                actions: ["elasticache:ModifyReplicationGroup"],
+                resources: (s) => [...arn.cache(s, "replicationgroup"), arn.elasticache(s, "parametergroup", "default.*")],
+            },
+            { actions: ["elasticache:DescribeCacheClusters"], resources: (s) => arn.cache(s, "cluster") },
             ELASTICACHE_SERVICE_LINKED_ROLE,
             ELASTICACHE_LOG_DELIVERY,
         ],
@@ -613,13 +666,20 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.ec2(s, "security-group")],
                 condition: () => ({ StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" } }),
             },
-            securityGroupOwned,
-            ec2Describe(["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkInterfaces"]),
+            // The provider revokes AWS's default egress rule of a new group.
+            securityGroupOwned(["ec2:RevokeSecurityGroupEgress", "ec2:DeleteSecurityGroup"], ["security-group"]),
+            securityGroupOwned(["ec2:CreateTags", "ec2:DeleteTags"], ["security-group"]),
+            ec2Describe(["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"]),
         ],
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
         grants: [
-            securityGroupOwned,
+            securityGroupOwned(
+                ["ec2:AuthorizeSecurityGroupIngress", "ec2:ModifySecurityGroupRules"],
+                ["security-group", "security-group-rule"],
+            ),
+            securityGroupOwned(["ec2:RevokeSecurityGroupIngress"], ["security-group"]),
+            securityGroupOwned(["ec2:CreateTags", "ec2:DeleteTags"], ["security-group-rule"]),
             // A rule created with tags: the new rule's resource is authorized by the tags it is given.
             {
                 actions: ["ec2:AuthorizeSecurityGroupIngress"],
@@ -638,13 +698,21 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     // Database (AWS side of PrivateLink)
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         grants: [
-            { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [arn.ec2(s, "vpc-endpoint")], condition: ourTagsInRequest },
+            {
+                // An interface endpoint to an endpoint service (Atlas's is `com.amazonaws.vpce.<region>.vpce-svc-*`, in
+                // MongoDB's account, whose id Atlas does not publish), in the stack's region, created with the stack's tags.
+                actions: ["ec2:CreateVpcEndpoint"],
+                resources: (s) => [arn.ec2(s, "vpc-endpoint")],
+                condition: (s) => ({
+                    ...ourTagsInRequest(s),
+                    StringLike: { "ec2:VpceServiceName": `com.amazonaws.vpce.${s.region}.vpce-svc-*` },
+                }),
+            },
+            { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [arn.ec2(s, "vpc", s.vpcId)] },
             {
                 actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
-                resources: (s) => [arn.ec2(s, "vpc", s.vpcId), ...s.privateSubnetIds.map((id) => arn.ec2(s, "subnet", id))],
+                resources: (s) => s.privateSubnetIds.map((id) => arn.ec2(s, "subnet", id)),
             },
-            // Atlas's endpoint service lives in MongoDB's AWS account.
-            { actions: ["ec2:CreateVpcEndpoint"], resources: (s) => [`arn:${s.partition}:ec2:${s.region}:*:vpc-endpoint-service/*`] },
             {
                 actions: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
                 resources: (s) => [arn.ec2(s, "security-group")],
@@ -660,27 +728,29 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.ec2(s, "vpc-endpoint")],
                 condition: () => ({ StringEquals: { "ec2:CreateAction": "CreateVpcEndpoint" } }),
             },
-            ec2Describe(["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists"]),
+            ec2Describe(["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"]),
         ],
     },
 
     // Adoption: the look-ups that compare an existing resource with the stack before it is imported.
-    "aws:s3/getBucket:getBucket": { grants: [{ actions: ["s3:ListBucket", "s3:GetBucketLocation"], resources: arn.buckets }] },
+    "aws:s3/getBucket:getBucket": {
+        grants: [{ actions: ["s3:ListBucket", "s3:GetBucketWebsite"], resources: arn.buckets, condition: inOurAccount }],
+    },
     "aws:elasticache/getReplicationGroup:getReplicationGroup": {
         grants: [{ actions: ["elasticache:DescribeReplicationGroups"], resources: (s) => arn.cache(s, "replicationgroup") }],
     },
     "aws:elasticache/getCluster:getCluster": {
-        grants: [{ actions: ["elasticache:DescribeCacheClusters", ...elasticacheTagging], resources: (s) => arn.cache(s, "cluster") }],
+        grants: [
+            {
+                actions: ["elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource"],
+                resources: (s) => arn.cache(s, "cluster"),
+            },
+        ],
     },
     "aws:iam/getRole:getRole": { grants: [{ actions: ["iam:GetRole"], resources: arn.roles }] },
     "aws:iam/getRolePolicies:getRolePolicies": { grants: [{ actions: ["iam:ListRolePolicies"], resources: arn.roles }] },
     "aws:cloudfront/getDistribution:getDistribution": {
-        grants: [
-            {
-                actions: ["cloudfront:GetDistribution", "cloudfront:ListTagsForResource"],
-                resources: (s) => [arn.cloudfront(s, "distribution")],
-            },
-        ],
+        grants: [{ actions: ["cloudfront:GetDistribution", "cloudfront:ListTagsForResource"], resources: arn.adoptedDistribution }],
     },
     "aws:cloudfront/getOriginAccessControl:getOriginAccessControl": {
         grants: [{ actions: ["cloudfront:GetOriginAccessControl"], resources: (s) => [arn.cloudfront(s, "origin-access-control")] }],
@@ -688,7 +758,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "mongodbatlas:index/getProject:getProject": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
 
     // The interface endpoint's VPC and subnets, checked before anything is created (components/lookups.ts).
-    "aws:ec2/getVpc:getVpc": { grants: [ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"])] },
+    "aws:ec2/getVpc:getVpc": { grants: [ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables"])] },
     "aws:ec2/getSubnet:getSubnet": { grants: [ec2Describe(["ec2:DescribeSubnets"])] },
 
     // Operations: replication, logs, alarms (Replication, Logs, Monitoring)
@@ -696,8 +766,9 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": {
         grants: [
             {
-                actions: [...S3_BUCKET_READ, "s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
+                actions: ["s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"],
                 resources: arn.buckets,
+                condition: inOurAccount,
             },
             // S3 checks that the caller may hand the replication role to it.
             {
@@ -705,7 +776,6 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.replicationRole(s)],
                 condition: () => ({ StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } }),
             },
-            { actions: ["iam:GetRole"], resources: (s) => [arn.replicationRole(s)] },
         ],
     },
     "aws:cloudwatch/logGroup:LogGroup": {
@@ -729,22 +799,52 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     },
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
         grants: [
-            ...logDeliveryObject("delivery-source", "DeliverySource").grants,
-            // CloudFront's own permission to hand its access logs to CloudWatch log delivery.
-            { actions: ["cloudfront:AllowVendedLogDeliveryForResource"], resources: (s) => [arn.cloudfront(s, "distribution")] },
+            {
+                // The source of the stack's distribution's logs, and no other resource's: another site's logs stay out of reach.
+                actions: ["logs:PutDeliverySource"],
+                resources: (s) => [arn.delivery(s, "delivery-source", `${s.environment}-membrane-*`)],
+                condition: (s) => ({
+                    "ForAllValues:ArnLike": { "logs:LogGeneratingResourceArns": [arn.cloudfront(s, "distribution")] },
+                    Null: { "logs:LogGeneratingResourceArns": "false" },
+                }),
+            },
+            {
+                actions: ["logs:GetDeliverySource", "logs:DeleteDeliverySource", ...TAGGING("logs")],
+                resources: (s) => [arn.delivery(s, "delivery-source", `${s.environment}-membrane-*`)],
+            },
+            // The Service Authorization Reference lists only delivery-destination for DeleteDeliverySource.
+            {
+                actions: ["logs:DeleteDeliverySource"],
+                resources: (s) => [arn.delivery(s, "delivery-destination", `${s.environment}-membrane-*`)],
+            },
+            // CloudFront's own permission to hand its access logs to CloudWatch log delivery: the stack's distribution only.
+            {
+                actions: ["cloudfront:AllowVendedLogDeliveryForResource"],
+                resources: (s) => [arn.cloudfront(s, "distribution")],
+                condition: ourTagsOnResource,
+            },
+            { actions: ["cloudfront:AllowVendedLogDeliveryForResource"], resources: arn.adoptedDistribution },
         ],
     },
-    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": logDeliveryObject("delivery-destination", "DeliveryDestination"),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": {
+        grants: [
+            {
+                // Into the stack's own log bucket only: never a destination of someone else's choosing.
+                actions: ["logs:PutDeliveryDestination"],
+                resources: (s) => [arn.delivery(s, "delivery-destination", `${s.environment}-membrane-*`)],
+                condition: (s) => ({ ArnLike: { "logs:DeliveryDestinationResourceArn": arn.buckets(s) } }),
+            },
+            {
+                actions: ["logs:GetDeliveryDestination", "logs:DeleteDeliveryDestination", ...TAGGING("logs")],
+                resources: (s) => [arn.delivery(s, "delivery-destination", `${s.environment}-membrane-*`)],
+            },
+        ],
+    },
     "aws:cloudwatch/logDelivery:LogDelivery": {
         grants: [
             {
-                actions: [
-                    "logs:CreateDelivery",
-                    "logs:GetDelivery",
-                    "logs:DeleteDelivery",
-                    "logs:UpdateDeliveryConfiguration",
-                    ...TAGGING("logs"),
-                ],
+                // A delivery joins the stack's source and destination.
+                actions: ["logs:CreateDelivery", "logs:UpdateDeliveryConfiguration"],
                 resources: (s) => [
                     arn.delivery(s, "delivery", "*"),
                     arn.delivery(s, "delivery-source", `${s.environment}-membrane-*`),
@@ -752,12 +852,11 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 ],
             },
             {
-                actions: ["logs:DescribeDeliveries"],
-                resources: () => ["*"],
-                unscopedBecause: "CloudWatch Logs' Describe actions support no resource-level permissions",
+                actions: ["logs:GetDelivery", "logs:DeleteDelivery", ...TAGGING("logs")],
+                resources: (s) => [arn.delivery(s, "delivery", "*")],
             },
             // An S3 destination: CloudWatch Logs reads the log bucket's policy, and adds its statement if it lacks one.
-            { actions: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources: arn.buckets },
+            { actions: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources: arn.buckets, condition: inOurAccount },
         ],
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
@@ -791,27 +890,20 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "aws:kms/key:Key": {
         grants: [
             {
-                actions: ["kms:CreateKey", "kms:TagResource"],
+                // Everything else on the key comes from its key policy, which names the stack's deploy role as
+                // its administrator (components/monitoring.ts alarmKeyPolicy): no grant here reaches another key.
+                actions: ["kms:CreateKey"],
                 resources: () => ["*"],
                 condition: ourTagsInRequest,
                 unscopedBecause:
-                    "a key's ARN does not exist before CreateKey; the request must carry the stack's Environment and Service tags instead",
+                    "kms:CreateKey has no resource type in the Service Authorization Reference: a key's ARN does not exist before it; the request must carry the stack's tags",
             },
             {
-                actions: [
-                    "kms:DescribeKey",
-                    "kms:GetKeyPolicy",
-                    "kms:PutKeyPolicy",
-                    "kms:GetKeyRotationStatus",
-                    "kms:EnableKeyRotation",
-                    "kms:UpdateKeyDescription",
-                    "kms:ScheduleKeyDeletion",
-                    "kms:ListResourceTags",
-                    "kms:TagResource",
-                    "kms:UntagResource",
-                ],
-                resources: arn.keys,
-                condition: ourTagsOnResource,
+                // CreateKey with tags needs TagResource in an IAM policy; a key that already carries an Environment tag never matches.
+                actions: ["kms:TagResource"],
+                resources: () => ["*"],
+                condition: ourTagsOnUntagged,
+                unscopedBecause: "tagging the key CreateKey creates, which has no ARN yet; never a key already tagged with an Environment",
             },
         ],
     },
@@ -938,18 +1030,27 @@ export function deployPolicies(
  * containers do with their own buckets (components/iam.ts `s3AccessPolicy`), what replication does
  * between them (components/replication.ts `replicationPolicy`), reading the stack's
  * `membrane/<environment>/` secrets (components/credentials-store.ts), with a customer managed key only
- * through Secrets Manager, and what the ECS agent does with an execution role (AmazonECSTaskExecutionRolePolicy).
+ * through Secrets Manager, and what the ECS agent does with an execution role (AmazonECSTaskExecutionRolePolicy),
+ * confined to the stack's log groups `/membrane/<environment>/` and ECR repositories `membrane/`.
  * A role created by the deploy role can therefore never do more than that, whatever policy it is given.
  */
 export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
     const inRegion = (service: string, resource: string) => `arn:${s.partition}:${service}:${s.region}:${s.accountId}:${resource}`;
+    const inOurAccount: Condition = { StringEquals: { "s3:ResourceAccount": s.accountId } };
     const statements: PolicyStatement[] = [
-        { Sid: "MembraneBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketVersions"], Resource: arn.buckets(s) },
+        {
+            Sid: "MembraneBuckets",
+            Effect: "Allow",
+            Action: ["s3:ListBucket", "s3:ListBucketVersions"],
+            Resource: arn.buckets(s),
+            Condition: inOurAccount,
+        },
         {
             Sid: "MembraneObjects",
             Effect: "Allow",
             Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
             Resource: arn.objects(s),
+            Condition: inOurAccount,
         },
         // What the replication role does (components/replication.ts `replicationPolicy`), between the stack's own buckets.
         {
@@ -957,6 +1058,7 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
             Effect: "Allow",
             Action: ["s3:GetReplicationConfiguration"],
             Resource: arn.buckets(s),
+            Condition: inOurAccount,
         },
         {
             Sid: "MembraneReplicationObjects",
@@ -970,6 +1072,7 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
                 "s3:ReplicateTags",
             ],
             Resource: arn.objects(s),
+            Condition: inOurAccount,
         },
         {
             Sid: "MembraneSecrets",
@@ -980,16 +1083,18 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
         // GetAuthorizationToken supports no resource-level permission.
         { Sid: "EcsAgentRegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
         {
+            // Images mirrored into ECR under membrane/ (the vendor's own come from its registry, with the pull secret).
             Sid: "EcsAgentImages",
             Effect: "Allow",
             Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            Resource: [inRegion("ecr", "repository/*")],
+            Resource: [inRegion("ecr", "repository/membrane/*")],
         },
         {
+            // The awslogs driver's streams in the stack's log groups only.
             Sid: "EcsAgentLogs",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [inRegion("logs", "log-group:*")],
+            Resource: [inRegion("logs", `log-group:/membrane/${s.environment}/*:log-stream:*`)],
         },
     ];
     if (s.secretsKmsKeyArn) {

@@ -188,7 +188,7 @@ export const KEY_USE = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:Ge
  * that stack's deploy and read roles, which only decrypt the stack's data key. The account keeps the
  * administration actions only, through IAM, so the key can never become unmanageable; it gets no use of
  * the key. Every role of this program is denied everything but Decrypt: the deploy table lets a deploy
- * role tag and administer keys by tag (the alarm topic's key), which must never reach a state key.
+ * role tag a key that has no Environment tag yet (the alarm topic's key), which must never reach a state key.
  */
 export function stateKeyPolicy(p: {
     readonly partition: string;

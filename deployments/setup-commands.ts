@@ -42,6 +42,8 @@ export interface SetupFacts {
     readonly deploymentsStack: string;
     /** Each Membrane stack's permissions boundary ARN. */
     readonly boundaryArns: Readonly<Record<string, string>>;
+    /** Each Membrane stack's deploy role ARN: the administrator of the KMS keys the stack creates. */
+    readonly deployRoleArns: Readonly<Record<string, string>>;
 }
 
 /** The commands, in order, as a shell script with a comment before each part. */
@@ -64,12 +66,14 @@ export function setupCommands(c: DeploymentsConfig, f: SetupFacts): string {
         `pulumi stack import --file ${checkpoint} && rm ${checkpoint}`,
         "pulumi preview --expect-no-changes",
         "",
-        "# 2. The Membrane stacks, each with its own key, and the boundary its deploy role requires (no ESC to set it).",
+        "# 2. The Membrane stacks, each with its own key, the boundary its deploy role requires and the administrator of the keys",
+        "#    it creates (no ESC to set them).",
         `cd ${toProject}`,
         `pulumi login ${backend}`,
         ...c.stacks.flatMap((s) => [
             `pulumi stack init ${s.stack} --secrets-provider ${q(secretsProviderUrl(stateKeyAlias(s.stack), sm.region))}`,
             `pulumi config set --stack ${s.stack} membrane:iamPermissionsBoundaryArn ${f.boundaryArns[s.stack]}`,
+            `pulumi config set --stack ${s.stack} membrane:kmsKeyAdministratorArn ${f.deployRoleArns[s.stack]}`,
         ]),
         // Each stack file now names its secrets provider and its encrypted data key: commit them.
         `git add ${c.stacks.map((s) => path.posix.relative(c.repoDir || ".", s.paths[s.paths.length - 1])).join(" ")} && git commit -m "Membrane stacks on the self-managed backend"`,

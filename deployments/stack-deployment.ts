@@ -191,7 +191,14 @@ export function attachStackPolicies(name: string, parent: pulumi.Resource, a: St
               ),
           ).zoneId
         : pulumi.output("");
-    const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string): DeployScope => ({
+    // The cluster's own OIDC provider is the only one the deploy role may manage: its issuer names it.
+    const eksOidcIssuer = facts.eksClusterName
+        ? aws.eks
+              .getClusterOutput({ name: facts.eksClusterName, region: facts.region }, opt)
+              .identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? "")
+              .apply((issuer) => issuer.replace(/^https:\/\//, ""))
+        : pulumi.output("");
+    const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string, issuer = ""): DeployScope => ({
         partition,
         accountId,
         region: facts.region,
@@ -201,6 +208,7 @@ export function attachStackPolicies(name: string, parent: pulumi.Resource, a: St
         privateSubnetIds: facts.privateSubnetIds,
         ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
         ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+        ...(issuer && { eksOidcIssuer: issuer }),
         ...(facts.adopted && { adopted: facts.adopted }),
         ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
         ...(facts.ec2InstanceRole && { ec2InstanceRole: true }),
@@ -209,8 +217,10 @@ export function attachStackPolicies(name: string, parent: pulumi.Resource, a: St
         boundaryArn,
     });
     const documents = pulumi
-        .all([a.account.partition, a.account.accountId, zoneId, a.boundaryArn])
-        .apply(([partition, accountId, zone, boundaryArn]) => deployPolicies(scopeOf(partition, accountId, zone, boundaryArn), a.table));
+        .all([a.account.partition, a.account.accountId, zoneId, a.boundaryArn, eksOidcIssuer])
+        .apply(([partition, accountId, zone, boundaryArn, issuer]) =>
+            deployPolicies(scopeOf(partition, accountId, zone, boundaryArn, issuer), a.table),
+        );
     // Which families of services the stack needs does not depend on the account's ids.
     const families = Object.keys(deployPolicies(scopeOf("aws", "000000000000", "Z", "arn:aws:iam::000000000000:policy/b"), a.table));
     return families.map((family) => {

@@ -220,3 +220,21 @@ describe("membrane:iamPermissionsBoundaryArn", () => {
         }
     });
 });
+
+describe("membrane:kmsKeyAdministratorArn", () => {
+    it("takes a role ARN, reaches the config, and refuses anything else, naming the key", () => {
+        const role = "arn:aws:iam::123456789012:role/membrane-deploy-prod";
+        expect(problemsOf({ kmsKeyAdministratorArn: role })).to.deep.equal([]);
+        expect(parseConfig(raw({ ...VALID, "membrane:kmsKeyAdministratorArn": role })).iam.kmsKeyAdministratorArn).to.equal(role);
+        expect(parseConfig(raw(VALID)).iam.kmsKeyAdministratorArn).to.equal(undefined);
+        for (const bad of [
+            "membrane-deploy-prod",
+            "arn:aws:iam::123456789012:policy/membrane-boundary-prod",
+            "arn:aws:iam::123456789012:root",
+        ]) {
+            expect(problemsOf({ kmsKeyAdministratorArn: bad }), bad).to.deep.equal([
+                `membrane:kmsKeyAdministratorArn: must be an IAM role ARN, arn:aws:iam::<account>:role/<name>: a key policy names a principal, which IAM checks when the key is created (got "${bad}")`,
+            ]);
+        }
+    });
+});

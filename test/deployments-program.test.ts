@@ -194,8 +194,8 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     [`arn:aws:s3:::acme-${stack}-integration-app-*/*`],
                     [`arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:membrane/${stack}/*`],
                     ["*"],
-                    [`arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/*`],
-                    [`arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:*`],
+                    [`arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/membrane/*`],
+                    [`arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:/membrane/${stack}/*:log-stream:*`],
                 ]);
                 const identity = json(named(ev, `stack-${stack}-deploy-identity`), "policy");
                 const create = identity.Statement.find((s: any) => s.Action.includes("iam:CreateRole"));
@@ -235,6 +235,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                         },
                         pulumiConfig: {
                             "membrane:iamPermissionsBoundaryArn": `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}`,
+                            "membrane:kmsKeyAdministratorArn": `arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-${stack}`,
                         },
                     },
                 });

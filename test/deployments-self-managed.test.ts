@@ -24,6 +24,7 @@ import {
     deploymentsStack,
     evaluateDeployments,
     fakeSource,
+    fixtureCloud,
     json,
     named,
     PROD_FILE,
@@ -266,9 +267,12 @@ describe("self-managed path: what the deployments program creates", () => {
         expect(principals).to.not.include("membrane-deploy-staging").and.not.include("membrane-read-staging");
     });
 
-    it("no deploy or read role can administer a state key, though the deploy table lets it administer keys by tag", () => {
-        const tagged = actionsOf(familyPolicies(ev, "stack-staging-deploy-").map(([, d]) => d)).filter((a) => a.startsWith("kms:"));
-        expect(tagged).to.include.members(["kms:PutKeyPolicy", "kms:TagResource", "kms:ScheduleKeyDeletion"]);
+    it("no deploy or read role can administer a state key, though the deploy table lets it tag a key that has no Environment tag", () => {
+        // The table grants no key administration (a key the program creates names its administrator in its key
+        // policy), but tagging an untagged key, which a state key is: its key policy must deny that too.
+        const kms = actionsOf(familyPolicies(ev, "stack-staging-deploy-").map(([, d]) => d)).filter((a) => a.startsWith("kms:"));
+        expect(kms).to.include("kms:TagResource");
+        expect(kms).to.not.include.members(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"]);
         for (const name of ["stack-staging-state-key", "stack-prod-state-key", "state-key"]) {
             const deny = statements(json(named(ev, name), "policy")).find((s) => s.Effect === "Deny")!;
             expect(deny.NotAction, name).to.deep.equal(["kms:Decrypt"]);
@@ -382,7 +386,7 @@ describe("self-managed path: GitHub's OIDC provider that already exists", () => 
             stack: "self-managed",
             overrides: { "membrane-deployments:githubOidcProvider": "existing" },
             cloud: {
-                hostedZones: [{ name: "acme.example.com", id: "Z0123456789ABCDEFGHIJ" }],
+                ...fixtureCloud("self-managed"),
                 oidcProviders: [{ url: "https://token.actions.githubusercontent.com", clientIds: ["sts.amazonaws.com"] }],
             },
         });
@@ -396,7 +400,7 @@ describe("self-managed path: GitHub's OIDC provider that already exists", () => 
             stack: "self-managed",
             overrides: { "membrane-deployments:githubOidcProvider": "existing" },
             cloud: {
-                hostedZones: [{ name: "acme.example.com", id: "Z0123456789ABCDEFGHIJ" }],
+                ...fixtureCloud("self-managed"),
                 oidcProviders: [{ url: "https://token.actions.githubusercontent.com", clientIds: ["sigstore"] }],
             },
         });
@@ -542,8 +546,10 @@ describe("self-managed path: the setup commands", () => {
             "cd ..",
             "pulumi stack init staging --secrets-provider 'awskms://alias/membrane-state-staging?region=us-east-1'",
             `pulumi config set --stack staging membrane:iamPermissionsBoundaryArn arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-staging`,
+            `pulumi config set --stack staging membrane:kmsKeyAdministratorArn arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-staging`,
             "pulumi stack init prod --secrets-provider 'awskms://alias/membrane-state-prod?region=us-east-1'",
             `pulumi config set --stack prod membrane:iamPermissionsBoundaryArn arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-prod`,
+            `pulumi config set --stack prod membrane:kmsKeyAdministratorArn arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-prod`,
             "gh variable set MEMBRANE_DEPLOY_RUNNER --repo acme/membrane-infra --body github-actions-self-managed",
         ];
         const at = order.map((c) => l.indexOf(c));
@@ -649,6 +655,7 @@ describe("self-managed path: its config, refused before anything is registered",
     };
     const boundary = (stack: string) => ({
         "membrane:iamPermissionsBoundaryArn": `arn:aws:iam::111122223333:policy/membrane-boundary-${stack}`,
+        "membrane:kmsKeyAdministratorArn": `arn:aws:iam::111122223333:role/membrane-deploy-${stack}`,
     });
     const SOURCE = fakeSource({
         staging: { config: { ...STAGING_FILE, ...boundary("staging") }, environments: [] },
@@ -742,10 +749,14 @@ describe("self-managed path: its config, refused before anything is registered",
     it("a stack file with another boundary, or none (a warning with the fix), or a stack name no KMS alias takes", () => {
         const other = fakeSource({
             staging: {
-                config: { ...STAGING_FILE, "membrane:iamPermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/other" },
+                config: {
+                    ...STAGING_FILE,
+                    ...boundary("staging"),
+                    "membrane:iamPermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/other",
+                },
                 environments: [],
             },
-            prod: { config: PROD_FILE, environments: [] },
+            prod: { config: { ...PROD_FILE, ...boundary("prod") }, environments: [] },
         });
         expect(problems({}, other)).to.deep.equal([
             'membrane-deployments:stacks: stack "staging": membrane:iamPermissionsBoundaryArn in Pulumi.staging.yaml is arn:aws:iam::111122223333:policy/other, but its deploy role creates roles only with the boundary membrane-boundary-staging; set it to this program\'s permissionsBoundaryArns.staging output',
@@ -753,6 +764,20 @@ describe("self-managed path: its config, refused before anything is registered",
         const none = fakeSource({ staging: { config: STAGING_FILE, environments: [] } });
         expect(parse({ stacks: ["staging"] }, none).warnings).to.deep.equal([
             "Pulumi.staging.yaml does not set membrane:iamPermissionsBoundaryArn: without ESC the stack file must, or the deploy role refuses to create its roles; set it once this program has run (the setupCommands output has the command)",
+            "Pulumi.staging.yaml does not set membrane:kmsKeyAdministratorArn: without ESC the stack file must, or KMS refuses the deploy role the keys it creates (their key policy names their administrator); set it once this program has run (the setupCommands output has the command)",
+        ]);
+        const otherAdministrator = fakeSource({
+            staging: {
+                config: {
+                    ...STAGING_FILE,
+                    ...boundary("staging"),
+                    "membrane:kmsKeyAdministratorArn": "arn:aws:iam::111122223333:role/admin",
+                },
+                environments: [],
+            },
+        });
+        expect(problems({ stacks: ["staging"] }, otherAdministrator)).to.deep.equal([
+            'membrane-deployments:stacks: stack "staging": membrane:kmsKeyAdministratorArn in Pulumi.staging.yaml is arn:aws:iam::111122223333:role/admin, but the keys the stack creates must name its deploy role membrane-deploy-staging, the only role that can manage them; set it to this program\'s deployRoleArns.staging output',
         ]);
         const dotted = fakeSource({ "staging.eu": { config: { ...STAGING_FILE, ...boundary("staging.eu") }, environments: [] } });
         expect(problems({ stacks: ["staging.eu"] }, dotted)).to.deep.equal([

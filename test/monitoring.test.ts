@@ -3,7 +3,15 @@
 // the stack without them. Pure functions first.
 import { expect } from "chai";
 import { AlarmThresholds } from "../components/config-observability";
-import { alarmKeyPolicy, alarmTopicPolicy, atlasAlerts, atlasNotification, cdnAlarm, redisAlarms } from "../components/monitoring";
+import {
+    alarmKeyPolicy,
+    alarmTopicPolicy,
+    atlasAlerts,
+    atlasNotification,
+    cdnAlarm,
+    KEY_ADMINISTRATION_ACTIONS,
+    redisAlarms,
+} from "../components/monitoring";
 import { Evaluation, RegisteredResource } from "../tools/engine";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { byType, evaluate, fixtureStack, one } from "./harness";
@@ -111,6 +119,22 @@ describe("monitoring: pure", () => {
             threshold: 2,
             dimensions: { DistributionId: "E123", Region: "Global" },
         });
+    });
+
+    it("names the key's administrator (the deploy role) when given one, with what the provider does to a key and nothing to use it", () => {
+        const p = { partition: "aws", accountId: ACCOUNT_ID, region: "eu-west-1", namePrefix: "qa-membrane" };
+        const administratorArn = `arn:aws:iam::${ACCOUNT_ID}:role/membrane-deploy-qa`;
+        const statements = ([] as any[]).concat(alarmKeyPolicy({ ...p, administratorArn }).Statement);
+        expect(statements.map((s) => s.Sid)).to.deep.equal(["AccountAdministersTheKey", "KeyAdministrator", "CloudWatchAlarmsPublish"]);
+        expect(statements[1]).to.deep.equal({
+            Sid: "KeyAdministrator",
+            Effect: "Allow",
+            Principal: { AWS: administratorArn },
+            Action: [...KEY_ADMINISTRATION_ACTIONS],
+            Resource: "*",
+        });
+        expect(KEY_ADMINISTRATION_ACTIONS.filter((a) => /Decrypt|Encrypt|GenerateDataKey|CreateGrant/.test(a))).to.deep.equal([]);
+        expect(([] as any[]).concat(alarmKeyPolicy(p).Statement).map((s) => s.Sid)).to.not.include("KeyAdministrator");
     });
 
     it("lets CloudWatch use the topic's key and publish to the topic for this account's alarms of the region only", () => {

