@@ -494,7 +494,8 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                         : [],
             },
             {
-                actions: ["iam:PassRole"],
+                // Reading the profile reads its role (findRoleByName).
+                actions: ["iam:PassRole", "iam:GetRole"],
                 resources: (s) => (s.ec2InstanceRole ? [arn.role(s, iamNames(s.environment, s.nameSuffix).ec2.roleName)] : []),
             },
         ],

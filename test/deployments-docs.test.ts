@@ -3,7 +3,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { DEPLOYMENTS_DIR } from "../tools/deployments-plan";
+import { DEPLOYMENTS_DIR, main } from "../tools/deployments-plan";
+import { DEPLOYMENTS_FIXTURES } from "./deployments-harness";
+import { runCommand } from "./harness";
 import { PROJECT_DIR } from "../tools/engine";
 import { loadProject } from "../tools/stack-config";
 import * as os from "os";
@@ -57,7 +59,8 @@ describe("docs/deployments.md", () => {
         expect(doc).to.include(WORKFLOW_PATH);
     });
 
-    it("gives, for an existing OIDC provider, a cloud file that describes it with both audiences, and passes it to the check", () => {
+    it("gives, for an existing OIDC provider, a cloud file that describes it with both audiences, and passes it to the check", async function () {
+        this.timeout(60000);
         const m = /^printf '%s\\n' ((?:'[^']+' )+)> (\S+)$/m.exec(doc);
         expect(m, "the printf line that writes the cloud file").to.not.equal(null);
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-")), m![2]);
@@ -69,6 +72,10 @@ describe("docs/deployments.md", () => {
         expect(providers.map((p) => p.url)).to.deep.equal([PULUMI_OIDC_URL]);
         expect(missingAudiences(providers[0].clientIds, "acme")).to.deep.equal([]);
         expect(doc).to.include(`npm --prefix .. run deployments -- --stack platform --cloud ${m![2]} && pulumi up`);
+        // And it answers every look-up of the offline check, for stacks like the fixtures (a custom domain, an EKS cluster).
+        const check = await runCommand(main, ["--stack", "acme", "--cloud", file], DEPLOYMENTS_FIXTURES);
+        expect(check.err).to.equal("");
+        expect(check.code).to.equal(0);
     });
 });
 

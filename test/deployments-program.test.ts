@@ -443,7 +443,8 @@ describe("npm run deployments", () => {
         fs.writeFileSync(path.join(dir, "oidc-only.cloud.yaml"), oidc);
         fs.writeFileSync(
             path.join(dir, "complete.cloud.yaml"),
-            `${oidc}hostedZones:\n  - name: acme.example.com\n    id: Z0123456789ABCDEFGHIJ\n`,
+            `${oidc}hostedZones:\n  - name: acme.example.com\n    id: Z0123456789ABCDEFGHIJ\n` +
+                "eksClusters:\n  - name: acme-prod\n    region: us-east-1\n    oidcIssuer: https://oidc.eks.us-east-1.amazonaws.com/id/E87178F8BD7F3517DEB81AF928E47A5B\n",
         );
         const partial = await run(["--stack", "acme", "--cloud", path.join(dir, "oidc-only.cloud.yaml")]);
         expect(partial.code).to.equal(2);

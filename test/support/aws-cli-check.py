@@ -15,6 +15,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 
 CLOSED = "http://127.0.0.1:9"
 os.environ.update(
@@ -53,7 +54,20 @@ def driver():
     return _driver
 
 
+def stand_in_files(argv):
+    """The files a command reads its parameters from (file://x, fileb://x), as the page's earlier steps write them:
+    here, in an empty folder of the batch's own, each a JSON object, so that the parse goes on to the call."""
+    for word in argv:
+        for scheme in ("file://", "fileb://"):
+            if word.startswith(scheme) and not os.path.isabs(word[len(scheme):]):
+                name = word[len(scheme):]
+                os.makedirs(os.path.dirname(name) or ".", exist_ok=True)
+                with open(name, "w") as f:
+                    f.write("{}")
+
+
 def parse(argv):
+    stand_in_files(argv)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
@@ -86,7 +100,9 @@ def names(argv):
 
 def main():
     requests = json.load(sys.stdin)
-    results = [parse(r["argv"]) if r["mode"] == "parse" else names(r["argv"]) for r in requests]
+    with tempfile.TemporaryDirectory(prefix="aws-cli-check-") as folder:
+        os.chdir(folder)
+        results = [parse(r["argv"]) if r["mode"] == "parse" else names(r["argv"]) for r in requests]
     json.dump(results, sys.stdout)
 
 
