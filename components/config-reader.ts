@@ -114,6 +114,11 @@ export class ConfigReader {
         return this.raw.secretKeys.includes(fullKey(key));
     }
 
+    /** The value as given, unchecked: for rules on secret values, which must never be echoed. */
+    unchecked(key: string): string {
+        return this.raw.values[fullKey(key)] ?? "";
+    }
+
     /** A string value; "" when unset. `required` reports a missing value. */
     string(key: string, opts: { required?: boolean } = {}): string {
         const v = this.raw.values[fullKey(key)] ?? "";
