@@ -110,14 +110,8 @@ export function readLogsConfig(
     const retentionDays = r.integer("logRetentionDays", {
         min: LOG_RETENTION_DAYS[0],
         max: LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1],
+        allowed: { values: LOG_RETENTION_DAYS, what: "the retentions CloudWatch Logs offers" },
     });
-    const inRange = retentionDays >= LOG_RETENTION_DAYS[0] && retentionDays <= LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1];
-    if (inRange && !LOG_RETENTION_DAYS.includes(retentionDays)) {
-        r.problem(
-            "logRetentionDays",
-            `must be one of the retentions CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(", ")} (got ${retentionDays})`,
-        );
-    }
     // CloudFront's delivery lives in us-east-1 whatever the stack's region.
     const cdnDeliveryName = `${ctx.environment}-membrane-cdn-access-logs${ctx.nameSuffix ?? ""}`;
     const logBucket = s3AccessLogs || cdnAccessLogs ? logBucketName(ctx.namePrefix, ctx.environment, ctx.nameSuffix) : undefined;

@@ -61,6 +61,8 @@ export interface IntegerRange {
     readonly max: number;
     /** Why the bounds are what they are, when it is not obvious. */
     readonly why?: string;
+    /** The only values the service takes, when it takes a list (min and max are its first and last). */
+    readonly allowed?: { readonly values: readonly number[]; readonly what: string };
 }
 
 /** The values that occur more than once in `list`, each once. */
@@ -175,8 +177,10 @@ export class ConfigReader {
             return NaN;
         }
         const n = Number(v);
-        const { min, max, why } = range;
-        if (BigInt(v) < BigInt(min) || BigInt(v) > BigInt(max)) {
+        const { min, max, why, allowed } = range;
+        if (allowed && !allowed.values.includes(n)) {
+            this.problem(key, `must be one of ${allowed.what}: ${allowed.values.join(", ")} (got ${v})`);
+        } else if (BigInt(v) < BigInt(min) || BigInt(v) > BigInt(max)) {
             this.problem(key, `must be between ${min} and ${max}${why ? ` (${why})` : ""} (got ${v})`);
         }
         return n;

@@ -82,20 +82,23 @@ export function corsOriginProblem(origin: string): string | undefined {
     } catch {
         const port = /:(\d+)$/.exec(origin)?.[1];
         return port !== undefined && Number(port) > 65535
-            ? `"${origin}" has the port ${port}; a port is at most 65535`
+            ? `"${origin}" is not an origin: its port ${port} is above 65535`
             : `"${origin}" is not an origin: "*" or scheme://host[:port], such as https://app.example.com`;
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        return `"${origin}" is not an http or https origin`;
+        return `"${origin}" is not an origin: a browser sends http:// and https:// origins only`;
     }
     if (url.username || url.password || url.pathname !== "/" || url.search || url.hash || origin.endsWith("/")) {
         return `"${origin}" is not an origin: an origin is scheme://host[:port] only, without a path, query or user: ${url.origin}`;
     }
+    if (url.hostname.includes("*")) {
+        return `"${origin}" is not an origin: "*" or scheme://host[:port], without wildcards in the host`;
+    }
     if (!isHostName(url.hostname)) {
-        return `"${origin}" does not name a host: its host "${url.hostname}" is not a DNS name or an IP address`;
+        return `"${origin}" is not an origin: its host "${url.hostname}" is not a DNS name or an IP address`;
     }
     if (url.origin !== origin) {
-        return `"${origin}" is not written as a browser sends it, so it would never match: write ${url.origin}`;
+        return `"${origin}" is not an origin as a browser sends it, so it would never match: write ${url.origin}`;
     }
     return undefined;
 }

@@ -12,7 +12,7 @@ import * as path from "path";
 import { stackCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
-import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
+import { defaultedValueWarnings, loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
 
 export type { Evaluation, RegisteredResource, StackOutput } from "./run-program";
 
@@ -77,7 +77,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         preview: opts.preview,
         cloud: opts.cloud ?? stackCloudFixture(stackDir, opts.stack),
     };
-    return opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {});
+    const ev = await (opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {}));
+    const defaulted = opts.program ? [] : defaultedValueWarnings(project, stackConfig, opts.overrides);
+    return defaulted.length > 0 ? { ...ev, warnings: [...defaulted, ...ev.warnings] } : ev;
 }
 
 let queue: Promise<unknown> = Promise.resolve();

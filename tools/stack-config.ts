@@ -150,7 +150,11 @@ export function parseStackFile(content: Uint8Array | string, name: string): Reco
     }
     const root = value ?? {};
     const config = typeof root === "object" && !Array.isArray(root) ? (root as Record<string, unknown>).config : undefined;
-    if (typeof root !== "object" || Array.isArray(root) || (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config)))) {
+    if (
+        typeof root !== "object" ||
+        Array.isArray(root) ||
+        (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config)))
+    ) {
         throw new StackConfigError([`${name}: expected a mapping with a 'config:' mapping inside`]);
     }
     return { ...((config as Record<string, StackConfigValue> | null | undefined) ?? {}) };
@@ -158,9 +162,7 @@ export function parseStackFile(content: Uint8Array | string, name: string): Reco
 
 /** `{ secure: <ciphertext> }`, as the CLI recognises an encrypted value (config/value.go, isSecureValue). */
 function isSecure(v: unknown): v is { secure: string } {
-    return (
-        typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as any).secure === "string"
-    );
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as any).secure === "string";
 }
 
 /** `{ secret: <plaintext> }`: a decrypted value the engine is handed (overrides, `npm start --secret`), never a file's. */
@@ -246,7 +248,9 @@ function typeHint(project: Project, bare: string, entry: ConfigSchemaEntry, valu
             : `: write a whole number in decimal digits (got "${value}")`;
     }
     if (entry.type === "boolean" && typeof value === "string") {
-        return /^(true|false)$/i.test(value) ? `: write true or false, in lowercase (got "${value}")` : `: write true or false (got "${value}")`;
+        return /^(true|false)$/i.test(value)
+            ? `: write true or false, in lowercase (got "${value}")`
+            : `: write true or false (got "${value}")`;
     }
     if (entry.type === "array" && typeof value === "string") {
         const first = value.split(/[\s,[\]"']+/).filter(Boolean)[0] ?? "<value>";
@@ -365,4 +369,38 @@ function toConfigValues(merged: Record<string, StackConfigValue>): { values: Rec
         }
     }
     return { values, secretKeys: secretKeys.sort() };
+}
+
+/**
+ * Warnings the program cannot give, because it cannot tell a default from a value set on purpose: the
+ * stack file can. With an EKS cluster and ecsTaskRole left at its default, the stack makes the ECS roles too.
+ */
+export function defaultedValueWarnings(
+    project: Project,
+    stackConfig: Record<string, unknown>,
+    overrides: Record<string, unknown> = {},
+): string[] {
+    const given = (bare: string) => {
+        const key = `${project.name}:${bare}`;
+        return [stackConfig, overrides].some(
+            (c) => Object.prototype.hasOwnProperty.call(c, key) || Object.prototype.hasOwnProperty.call(c, bare),
+        );
+    };
+    const value = (bare: string) => {
+        const key = `${project.name}:${bare}`;
+        return [overrides[key], overrides[bare], stackConfig[key]].find((v) => v !== undefined);
+    };
+    const warnings: string[] = [];
+    const cluster = value("eksClusterName");
+    if (
+        typeof cluster === "string" &&
+        cluster !== "" &&
+        !given("ecsTaskRole") &&
+        project.config[`${project.name}:ecsTaskRole`]?.default === true
+    ) {
+        warnings.push(
+            `${project.name}:eksClusterName is set and ${project.name}:ecsTaskRole is left at its default, true, so the stack also makes the ECS task role (and, with the credentials store, the ECS execution role). If Membrane runs on EKS only, set ${project.name}:ecsTaskRole: false; if it runs on both, set it to true to say so.`,
+        );
+    }
+    return warnings;
 }
