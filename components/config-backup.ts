@@ -115,7 +115,7 @@ export function readBackupConfig(r: ConfigReader, production: boolean): BackupCo
             if (b[field] < PRODUCTION_BACKUP_FLOORS[field]) {
                 r.problem(
                     KEYS[field],
-                    `must be at least ${PRODUCTION_BACKUP_FLOORS[field]} in production (${FLOOR_REASONS[field]}) (got ${b[field]})`,
+                    `must be at least ${PRODUCTION_BACKUP_FLOORS[field]} in production (membrane:production is true; ${FLOOR_REASONS[field]}) (got ${b[field]})`,
                 );
             }
         }

@@ -294,7 +294,7 @@ function readAccessList(
     if (allowAnywhere && production) {
         r.problem(
             "atlasAllowAnywhere",
-            "must be false in production: it opens the cluster's access list to the whole internet, protected by the password alone",
+            "must be false in production (membrane:production is true): it opens the cluster's access list to the whole internet, protected by the password alone",
         );
     }
     if (!privateLink && cidrs.length === 0) {

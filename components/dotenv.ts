@@ -44,7 +44,9 @@ export function formatDotenv(variables: Readonly<Record<string, unknown>>, forma
     for (const name of Object.keys(variables).sort()) {
         const value = variables[name];
         if (!NAME.test(name)) {
-            throw new DotenvFormatError(`${JSON.stringify(name)} is not a variable name (letters, digits and _, not starting with a digit)`);
+            throw new DotenvFormatError(
+                `${JSON.stringify(name)} is not a variable name (letters, digits and _, not starting with a digit)`,
+            );
         }
         if (typeof value !== "string") {
             throw new DotenvFormatError(`${name} is not a string (${JSON.stringify(value) ?? String(value)})`);

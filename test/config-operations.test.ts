@@ -345,7 +345,7 @@ describe("config: Atlas backup policy", () => {
             "atlasPitWindowDays",
         ]);
         expect(problems[1]).to.equal(
-            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 3)",
+            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (membrane:production is true; Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 3)",
         );
         // At the floors exactly, production is satisfied.
         expect(problemsOf({ ...PRODUCTION_FLOORS, ...PRODUCTION })).to.deep.equal([]);
@@ -364,27 +364,27 @@ describe("config: Atlas backup policy", () => {
         [
             "atlasBackupHourlyRetentionDays",
             1,
-            "membrane:atlasBackupHourlyRetentionDays: must be at least 2 in production (Atlas's default for a new cluster: restore points every 6 hours for the last two days) (got 1)",
+            "membrane:atlasBackupHourlyRetentionDays: must be at least 2 in production (membrane:production is true; Atlas's default for a new cluster: restore points every 6 hours for the last two days) (got 1)",
         ],
         [
             "atlasBackupDailyRetentionDays",
             6,
-            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 6)",
+            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (membrane:production is true; Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 6)",
         ],
         [
             "atlasBackupWeeklyRetentionWeeks",
             3,
-            "membrane:atlasBackupWeeklyRetentionWeeks: must be at least 4 in production (Atlas's default: a month of weekly restore points) (got 3)",
+            "membrane:atlasBackupWeeklyRetentionWeeks: must be at least 4 in production (membrane:production is true; Atlas's default: a month of weekly restore points) (got 3)",
         ],
         [
             "atlasBackupMonthlyRetentionMonths",
             11,
-            "membrane:atlasBackupMonthlyRetentionMonths: must be at least 12 in production (Atlas's default: a year of monthly restore points, for audits and slowly noticed damage) (got 11)",
+            "membrane:atlasBackupMonthlyRetentionMonths: must be at least 12 in production (membrane:production is true; Atlas's default: a year of monthly restore points, for audits and slowly noticed damage) (got 11)",
         ],
         [
             "atlasPitWindowDays",
             1,
-            "membrane:atlasPitWindowDays: must be at least 2 in production (a bad script or migration run yesterday can be rewound to the second) (got 1)",
+            "membrane:atlasPitWindowDays: must be at least 2 in production (membrane:production is true; a bad script or migration run yesterday can be rewound to the second) (got 1)",
         ],
     ];
     for (const [key, value, problem] of BELOW_FLOOR) {

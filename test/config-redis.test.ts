@@ -162,7 +162,7 @@ describe("config: redis", () => {
         [
             "a single node in production",
             { ...SINGLE, production: true },
-            /^membrane:redisNumCacheClusters: must be at least 2 in production \(a primary and a replica\) \(got 1\)$/,
+            /^membrane:redisNumCacheClusters: must be at least 2 in production \(membrane:production is true; a primary and a replica\) \(got 1\)$/,
         ],
         [
             "no failover in production",

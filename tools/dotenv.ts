@@ -208,7 +208,9 @@ export function main(argv: readonly string[], input: string, write: (s: string) 
         try {
             outputs = JSON.parse(input) as Record<string, unknown>;
         } catch (e) {
-            throw new DotenvError(`standard input is not JSON (${(e as Error).message}): pipe pulumi stack output --json --show-secrets into it`);
+            throw new DotenvError(
+                `standard input is not JSON (${(e as Error).message}): pipe pulumi stack output --json --show-secrets into it`,
+            );
         }
         const text = dotenv(outputs, format);
         if (format === "raw") {

@@ -83,7 +83,10 @@ export function configOverride(flag: string, key: string, text: string, schema: 
     return Array.isArray(value) ? value : text;
 }
 
-export function parseArgs(argv: readonly string[], schema: Readonly<Record<string, ConfigSchemaEntry>> = loadProject(PROJECT_DIR).config): PlanArgs {
+export function parseArgs(
+    argv: readonly string[],
+    schema: Readonly<Record<string, ConfigSchemaEntry>> = loadProject(PROJECT_DIR).config,
+): PlanArgs {
     let stack: string | undefined;
     let format: PlanArgs["format"] = "text";
     let dotenvFormat: DotenvFormat | undefined;

@@ -82,6 +82,7 @@ class Reader {
     readonly issues: YamlIssue[] = [];
     private expanded = 0;
     private budgetReported = false;
+    private readonly resolved = new Map<Node, Node | undefined>();
 
     constructor(
         private readonly doc: ReturnType<typeof parseDocument>,
@@ -103,7 +104,11 @@ class Reader {
         if (!isAlias(node)) {
             return node;
         }
-        const found = node.resolve(this.doc) as Node | undefined;
+        // Alias.resolve searches the whole document: once per alias node, however often it is expanded.
+        if (!this.resolved.has(node)) {
+            this.resolved.set(node, node.resolve(this.doc) as Node | undefined);
+        }
+        const found = this.resolved.get(node);
         if (!found) {
             this.issue(node, `the alias *${node.source} refers to no anchor &${node.source} defined before it`, key);
             return undefined;
@@ -278,7 +283,18 @@ export function readYaml(text: string, opts: { textUnder?: string } = {}): YamlD
         const at = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         // The yaml package ends its first line with the position, which the caller prints already.
         const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        return { line: at.line, col: at.col, message: `YAML syntax error: ${what}` };
+        // A repeated key: name it, as the reader of the message looks for it.
+        const repeated =
+            e.code === "DUPLICATE_KEY"
+                ? /^[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^\n]*?))[ \t]*:(?:[ \t]|$)/m.exec(text.slice(e.pos[0]))
+                : null;
+        const key = repeated ? (repeated[1] ?? repeated[2] ?? repeated[3]) : undefined;
+        return {
+            line: at.line,
+            col: at.col,
+            ...(key !== undefined && { key }),
+            message: key !== undefined ? `YAML syntax error: ${what}: ${key} is set twice; keep one` : `YAML syntax error: ${what}`,
+        };
     });
     if (syntax.length > 0) {
         return { value: undefined, issues: syntax };
