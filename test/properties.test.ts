@@ -12,7 +12,8 @@ import * as path from "path";
 import { DotenvFormatError, formatDotenv } from "../components/dotenv";
 import { SECRET_KEYS } from "../components/config-reader";
 import { configOverride, parseArgs } from "../tools/plan";
-import { readDockerEnvFile } from "../tools/dotenv";
+import { main as dotenvMain, readDockerEnvFile } from "../tools/dotenv";
+import { REQUIRED_VARIABLES } from "../components/env";
 import { UsageError } from "../tools/cli";
 import {
     Mutation,
@@ -224,6 +225,35 @@ describe("generated .env variables", function () {
             }
             expect(readDockerEnvFile(text)).to.deep.equal(vars);
         });
+    });
+
+    it("npm run dotenv --out: the file holds exactly the variables, or nothing is written; no temporary file either way", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-out-"));
+        const required = Object.fromEntries(REQUIRED_VARIABLES.map((group) => [group[0], "v"]));
+        try {
+            check("dotenv --out", variables, 100, (vars) => {
+                const file = path.join(dir, ".env");
+                fs.rmSync(file, { force: true });
+                const outputs = { ...required, ...vars };
+                let err = "";
+                const code = dotenvMain(
+                    ["--out", file],
+                    JSON.stringify(outputs),
+                    () => undefined,
+                    (e) => (err += e),
+                );
+                if (code === 0) {
+                    expect(fs.readdirSync(dir)).to.deep.equal([".env"]);
+                    expect(readDockerEnvFile(fs.readFileSync(file))).to.deep.equal(outputs);
+                } else {
+                    expect(code, err).to.equal(2);
+                    expect(err).to.not.match(STACK_TRACE);
+                    expect(fs.readdirSync(dir), "nothing written, nothing left").to.deep.equal([]);
+                }
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("shell: a real bash sourcing the file (set -a; . file) reads back exactly, or the writer refuses naming the variable", function () {

@@ -74,6 +74,37 @@ export function dotenvWarnings(outputs: Record<string, unknown>): string[] {
 
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
+/** Temporary files being written: a signal removes them before it ends the process. */
+const temporaryFiles = new Set<string>();
+let signalsHeld = false;
+let release: NodeJS.Immediate | undefined;
+
+function onSignal(signal: NodeJS.Signals): void {
+    temporaryFiles.forEach((f) => fs.rmSync(f, { force: true }));
+    process.exit(128 + (os.constants.signals[signal] ?? 0));
+}
+
+/** Listens to the signals while writes are under way (once, however many writes there are). */
+function holdSignals(): void {
+    if (release) {
+        clearImmediate(release);
+        release = undefined;
+    }
+    if (!signalsHeld) {
+        SIGNALS.forEach((s) => process.on(s, onSignal));
+        signalsHeld = true;
+    }
+}
+
+/** Stops listening one turn of the event loop later: a signal that arrived during a write is handled by them, not by the default. */
+function releaseSignals(): void {
+    release ??= setImmediate(() => {
+        SIGNALS.forEach((s) => process.off(s, onSignal));
+        signalsHeld = false;
+        release = undefined;
+    });
+}
+
 /**
  * Writes the .env readable by its owner only: it holds the database password, the Redis token and
  * ENCRYPTION_SECRET. A new file of mode 600, renamed over the old one, so that an existing file of mode 644
@@ -88,24 +119,18 @@ export function writeDotenv(file: string, text: string, afterTemporaryWritten?: 
         throw new DotenvError(`${file} is a folder: give the file to write, such as ${path.join(file, ".env")}`);
     }
     const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-    const remove = () => fs.rmSync(tmp, { force: true });
-    const onSignal = (signal: NodeJS.Signals) => {
-        remove();
-        process.exit(128 + (os.constants.signals[signal] ?? 0));
-    };
-    for (const s of SIGNALS) {
-        process.on(s, onSignal);
-    }
+    holdSignals();
+    temporaryFiles.add(tmp);
     try {
         fs.writeFileSync(tmp, text, { mode: 0o600, flag: "wx" });
         afterTemporaryWritten?.();
         fs.renameSync(tmp, target);
     } catch (e) {
-        remove();
+        fs.rmSync(tmp, { force: true });
         throw e instanceof DotenvError ? e : new DotenvError(`cannot write ${file}: ${(e as Error).message}`);
     } finally {
-        // Kept one turn of the event loop: a signal that arrived during the write is handled by them, not by the default.
-        setImmediate(() => SIGNALS.forEach((s) => process.off(s, onSignal)));
+        temporaryFiles.delete(tmp);
+        releaseSignals();
     }
 }
 
