@@ -8,6 +8,10 @@ export function parseIpv4Cidr(cidr: string): { prefix: number; octets: number[] 
     }
     const octets = m.slice(1, 5).map(Number);
     const prefix = Number(m[5]);
+    // Refused rather than normalised: inet_aton and some AWS tools read 010 as octal (8), others as 10.
+    if (m.slice(1, 6).some((part) => part.length > 1 && part.startsWith("0"))) {
+        return `has a number with a leading zero, which some tools read as octal: write ${octets.join(".")}/${prefix} (got "${cidr}")`;
+    }
     if (octets.some((o) => o > 255) || prefix > 32) {
         return `is not a valid IPv4 CIDR block (got "${cidr}")`;
     }

@@ -1,7 +1,7 @@
 // The Atlas backup policy: the `atlasBackup*` and `atlasPitWindowDays` keys -> an explicit retention per
 // snapshot frequency and the point-in-time window. Pure. Atlas refuses a policy whose less frequent
 // snapshots are kept for less time than its more frequent ones; production refuses less than its floors.
-import { ConfigReader } from "./config-reader";
+import { ConfigReader, fullKey } from "./config-reader";
 
 export interface BackupConfig {
     /** Snapshots every 6 hours, kept this many days. */
@@ -65,28 +65,30 @@ const RANGES: Readonly<Record<keyof BackupConfig, { min: number; max: number }>>
  */
 export function backupPolicyProblems(b: BackupConfig): Array<{ key: string; rule: string }> {
     const problems: Array<{ key: string; rule: string }> = [];
+    // A rule between two keys names both: either may be the one to change.
+    const both = (a: keyof BackupConfig, other: keyof BackupConfig) => `${fullKey(KEYS[a])} and ${fullKey(KEYS[other])}`;
     if (b.dailyRetentionDays < b.hourlyRetentionDays) {
         problems.push({
-            key: KEYS.dailyRetentionDays,
-            rule: `keeps daily snapshots ${b.dailyRetentionDays} days, less than the 6-hourly ones (${b.hourlyRetentionDays} days); Atlas keeps less frequent snapshots at least as long`,
+            key: both("dailyRetentionDays", "hourlyRetentionDays"),
+            rule: `keep daily snapshots ${b.dailyRetentionDays} days, less than the 6-hourly ones (${b.hourlyRetentionDays} days); Atlas keeps less frequent snapshots at least as long: raise the first or lower the second`,
         });
     }
     if (b.weeklyRetentionWeeks * 7 < b.dailyRetentionDays) {
         problems.push({
-            key: KEYS.weeklyRetentionWeeks,
-            rule: `keeps weekly snapshots ${b.weeklyRetentionWeeks * 7} days, less than the daily ones (${b.dailyRetentionDays} days); Atlas keeps less frequent snapshots at least as long`,
+            key: both("weeklyRetentionWeeks", "dailyRetentionDays"),
+            rule: `keep weekly snapshots ${b.weeklyRetentionWeeks * 7} days, less than the daily ones (${b.dailyRetentionDays} days); Atlas keeps less frequent snapshots at least as long: raise the first or lower the second`,
         });
     }
     if (b.monthlyRetentionMonths * 4 < b.weeklyRetentionWeeks) {
         problems.push({
-            key: KEYS.monthlyRetentionMonths,
-            rule: `keeps monthly snapshots ${b.monthlyRetentionMonths} months, less than the weekly ones (${b.weeklyRetentionWeeks} weeks); Atlas keeps less frequent snapshots at least as long`,
+            key: both("monthlyRetentionMonths", "weeklyRetentionWeeks"),
+            rule: `keep monthly snapshots ${b.monthlyRetentionMonths} months, less than the weekly ones (${b.weeklyRetentionWeeks} weeks); Atlas keeps less frequent snapshots at least as long: raise the first or lower the second`,
         });
     }
     if (b.pitWindowDays > b.dailyRetentionDays) {
         problems.push({
-            key: KEYS.pitWindowDays,
-            rule: `is ${b.pitWindowDays} days, longer than daily snapshots are kept (${b.dailyRetentionDays} days): a point-in-time restore starts from a snapshot before the chosen time`,
+            key: both("pitWindowDays", "dailyRetentionDays"),
+            rule: `make a point-in-time window of ${b.pitWindowDays} days, longer than daily snapshots are kept (${b.dailyRetentionDays} days): a point-in-time restore starts from a snapshot before the chosen time; lower the first or raise the second`,
         });
     }
     return problems;
@@ -113,7 +115,7 @@ export function readBackupConfig(r: ConfigReader, production: boolean): BackupCo
             if (b[field] < PRODUCTION_BACKUP_FLOORS[field]) {
                 r.problem(
                     KEYS[field],
-                    `must be at least ${PRODUCTION_BACKUP_FLOORS[field]} in production (${FLOOR_REASONS[field]}) (got ${b[field]})`,
+                    `must be at least ${PRODUCTION_BACKUP_FLOORS[field]} in production (membrane:production is true; ${FLOOR_REASONS[field]}) (got ${b[field]})`,
                 );
             }
         }

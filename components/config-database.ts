@@ -294,7 +294,7 @@ function readAccessList(
     if (allowAnywhere && production) {
         r.problem(
             "atlasAllowAnywhere",
-            "must be false in production: it opens the cluster's access list to the whole internet, protected by the password alone",
+            "must be false in production (membrane:production is true): it opens the cluster's access list to the whole internet, protected by the password alone",
         );
     }
     if (!privateLink && cidrs.length === 0) {
@@ -312,6 +312,11 @@ function readAccessList(
     const anywhere = cidrs.filter((cidr) => checkAccessCidr(r, cidr, allowAnywhere, warnings)).length > 0;
     if (allowAnywhere && !anywhere && !production) {
         warnings.push(`${fullKey("atlasAllowAnywhere")} is true but membrane:atlasAccessCidrs does not list 0.0.0.0/0: it has no effect.`);
+    } else if (allowAnywhere && cidrs.includes("0.0.0.0/0") && !production) {
+        // The program lets the stack choose; the pack is the organisation's guard and decides on its own config.
+        warnings.push(
+            `${fullKey("atlasAllowAnywhere")} opens the Atlas access list to the whole internet: the policy pack's atlas-no-open-access-list (mandatory) still refuses it, so npm start and npm run check exit 1. For this short-lived test stack, lower it in the stack's policy config: pulumi up --policy-pack policy --policy-pack-config <file> with {"atlas-no-open-access-list": "advisory"}.`,
+        );
     }
 }
 

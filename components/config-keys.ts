@@ -2,6 +2,8 @@
 // used, so every key in the program's namespace must be one Pulumi.yaml declares, and every namespace
 // one that this program or its providers read. Pure.
 
+import { invisibleCharacter } from "./config-reader";
+
 /** Namespaces read by this program (`membrane`), its providers, and the Pulumi engine itself. */
 export const KNOWN_NAMESPACES = ["membrane", "aws", "mongodbatlas", "random", "tls", "pulumi"] as const;
 
@@ -55,7 +57,8 @@ export function unknownKeyProblems(
             continue;
         }
         const suggestion = closest(key, declared);
-        const hint = suggestion ? `; did you mean ${suggestion}?` : "";
+        const invisible = invisibleCharacter(key);
+        const hint = `${invisible ? `; its name holds an invisible character (${invisible}): type it again` : ""}${suggestion ? `; did you mean ${suggestion}?` : ""}`;
         const rule =
             ns === namespace
                 ? `is not a setting of this program, so it would be ignored${hint} (Pulumi.yaml declares every key)`

@@ -107,13 +107,11 @@ export function readLogsConfig(
     const s3AccessLogs = r.boolean("s3AccessLogs");
     const cdnAccessLogs = r.boolean("cdnAccessLogs");
     const redisLogs = r.boolean("redisLogs");
-    const retentionDays = r.integer("logRetentionDays");
-    if (!Number.isNaN(retentionDays) && !LOG_RETENTION_DAYS.includes(retentionDays)) {
-        r.problem(
-            "logRetentionDays",
-            `must be one of the retentions CloudWatch Logs offers: ${LOG_RETENTION_DAYS.join(", ")} (got ${retentionDays})`,
-        );
-    }
+    const retentionDays = r.integer("logRetentionDays", {
+        min: LOG_RETENTION_DAYS[0],
+        max: LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1],
+        allowed: { values: LOG_RETENTION_DAYS, what: "the retentions CloudWatch Logs offers" },
+    });
     // CloudFront's delivery lives in us-east-1 whatever the stack's region.
     const cdnDeliveryName = `${ctx.environment}-membrane-cdn-access-logs${ctx.nameSuffix ?? ""}`;
     const logBucket = s3AccessLogs || cdnAccessLogs ? logBucketName(ctx.namePrefix, ctx.environment, ctx.nameSuffix) : undefined;
@@ -150,12 +148,14 @@ function readThresholds(r: ConfigReader): AlarmThresholds {
         redisCpuPercent: percent("alarmRedisCpuPercent"),
         redisEngineCpuPercent: percent("alarmRedisEngineCpuPercent"),
         redisMemoryPercent: percent("alarmRedisMemoryPercent"),
-        redisEvictions: r.integer("alarmRedisEvictions", { min: 0 }),
+        // A CloudWatch threshold; a node evicting more than a million keys in 5 minutes does nothing else.
+        redisEvictions: r.integer("alarmRedisEvictions", { min: 0, max: 1_000_000 }),
         // ElastiCache accepts at most 65,000 connections per node.
         redisConnections: r.integer("alarmRedisConnections", { min: 1, max: 65000, why: "ElastiCache's maximum per node" }),
-        redisReplicationLagSeconds: r.integer("alarmRedisReplicationLagSeconds", { min: 1 }),
+        // A day: a replica that far behind is resynchronising, whatever the threshold.
+        redisReplicationLagSeconds: r.integer("alarmRedisReplicationLagSeconds", { min: 1, max: 86_400 }),
         cdn5xxErrorRatePercent: percent("alarmCdn5xxErrorRatePercent"),
-        atlasReplicationLagSeconds: r.integer("atlasAlertReplicationLagSeconds", { min: 1 }),
+        atlasReplicationLagSeconds: r.integer("atlasAlertReplicationLagSeconds", { min: 1, max: 86_400 }),
         atlasDiskPercent: percent("atlasAlertDiskPercent"),
         atlasConnectionsPercent: percent("atlasAlertConnectionsPercent"),
     };
@@ -166,7 +166,7 @@ function readThresholds(r: ConfigReader): AlarmThresholds {
  * `nameSuffix` (`-<region>` with membrane:regionInNames) ends the prefix: CloudFront's alarm and its topic are
  * in us-east-1 whatever the stack's region, where a copy of the environment in another region would meet them.
  */
-export function readAlarmsConfig(r: ConfigReader, environment: string, nameSuffix = ""): AlarmsConfig | undefined {
+export function readAlarmsConfig(r: ConfigReader, environment: string, nameSuffix = "", warnings: string[] = []): AlarmsConfig | undefined {
     const enabled = r.boolean("alarms");
     const email = r.string("alarmEmail");
     if (email && !EMAIL.test(email)) {
@@ -174,6 +174,11 @@ export function readAlarmsConfig(r: ConfigReader, environment: string, nameSuffi
     }
     const thresholds = readThresholds(r);
     if (!enabled) {
+        if (email) {
+            warnings.push(
+                "membrane:alarmEmail is set but membrane:alarms is false, so no alarm or Atlas alert is made for it to receive: set membrane:alarms: true, or remove membrane:alarmEmail.",
+            );
+        }
         return undefined;
     }
     return {

@@ -47,7 +47,7 @@ export function readOperationsConfig(r: ConfigReader, ctx: OperationsContext, wa
     });
     // Read in either mode, so that a refused value is reported before someone switches to Atlas.
     const backup = readBackupConfig(r, ctx.production && ctx.databaseMode === "atlas");
-    const alarms = readAlarmsConfig(r, ctx.environment, ctx.nameSuffix);
+    const alarms = readAlarmsConfig(r, ctx.environment, ctx.nameSuffix, warnings);
     return {
         ...(replication && { replication }),
         ...(ctx.databaseMode === "atlas" && { backup }),

@@ -100,16 +100,26 @@ export function replicationGroupIdProblems(id: string): string[] {
 }
 
 function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
-    return r.boolean("redisClusterMode")
-        ? readClusterTopology(r, production, automaticFailover, multiAz)
-        : readReplicaTopology(r, production, automaticFailover, multiAz);
+    // The other mode's counts are checked against their bounds too, so that a typo never waits for a switch of mode.
+    if (r.boolean("redisClusterMode")) {
+        r.integer("redisNumCacheClusters", NUM_CACHE_CLUSTERS);
+        return readClusterTopology(r, production, automaticFailover, multiAz);
+    }
+    r.integer("redisNumNodeGroups", NUM_NODE_GROUPS);
+    r.integer("redisReplicasPerNodeGroup", REPLICAS_PER_NODE_GROUP);
+    return readReplicaTopology(r, production, automaticFailover, multiAz);
 }
 
+// Up to 500 shards, and up to 5 replicas in each, within 500 nodes per cluster.
+// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Shards.html
+const NUM_NODE_GROUPS = { min: 1, max: 500 };
+const REPLICAS_PER_NODE_GROUP = { min: 0, max: 5 };
+// A primary and up to 5 replicas. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.html
+const NUM_CACHE_CLUSTERS = { min: 1, max: 6, why: "a primary and up to 5 replicas" };
+
 function readClusterTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
-    // Up to 500 shards, and up to 5 replicas in each, within 500 nodes per cluster.
-    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Shards.html
-    const numNodeGroups = r.integer("redisNumNodeGroups", { min: 1, max: 500 });
-    const replicasPerNodeGroup = r.integer("redisReplicasPerNodeGroup", { min: 0, max: 5 });
+    const numNodeGroups = r.integer("redisNumNodeGroups", NUM_NODE_GROUPS);
+    const replicasPerNodeGroup = r.integer("redisReplicasPerNodeGroup", REPLICAS_PER_NODE_GROUP);
     const nodes = numNodeGroups * (replicasPerNodeGroup + 1);
     if (nodes > 500) {
         r.problem(
@@ -133,15 +143,14 @@ function readClusterTopology(r: ConfigReader, production: boolean, automaticFail
     if (production && replicasPerNodeGroup === 0) {
         r.problem(
             "redisReplicasPerNodeGroup",
-            "must be at least 1 in production: a shard without a replica loses its keys and stops when its node fails (got 0)",
+            "must be at least 1 in production (membrane:production is true): a shard without a replica loses its keys and stops when its node fails (got 0)",
         );
     }
     return { clusterMode: true, numNodeGroups, replicasPerNodeGroup };
 }
 
 function readReplicaTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
-    // A primary and up to 5 replicas. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.html
-    const numCacheClusters = r.integer("redisNumCacheClusters", { min: 1, max: 6, why: "a primary and up to 5 replicas" });
+    const numCacheClusters = r.integer("redisNumCacheClusters", NUM_CACHE_CLUSTERS);
     // CreateReplicationGroup: failover and Multi-AZ need a replica; Multi-AZ needs automatic failover.
     if (automaticFailover && numCacheClusters < 2) {
         r.problem(
@@ -153,12 +162,15 @@ function readReplicaTopology(r: ConfigReader, production: boolean, automaticFail
         r.problem("redisMultiAz", `needs 2 or more nodes (membrane:redisNumCacheClusters is ${numCacheClusters}): set it to false`);
     }
     if (production && numCacheClusters < 2) {
-        r.problem("redisNumCacheClusters", `must be at least 2 in production (a primary and a replica) (got ${numCacheClusters})`);
+        r.problem(
+            "redisNumCacheClusters",
+            `must be at least 2 in production (membrane:production is true; a primary and a replica) (got ${numCacheClusters})`,
+        );
     }
     if (production && !automaticFailover) {
         r.problem(
             "redisAutomaticFailover",
-            "must be true in production: without it a failed primary stops Membrane until AWS replaces the node (got false)",
+            "must be true in production (membrane:production is true): without it a failed primary stops Membrane until AWS replaces the node (got false)",
         );
     }
     return { clusterMode: false, numCacheClusters };

@@ -3,6 +3,9 @@
 // (cross-partition replication is not offered), and an invalid or taken bucket name: checked here.
 import { ConfigReader } from "./config-reader";
 import { bucketNameProblems } from "./naming";
+import { partitionOf, regionProblem } from "./regions";
+
+export { partitionOf } from "./regions";
 
 /** The role S3 assumes to replicate the buckets; `nameSuffix` is `-<region>` with membrane:regionInNames. */
 export function replicationRoleName(environment: string, nameSuffix = ""): string {
@@ -31,55 +34,6 @@ export interface ReplicationConfig {
     readonly policyName: string;
     /** The replica region's log bucket, `<log bucket>-<replica region>`, when the data buckets are logged. */
     readonly logBucketName?: string;
-}
-
-// AWS regions by partition (AWS General Reference, "AWS Regions"; GovCloud, China and the European
-// Sovereign Cloud are partitions of their own). S3 replicates within a partition only.
-const PARTITIONS: Readonly<Record<string, readonly string[]>> = {
-    aws: [
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "af-south-1",
-        "ap-east-1",
-        "ap-east-2",
-        "ap-south-1",
-        "ap-south-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-southeast-4",
-        "ap-southeast-5",
-        "ap-southeast-6",
-        "ap-southeast-7",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "ca-central-1",
-        "ca-west-1",
-        "eu-central-1",
-        "eu-central-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eu-south-1",
-        "eu-south-2",
-        "eu-north-1",
-        "il-central-1",
-        "me-south-1",
-        "me-central-1",
-        "mx-central-1",
-        "sa-east-1",
-    ],
-    "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
-    "aws-cn": ["cn-north-1", "cn-northwest-1"],
-    "aws-eusc": ["eusc-de-east-1"],
-};
-
-/** The partition of an AWS region; undefined for a region this table does not know. */
-export function partitionOf(region: string): string | undefined {
-    return Object.keys(PARTITIONS).find((p) => PARTITIONS[p].includes(region));
 }
 
 // The default replica region: another region of the same geography that every account has enabled
@@ -112,11 +66,12 @@ export function replicaBucketName(sourceName: string, region: string): string {
 }
 
 /** Every rule a replica region breaks for a stack in `region`; empty when S3 would accept it. */
-export function replicaRegionProblems(replicaRegion: string, region: string): string[] {
-    const partition = partitionOf(replicaRegion);
-    if (partition === undefined) {
-        return [`must be an AWS region such as us-west-2 (got "${replicaRegion}")`];
+export function replicaRegionProblems(replicaRegion: string, region: string, skipRegionValidation = false): string[] {
+    const unknown = regionProblem(replicaRegion, skipRegionValidation);
+    if (unknown) {
+        return [unknown];
     }
+    const partition = partitionOf(replicaRegion);
     if (replicaRegion === region) {
         return [`must differ from aws:region "${region}": a replica in the same region does not survive the loss of that region`];
     }
@@ -139,7 +94,7 @@ function readReplicaRegion(r: ConfigReader, region: string): string {
         );
         return "";
     }
-    for (const rule of replicaRegionProblems(replicaRegion, region)) {
+    for (const rule of replicaRegionProblems(replicaRegion, region, r.string("aws:skipRegionValidation") === "true")) {
         r.problem(
             given ? "s3ReplicaRegion" : "aws:region",
             given ? rule : `makes the default replica region "${replicaRegion}", which ${rule}`,

@@ -1,7 +1,7 @@
 // The credentials store's slice of the stack config: the Secrets Manager secret, its key, and who may
 // read it (the ECS execution role, the Kubernetes service-account role, External Secrets Operator's
 // controller). Pure; every rule names its key and its source.
-import { hasLineBreak } from "./dotenv";
+import { DOCKER_LINE_MAX_BYTES, hasLineBreak } from "./dotenv";
 import { ConfigReader, fullKey } from "./config-reader";
 import type { IamConfig } from "./config-iam";
 
@@ -179,13 +179,30 @@ function readEsoServiceAccount(r: ConfigReader): { namespace: string; serviceAcc
     return { namespace, serviceAccount };
 }
 
-/** Values that go into the .env and the secret must be one line each: checked without repeating them. */
+/** The variable each secret key becomes in the .env and the credentials secret. */
+const SECRET_VARIABLE: Readonly<Record<string, string>> = {
+    existingSecret: "SECRET",
+    existingEncryptionSecret: "ENCRYPTION_SECRET",
+    externalMongoUri: "MONGO_URI",
+};
+
+/**
+ * Values that go into the .env and the secret must be one line each, and one Docker reads: checked here,
+ * before anything is created, so the program's `dotenv` output never fails at `pulumi up`, and never
+ * repeating the value.
+ */
 function checkOneLine(r: ConfigReader): void {
-    for (const key of ["existingSecret", "existingEncryptionSecret", "externalMongoUri"]) {
-        if (hasLineBreak(r.string(key))) {
+    for (const [key, variable] of Object.entries(SECRET_VARIABLE)) {
+        const value = r.unchecked(key);
+        if (hasLineBreak(value)) {
             r.problem(
                 key,
                 "contains a line break, which no .env reader and no environment variable keeps (the value is secret and not shown)",
+            );
+        } else if (Buffer.byteLength(`${variable}=${value}`, "utf8") > DOCKER_LINE_MAX_BYTES) {
+            r.problem(
+                key,
+                `is ${Buffer.byteLength(value, "utf8")} bytes long: ${variable} would be a .env line longer than the ${DOCKER_LINE_MAX_BYTES} bytes Docker's --env-file reads (the value is secret and not shown)`,
             );
         }
     }

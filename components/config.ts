@@ -2,7 +2,7 @@
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
-import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig } from "./config-reader";
+import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig, shown } from "./config-reader";
 import { AdoptedRole, AdoptionConfig, EXISTING_BUCKET_KEYS, readAdoptionConfig } from "./config-adoption";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
@@ -12,6 +12,7 @@ import { parseIpv4Cidr } from "./cidr";
 import { unknownKeyProblems } from "./config-keys";
 import { OperationsConfig, readOperationsConfig } from "./config-operations";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
+import { regionProblem } from "./regions";
 
 export { ConfigError } from "./config-reader";
 export type { RawConfig } from "./config-reader";
@@ -59,17 +60,64 @@ export interface MembraneConfig extends OperationsConfig {
     readonly warnings: readonly string[];
 }
 
-// Commercial, GovCloud, China, ISO and EU sovereign partitions: us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
-const REGION = /^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 // Resource ids are the prefix and 8 or 17 hex digits.
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 
-// "*" or one exact origin: S3 CORS would take a partial wildcard (https://*.example.com), but the
-// CDN's response-headers policy uses the same list and CloudFront documents only exact origins or "*".
-const CORS_ORIGIN = /^(\*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
+/**
+ * What is wrong with `origin` as a CORS origin, or undefined: "*" or one exact origin, scheme://host[:port],
+ * written as a browser sends it in its Origin header (the WHATWG URL parser's serialisation), since S3 and
+ * CloudFront compare the two as text. S3 CORS would take a partial wildcard (https://*.example.com), but the
+ * CDN's response-headers policy uses the same list and CloudFront documents only exact origins or "*".
+ */
+export function corsOriginProblem(origin: string): string | undefined {
+    if (origin === "*") {
+        return undefined;
+    }
+    let url: URL;
+    try {
+        url = new URL(origin);
+    } catch {
+        const port = /:(\d+)$/.exec(origin)?.[1];
+        return port !== undefined && Number(port) > 65535
+            ? `"${origin}" is not an origin: its port ${port} is above 65535`
+            : `"${origin}" is not an origin: "*" or scheme://host[:port], such as https://app.example.com`;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+        return `"${origin}" is not an origin: a browser sends http:// and https:// origins only`;
+    }
+    if (url.username || url.password || url.pathname !== "/" || url.search || url.hash || origin.endsWith("/")) {
+        return `"${origin}" is not an origin: an origin is scheme://host[:port] only, without a path, query or user: ${url.origin}`;
+    }
+    if (url.hostname.includes("*")) {
+        return `"${origin}" is not an origin: "*" or scheme://host[:port], without wildcards in the host`;
+    }
+    if (!isHostName(url.hostname)) {
+        return `"${origin}" is not an origin: its host "${url.hostname}" is not a DNS name or an IP address`;
+    }
+    if (url.origin !== origin) {
+        return `"${origin}" is not an origin as a browser sends it, so it would never match: write ${url.origin}`;
+    }
+    return undefined;
+}
+
+// A host the WHATWG parser accepted: an IPv4 or bracketed IPv6 address, or labels of letters, digits and hyphens.
+function isHostName(host: string): boolean {
+    if (/^\[[0-9a-f:.]+\]$/.test(host) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
+        return true;
+    }
+    return host.split(".").every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) && host.length <= 253;
+}
+
+/** The value a user most likely meant for a name prefix or an environment: lowercase, other characters as hyphens. */
+function lowercaseName(value: string): string {
+    return value
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-");
+}
 
 function readNetwork(r: ConfigReader): NetworkConfig {
     const vpcId = r.string("vpcId", { required: true });
@@ -100,7 +148,8 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string, n
     const bucketNames = Object.fromEntries(
         BUCKET_PURPOSES.map((p) => [p, `${bucketName(namePrefix, environment, p)}${nameSuffix}`]),
     ) as Record<BucketPurpose, string>;
-    if (environment && ENVIRONMENT.test(environment)) {
+    // A refused prefix or environment is reported on its own key: the bucket names made of it would only repeat it.
+    if (environment && ENVIRONMENT.test(environment) && (namePrefix === "" || NAME_PREFIX.test(namePrefix))) {
         for (const name of Object.values(bucketNames)) {
             for (const rule of bucketNameProblems(name)) {
                 const key = nameSuffix
@@ -120,8 +169,9 @@ function readStorage(r: ConfigReader, namePrefix: string, environment: string, n
         r.problem("corsAllowedOrigins", 'must list at least one origin ("*" allows any)');
     }
     for (const origin of corsAllowedOrigins) {
-        if (!CORS_ORIGIN.test(origin)) {
-            r.problem("corsAllowedOrigins", `"${origin}" is not an origin: "*" or scheme://host[:port], without wildcards in the host`);
+        const problem = corsOriginProblem(origin);
+        if (problem) {
+            r.problem("corsAllowedOrigins", problem);
         }
     }
     return { bucketNames, tmpExpirationDays, connectorsNoncurrentVersionDays, corsAllowedOrigins };
@@ -183,14 +233,18 @@ function readIdentity(
     const region = r.string("aws:region");
     if (!region) {
         r.problem("aws:region", "is required and has no value: pulumi config set aws:region <region> (for example us-east-1)");
-    } else if (!REGION.test(region)) {
-        r.problem("aws:region", `must be an AWS region code such as us-east-1 (got "${region}")`);
+    } else {
+        const problem = regionProblem(region, r.string("aws:skipRegionValidation") === "true");
+        if (problem) {
+            r.problem("aws:region", problem);
+        }
     }
     const environment = r.string("environment", { required: true });
     if (environment && !ENVIRONMENT.test(environment)) {
+        const fix = lowercaseName(environment).replace(/^[^a-z]+|-+$/g, "");
         r.problem(
             "environment",
-            `must be 2 or more lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got "${environment}")`,
+            `must be 2 or more lowercase letters, digits and hyphens, start with a letter and end with a letter or digit: it is part of S3 bucket and AWS resource names (got ${shown(environment)})${ENVIRONMENT.test(fix) ? `; write ${fix}` : ""}`,
         );
     }
     const regionInNames = r.boolean("regionInNames");
@@ -205,9 +259,15 @@ function readIdentity(
     const production = r.boolean("production");
     const namePrefix = r.string("namePrefix");
     if (namePrefix && !NAME_PREFIX.test(namePrefix)) {
-        r.problem("namePrefix", `must be lowercase letters, digits and hyphens, starting with a letter or digit (got "${namePrefix}")`);
+        const fix = lowercaseName(namePrefix).replace(/^-+/, "");
+        r.problem(
+            "namePrefix",
+            `must be lowercase letters, digits and hyphens, starting with a letter or digit: it begins every bucket name (got ${shown(namePrefix)})${NAME_PREFIX.test(fix) ? `; write ${fix}` : ""}`,
+        );
     }
-    return { region, environment, production, namePrefix, nameSuffix: regionInNames && region ? `-${region}` : "" };
+    // A refused region is reported once, here: the readers that derive from it see none.
+    const known = region && !regionProblem(region, r.string("aws:skipRegionValidation") === "true") ? region : "";
+    return { region: known, environment, production, namePrefix, nameSuffix: regionInNames && known ? `-${known}` : "" };
 }
 
 // CloudFront: an origin access control's name has at most 64 characters.
@@ -363,7 +423,7 @@ export function parseConfig(raw: RawConfig): MembraneConfig {
     const operations = readOperationsConfig(
         r,
         {
-            region: REGION.test(region) ? region : "",
+            region,
             environment,
             production,
             namePrefix,

@@ -59,7 +59,9 @@ describe("config: replication", () => {
         [
             "a region that does not exist",
             { s3ReplicaRegion: "us-moon-1" },
-            ['membrane:s3ReplicaRegion: must be an AWS region such as us-west-2 (got "us-moon-1")'],
+            [
+                'membrane:s3ReplicaRegion: is not a region the AWS provider knows (did you mean us-east-1?); for a region newer than the 46 that @pulumi/aws lists, update it (npm install @pulumi/aws@latest) or set aws:skipRegionValidation: true (got "us-moon-1")',
+            ],
         ],
         [
             "a region of another partition",
@@ -227,14 +229,14 @@ describe("config: alarms", () => {
         [{ alarmEmail: "ops@localhost" }, 'membrane:alarmEmail: must be an email address such as ops@example.com (got "ops@localhost")'],
         [{ alarmRedisCpuPercent: 0 }, "membrane:alarmRedisCpuPercent: must be between 1 and 100 (got 0)"],
         [{ alarmRedisMemoryPercent: 101 }, "membrane:alarmRedisMemoryPercent: must be between 1 and 100 (got 101)"],
-        [{ alarmRedisEvictions: -1 }, "membrane:alarmRedisEvictions: must be at least 0 (got -1)"],
+        [{ alarmRedisEvictions: -1 }, "membrane:alarmRedisEvictions: must be between 0 and 1000000 (got -1)"],
         [
             { alarmRedisConnections: 70000 },
             "membrane:alarmRedisConnections: must be between 1 and 65000 (ElastiCache's maximum per node) (got 70000)",
         ],
-        [{ alarmRedisReplicationLagSeconds: 0 }, "membrane:alarmRedisReplicationLagSeconds: must be at least 1 (got 0)"],
+        [{ alarmRedisReplicationLagSeconds: 0 }, "membrane:alarmRedisReplicationLagSeconds: must be between 1 and 86400 (got 0)"],
         [{ alarmCdn5xxErrorRatePercent: 0 }, "membrane:alarmCdn5xxErrorRatePercent: must be between 1 and 100 (got 0)"],
-        [{ atlasAlertReplicationLagSeconds: 0 }, "membrane:atlasAlertReplicationLagSeconds: must be at least 1 (got 0)"],
+        [{ atlasAlertReplicationLagSeconds: 0 }, "membrane:atlasAlertReplicationLagSeconds: must be between 1 and 86400 (got 0)"],
         // Checked even with alarms off, so that turning them on never meets an old typo.
         [
             { alarms: false, atlasAlertConnectionsPercent: 120 },
@@ -298,20 +300,27 @@ describe("config: Atlas backup policy", () => {
         });
     });
 
+    // A rule between two keys names both: either may be the one to change.
     it("pure: a less frequent snapshot is kept at least as long, and the window stays within the dailies", () => {
         expect(backupPolicyProblems(DEFAULTS)).to.deep.equal([]);
         const keys = (p: Partial<typeof DEFAULTS>) => backupPolicyProblems({ ...DEFAULTS, ...p }).map((x) => x.key);
-        expect(keys({ dailyRetentionDays: 1, pitWindowDays: 1 })).to.deep.equal(["atlasBackupDailyRetentionDays"]);
-        expect(keys({ dailyRetentionDays: 29, pitWindowDays: 2 })).to.deep.equal(["atlasBackupWeeklyRetentionWeeks"]);
-        expect(keys({ weeklyRetentionWeeks: 52, monthlyRetentionMonths: 12 })).to.deep.equal(["atlasBackupMonthlyRetentionMonths"]);
+        expect(keys({ dailyRetentionDays: 1, pitWindowDays: 1 })).to.deep.equal([
+            "membrane:atlasBackupDailyRetentionDays and membrane:atlasBackupHourlyRetentionDays",
+        ]);
+        expect(keys({ dailyRetentionDays: 29, pitWindowDays: 2 })).to.deep.equal([
+            "membrane:atlasBackupWeeklyRetentionWeeks and membrane:atlasBackupDailyRetentionDays",
+        ]);
+        expect(keys({ weeklyRetentionWeeks: 52, monthlyRetentionMonths: 12 })).to.deep.equal([
+            "membrane:atlasBackupMonthlyRetentionMonths and membrane:atlasBackupWeeklyRetentionWeeks",
+        ]);
         expect(keys({ weeklyRetentionWeeks: 48, monthlyRetentionMonths: 12 })).to.deep.equal([]);
-        expect(keys({ pitWindowDays: 8 })).to.deep.equal(["atlasPitWindowDays"]);
+        expect(keys({ pitWindowDays: 8 })).to.deep.equal(["membrane:atlasPitWindowDays and membrane:atlasBackupDailyRetentionDays"]);
     });
 
     it("refuses what Atlas would, naming the key", () => {
         expect(problemsOf({ atlasBackupDailyRetentionDays: 1 })).to.deep.equal([
-            "membrane:atlasBackupDailyRetentionDays: keeps daily snapshots 1 days, less than the 6-hourly ones (2 days); Atlas keeps less frequent snapshots at least as long",
-            "membrane:atlasPitWindowDays: is 7 days, longer than daily snapshots are kept (1 days): a point-in-time restore starts from a snapshot before the chosen time",
+            "membrane:atlasBackupDailyRetentionDays and membrane:atlasBackupHourlyRetentionDays: keep daily snapshots 1 days, less than the 6-hourly ones (2 days); Atlas keeps less frequent snapshots at least as long: raise the first or lower the second",
+            "membrane:atlasPitWindowDays and membrane:atlasBackupDailyRetentionDays: make a point-in-time window of 7 days, longer than daily snapshots are kept (1 days): a point-in-time restore starts from a snapshot before the chosen time; lower the first or raise the second",
         ]);
         expect(problemsOf({ atlasBackupMonthlyRetentionMonths: 37 })).to.deep.equal([
             "membrane:atlasBackupMonthlyRetentionMonths: must be between 1 and 36 (got 37)",
@@ -336,7 +345,7 @@ describe("config: Atlas backup policy", () => {
             "atlasPitWindowDays",
         ]);
         expect(problems[1]).to.equal(
-            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 3)",
+            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (membrane:production is true; Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 3)",
         );
         // At the floors exactly, production is satisfied.
         expect(problemsOf({ ...PRODUCTION_FLOORS, ...PRODUCTION })).to.deep.equal([]);
@@ -355,27 +364,27 @@ describe("config: Atlas backup policy", () => {
         [
             "atlasBackupHourlyRetentionDays",
             1,
-            "membrane:atlasBackupHourlyRetentionDays: must be at least 2 in production (Atlas's default for a new cluster: restore points every 6 hours for the last two days) (got 1)",
+            "membrane:atlasBackupHourlyRetentionDays: must be at least 2 in production (membrane:production is true; Atlas's default for a new cluster: restore points every 6 hours for the last two days) (got 1)",
         ],
         [
             "atlasBackupDailyRetentionDays",
             6,
-            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 6)",
+            "membrane:atlasBackupDailyRetentionDays: must be at least 7 in production (membrane:production is true; Atlas's default: damage noticed after a weekend or a holiday is still restorable) (got 6)",
         ],
         [
             "atlasBackupWeeklyRetentionWeeks",
             3,
-            "membrane:atlasBackupWeeklyRetentionWeeks: must be at least 4 in production (Atlas's default: a month of weekly restore points) (got 3)",
+            "membrane:atlasBackupWeeklyRetentionWeeks: must be at least 4 in production (membrane:production is true; Atlas's default: a month of weekly restore points) (got 3)",
         ],
         [
             "atlasBackupMonthlyRetentionMonths",
             11,
-            "membrane:atlasBackupMonthlyRetentionMonths: must be at least 12 in production (Atlas's default: a year of monthly restore points, for audits and slowly noticed damage) (got 11)",
+            "membrane:atlasBackupMonthlyRetentionMonths: must be at least 12 in production (membrane:production is true; Atlas's default: a year of monthly restore points, for audits and slowly noticed damage) (got 11)",
         ],
         [
             "atlasPitWindowDays",
             1,
-            "membrane:atlasPitWindowDays: must be at least 2 in production (a bad script or migration run yesterday can be rewound to the second) (got 1)",
+            "membrane:atlasPitWindowDays: must be at least 2 in production (membrane:production is true; a bad script or migration run yesterday can be rewound to the second) (got 1)",
         ],
     ];
     for (const [key, value, problem] of BELOW_FLOOR) {
@@ -391,11 +400,11 @@ describe("config: Atlas backup policy", () => {
         // that problem is the weekly key's; only the window's own problems are looked at here.
         const year = { atlasBackupDailyRetentionDays: 365, atlasBackupWeeklyRetentionWeeks: 52, atlasBackupMonthlyRetentionMonths: 13 };
         const windowProblems = (days: number) =>
-            problemsOf({ ...year, atlasPitWindowDays: days }).filter((p) => p.startsWith("membrane:atlasPitWindowDays:"));
+            problemsOf({ ...year, atlasPitWindowDays: days }).filter((p) => p.startsWith("membrane:atlasPitWindowDays"));
         expect(windowProblems(365)).to.deep.equal([]);
         expect(windowProblems(366)).to.deep.equal([
             "membrane:atlasPitWindowDays: must be between 1 and 365 (got 366)",
-            "membrane:atlasPitWindowDays: is 366 days, longer than daily snapshots are kept (365 days): a point-in-time restore starts from a snapshot before the chosen time",
+            "membrane:atlasPitWindowDays and membrane:atlasBackupDailyRetentionDays: make a point-in-time window of 366 days, longer than daily snapshots are kept (365 days): a point-in-time restore starts from a snapshot before the chosen time; lower the first or raise the second",
         ]);
     });
 

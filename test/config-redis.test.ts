@@ -72,9 +72,14 @@ describe("config: redis", () => {
         expect(c.parameterGroupName).to.equal("default.redis7.cluster.on");
     });
 
-    it("cluster mode ignores the node count of cluster mode disabled, and the other way round", () => {
-        expect(problemsOf({ ...CLUSTER, redisNumCacheClusters: 9 })).to.deep.equal([]);
-        expect(problemsOf({ redisNumNodeGroups: 0 })).to.deep.equal([]);
+    // Checked against their stated bounds all the same, as the alarm thresholds are with alarms off: a typo never waits for a switch of mode.
+    it("cluster mode ignores the node count of cluster mode disabled, and the other way round, within their bounds", () => {
+        expect(problemsOf({ ...CLUSTER, redisNumCacheClusters: 6 })).to.deep.equal([]);
+        expect(problemsOf({ redisNumNodeGroups: 500, redisReplicasPerNodeGroup: 5 })).to.deep.equal([]);
+        expect(problemsOf({ ...CLUSTER, redisNumCacheClusters: 9 })).to.deep.equal([
+            "membrane:redisNumCacheClusters: must be between 1 and 6 (a primary and up to 5 replicas) (got 9)",
+        ]);
+        expect(problemsOf({ redisNumNodeGroups: 0 })).to.deep.equal(["membrane:redisNumNodeGroups: must be between 1 and 500 (got 0)"]);
     });
 
     it("cluster mode without replicas is allowed outside production, without Multi-AZ", () => {
@@ -162,7 +167,7 @@ describe("config: redis", () => {
         [
             "a single node in production",
             { ...SINGLE, production: true },
-            /^membrane:redisNumCacheClusters: must be at least 2 in production \(a primary and a replica\) \(got 1\)$/,
+            /^membrane:redisNumCacheClusters: must be at least 2 in production \(membrane:production is true; a primary and a replica\) \(got 1\)$/,
         ],
         [
             "no failover in production",

@@ -61,7 +61,7 @@ describe("config: core and storage", () => {
         ["prefix with uppercase", { namePrefix: "Acme-" }, /^membrane:namePrefix: must be lowercase letters/],
         ["prefix with a dot", { namePrefix: "acme." }, /^membrane:namePrefix: must be lowercase letters/],
         ["missing region", without("aws:region"), /^aws:region: is required/],
-        ["bad region", { "aws:region": "us-east" }, /^aws:region: must be an AWS region code/],
+        ["bad region", { "aws:region": "us-east" }, /^aws:region: is not a region the AWS provider knows \(did you mean us-east-1\?\)/],
         ["bad VPC id", { vpcId: "vpc-123" }, /^membrane:vpcId: must be a VPC id.*"vpc-123"/],
         ["VPC id with uppercase hex", { vpcId: "vpc-0A1B2C3D4E5F60718" }, /^membrane:vpcId: must be a VPC id/],
         ["missing VPC id", without("vpcId"), /^membrane:vpcId: is required/],

@@ -18,9 +18,23 @@ export function fixtureCloud(stack: string): CloudFixture | undefined {
     return fs.existsSync(file) ? loadCloudFixture(file) : undefined;
 }
 
+/**
+ * The plain text of the fixture's encrypted values, as the CLI would decrypt them (the engine cannot: it puts
+ * a placeholder in their place). A `secret:` in a stack file is refused, as the CLI reads it as plain text.
+ */
+export const DECRYPTED: Record<string, { secret: string }> = {
+    "membrane-deployments:atlasClientSecret": { secret: "mdb_sa_sk_fixture-secret-value" },
+};
+
 /** The deployments program on a fixture stack, with the fixture's account unless `cloud` says otherwise. */
 export function evaluateDeployments(opts: Omit<EvaluateOptions, "dir">): Promise<Evaluation> {
-    return evaluate({ dir: DEPLOYMENTS_DIR, stackDir: DEPLOYMENTS_FIXTURES, cloud: fixtureCloud(opts.stack), ...opts });
+    return evaluate({
+        dir: DEPLOYMENTS_DIR,
+        stackDir: DEPLOYMENTS_FIXTURES,
+        cloud: fixtureCloud(opts.stack),
+        ...opts,
+        overrides: { ...(opts.stack === "acme" ? DECRYPTED : {}), ...opts.overrides },
+    });
 }
 
 const cached = new Map<string, Promise<Evaluation>>();

@@ -94,6 +94,6 @@ describe("the pulumi import file", () => {
             "error: stack staging adopts nothing: set the membrane:existing* keys of the resources it should adopt",
         ]);
         expect(() => parseArgs(["--import-file"])).to.throw(UsageError, /--import-file needs a path/);
-        expect(() => parseArgs(["--import-file", "x.json", "--json"])).to.throw(UsageError, /leave out --json and --mermaid/);
+        expect(() => parseArgs(["--import-file", "x.json", "--json"])).to.throw(UsageError, /leave out --json, --mermaid and --dotenv/);
     });
 });

@@ -332,7 +332,9 @@ describe("cloud files", () => {
     it("refuses a kind the engine does not know, rather than describe nothing", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-")), "x.cloud.yaml");
         fs.writeFileSync(file, "hostedZone:\n  - name: acme.example.com\n");
-        expect(() => loadCloudFixture(file)).to.throw(/unknown "hostedZone"; a cloud file describes hostedZones, /);
+        expect(() => loadCloudFixture(file)).to.throw(
+            /"hostedZone" is not a kind a cloud file describes \(did you mean hostedZones\?\): hostedZones, /,
+        );
     });
 
     it("a user's stack without one is evaluated with every look-up listed as an assumption", async () => {

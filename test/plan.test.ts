@@ -53,20 +53,21 @@ describe("npm start: arguments", () => {
         expect(err).to.equal("error: say which stack: npm start -- --stack <name> (the stacks of this project: dev, prod)");
     });
 
-    it("takes --stack, --json, --mermaid and typed --config values", () => {
+    // A --config value is the whole text, as pulumi config set stores it; the schema's type check reads "true" as the boolean.
+    it("takes --stack, --json, --mermaid and --config values as text, a list key's as a YAML list", () => {
         expect(parseArgs(["--stack", "prod", "--json"])).to.deep.include({ stack: "prod", format: "json" });
         expect(parseArgs(["-s", "prod", "--mermaid"])).to.deep.include({ stack: "prod", format: "mermaid" });
         expect(parseArgs(["--stack=prod"]).stack).to.equal("prod");
         expect(
             parseArgs(["--config", "membrane:redisClusterMode=true", "-c", "membrane:atlasAccessCidrs=[1.2.3.4/32]"]).overrides,
         ).to.deep.equal({
-            "membrane:redisClusterMode": true,
+            "membrane:redisClusterMode": "true",
             "membrane:atlasAccessCidrs": ["1.2.3.4/32"],
         });
     });
 
     it("refuses --json with --mermaid instead of silently taking the last", () => {
-        expect(() => parseArgs(["--json", "--mermaid"])).to.throw(UsageError, /--json and --mermaid exclude each other/);
+        expect(() => parseArgs(["--json", "--mermaid"])).to.throw(UsageError, /--json, --mermaid and --dotenv exclude each other/);
         expect(parseArgs(["--json", "--json"]).format).to.equal("json");
     });
 

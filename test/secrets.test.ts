@@ -77,7 +77,7 @@ describe("config: existing application secrets", () => {
         } catch (e) {
             expect(e).to.be.instanceOf(ConfigError);
             expect((e as ConfigError).problems).to.deep.equal([
-                "membrane:existingEncryptionSecret: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:existingEncryptionSecret <value>",
+                "membrane:existingEncryptionSecret: holds a plain-text value; store it encrypted: pulumi config set --secret membrane:existingEncryptionSecret <value> (for one offline run: npm start -- --secret membrane:existingEncryptionSecret=<value>)",
             ]);
             expect((e as Error).message).to.not.include(long);
         }

@@ -57,10 +57,17 @@ describe("stack config, resolved as the CLI resolves it", () => {
         expect(r.secretKeys).to.deep.equal(["demo:token"]);
     });
 
-    it("takes a decrypted secret given as { secret } and keeps it secret", () => {
-        const r = resolveStackConfig(project, "dev", { "demo:name": "x", "demo:token": { secret: "s3cr3t" } });
+    it("takes a decrypted secret given as { secret } (an override, npm start --secret) and keeps it secret", () => {
+        const r = resolveStackConfig(project, "dev", { "demo:name": "x" }, { "demo:token": { secret: "s3cr3t" } });
         expect(r.values["demo:token"]).to.equal("s3cr3t");
         expect(r.secretKeys).to.deep.equal(["demo:token"]);
+    });
+
+    it("refuses { secret: plaintext } in a stack file: only secure: is encrypted", () => {
+        expect(problems({ "demo:name": "x", "demo:token": { secret: "s3cr3t" } })).to.deep.equal([
+            "Stack 'dev' is missing configuration value 'token'",
+            'demo:token: "secret:" holds the value in plain text in the stack file; only "secure:" values are encrypted: pulumi config set --secret demo:token <value>',
+        ]);
     });
 
     it("accepts integers and booleans written as strings, as the CLI does", () => {
@@ -83,16 +90,16 @@ describe("stack config, resolved as the CLI resolves it", () => {
         expect(
             problems({ "demo:name": "x", "demo:token": { secure: "a" }, "demo:count": "two", "demo:on": "yes", "demo:list": [1] }),
         ).to.deep.equal([
-            "Stack 'dev' with configuration key 'count' must be of type 'integer'",
-            "Stack 'dev' with configuration key 'on' must be of type 'boolean'",
-            "Stack 'dev' with configuration key 'list' must be of type 'array<string>'",
+            `Stack 'dev' with configuration key 'count' must be of type 'integer': write a whole number in decimal digits (got "two")`,
+            `Stack 'dev' with configuration key 'on' must be of type 'boolean': write true or false (got "yes")`,
+            `Stack 'dev' with configuration key 'list' must be of type 'array<string>': every item must be text; quote the items YAML reads otherwise (1): - "1"`,
         ]);
         expect(problems({ "demo:name": ["x"], "demo:token": { secure: "a" } })).to.deep.equal([
             "Stack 'dev' with configuration key 'name' must be of type 'string'",
         ]);
     });
 
-    it("hints at the usual causes of a wrong type: an unquoted version, a list written as one string", () => {
+    it("hints at the usual causes of a wrong type: a hex or decimal-point number, a capitalised boolean, a list written as one string", () => {
         const p: Project = {
             ...project,
             config: {
@@ -101,16 +108,25 @@ describe("stack config, resolved as the CLI resolves it", () => {
                 "demo:subnets": { type: "array", items: { type: "string" }, default: [] },
             },
         };
-        const fail = (stack: Record<string, unknown>, literals: Record<string, string> = {}) => {
+        const fail = (stack: Record<string, unknown>) => {
             try {
-                resolveStackConfig(p, "dev", { "demo:name": "x", "demo:token": { secure: "a" }, ...stack }, {}, literals);
+                resolveStackConfig(p, "dev", { "demo:name": "x", "demo:token": { secure: "a" }, ...stack });
             } catch (e) {
                 return (e as StackConfigError).problems;
             }
             return expect.fail("should have refused");
         };
-        expect(fail({ "demo:version": 8 }, { "demo:version": "8.0" })).to.deep.equal([
-            `Stack 'dev' with configuration key 'version' must be of type 'string': YAML reads the unquoted 8.0 as a number; quote it: demo:version: "8.0"`,
+        expect(fail({ "demo:count": "0x10" })).to.deep.equal([
+            `Stack 'dev' with configuration key 'count' must be of type 'integer': write a whole number in decimal digits (got "0x10")`,
+        ]);
+        expect(fail({ "demo:count": "" })).to.deep.equal([
+            "Stack 'dev' with configuration key 'count' must be of type 'integer': it has no value; give one, or delete the line to take the default (2)",
+        ]);
+        expect(fail({ "demo:on": "True" })).to.deep.equal([
+            `Stack 'dev' with configuration key 'on' must be of type 'boolean': write true or false, in lowercase (got "True")`,
+        ]);
+        expect(fail({ "demo:subnets": ["subnet-1", 8] })).to.deep.equal([
+            `Stack 'dev' with configuration key 'subnets' must be of type 'array<string>': every item must be text; quote the items YAML reads otherwise (8): - "8"`,
         ]);
         expect(fail({ "demo:subnets": '["subnet-1", subnet-2]' })[0]).to.match(/pulumi config set --path 'demo:subnets\[0\]' subnet-1$/);
         expect(fail({ "demo:subnets": "subnet-1,subnet-2" })).to.deep.equal([
@@ -118,15 +134,23 @@ describe("stack config, resolved as the CLI resolves it", () => {
         ]);
     });
 
-    it("reads a stack file's unquoted numbers as written, for those hints", () => {
+    // The CLI decodes a config value into a Go string first (config/value.go), and go-yaml sets a scalar's
+    // text as written: an unquoted 8.0 is "8.0" to the program, never a number to be refused or rounded.
+    it("reads every scalar of a stack file as its text, as the CLI does: 8.0 stays 8.0, a null is empty", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-stack-"));
         fs.writeFileSync(
             path.join(dir, "Pulumi.dev.yaml"),
-            'config:\n  membrane:redisEngineVersion: 8.0\n  membrane:vpcId: "vpc-1"\n  membrane:production: true\n',
+            'config:\n  membrane:redisEngineVersion: 8.0\n  membrane:vpcId: "vpc-1"\n  membrane:production: true\n  membrane:alarmEmail:\n  membrane:n: 9007199254740993\n',
         );
         const file = readStackFile(dir, "dev");
-        expect(file.config).to.deep.equal({ "membrane:redisEngineVersion": 8, "membrane:vpcId": "vpc-1", "membrane:production": true });
-        expect(file.literals).to.deep.equal({ "membrane:redisEngineVersion": "8.0", "membrane:production": "true" });
+        expect(file.config).to.deep.equal({
+            "membrane:redisEngineVersion": "8.0",
+            "membrane:vpcId": "vpc-1",
+            "membrane:production": "true",
+            "membrane:alarmEmail": "",
+            "membrane:n": "9007199254740993",
+        });
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("refuses a bare key in a stack file as the CLI does; a bare --config key is the project's", () => {

@@ -115,7 +115,7 @@ describe("the fixture stacks", () => {
             expect(e).to.be.instanceOf(StackConfigError);
             expect((e as StackConfigError).problems).to.deep.equal([
                 "Stack 'staging' is missing configuration value 'vpcId'",
-                "Stack 'staging' with configuration key 'production' must be of type 'boolean'",
+                `Stack 'staging' with configuration key 'production' must be of type 'boolean': write true or false (got "maybe")`,
             ]);
         }
     });

@@ -4,6 +4,7 @@
 // --dir measures another checkout (a fresh clone, or an older commit to compare with) the same way.
 // Each figure is the median of several runs, the commands interleaved so that a burst of load elsewhere
 // hits them alike. Peak memory is the sum over a command's processes of each one's peak RSS (VmHWM).
+import { exitAfterFlush } from "./cli";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -200,10 +201,10 @@ export async function main(argv: readonly string[], write: (s: string) => void):
 
 if (require.main === module) {
     main(process.argv.slice(2), (s) => console.log(s)).then(
-        (code) => process.exit(code),
+        (code) => exitAfterFlush(code),
         (e) => {
             console.error(`error: ${(e as Error).message}`);
-            process.exit(2);
+            return exitAfterFlush(2);
         },
     );
 }

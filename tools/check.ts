@@ -9,12 +9,14 @@ import { HelpRequested, runMain, UsageError } from "./cli";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, ProgramError, PROJECT_DIR } from "./engine";
 import { policyFindings, renderAssumptions } from "./plan";
+import { CloudFileError } from "./cloud-file";
+import { credentialKeys } from "./secret-keys";
 import { listStacks, loadProject, readStackFile, StackConfigError, UnknownStackError } from "./stack-config";
 
 export interface StackVerdict {
     readonly stack: string;
-    /** 0 passes, 1 a mandatory policy violation, 2 a config or program error. */
-    readonly code: 0 | 1 | 2;
+    /** 0 passes, 1 a mandatory policy violation, 2 a config or program error, 3 an internal error. */
+    readonly code: 0 | 1 | 2 | 3;
     readonly resources: number;
     readonly problems: readonly string[];
     readonly findings: readonly PolicyFinding[];
@@ -46,23 +48,17 @@ export function bucketNameCollisions(verdicts: readonly StackVerdict[]): Map<str
     return problems;
 }
 
-// Keys that hold credentials must be stored encrypted (`pulumi config set --secret`).
-const SECRET_LOOKING = /secret|password|token|mongouri|apikey|privatekey|clientsecret/i;
-
-/** Plain-text values in the stack file under keys that hold credentials. */
-export function plainTextSecrets(config: Record<string, unknown>): string[] {
+/** Plain-text values in the stack file under keys that hold credentials (by the program's and the providers' contracts). */
+export function plainTextSecrets(config: Record<string, unknown>, credentials: readonly string[] = credentialKeys()): string[] {
     return Object.entries(config)
-        .filter(
-            ([key, value]) =>
-                SECRET_LOOKING.test(key.replace(/[^A-Za-z]/g, "")) && typeof value !== "object" && value !== "" && value !== undefined,
-        )
+        .filter(([key, value]) => credentials.includes(key) && typeof value === "string" && value !== "")
         .map(
             ([key]) => `${key}: holds a plain-text value in the stack file; store it encrypted: pulumi config set --secret ${key} <value>`,
         );
 }
 
 export async function checkStack(stack: string, dir: string = PROJECT_DIR, stackDir: string = dir): Promise<StackVerdict> {
-    const verdict = (code: 0 | 1 | 2, rest: Partial<StackVerdict>): StackVerdict => ({
+    const verdict = (code: StackVerdict["code"], rest: Partial<StackVerdict>): StackVerdict => ({
         stack,
         code,
         resources: 0,
@@ -71,6 +67,11 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
         warnings: [],
         ...rest,
     });
+    // The program refuses its own secret keys in plain text; the file check adds the providers' credentials.
+    const withHygiene = (problems: string[], hygiene: readonly string[]) => [
+        ...problems,
+        ...hygiene.filter((h) => !problems.some((p) => p.startsWith(h.slice(0, h.indexOf(": ") + 2)))),
+    ];
     let hygiene: string[];
     try {
         hygiene = plainTextSecrets(readStackFile(stackDir, stack).config);
@@ -78,7 +79,7 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
         if (e instanceof StackConfigError || e instanceof UnknownStackError) {
             return verdict(2, { problems: e instanceof StackConfigError ? e.problems : [e.message] });
         }
-        throw e;
+        return verdict(3, { problems: [`internal error: ${(e as Error).message ?? e}`] });
     }
     try {
         const [up, preview] = await Promise.all([evaluate({ stack, dir, stackDir }), evaluate({ stack, dir, stackDir, preview: true })]);
@@ -97,7 +98,10 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
         });
     } catch (e) {
         if (e instanceof StackConfigError) {
-            return verdict(2, { problems: [...allConfigProblems(loadProject(dir), stack, e), ...hygiene] });
+            return verdict(2, { problems: withHygiene(allConfigProblems(loadProject(dir), stack, e), hygiene) });
+        }
+        if (e instanceof CloudFileError) {
+            return verdict(2, { problems: [...e.problems, ...hygiene] });
         }
         if (e instanceof ProgramError) {
             // A ConfigError lists its problems one per line after a heading.
@@ -105,9 +109,10 @@ export async function checkStack(stack: string, dir: string = PROJECT_DIR, stack
                 .split("\n")
                 .filter((l) => l.startsWith("  - "))
                 .map((l) => l.slice(4));
-            return verdict(2, { problems: [...(listed.length > 0 ? listed : [e.message]), ...hygiene] });
+            return verdict(2, { problems: withHygiene(listed.length > 0 ? listed : [e.message], hygiene) });
         }
-        throw e;
+        // Whatever went wrong with this stack, the others still get their verdict.
+        return verdict(3, { problems: [`internal error: ${(e as Error).message ?? e}`] });
     }
 }
 
@@ -115,7 +120,7 @@ export function renderVerdict(v: StackVerdict): string {
     const head =
         v.code === 0
             ? `✔ ${v.stack}: ${v.resources} resources, config valid, no mandatory policy violation`
-            : `✘ ${v.stack}: ${v.code === 1 ? "mandatory policy violation" : "invalid"}`;
+            : `✘ ${v.stack}: ${v.code === 1 ? "mandatory policy violation" : v.code === 2 ? "invalid" : "could not be checked"}`;
     return [
         head,
         ...v.problems.map((p) => `    - ${p}`),

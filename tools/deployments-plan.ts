@@ -3,7 +3,7 @@
 // policy pack says about it, its outputs. `--workflow` prints the GitHub Actions workflow it generates.
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments; 3 an internal error.
 import * as path from "path";
-import { loadCloudFixture } from "./cloud-file";
+import { CloudFileError, loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
 import { HelpRequested, runMain, UsageError } from "./cli";
@@ -113,7 +113,7 @@ export async function main(
             );
             return 2;
         }
-        if (e instanceof StackConfigError || e instanceof ProgramError) {
+        if (e instanceof StackConfigError || e instanceof ProgramError || e instanceof CloudFileError) {
             writeError(`error: stack ${args.stack}: ${e.message}`);
             return 2;
         }

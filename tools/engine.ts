@@ -12,7 +12,7 @@ import * as path from "path";
 import { stackCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
-import { loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
+import { defaultedValueWarnings, loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
 
 export type { Evaluation, RegisteredResource, StackOutput } from "./run-program";
 
@@ -67,7 +67,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     for (const key of opts.unset ?? []) {
         delete stackConfig[key];
     }
-    const resolved = resolveStackConfig(project, opts.stack, stackConfig, opts.overrides, file.literals);
+    const resolved = resolveStackConfig(project, opts.stack, stackConfig, opts.overrides);
     const run: RunOptions = {
         project: project.name,
         stack: opts.stack,
@@ -77,7 +77,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         preview: opts.preview,
         cloud: opts.cloud ?? stackCloudFixture(stackDir, opts.stack),
     };
-    return opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {});
+    const ev = await (opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {}));
+    const defaulted = opts.program ? [] : defaultedValueWarnings(project, stackConfig, opts.overrides);
+    return defaulted.length > 0 ? { ...ev, warnings: [...defaulted, ...ev.warnings] } : ev;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -100,9 +102,19 @@ async function runIsolated(run: RunOptions, dir: string, env: Record<string, str
     const restore = saveGlobals(env, dir);
     let failed: (err: unknown) => void = () => undefined;
     const failure = new Promise<never>((_, reject) => (failed = reject));
-    // What a fresh process reported as a failure: an error no promise of the program's awaited.
+    // What a fresh process reported as a failure: an error no promise of the program's awaited. While the
+    // program runs, its rejections are its own: the caller's listeners are set aside and get back only
+    // the rejections that did not become the run's error.
+    const callerListeners = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const rejections: Array<[unknown, Promise<unknown>]> = [];
+    let runError: unknown;
+    const onRejection = (reason: unknown, promise: Promise<unknown>) => {
+        rejections.push([reason, promise]);
+        failed(reason);
+    };
     const onError = (err: unknown) => failed(err);
-    process.on("unhandledRejection", onError);
+    process.on("unhandledRejection", onRejection);
     process.on("uncaughtException", onError);
     try {
         for (const [file] of callers) {
@@ -113,20 +125,39 @@ async function runIsolated(run: RunOptions, dir: string, env: Record<string, str
         // As a fresh process hands it over: its IPC serialises messages as JSON.
         return JSON.parse(JSON.stringify(evaluation)) as Evaluation;
     } catch (err) {
+        runError = err;
         const e = err instanceof Error ? err : new Error(String(err));
         throw new ProgramError(e.message, e.stack, (e as any).registered ?? []);
     } finally {
-        // A failed run's own rejections that nobody awaits surface after it: hear them here, before the
-        // handlers go, so they can never fail the next evaluation.
-        await new Promise((resolve) => setImmediate(resolve));
-        process.off("unhandledRejection", onError);
+        // A failed program leaves rejected promises behind (the root Stack's outputs, derived from the error),
+        // which Node reports as unhandled at the end of the tick: they are settled here, as the run's, so that
+        // the caller's process never sees them later.
+        await settled();
+        process.off("unhandledRejection", onRejection);
         process.off("uncaughtException", onError);
+        for (const listener of callerListeners) {
+            process.on("unhandledRejection", listener as NodeJS.UnhandledRejectionListener);
+        }
+        for (const [reason, promise] of rejections.filter(([reason]) => reason !== runError)) {
+            if (callerListeners.length > 0) {
+                process.emit("unhandledRejection", reason, promise);
+            } else {
+                void Promise.reject(reason);
+            }
+        }
         for (const file of Object.keys(require.cache).filter(isProjectModule)) {
             delete require.cache[file];
         }
         Object.assign(require.cache, Object.fromEntries(callers));
         module.children = module.children.filter((m) => require.cache[m.id] === m);
         restore();
+    }
+}
+
+/** Resolves once the promises settled so far have been reported (unhandled rejections are reported per macrotask). */
+async function settled(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
     }
 }
 

@@ -3,7 +3,7 @@
 // created, what the policy pack says about it, and the .env it would produce.
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments; 3 an internal error.
 import * as fs from "fs";
-import { parse as parseYaml } from "yaml";
+import { DOTENV_FORMATS, DotenvFormat, formatDotenv } from "../components/dotenv";
 import { isVariableName } from "../components/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
 import { HelpRequested, runMain, UsageError } from "./cli";
@@ -24,13 +24,20 @@ import {
 import type { PriceCache, PriceListAnswers, PriceListClient } from "./price-list";
 import { importFile } from "./import-file";
 import { mermaid } from "./mermaid";
-import { listStacks, loadProject, StackConfigError, UnknownStackError } from "./stack-config";
+import { CloudFileError } from "./cloud-file";
+import { ConfigSchemaEntry, listStacks, loadProject, StackConfigError, UnknownStackError } from "./stack-config";
+import { readYaml } from "./yaml-reader";
 
 export interface PlanArgs {
     /** Absent: the default stack of the folder (see `defaultStack`). */
     readonly stack?: string;
-    readonly format: "text" | "json" | "mermaid";
-    /** `--config key=value`, as `pulumi preview --config`: tries a value without editing the stack file. */
+    readonly format: "text" | "json" | "mermaid" | "dotenv";
+    /** With `--dotenv[=shell]`: the .env format to print. */
+    readonly dotenvFormat?: DotenvFormat;
+    /**
+     * `--config key=value`, as `pulumi preview --config`: tries a value without editing the stack file;
+     * `--secret key=value` the same, as a decrypted secret (`{ secret: value }`), for this run only.
+     */
     readonly overrides: Record<string, unknown>;
     /** `--import-file <path>`: write the stack's adoptions for `pulumi import --file` instead of the plan. */
     readonly importFile?: string;
@@ -39,7 +46,7 @@ export interface PlanArgs {
 }
 
 const USAGE =
-    "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--json | --mermaid | --import-file <path>] [--price-list] [--help]";
+    "usage: npm start -- [--stack <name>] [--config <key>=<value> ...] [--secret <key>=<value> ...] [--json | --mermaid | --dotenv[=shell] | --import-file <path>] [--price-list] [--help]";
 
 export const HELP = `${USAGE}
 
@@ -47,9 +54,13 @@ Evaluates a stack offline (no cloud account, no Pulumi CLI) as \`pulumi preview\
 prints what it would create, what the policy pack says, the .env it produces, and a cost and duration estimate.
 
   --stack, -s <name>        the stack: reads Pulumi.<name>.yaml (default: staging, or the only stack there is)
-  --config, -c <key>=<val>  try a value without editing the stack file (YAML: true, 3, [a, b]); repeatable
+  --config, -c <key>=<val>  try a value without editing the stack file: the whole text after = is the value,
+                            as pulumi config set takes it; a list key takes a YAML list, --config 'k=[a, b]'; repeatable
+  --secret <key>=<val>      the same for a secret (membrane:externalMongoUri=...), for this run only: it is
+                            never written to a file, and shown as [secret]; repeatable
   --json                    the plan as JSON (secrets redacted)
   --mermaid                 the architecture diagram (Mermaid)
+  --dotenv[=shell]          the .env the stack gives after pulumi up, secrets as [secret]: raw (Docker) or shell format
   --import-file <path>      write the resources the stack adopts (the existing* keys) for pulumi import --file
   --price-list              price the AWS lines from AWS's Price List (pricing:GetProducts, your AWS credentials,
                             answers cached a week in node_modules/.cache/membrane-prices); offline by default
@@ -62,12 +73,46 @@ export function defaultStack(available: readonly string[]): string | undefined {
     return available.includes("staging") ? "staging" : available.length === 1 ? available[0] : undefined;
 }
 
-export function parseArgs(argv: readonly string[]): PlanArgs {
+/** Sets a key of a plain record, whatever its name (`__proto__` included). */
+function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * The value of `--config key=<text>`: the whole text, as `pulumi config set` stores it (`acme- #corp`,
+ * `@ops`, `8.0` and `*x` are text, not YAML), except for a list key, which takes a YAML list.
+ */
+export function configOverride(flag: string, key: string, text: string, schema: Readonly<Record<string, ConfigSchemaEntry>>): unknown {
+    const entry = schema[key.includes(":") ? key : `membrane:${key}`];
+    if (entry?.type !== "array" || text === "") {
+        return text;
+    }
+    const { value, issues } = readYaml(text);
+    if (issues.length > 0) {
+        const what = issues[0].message.replace(/^YAML syntax error: /, "");
+        throw new UsageError(
+            `${flag} ${key}: "${text}" is not a YAML list (${what}, at column ${issues[0].col}): write the list in brackets, its items quoted, and the whole argument in single quotes for your shell: ${flag} '${key}=["first", "second"]'`,
+        );
+    }
+    return Array.isArray(value) ? value : text;
+}
+
+export function parseArgs(
+    argv: readonly string[],
+    schema: Readonly<Record<string, ConfigSchemaEntry>> = loadProject(PROJECT_DIR).config,
+): PlanArgs {
     let stack: string | undefined;
     let format: PlanArgs["format"] = "text";
+    let dotenvFormat: DotenvFormat | undefined;
     const overrides: Record<string, unknown> = {};
     let importPath: string | undefined;
     let priceList = false;
+    const setFormat = (wanted: PlanArgs["format"]) => {
+        if (format !== "text" && format !== wanted) {
+            throw new UsageError(`--json, --mermaid and --dotenv exclude each other: choose one; ${USAGE}`);
+        }
+        format = wanted;
+    };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--import-file") {
@@ -82,22 +127,24 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
             }
         } else if (a.startsWith("--stack=")) {
             stack = a.slice("--stack=".length);
-        } else if (a === "--config" || a === "-c") {
+        } else if (a === "--config" || a === "-c" || a === "--secret") {
             const kv = argv[++i] ?? "";
             const eq = kv.indexOf("=");
             if (eq <= 0) {
-                throw new UsageError(`--config takes <key>=<value> (got "${kv}"); ${USAGE}`);
+                throw new UsageError(`${a} takes <key>=<value> (got "${kv}"); ${USAGE}`);
             }
-            // YAML, as in a stack file: `true`, `3` and `[a, b]` keep their types.
-            // An empty value is "", as `pulumi config set key ""` makes it (YAML would read it as null).
-            const text = kv.slice(eq + 1);
-            overrides[kv.slice(0, eq)] = text === "" ? "" : parseYaml(text);
+            const key = kv.slice(0, eq);
+            const value = configOverride(a, key, kv.slice(eq + 1), schema);
+            setOwn(overrides, key, a === "--secret" ? { secret: value } : value);
         } else if (a === "--json" || a === "--mermaid") {
-            const wanted = a === "--json" ? "json" : "mermaid";
-            if (format !== "text" && format !== wanted) {
-                throw new UsageError(`--json and --mermaid exclude each other: choose one; ${USAGE}`);
+            setFormat(a === "--json" ? "json" : "mermaid");
+        } else if (a === "--dotenv" || a.startsWith("--dotenv=")) {
+            const wanted = a === "--dotenv" ? "raw" : a.slice("--dotenv=".length);
+            if (!(DOTENV_FORMATS as readonly string[]).includes(wanted)) {
+                throw new UsageError(`--dotenv takes ${DOTENV_FORMATS.join(" or ")} (got "${wanted}"); ${USAGE}`);
             }
-            format = wanted;
+            setFormat("dotenv");
+            dotenvFormat = wanted as DotenvFormat;
         } else if (a === "--price-list") {
             priceList = true;
         } else if (a === "--help" || a === "-h") {
@@ -107,15 +154,26 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         }
     }
     if (importPath && format !== "text") {
-        throw new UsageError(`--import-file writes a file of its own: leave out --json and --mermaid; ${USAGE}`);
+        throw new UsageError(`--import-file writes a file of its own: leave out --json, --mermaid and --dotenv; ${USAGE}`);
     }
     return {
         ...(stack !== undefined && { stack }),
         format,
+        ...(dotenvFormat && { dotenvFormat }),
         overrides,
         ...(importPath && { importFile: importPath }),
         ...(priceList && { priceList }),
     };
+}
+
+/** The .env the stack gives after `pulumi up`, as `--dotenv` prints it: secrets as [secret], cloud values as placeholders. */
+export function renderDotenv(ev: Evaluation, format: DotenvFormat = "raw"): string {
+    return [
+        `# The .env of stack ${ev.stack} (npm start -- --dotenv${format === "shell" ? "=shell" : ""}), evaluated offline: after pulumi up,`,
+        `# (umask 077; pulumi stack output --json --show-secrets -s ${ev.stack} | npm run --silent dotenv -- --format ${format} --out .env) writes it with the values.`,
+        "# [secret]: a secret, known after deploy; <name.property>: a value only the cloud knows.",
+        formatDotenv(envPreview(ev), format),
+    ].join("\n");
 }
 
 /** Writes the stack's adoptions for `pulumi import --file`; 2 when the stack adopts nothing. */
@@ -392,6 +450,10 @@ export async function main(
             writeError(`error: stack ${stack}: ${e.message}`);
             return 2;
         }
+        if (e instanceof CloudFileError) {
+            writeError(`error: stack ${stack}: its cloud file:\n${e.problems.map((p) => `  - ${p}`).join("\n")}`);
+            return 2;
+        }
         throw e;
     }
     if (args.importFile) {
@@ -399,6 +461,10 @@ export async function main(
     }
     if (args.format === "mermaid") {
         write(mermaid(ev));
+        return 0;
+    }
+    if (args.format === "dotenv") {
+        write(renderDotenv(ev, args.dotenvFormat).replace(/\n$/, ""));
         return 0;
     }
     const p = plan(ev, args.priceList ? await stackPriceList(ev, stackRegion(ev), priceList) : undefined);

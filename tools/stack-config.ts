@@ -3,7 +3,8 @@
 // `secret: true` keys that are not encrypted. Pure apart from reading the two files.
 import * as fs from "fs";
 import * as path from "path";
-import { isScalar, isMap, parse as parseYaml, parseDocument } from "yaml";
+import { parse as parseYaml } from "yaml";
+import { decodeUtf8, formatYamlIssue, readYaml } from "./yaml-reader";
 
 export type SchemaType = "string" | "integer" | "boolean" | "array";
 
@@ -42,10 +43,11 @@ export interface LenientResolution extends ResolvedConfig {
 /** A stack file as read from disk. */
 export interface StackFile {
     readonly file: string;
-    /** The `config:` block: fully qualified keys (a bare key is reported by resolveStackConfig). */
+    /**
+     * The `config:` block: fully qualified keys (a bare key is reported by resolveStackConfig); each scalar
+     * as its text, as the CLI reads it (`8.0` is "8.0", a null is ""); lists and maps as YAML types them.
+     */
     readonly config: Record<string, StackConfigValue>;
-    /** How each top-level scalar that YAML read as a number or boolean was written (`8.0`), for hints. */
-    readonly literals: Record<string, string>;
 }
 
 export class StackConfigError extends Error {
@@ -123,47 +125,47 @@ export function loadStackFile(dir: string, stack: string): Record<string, StackC
     return readStackFile(dir, stack).config;
 }
 
-/** Reads Pulumi.<stack>.yaml; a YAML syntax error is a StackConfigError that names the file, line and column. */
+/** Reads Pulumi.<stack>.yaml; every YAML problem is a StackConfigError that names the file, line and column. */
 export function readStackFile(dir: string, stack: string): StackFile {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
         throw new UnknownStackError(stack, listStacks(dir));
     }
-    const doc = parseDocument(fs.readFileSync(file, "utf8"));
-    if (doc.errors.length > 0) {
-        throw new StackConfigError(
-            doc.errors.map((e) => {
-                const at = e.linePos?.[0];
-                // The yaml package ends its first line with the position, which the prefix gives already.
-                const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-                return `${path.basename(file)}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${what}`;
-            }),
-        );
+    return { file, config: parseStackFile(fs.readFileSync(file), path.basename(file)) };
+}
+
+/**
+ * The `config:` block of a stack file's bytes (or text), as the CLI reads it. Throws StackConfigError with
+ * every problem, each as `<name>:<line>:<col>: ...`: bytes that are not UTF-8, YAML syntax, an alias to no
+ * anchor, aliases that expand past MAX_EXPANDED_VALUES, a tag, a key that is not text.
+ */
+export function parseStackFile(content: Uint8Array | string, name: string): Record<string, StackConfigValue> {
+    const decoded = typeof content === "string" ? { text: content } : decodeUtf8(content);
+    if ("issue" in decoded) {
+        throw new StackConfigError([formatYamlIssue(name, decoded.issue)]);
     }
-    const root = doc.toJS() ?? {};
+    const { value, issues } = readYaml(decoded.text, { textUnder: "config" });
+    if (issues.length > 0) {
+        throw new StackConfigError(issues.map((i) => formatYamlIssue(name, i)));
+    }
+    const root = value ?? {};
+    const config = typeof root === "object" && !Array.isArray(root) ? (root as Record<string, unknown>).config : undefined;
     if (
         typeof root !== "object" ||
         Array.isArray(root) ||
-        (root.config !== undefined && (typeof root.config !== "object" || Array.isArray(root.config)))
+        (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config)))
     ) {
-        throw new StackConfigError([`${path.basename(file)}: expected a mapping with a 'config:' mapping inside`]);
+        throw new StackConfigError([`${name}: expected a mapping with a 'config:' mapping inside`]);
     }
-    const literals: Record<string, string> = {};
-    const configNode = doc.get("config", true);
-    if (isMap(configNode)) {
-        for (const pair of configNode.items) {
-            if (isScalar(pair.key) && isScalar(pair.value) && typeof pair.value.value !== "string" && pair.value.source !== undefined) {
-                literals[String(pair.key.value)] = pair.value.source;
-            }
-        }
-    }
-    return { file, config: { ...(root.config ?? {}) }, literals };
+    return { ...((config as Record<string, StackConfigValue> | null | undefined) ?? {}) };
 }
 
+/** `{ secure: <ciphertext> }`, as the CLI recognises an encrypted value (config/value.go, isSecureValue). */
 function isSecure(v: unknown): v is { secure: string } {
-    return typeof v === "object" && v !== null && "secure" in v;
+    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as any).secure === "string";
 }
 
+/** `{ secret: <plaintext> }`: a decrypted value the engine is handed (overrides, `npm start --secret`), never a file's. */
 function isPlainSecret(v: unknown): v is { secret: unknown } {
     return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && "secret" in v;
 }
@@ -172,12 +174,18 @@ function typeName(entry: ConfigSchemaEntry): string {
     return entry.type === "array" ? `array<${entry.items?.type}>` : String(entry.type);
 }
 
+const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/** As the CLI's ValidateConfigValue (workspace/project.go): strings as strings; integers as Go's strconv.Atoi reads them; booleans as true/false. */
 function matchesScalar(type: SchemaType, value: unknown): boolean {
     switch (type) {
         case "string":
             return typeof value === "string";
         case "integer":
-            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^-?\d+$/.test(value));
+            if (typeof value === "number") {
+                return Number.isInteger(value);
+            }
+            return typeof value === "string" && /^[+-]?\d+$/.test(value) && BigInt(value) >= INT64.min && BigInt(value) <= INT64.max;
         case "boolean":
             return typeof value === "boolean" || value === "true" || value === "false";
         default:
@@ -212,9 +220,8 @@ export function resolveStackConfig(
     stack: string,
     stackConfig: Record<string, StackConfigValue>,
     overrides: Record<string, StackConfigValue> = {},
-    literals: Record<string, string> = {},
 ): ResolvedConfig {
-    const { values, secretKeys, problems } = resolveStackConfigLeniently(project, stack, stackConfig, overrides, literals);
+    const { values, secretKeys, problems } = resolveStackConfigLeniently(project, stack, stackConfig, overrides);
     if (problems.length > 0) {
         throw new StackConfigError(problems, { values, secretKeys });
     }
@@ -224,16 +231,34 @@ export function resolveStackConfig(
 const NOT_A_KEY = (key: string) =>
     `could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`;
 
+/** A scalar as the CLI holds it: its text (a program or a test may hand the engine a number or a boolean). */
+function asText(value: unknown): unknown {
+    return typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+}
+
 /** A hint for a value of the wrong type, where the cause is a usual one. */
-function typeHint(project: Project, bare: string, entry: ConfigSchemaEntry, value: unknown, literal: string | undefined): string {
+function typeHint(project: Project, bare: string, entry: ConfigSchemaEntry, value: unknown): string {
     const key = `${project.name}:${bare}`;
-    if (entry.type === "string" && (typeof value === "number" || typeof value === "boolean")) {
-        const written = literal ?? String(value);
-        return `: YAML reads the unquoted ${written} as a ${typeof value}; quote it: ${key}: "${written}"`;
+    if (value === "" && entry.type !== "string") {
+        return `: it has no value; give one, or delete the line to take the default (${JSON.stringify(entry.default ?? null)})`;
+    }
+    if (entry.type === "integer" && typeof value === "string") {
+        return /^[+-]?\d+$/.test(value)
+            ? `: ${value} is beyond the range of an integer`
+            : `: write a whole number in decimal digits (got "${value}")`;
+    }
+    if (entry.type === "boolean" && typeof value === "string") {
+        return /^(true|false)$/i.test(value)
+            ? `: write true or false, in lowercase (got "${value}")`
+            : `: write true or false (got "${value}")`;
     }
     if (entry.type === "array" && typeof value === "string") {
         const first = value.split(/[\s,[\]"']+/).filter(Boolean)[0] ?? "<value>";
         return `: give a YAML list (one "- item" per line), or set the items one by one: pulumi config set --path '${key}[0]' ${first}`;
+    }
+    if (entry.type === "array" && Array.isArray(value)) {
+        const odd = value.find((v) => typeof v !== "string");
+        return `: every item must be text; quote the items YAML reads otherwise (${JSON.stringify(odd)}): - "${String(odd ?? "")}"`;
     }
     return "";
 }
@@ -247,11 +272,10 @@ export function resolveStackConfigLeniently(
     stack: string,
     stackConfig: Record<string, StackConfigValue>,
     overrides: Record<string, StackConfigValue> = {},
-    literals: Record<string, string> = {},
 ): LenientResolution {
     const problems: string[] = [];
     const merged = mergeOverrides(project, stackConfig, overrides, problems);
-    const missing = applySchema(project, stack, merged, { overrides, literals }, problems);
+    const missing = applySchema(project, stack, merged, problems);
     if (missing.length > 0) {
         const quoted = missing.map((k) => `'${k}'`);
         const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}` : quoted[0];
@@ -274,35 +298,41 @@ function mergeOverrides(
             problems.push(`${NOT_A_KEY(key)}; write ${project.name}:${key}`);
             continue;
         }
-        merged[key] = value;
+        // Only `secure:` is encrypted: a `secret:` in a file is plain text that the CLI would read as a map.
+        if (isPlainSecret(value)) {
+            problems.push(
+                `${key}: "secret:" holds the value in plain text in the stack file; only "secure:" values are encrypted: pulumi config set --secret ${key} <value>`,
+            );
+            continue;
+        }
+        setOwn(merged, key, value);
     }
     // `--config key=value`, like `pulumi config set`, reads a bare key as the project's.
     for (const [key, value] of Object.entries(overrides)) {
-        merged[key.includes(":") ? key : `${project.name}:${key}`] = value;
+        setOwn(merged, key.includes(":") ? key : `${project.name}:${key}`, value);
     }
     return merged;
 }
 
+/** Sets a key of a plain record, whatever its name (`__proto__` included). */
+function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Fills Pulumi.yaml's defaults into `merged` and checks secrecy and types as the CLI does; returns the keys missing. */
-function applySchema(
-    project: Project,
-    stack: string,
-    merged: Record<string, StackConfigValue>,
-    given: { overrides: Record<string, StackConfigValue>; literals: Record<string, string> },
-    problems: string[],
-): string[] {
+function applySchema(project: Project, stack: string, merged: Record<string, StackConfigValue>, problems: string[]): string[] {
     const missing: string[] = [];
     for (const [key, entry] of Object.entries(project.config)) {
         const bare = key.startsWith(`${project.name}:`) ? key.slice(project.name.length + 1) : key;
         if (!key.startsWith(`${project.name}:`)) {
             continue;
         }
-        const fromStack = key in merged && merged[key] !== undefined;
+        const fromStack = Object.prototype.hasOwnProperty.call(merged, key) && merged[key] !== undefined;
         if (!fromStack && entry.default === undefined) {
             missing.push(bare);
             continue;
         }
-        const value = fromStack ? merged[key] : entry.default;
+        const value = asText(fromStack ? merged[key] : entry.default);
         const secret = isSecure(value) || isPlainSecret(value);
         // The CLI checks defaults with the same validator, so a `secret: true` key with a plain default fails too.
         if (entry.secret && !secret) {
@@ -310,13 +340,12 @@ function applySchema(
             continue;
         }
         if (!secret && entry.type && !matchesType(entry, value)) {
-            const literal = fromStack && !(key in given.overrides) ? given.literals[key] : undefined;
             problems.push(
-                `Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'${typeHint(project, bare, entry, value, literal)}`,
+                `Stack '${stack}' with configuration key '${bare}' must be of type '${typeName(entry)}'${typeHint(project, bare, entry, value)}`,
             );
             continue;
         }
-        merged[key] = value;
+        setOwn(merged, key, fromStack ? merged[key] : entry.default);
     }
     return missing;
 }
@@ -330,14 +359,48 @@ function toConfigValues(merged: Record<string, StackConfigValue>): { values: Rec
             continue;
         }
         if (isSecure(value)) {
-            values[key] = SECRET_PLACEHOLDERS[key] ?? PLACEHOLDER_SECRET;
+            setOwn(values, key, SECRET_PLACEHOLDERS[key] ?? PLACEHOLDER_SECRET);
             secretKeys.push(key);
         } else if (isPlainSecret(value)) {
-            values[key] = toConfigString(value.secret);
+            setOwn(values, key, toConfigString(value.secret));
             secretKeys.push(key);
         } else {
-            values[key] = toConfigString(value);
+            setOwn(values, key, toConfigString(value));
         }
     }
     return { values, secretKeys: secretKeys.sort() };
+}
+
+/**
+ * Warnings the program cannot give, because it cannot tell a default from a value set on purpose: the
+ * stack file can. With an EKS cluster and ecsTaskRole left at its default, the stack makes the ECS roles too.
+ */
+export function defaultedValueWarnings(
+    project: Project,
+    stackConfig: Record<string, unknown>,
+    overrides: Record<string, unknown> = {},
+): string[] {
+    const given = (bare: string) => {
+        const key = `${project.name}:${bare}`;
+        return [stackConfig, overrides].some(
+            (c) => Object.prototype.hasOwnProperty.call(c, key) || Object.prototype.hasOwnProperty.call(c, bare),
+        );
+    };
+    const value = (bare: string) => {
+        const key = `${project.name}:${bare}`;
+        return [overrides[key], overrides[bare], stackConfig[key]].find((v) => v !== undefined);
+    };
+    const warnings: string[] = [];
+    const cluster = value("eksClusterName");
+    if (
+        typeof cluster === "string" &&
+        cluster !== "" &&
+        !given("ecsTaskRole") &&
+        project.config[`${project.name}:ecsTaskRole`]?.default === true
+    ) {
+        warnings.push(
+            `${project.name}:eksClusterName is set and ${project.name}:ecsTaskRole is left at its default, true, so the stack also makes the ECS task role (and, with the credentials store, the ECS execution role). If Membrane runs on EKS only, set ${project.name}:ecsTaskRole: false; if it runs on both, set it to true to say so.`,
+        );
+    }
+    return warnings;
 }
