@@ -94,13 +94,14 @@ function npmProblems(argv: readonly string[], partial: boolean): string[] {
         // These read standard input: with valid arguments, the empty input is what they refuse.
         dotenv: (a) => {
             let err = "";
-            dotenvMain(
+            const code = dotenvMain(
                 a,
                 "",
                 () => undefined,
                 (s) => (err += s),
             );
-            if (!err.includes("nothing on standard input")) {
+            // --help prints the usage and succeeds.
+            if (!(code === 0 && err === "") && !err.includes("nothing on standard input")) {
                 throw new Error(err);
             }
         },
