@@ -692,6 +692,8 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
                 resources: (s) => [arn.ec2(s, "security-group-rule")],
                 condition: () => ({ StringEquals: { "ec2:CreateAction": "AuthorizeSecurityGroupIngress" } }),
             },
+            // The provider authorizes the rule untagged, then tags it (createTags): only a rule with no Environment tag yet.
+            { actions: ["ec2:CreateTags"], resources: (s) => [arn.ec2(s, "security-group-rule")], condition: ourTagsOnUntagged },
             ec2Describe(["ec2:DescribeSecurityGroupRules"]),
         ],
     },
@@ -759,8 +761,15 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "mongodbatlas:index/getProject:getProject": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
 
     // The interface endpoint's VPC and subnets, checked before anything is created (components/lookups.ts).
-    "aws:ec2/getVpc:getVpc": { grants: [ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables"])] },
-    "aws:ec2/getSubnet:getSubnet": { grants: [ec2Describe(["ec2:DescribeSubnets"])] },
+    "aws:ec2/getVpc:getVpc": {
+        grants: [
+            ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeRouteTables"]),
+            // The one EC2 Describe the reference gives a resource type (vpc): the stack's VPC.
+            { actions: ["ec2:DescribeVpcAttribute"], resources: (s) => [arn.ec2(s, "vpc", s.vpcId)] },
+        ],
+    },
+    // The tagging interceptor lists the subnet's tags with DescribeTags: the look-up sets none from DescribeSubnets.
+    "aws:ec2/getSubnet:getSubnet": { grants: [ec2Describe(["ec2:DescribeSubnets", "ec2:DescribeTags"])] },
 
     // Operations: replication, logs, alarms (Replication, Logs, Monitoring)
     "aws:s3/bucketLogging:BucketLogging": s3Config("s3:PutBucketLogging", "s3:GetBucketLogging"),

@@ -397,7 +397,7 @@ describe("the deploy role's permission table", () => {
             "ec2:DescribeSecurityGroupRules",
             "ec2:DescribeSecurityGroups",
             "ec2:DescribeSubnets",
-            "ec2:DescribeVpcAttribute",
+            "ec2:DescribeTags",
             "ec2:DescribeVpcEndpoints",
             "ec2:DescribeVpcs",
             "iam:ListOpenIDConnectProviders",

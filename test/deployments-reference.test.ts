@@ -121,6 +121,7 @@ describe("the deploy role against AWS's Service Authorization Reference and the 
             expect(c.source.repository, c.type).to.equal("hashicorp/terraform-provider-aws");
             expect(c.source.path, c.type).to.match(/^internal\/service\/[a-z0-9]+\/[a-z0-9_]+\.go$/);
             expect(c.source.read, c.type).to.be.a("string").and.not.equal("");
+            expect(c.source.read, `${c.type}: the calls must be read from the source, not inferred`).not.to.match(/not re-read/i);
             const all = [...Object.values(c.calls).flat(), ...Object.keys(c.awsChecks ?? {}), ...Object.keys(c.notGranted ?? {})];
             expect(
                 all.filter((a) => !actionDetails(a!)),

@@ -537,6 +537,27 @@ export function selfAttempts(att: StackView): Attempt[] {
                 { action: "kms:CreateGrant", resource: `arn:aws:kms:${me.region}:${ACCOUNT_ID}:key/99999999-0000-0000-0000-000000000000` },
             ],
         },
+        // The ingress rule is authorized untagged and then tagged (provider-calls/vpc-securitygroupingressrule.yaml): the deploy
+        // role may tag a rule with no Environment tag. Claiming such a rule must not reach the group it belongs to.
+        ...(
+            [
+                ["changed", "ec2:ModifySecurityGroupRules"],
+                ["revoked", "ec2:RevokeSecurityGroupIngress"],
+                ["widened", "ec2:AuthorizeSecurityGroupIngress"],
+            ] as const
+        ).map(([how, action]) => ({
+            id: `untagged-rule-claimed-${how}`,
+            source: "ISSUE 21.3",
+            what: `an untagged rule of another security group of the account, given the stack's tags, then its group ${how}`,
+            steps: [
+                {
+                    action: "ec2:CreateTags",
+                    resource: `arn:aws:ec2:${me.region}:${ACCOUNT_ID}:security-group-rule/sgr-09999999999999999`,
+                    context: { ...me.requestTags, "aws:TagKeys": ["Environment", "Service"] },
+                },
+                { action, resource: `arn:aws:ec2:${me.region}:${ACCOUNT_ID}:security-group/sg-09999999999999999` },
+            ],
+        })),
         // ISSUE 21.8 and the near misses.
         // Resources whose ids AWS generates carry no name: a resource of the account with no Environment tag can be claimed.
         ...[
@@ -1012,8 +1033,13 @@ export function legitimateAttempts(att: StackView): Attempt[] {
             },
         ]),
         a("redis", "modifies its Redis", [{ action: "elasticache:ModifyReplicationGroup", resource: me.replicationGroup }]),
-        a("security-group", "opens its own security group", [
+        a("security-group", "opens its own security group, and tags the new rule", [
             { action: "ec2:AuthorizeSecurityGroupIngress", resource: me.securityGroup, context: me.resourceTags },
+            {
+                action: "ec2:CreateTags",
+                resource: `arn:aws:ec2:${me.region}:${ACCOUNT_ID}:security-group-rule/sgr-01234567890abcdef`,
+                context: { ...me.requestTags, "aws:TagKeys": ["Environment", "Service"] },
+            },
         ]),
         a("alarms", "sets its alarms and topic", [
             { action: "cloudwatch:PutMetricAlarm", resource: me.alarm },
