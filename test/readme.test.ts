@@ -1,62 +1,64 @@
-// The README's configuration table is the user's reference: it must match Pulumi.yaml key for key.
+// The README is a newcomer's first day: short, the two commands, the first deployment's commands in an
+// order that works, a way to every page of docs/, and `npm start` examples (README and docs/) that run.
+// Its links are checked by test/docs-links.test.ts, its diagram by test/plan.test.ts, the configuration
+// reference by test/config-docs.test.ts.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "../tools/engine";
 import { main } from "../tools/plan";
-import { loadProject } from "../tools/stack-config";
 import { FIXTURES } from "./harness";
 import { docCommands } from "./support/doc-commands";
+import { markdownLinks } from "./support/markdown-links";
 
 const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 
-function configTable(): Map<string, { type: string; def: string }> {
-    const rows = new Map<string, { type: string; def: string }>();
-    for (const m of readme.matchAll(/^\| `([a-zA-Z0-9:]+)` \| (string|integer|boolean|array) \| ([^|]+) \|/gm)) {
-        rows.set(m[1], { type: m[2], def: m[3].trim() });
-    }
-    return rows;
-}
-
 describe("README", () => {
-    it("documents every config key with Pulumi.yaml's type and default, and no other", () => {
-        const project = loadProject(PROJECT_DIR);
-        const table = configTable();
-        const expected = new Map<string, { type: string; def: string }>([["aws:region", { type: "string", def: "(required)" }]]);
-        for (const [key, entry] of Object.entries(project.config)) {
-            const def =
-                entry.default === undefined
-                    ? "(required)"
-                    : `\`${typeof entry.default === "string" ? (entry.default === "" ? '""' : entry.default) : JSON.stringify(entry.default)}\``;
-            expected.set(key.replace(/^membrane:/, ""), { type: String(entry.type), def });
-        }
-        expect(Object.fromEntries(table)).to.deep.equal(Object.fromEntries(expected));
+    it("is a first-day document: under 15 KB", () => {
+        expect(Buffer.byteLength(readme, "utf8")).to.be.lessThan(15_000);
     });
 
-    it("gives the quick-start commands", () => {
-        expect(readme).to.include("npm ci && npm start");
-        expect(readme).to.include("npm test");
+    it("gives the two commands, in a shell block", () => {
+        const lines = docCommands({ "README.md": readme })
+            .filter((c) => !c.snippet.inline)
+            .map((c) => c.argv.join(" "));
+        expect(lines).to.include.members(["npm ci", "npm start", "npm test"]);
+        expect(readme).to.match(/^npm ci && npm start\b/m);
     });
 
-    it("leads a newcomer in order: what it is, quick start, first deployment, outputs, operating, reference", () => {
-        const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-        expect(headings.slice(0, 5)).to.deep.equal([
-            "Quick start",
-            "Your first deployment",
-            "Using the outputs",
-            "Operating it",
-            "Configuration reference",
-        ]);
-        expect(readme.indexOf("```mermaid")).to.be.lessThan(readme.indexOf("## Quick start"));
-    });
-
-    it("links only to files that exist", () => {
-        for (const [, target] of readme.matchAll(/\]\(((?!https?:|#)[^)#]+)(#[^)]*)?\)/g)) {
-            expect(fs.existsSync(path.join(PROJECT_DIR, target)), target).to.equal(true);
+    it("gives the first deployment's commands in an order that works", () => {
+        const commands = docCommands({ "README.md": readme })
+            .filter((c) => !c.snippet.inline)
+            .map((c) => c.argv.join(" "));
+        const first = (prefix: string) => {
+            const i = commands.findIndex((c) => c.startsWith(prefix));
+            expect(i, `a README command that starts with ${prefix}`).to.be.greaterThan(-1);
+            return i;
+        };
+        // Each pair is a dependency: the second fails without the first.
+        const needs: Array<[string, string, string]> = [
+            ["pulumi stack init", "pulumi login", "a stack is created in a backend"],
+            ["pulumi config set", "pulumi stack init", "config is set on a stack"],
+            ["npm run check", "npm ci", "the check runs the installed program"],
+            ["npm run check", "pulumi config set", "the check reads the stack's config"],
+            ["pulumi up", "npm run check", "the check is the gate before a deploy"],
+            ["pulumi stack output", "pulumi up", "a stack has outputs once deployed"],
+        ];
+        for (const [after, before, why] of needs) {
+            expect(first(before), `${before} before ${after}: ${why}`).to.be.lessThan(first(after));
         }
     });
 
-    it("every npm start example it gives exits 0 on the fixture stacks", async function () {
+    it("leads to every page of docs/", () => {
+        const linked = new Set(markdownLinks("README.md", readme).map((l) => l.target.split("#")[0]));
+        const docs = fs
+            .readdirSync(path.join(PROJECT_DIR, "docs"))
+            .filter((f) => f.endsWith(".md"))
+            .map((f) => `docs/${f}`);
+        expect(docs.filter((d) => !linked.has(d))).to.deep.equal([]);
+    });
+
+    it("every npm start example of the README and docs/ exits 0 on the fixture stacks", async function () {
         this.timeout(120000);
         const docs = Object.fromEntries(
             [

@@ -1,6 +1,7 @@
-// The README's rollback and teardown runbooks say what the program protects and retains, and what stays
-// in the vendor's Terraform: each claim is derived here from what the program registers, or from the
-// vendor's modules (test/data/vendor-terraform-resources.json), so the runbooks cannot drift from them.
+// The runbooks of adoption's rollback (docs/adopt.md) and of tearing down (docs/operate.md) say what the
+// program protects and retains, and what stays in the vendor's Terraform: each claim is derived here from
+// what the program registers, or from the vendor's modules (test/data/vendor-terraform-resources.json), so
+// the runbooks cannot drift from them.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,8 +9,17 @@ import type { Evaluation, RegisteredResource } from "../tools/engine";
 import { PROJECT_DIR } from "../tools/engine";
 import { evaluate, fixtureStack } from "./harness";
 
-const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-const section = (from: string, to: string) => readme.slice(readme.indexOf(from), readme.indexOf(to, readme.indexOf(from)));
+const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");
+const adopt = page("adopt.md");
+const operate = page("operate.md");
+/** The text of `doc` from `from` to `to` (or to the next heading of `from`'s level, or the end). */
+function section(doc: string, from: string, to?: string): string {
+    const start = doc.indexOf(from);
+    expect(start, from).to.be.greaterThan(-1);
+    const level = /^#+ /.exec(from)?.[0];
+    const end = to !== undefined ? doc.indexOf(to, start) : level ? doc.indexOf(`\n${level}`, start + from.length) : -1;
+    return doc.slice(start, end === -1 ? undefined : end);
+}
 
 /** What `pulumi state delete --target-dependents` forgets with the adopted resources: they and everything depending on them. */
 function forgottenWithAdopted(ev: Evaluation): Set<string> {
@@ -28,12 +38,12 @@ function forgottenWithAdopted(ev: Evaluation): Set<string> {
 
 const names = (rs: RegisteredResource[]) => rs.map((r) => r.name).sort();
 
-describe("README: rollback of an adoption", () => {
+describe("docs/adopt.md: rollback of an adoption", () => {
     it("step 4 names exactly the protected resources left once step 1 forgot the adopted ones", async () => {
         const ev = await fixtureStack("legacy");
         const forgotten = forgottenWithAdopted(ev);
         const left = ev.resources.filter((r) => r.protect && !forgotten.has(r.urn));
-        const step4 = section("4. Remove what the program created.", "## Using the outputs");
+        const step4 = section(adopt, "4. Remove what the program created.");
         const named = [...step4.slice(0, step4.indexOf("```sh")).matchAll(/`([a-z0-9-]+)`/g)]
             .map((m) => m[1])
             .filter((n) => ev.resources.some((r) => r.name === n));
@@ -48,14 +58,14 @@ describe("README: rollback of an adoption", () => {
     });
 
     it("pushes the Terraform backup with -force and removes the stack keeping its file", () => {
-        const rollback = section("**Rollback.**", "## Using the outputs");
+        const rollback = section(adopt, "## Rollback");
         expect(rollback.match(/terraform state push [^`]*/g)?.every((c) => c.startsWith("terraform state push -force "))).to.equal(true);
         expect(rollback).to.include("pulumi state unprotect --all --yes --stack prod");
         expect(rollback).to.include("pulumi stack rm --preserve-config");
     });
 });
 
-describe("README: tearing down", () => {
+describe("docs/operate.md: tearing down", () => {
     let created: Evaluation;
     let adopted: Evaluation;
     before(async function () {
@@ -84,7 +94,7 @@ describe("README: tearing down", () => {
             "mongodbatlas:index/advancedCluster:AdvancedCluster",
             "mongodbatlas:index/project:Project",
         ]);
-        expect(section("### Tearing down", "## Configuration reference")).to.include("pulumi state unprotect --all --yes --stack prod");
+        expect(section(operate, "## Tearing down")).to.include("pulumi state unprotect --all --yes --stack prod");
     });
 
     it("says the recovery window the credentials secret has after that up: 7 days, not production's 30", async () => {
@@ -92,13 +102,13 @@ describe("README: tearing down", () => {
             ev.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")!.inputs.recoveryWindowInDays;
         expect(window(await fixtureStack("prod"))).to.equal(30);
         expect(window(created)).to.equal(7);
-        expect(section("### Tearing down", "## Configuration reference")).to.include("from production's 30 days to 7");
+        expect(section(operate, "## Tearing down")).to.include("from production's 30 days to 7");
     });
 });
 
-describe("README: what stays in the vendor's Terraform after an adoption", () => {
+describe("docs/adopt.md: what stays in the vendor's Terraform after an adoption", () => {
     const vendor = JSON.parse(fs.readFileSync(path.join(__dirname, "data", "vendor-terraform-resources.json"), "utf8"));
-    const adoption = section("### Adopting an existing install", "**Rollback.**");
+    const adoption = section(adopt, "# Adopting an existing install", "## Rollback");
     const stateRm = new Set(
         [...adoption.replace(/\\\n/g, " ").matchAll(/terraform state rm ([^\n#]+)/g)].flatMap((m) => m[1].trim().split(/\s+/)),
     );

@@ -1,0 +1,48 @@
+// What the user pages show as the programs' output or input is what the programs make and accept: the ESC
+// environment of docs/first-deploy.md, and the cloud file and assumptions of docs/cloud-file.md.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadCloudFixture } from "../tools/cloud-file";
+import { evaluate as evaluateIn, PROJECT_DIR } from "../tools/engine";
+import { renderAssumptions } from "../tools/plan";
+import { assetText, deploymentsStack } from "./deployments-harness";
+import { evaluate, FIXTURES } from "./harness";
+
+const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");
+const blocks = (md: string, lang: string) => [...md.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
+
+describe("docs/first-deploy.md", () => {
+    it("shows the ESC environment the deployments program writes for prod, its Atlas secret elided", async function () {
+        this.timeout(60000);
+        const shown = blocks(page("first-deploy.md"), "yaml").find((b) => b.startsWith("# the ESC environment acme/membrane/prod"));
+        expect(shown, "the ESC environment block").to.not.equal(undefined);
+        const ev = await deploymentsStack("acme");
+        const env = ev.resources.find((r) => r.type === "pulumiservice:index:Environment" && r.inputs.name === "prod")!;
+        const written = assetText(env, "yaml").replace(/(fn::secret: )mdb_sa_sk_\S+/, "$1mdb_sa_sk_...");
+        expect(shown!.slice(shown!.indexOf("\n") + 1)).to.equal(written);
+    });
+});
+
+describe("docs/cloud-file.md", () => {
+    const doc = page("cloud-file.md");
+
+    it("gives a cloud file that answers every look-up of a stack like the example production stack", async function () {
+        this.timeout(60000);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-doc-")), "prod.cloud.yaml");
+        fs.writeFileSync(file, blocks(doc, "yaml")[0]);
+        const ev = await evaluate({ stack: "prod", cloud: loadCloudFixture(file) });
+        expect(ev.assumptions ?? []).to.deep.equal([]);
+        expect(ev.resources.length).to.be.greaterThan(50);
+    });
+
+    it("lists the assumptions the plan prints for that stack without a cloud file", async function () {
+        this.timeout(60000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloud-doc-"));
+        fs.copyFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+        const ev = await evaluateIn({ stack: "prod", stackDir: dir });
+        const shown = blocks(doc, "").find((b) => b.startsWith("Assumed to exist"));
+        expect(shown, "the assumptions block").to.equal(`${renderAssumptions(ev.assumptions ?? []).join("\n")}\n`);
+    });
+});
