@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { loadCloudFixture } from "../tools/cloud-file";
 import { evaluate as evaluateIn, PROJECT_DIR } from "../tools/engine";
+import { estimateCost, estimateDuration, stackRegion } from "../tools/estimate";
 import { renderAssumptions } from "../tools/plan";
 import { assetText, deploymentsStack } from "./deployments-harness";
 import { evaluate, FIXTURES } from "./harness";
@@ -23,6 +24,34 @@ describe("docs/first-deploy.md", () => {
         const written = assetText(env, "yaml").replace(/(fn::secret: )mdb_sa_sk_\S+/, "$1mdb_sa_sk_...");
         expect(shown!.slice(shown!.indexOf("\n") + 1)).to.equal(written);
     });
+});
+
+describe("docs/first-deploy.md's cost table", () => {
+    // Each row: stack | region | "$<total>, a lower bound (…)" | … | "<min>–<max> min".
+    const rows = [
+        ...page("first-deploy.md").matchAll(
+            /^\| (staging|prod) \| ([a-z0-9-]+) \| \$([\d.]+)(, a lower bound)?[^|]*\|[^|]*\| (\d+)–(\d+) min \|$/gm,
+        ),
+    ];
+
+    it("has a row for each example stack", () => {
+        expect(rows.map((r) => r[1]).sort()).to.deep.equal(["prod", "staging"]);
+    });
+
+    for (const stack of ["staging", "prod"]) {
+        it(`gives ${stack}'s total, whether it is a lower bound, and the first deploy's duration as npm start computes them`, async function () {
+            this.timeout(60000);
+            const row = rows.find((r) => r[1] === stack)!;
+            const ev = await evaluate({ stack });
+            const region = stackRegion(ev);
+            const cost = estimateCost(ev, region);
+            const duration = estimateDuration(ev);
+            expect(row[2]).to.equal(region);
+            expect(Number(row[3])).to.equal(cost.totalMonthlyUsd);
+            expect(row[4] !== undefined).to.equal(cost.lowerBound);
+            expect([Number(row[5]), Number(row[6])]).to.deep.equal([Math.round(duration.minMinutes), Math.round(duration.maxMinutes)]);
+        });
+    }
 });
 
 describe("docs/cloud-file.md", () => {
