@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cdn } from "./components/cdn";
 import { MembraneConfig, parseConfig } from "./components/config";
-import { readStackConfig } from "./components/config-source";
+import { readStackConfig } from "./lib/config-source";
 import { Database, DatabaseArgs } from "./components/database";
 import { containerOutputs } from "./components/container-config";
 import { CredentialsStore, CredentialsStoreArgs } from "./components/credentials-store";

@@ -3,9 +3,9 @@
 // Before registering an adopted resource, the program compares what it would set with what exists (read
 // with data sources, at preview as at up) and either keeps the existing value where it can, lists what
 // will change in place, or refuses what would replace it, naming the setting and the key. Pure.
-import type { BucketPurpose } from "./naming";
-import { iamGlobMatches } from "../policy/lib/glob";
-import { StackError } from "./lookups";
+import type { BucketPurpose } from "../lib/naming";
+import { iamGlobMatches } from "../lib/glob";
+import { StackError } from "../lib/lookups";
 
 /** A setting that differs: what exists, and what the stack says. */
 export interface Difference {

@@ -5,7 +5,7 @@
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupConfig } from "./config-backup";
-import { childName } from "./naming";
+import { childName } from "../lib/naming";
 
 export interface BackupArgs {
     /** The cluster's project. */

@@ -1,14 +1,14 @@
 // Cdn: the static files over HTTPS (seed: "CloudFront Distribution"). A CloudFront distribution that
 // reads the static bucket through origin access control, the bucket's one policy, and, with a custom
 // domain, an ACM certificate in us-east-1 validated through Route 53 and the A/AAAA alias records.
-import * as aws from "./aws";
+import * as aws from "../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CdnPriceClass, CdnTlsPolicy } from "./config-cdn";
-import type { PolicyDocument } from "../policy/lib/policy-document";
+import type { PolicyDocument } from "../lib/policy-document";
 import { IMPORT_IDS, reviewDistribution, reviewOriginAccessControl, settle } from "./adoption";
-import { lookup, missingAdoptedMessage, missingZoneMessage, warnAll } from "./lookups";
-import { childName, tags } from "./naming";
-import { denyInsecureTransportStatement } from "./storage";
+import { lookup, missingAdoptedMessage, missingZoneMessage, warnAll } from "../lib/lookups";
+import { cdnPolicyNames, childName, tags } from "../lib/naming";
+import { denyInsecureTransportStatement } from "../lib/bucket";
 
 /** A name of one's own for the static files. */
 export interface CdnDomainArgs {
@@ -103,7 +103,7 @@ export class Cdn extends pulumi.ComponentResource {
 
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:cdn:Cdn", name, {}, opts);
-        const policyNames = { stem: `${args.namePrefix ?? ""}${args.environment}-static`, suffix: args.nameSuffix ?? "" };
+        const policyNames = cdnPolicyNames(args.namePrefix ?? "", args.environment, args.nameSuffix);
         const domain = args.customDomain;
         const zone: DomainInZone | undefined = domain && { domainName: domain.domainName, zoneId: this.zoneId(domain.hostedZoneName) };
 
@@ -183,10 +183,9 @@ export class Cdn extends pulumi.ComponentResource {
      * Origin access control, cache policy and response headers policy, named `<prefix><environment>-static-…`
      * and the suffix (names are unique in the account). An adopted origin access control keeps its name.
      */
-    private policies(name: string, names: { stem: string; suffix: string }, args: CdnArgs): DistributionPolicies {
+    private policies(name: string, names: { oac: string; cache: string; headers: string }, args: CdnArgs): DistributionPolicies {
         const opt = { parent: this };
-        const base = names.stem;
-        const oacName = `${base}-oac${names.suffix}`;
+        const oacName = names.oac;
         const oacId = args.existing?.originAccessControlId;
         const oac = new aws.cloudfront.OriginAccessControl(
             childName(name, "oac"),
@@ -205,7 +204,7 @@ export class Cdn extends pulumi.ComponentResource {
         const cache = new aws.cloudfront.CachePolicy(
             childName(name, "cache"),
             {
-                name: `${base}-cache${names.suffix}`,
+                name: names.cache,
                 comment: "Membrane static files: seed TTLs, CORS request headers in the cache key",
                 ...CACHE_TTLS,
                 parametersInCacheKeyAndForwardedToOrigin: {
@@ -218,7 +217,7 @@ export class Cdn extends pulumi.ComponentResource {
             },
             opt,
         );
-        return { oac, cache, headers: this.responseHeadersPolicy(name, `${base}-headers${names.suffix}`, args.corsAllowedOrigins) };
+        return { oac, cache, headers: this.responseHeadersPolicy(name, names.headers, args.corsAllowedOrigins) };
     }
 
     /** The adopted origin access control's own name, kept after the review. */

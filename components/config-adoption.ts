@@ -2,9 +2,10 @@
 // Terraform, the guide's snippets, a production stack destroyed with its data retained). The program
 // adopts each with Pulumi's `import` option instead of creating it, and protects it. Pure: the names are
 // checked here against the rules AWS and Atlas apply, before anything is registered.
-import { ConfigReader, duplicates, fullKey } from "./config-reader";
+import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
 import { replicationGroupIdProblems } from "./config-redis";
-import { BUCKET_PURPOSES, BucketPurpose, bucketNameProblems } from "./naming";
+import { BUCKET_PURPOSES, BucketPurpose, bucketNameProblems } from "../lib/naming";
+import { ATLAS_ID, POLICY_NAME, ROLE_NAME } from "../lib/patterns";
 
 /** An existing IAM role, and optionally its inline policy, that the program adopts. */
 export interface AdoptedRole {
@@ -41,12 +42,8 @@ export const EXISTING_BUCKET_KEYS: Readonly<Record<BucketPurpose, string>> = {
 
 // CloudFront ids: upper-case letters and digits, 13 or 14 of them, starting with E for distributions and OACs.
 const CLOUDFRONT_ID = /^E[A-Z0-9]{12,13}$/;
-const HEX24 = /^[0-9a-f]{24}$/;
 // Atlas: cluster names are ASCII letters, digits and hyphens, at most 64 characters.
 const ATLAS_CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
-// IAM: role names [\w+=,.@-]{1,64}, inline policy names [\w+=,.@-]{1,128}.
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 // ElastiCache subnet group names: up to 255 lowercase letters, digits and hyphens, starting with a letter.
 const SUBNET_GROUP_NAME = /^[a-z][a-z0-9-]{0,254}$/;
 
@@ -103,7 +100,7 @@ function readRedis(r: ConfigReader): AdoptionConfig["redis"] {
 function readAtlas(r: ConfigReader): Pick<AdoptionConfig, "atlasProjectId" | "atlasClusterName"> {
     const projectId = r.string("existingAtlasProjectId");
     const clusterName = r.string("existingAtlasClusterName");
-    if (projectId && !HEX24.test(projectId)) {
+    if (projectId && !ATLAS_ID.test(projectId)) {
         r.problem("existingAtlasProjectId", `must be an Atlas project id: 24 lowercase hex digits (got "${projectId}")`);
     }
     if (projectId && r.has("atlasProjectId")) {

@@ -1,6 +1,7 @@
 // The CDN's slice of the stack config: the custom domain (or none), price class and viewer TLS policy.
 // Pure; every rule ACM, Route 53 or CloudFront would enforce is checked here, with its source.
-import { ConfigReader } from "./config-reader";
+import { ConfigReader } from "../lib/config-reader";
+import { defaultStaticDomainName } from "../lib/naming";
 
 export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
 export type CdnPriceClass = (typeof CDN_PRICE_CLASSES)[number];
@@ -66,11 +67,6 @@ function certificateNameProblems(name: string): string[] {
         problems.push(`is ${name.length} characters long; ACM allows ${MAX_CERTIFICATE_NAME} for a certificate's domain name (RFC 5280)`);
     }
     return problems;
-}
-
-/** The seed's name for the static files: `static.<environment>.<hostedZoneName>`. */
-export function defaultStaticDomainName(environment: string, hostedZoneName: string): string {
-    return `static.${environment}.${hostedZoneName}`;
 }
 
 /**

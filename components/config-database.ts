@@ -1,8 +1,10 @@
 // The database's slice of the stack config: MongoDB Atlas (project, cluster, user, network access) or an
 // external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
 // with its source.
-import { parseIpv4Cidr } from "./cidr";
-import { ConfigReader, duplicates, fullKey } from "./config-reader";
+import { parseIpv4Cidr } from "../lib/cidr";
+import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
+import { atlasNames } from "../lib/naming";
+import { ATLAS_ID } from "../lib/patterns";
 
 export type DatabaseMode = "atlas" | "external";
 
@@ -102,7 +104,6 @@ export const ATLAS_AWS_TIERS: readonly string[] = [
     "R700",
 ];
 
-const HEX24 = /^[0-9a-f]{24}$/;
 const MONGO_VERSION = /^(\d+)\.(\d+)$/;
 // A project rule, not Atlas's: the user name is a plain identifier, easy to read in logs and in MONGO_URI.
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
@@ -167,10 +168,10 @@ function readProject(
 ): Pick<AtlasConfig, "orgId" | "projectId" | "projectName" | "clusterName"> {
     const orgId = r.string("atlasOrgId");
     const projectId = r.string("atlasProjectId");
-    if (orgId && !HEX24.test(orgId)) {
+    if (orgId && !ATLAS_ID.test(orgId)) {
         r.problem("atlasOrgId", `must be an Atlas organization id: 24 lowercase hex digits (got "${orgId}")`);
     }
-    if (projectId && !HEX24.test(projectId)) {
+    if (projectId && !ATLAS_ID.test(projectId)) {
         r.problem("atlasProjectId", `must be an Atlas project id: 24 lowercase hex digits (got "${projectId}")`);
     }
     if (!orgId && !projectId && !names.adoptsProject) {
@@ -180,8 +181,7 @@ function readProject(
         );
     }
     // Project names are unique in the organization, whatever the region: the suffix keeps a second region's stack apart.
-    const projectName = `membrane-${environment}${names.nameSuffix}`;
-    const clusterName = `membrane-${environment}`;
+    const { projectName, clusterName } = atlasNames(environment, names.nameSuffix);
     if (projectName.length > ATLAS_NAME_MAX) {
         r.problem(
             "environment",
@@ -395,7 +395,7 @@ export function readDatabaseConfig(
     ];
     if (ignored.length > 0) {
         warnings.push(
-            `membrane:databaseMode is external, so ${ignored.map(fullKey).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`,
+            `membrane:databaseMode is external, so ${ignored.map((k) => fullKey(k)).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`,
         );
     }
     return { mode, externalMongoUri };

@@ -1,6 +1,8 @@
 // The IAM slice of the stack config: which roles to create, for which Kubernetes service account, and
 // how EKS trusts them. Pure; every rule names its key and its source.
-import { ConfigReader } from "./config-reader";
+import { ConfigReader } from "../lib/config-reader";
+import { iamNames } from "../lib/naming";
+import { EKS_CLUSTER_NAME, K8S_NAME, K8S_NAMESPACE, POLICY_ARN, ROLE_ARN } from "../lib/patterns";
 
 export type OidcProviderMode = "existing" | "create";
 
@@ -37,39 +39,11 @@ export interface IamConfig {
     readonly kmsKeyAdministratorArn?: string;
 }
 
-/**
- * The seed's names. IAM role names are unique in the account, across regions: `nameSuffix` (`-<region>`
- * with membrane:regionInNames) keeps a second region's stack of the same environment apart. Inline
- * policy names are scoped to their role.
- */
-export function iamNames(environment: string, nameSuffix = ""): { ecs: RoleNames; eks: RoleNames; ec2: Ec2RoleConfig } {
-    return {
-        ecs: { roleName: `${environment}-membrane-task-role${nameSuffix}`, policyName: `${environment}-membrane-s3-access` },
-        eks: { roleName: `${environment}-membrane-k8s-role${nameSuffix}`, policyName: `${environment}-membrane-k8s-s3-access` },
-        // Instance profile names are unique in the account too.
-        ec2: {
-            roleName: `${environment}-membrane-ec2-role${nameSuffix}`,
-            policyName: `${environment}-membrane-ec2-s3-access`,
-            instanceProfileName: `${environment}-membrane-ec2-profile${nameSuffix}`,
-        },
-    };
-}
-
 // IAM quotas: role names 1-64 characters, inline policy and instance profile names 1-128, all [\w+=,.@-].
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 const ROLE_NAME_MAX = 64;
 const POLICY_NAME_MAX = 128;
 const INSTANCE_PROFILE_NAME_MAX = 128;
-// Kubernetes: a namespace is an RFC 1123 DNS label; a service account name a DNS subdomain.
-// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// EKS CreateCluster: name 1-100 characters, ^[0-9A-Za-z][A-Za-z0-9\-_]*$.
-// https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
-// A customer managed policy's ARN (the deployments program's boundary, deployments/stack-deployment.ts).
-const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 function checkNames(r: ConfigReader, names: RoleNames): void {
     if (names.roleName.length > ROLE_NAME_MAX) {
@@ -91,19 +65,19 @@ function readKubernetesNames(r: ConfigReader): { clusterName: string; namespace:
     const clusterName = r.string("eksClusterName");
     const namespace = r.string("k8sNamespace");
     const serviceAccount = r.string("k8sServiceAccount");
-    if (clusterName && (clusterName.length > 100 || !EKS_CLUSTER_NAME.test(clusterName))) {
+    if (clusterName && !EKS_CLUSTER_NAME.test(clusterName)) {
         r.problem(
             "eksClusterName",
             `must be an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit (got "${clusterName}")`,
         );
     }
-    if (namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+    if (!K8S_NAMESPACE.test(namespace)) {
         r.problem(
             "k8sNamespace",
             `must be a Kubernetes namespace name (an RFC 1123 label): at most 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit (got "${namespace}")`,
         );
     }
-    if (serviceAccount.length > 253 || !DNS_SUBDOMAIN.test(serviceAccount)) {
+    if (!K8S_NAME.test(serviceAccount)) {
         r.problem(
             "k8sServiceAccount",
             `must be a Kubernetes service account name (an RFC 1123 subdomain): at most 253 lowercase letters, digits, hyphens and dots, each part starting and ending with a letter or digit (got "${serviceAccount}")`,

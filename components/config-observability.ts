@@ -1,9 +1,9 @@
 // Logs and alarms: the `*AccessLogs`, `redisLogs`, `logRetentionDays`, `alarm*` and `atlasAlert*` keys
 // -> what is logged where, for how long, and which alarm fires at which threshold. Pure. CloudWatch Logs
 // and ElastiCache refuse what is checked here (retention values, log types the engine version lacks).
-import { ConfigReader } from "./config-reader";
+import { ConfigReader } from "../lib/config-reader";
 import type { RedisConfig, RedisTopology } from "./config-redis";
-import { bucketNameProblems } from "./naming";
+import { alarmNames, bucketNameProblems, logBucketName, logNames } from "../lib/naming";
 
 export interface RedisLogGroups {
     /** Slow log: Redis OSS 6.0 and newer, every Valkey. */
@@ -58,11 +58,6 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 // (PutDeliverySource, PutDeliveryDestination).
 const DELIVERY_NAME = /^[\w-]{1,60}$/;
 
-/** The log bucket of the stack's region; `nameSuffix`, `-<region>` with membrane:regionInNames, ends it like the other buckets. */
-export function logBucketName(namePrefix: string, environment: string, nameSuffix = ""): string {
-    return `${namePrefix}${environment}-integration-app-logs${nameSuffix}`;
-}
-
 /**
  * The member clusters of a replication group, as ElastiCache names them: `<id>-001` … for cluster
  * mode off, `<id>-0001-001` … (shard, then node) for cluster mode on. CloudWatch publishes the
@@ -85,10 +80,10 @@ export function hasReplicas(topology: RedisTopology): boolean {
 
 /** The log groups the engine version can fill: slow log from Redis OSS 6.0, engine log from 6.2; Valkey has both. */
 function redisLogGroups(environment: string, redis: Pick<RedisConfig, "engine" | "engineVersion">): RedisLogGroups {
-    const base = `/membrane/${environment}/redis`;
+    const names = logNames(environment);
     const [major, minor] = redis.engineVersion.split(".").map(Number);
     const engineLog = redis.engine === "valkey" || major > 6 || (major === 6 && minor >= 2);
-    return engineLog ? { slowLog: `${base}/slow-log`, engineLog: `${base}/engine-log` } : { slowLog: `${base}/slow-log` };
+    return engineLog ? { slowLog: names.redisSlowLog, engineLog: names.redisEngineLog } : { slowLog: names.redisSlowLog };
 }
 
 /** Reads the log keys. `namesValid`: the environment and prefix are accepted, so derived names are worth checking. */
@@ -113,7 +108,7 @@ export function readLogsConfig(
         allowed: { values: LOG_RETENTION_DAYS, what: "the retentions CloudWatch Logs offers" },
     });
     // CloudFront's delivery lives in us-east-1 whatever the stack's region.
-    const cdnDeliveryName = `${ctx.environment}-membrane-cdn-access-logs${ctx.nameSuffix ?? ""}`;
+    const cdnDeliveryName = logNames(ctx.environment, ctx.nameSuffix).cdnDelivery;
     const logBucket = s3AccessLogs || cdnAccessLogs ? logBucketName(ctx.namePrefix, ctx.environment, ctx.nameSuffix) : undefined;
     if (logBucket && ctx.namesValid) {
         for (const rule of bucketNameProblems(logBucket)) {
@@ -183,8 +178,7 @@ export function readAlarmsConfig(r: ConfigReader, environment: string, nameSuffi
     }
     return {
         ...(email && { email }),
-        namePrefix: `${environment}-membrane${nameSuffix}`,
-        topicName: `${environment}-membrane${nameSuffix}-alarms`,
+        ...alarmNames(environment, nameSuffix),
         thresholds,
     };
 }

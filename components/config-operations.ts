@@ -3,7 +3,7 @@
 import { BackupConfig, readBackupConfig } from "./config-backup";
 import type { DatabaseMode } from "./config-database";
 import { AlarmsConfig, LogsConfig, readAlarmsConfig, readLogsConfig } from "./config-observability";
-import { ConfigReader } from "./config-reader";
+import { ConfigReader } from "../lib/config-reader";
 import type { RedisConfig } from "./config-redis";
 import { readReplicationConfig, ReplicatedPurpose, ReplicationConfig } from "./config-replication";
 

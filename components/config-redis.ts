@@ -1,6 +1,8 @@
 // Redis config: the raw `redis*` keys -> a validated RedisConfig. Pure. Every limit ElastiCache would
 // refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
-import { ConfigReader, duplicates, fullKey } from "./config-reader";
+import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
+import { redisNames } from "../lib/naming";
+import { SECURITY_GROUP_ID } from "../lib/patterns";
 
 export type RedisEngine = "redis" | "valkey";
 
@@ -53,7 +55,6 @@ export function defaultParameterGroupName(engine: RedisEngine, version: string, 
 
 // Node types are cache.<family>.<size>: cache.t3.medium, cache.r7g.xlarge, cache.m6gd.2xlarge.
 const NODE_TYPE = /^cache\.[a-z][a-z0-9]*\.[a-z0-9]+$/;
-const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 // Default quota: 60 inbound rules per security group, one rule per allowed group here.
 // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
 const MAX_ALLOWED_SECURITY_GROUPS = 60;
@@ -281,7 +282,7 @@ function readMaintenance(r: ConfigReader): { maintenanceWindow: string; snapshot
 
 /** Validates the `redis*` keys; the names derive from `environment`. Problems go to `r`. */
 export function readRedisConfig(r: ConfigReader, environment: string, production: boolean, privateSubnetCount: number): RedisConfig {
-    const replicationGroupId = `${environment}-membrane`;
+    const { replicationGroupId, subnetGroupName, securityGroupNamePrefix } = redisNames(environment);
     checkDerivedNames(r, environment, replicationGroupId);
     const { engine, engineVersion } = readEngine(r);
     const nodeType = readNodeType(r);
@@ -291,8 +292,8 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
     const { maintenanceWindow, snapshotRetentionLimit } = readMaintenance(r);
     return {
         replicationGroupId,
-        subnetGroupName: `${environment}-membrane-redis`,
-        securityGroupNamePrefix: `${environment}-membrane-redis-`,
+        subnetGroupName,
+        securityGroupNamePrefix,
         engine,
         engineVersion,
         parameterGroupName: defaultParameterGroupName(engine, engineVersion, topology.clusterMode) ?? "",

@@ -1,16 +1,11 @@
 // Disaster recovery for the buckets: the `s3Replica*` keys -> which buckets replicate to which region,
 // under which names. Pure. S3 refuses a replica region that does not exist or is in another partition
 // (cross-partition replication is not offered), and an invalid or taken bucket name: checked here.
-import { ConfigReader } from "./config-reader";
-import { bucketNameProblems } from "./naming";
+import { ConfigReader } from "../lib/config-reader";
+import { bucketNameProblems, replicaBucketName, replicationRoleName } from "../lib/naming";
 import { partitionOf, regionProblem } from "./regions";
 
 export { partitionOf } from "./regions";
-
-/** The role S3 assumes to replicate the buckets; `nameSuffix` is `-<region>` with membrane:regionInNames. */
-export function replicationRoleName(environment: string, nameSuffix = ""): string {
-    return `${environment}-membrane-s3-replication${nameSuffix}`;
-}
 
 /** The buckets that may be replicated: connectors always, static by choice; tmp never (scratch files). */
 export type ReplicatedPurpose = "connectors" | "static";
@@ -58,11 +53,6 @@ const DEFAULT_REPLICA_REGIONS: Readonly<Record<string, string>> = {
 /** The replica region used when `s3ReplicaRegion` is empty; undefined where the user must choose. */
 export function defaultReplicaRegion(region: string): string | undefined {
     return Object.prototype.hasOwnProperty.call(DEFAULT_REPLICA_REGIONS, region) ? DEFAULT_REPLICA_REGIONS[region] : undefined;
-}
-
-/** The replica of a bucket in `region`. */
-export function replicaBucketName(sourceName: string, region: string): string {
-    return `${sourceName}-${region}`;
 }
 
 /** Every rule a replica region breaks for a stack in `region`; empty when S3 would accept it. */

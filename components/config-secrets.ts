@@ -2,8 +2,10 @@
 // read it (the ECS execution role, the Kubernetes service-account role, External Secrets Operator's
 // controller). Pure; every rule names its key and its source.
 import { DOCKER_LINE_MAX_BYTES, hasLineBreak } from "./dotenv";
-import { ConfigReader, fullKey } from "./config-reader";
+import { ConfigReader, fullKey } from "../lib/config-reader";
+import { secretsNames } from "../lib/naming";
 import type { IamConfig } from "./config-iam";
+import { K8S_NAME, K8S_NAMESPACE, ROLE_NAME } from "../lib/patterns";
 
 export const ECS_EXECUTION_ROLE_MODES = ["create", "existing", "none"] as const;
 export type EcsExecutionRoleMode = (typeof ECS_EXECUTION_ROLE_MODES)[number];
@@ -49,27 +51,6 @@ export interface SecretsConfig {
 }
 
 /**
- * The names. `membrane/<environment>/` is the unit every grant is scoped by (the readers, the deploy
- * role, the permissions boundary, the policy pack): a slash, because `membrane/prod/*` never matches
- * another environment's `membrane/prod-eu/...`, while a hyphenated `prod-*` would. `credentials` says
- * what it holds: the credential variables only, not the whole environment.
- */
-export function secretsNames(environment: string, nameSuffix = "") {
-    // Role names are unique in the account: `nameSuffix` (`-<region>` with membrane:regionInNames) keeps a
-    // second region's stack apart, as for the other roles (config-iam.ts). The secret's name is regional.
-    return {
-        secretName: `membrane/${environment}/credentials`,
-        execution: {
-            roleName: `${environment}-membrane-execution-role${nameSuffix}`,
-            policyName: `${environment}-membrane-execution-secrets`,
-        },
-        k8sReaderPolicyName: `${environment}-membrane-k8s-secrets-read`,
-        ec2ReaderPolicyName: `${environment}-membrane-ec2-secrets-read`,
-        eso: { roleName: `${environment}-membrane-eso-role${nameSuffix}`, policyName: `${environment}-membrane-eso-secrets-read` },
-    };
-}
-
-/**
  * Production keeps a deleted secret 30 days (AWS's maximum and default): a month to notice and restore
  * it. Elsewhere 7 (the shortest window AWS allows besides 0, which deletes without recovery): still an
  * undo, and a destroyed test stack's secret name is free again after a week instead of a month.
@@ -78,8 +59,6 @@ export function recoveryWindowInDays(production: boolean): number {
     return production ? 30 : 7;
 }
 
-// IAM role names: 1-64 of [\w+=,.@-] (IAM quotas); policy names up to 128.
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const PARTITION = "aws(-[a-z]+)*";
 // A symmetric key's ARN: a key id (UUID) or a multi-Region key id (mrk- and 32 hex digits).
 const KMS_KEY_ARN = new RegExp(
@@ -87,9 +66,6 @@ const KMS_KEY_ARN = new RegExp(
 );
 const KMS_ALIAS = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:)?alias\//;
 const SECRET_ARN = new RegExp(`^arn:${PARTITION}:secretsmanager:([a-z0-9-]+):\\d{12}:secret:([A-Za-z0-9/_+=.@-]+)-[A-Za-z0-9]{6}$`);
-// Kubernetes: a namespace is an RFC 1123 label, a service account name an RFC 1123 subdomain.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The customer managed key: a key ARN in the stack's region, never an alias or a bare id. */
 function readKmsKey(r: ConfigReader, region: string): string | undefined {
@@ -169,7 +145,7 @@ function readEsoServiceAccount(r: ConfigReader): { namespace: string; serviceAcc
         return undefined;
     }
     const [namespace, serviceAccount, ...rest] = value.split("/");
-    if (rest.length > 0 || !namespace || !serviceAccount || !DNS_LABEL.test(namespace) || !DNS_SUBDOMAIN.test(serviceAccount)) {
+    if (rest.length > 0 || !namespace || !serviceAccount || !K8S_NAMESPACE.test(namespace) || !K8S_NAME.test(serviceAccount)) {
         r.problem(
             "esoServiceAccount",
             `must be <namespace>/<service account> of External Secrets Operator's controller, both Kubernetes names (got "${value}")`,
@@ -250,7 +226,7 @@ export const DEFAULT_ESO = "external-secrets/external-secrets";
 function ignoredKeyWarnings(r: ConfigReader, enabled: boolean, iam: IamConfig, s: StoreSettings): string[] {
     const set = (keys: string[]) => keys.filter((k) => r.has(k));
     const warn = (keys: string[], why: string) =>
-        keys.length === 0 ? [] : [`${keys.map(fullKey).join(", ")} ${keys.length > 1 ? "are" : "is"} set but ignored: ${why}.`];
+        keys.length === 0 ? [] : [`${keys.map((k) => fullKey(k)).join(", ")} ${keys.length > 1 ? "are" : "is"} set but ignored: ${why}.`];
     if (!enabled) {
         return warn(
             set(["secretsKmsKeyArn", "ecsExecutionRoleName", "ecsRepositoryCredentialsSecretArn"]),

@@ -2,20 +2,21 @@
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
 import { CdnConfig, readCdnConfig } from "./config-cdn";
-import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig, shown } from "./config-reader";
+import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig, shown } from "../lib/config-reader";
 import { AdoptedRole, AdoptionConfig, EXISTING_BUCKET_KEYS, readAdoptionConfig } from "./config-adoption";
 import { IamConfig, readIamConfig } from "./config-iam";
 import { readRedisConfig, RedisConfig } from "./config-redis";
 import { DatabaseConfig, readDatabaseConfig } from "./config-database";
 import { readSecretsConfig, SecretsConfig } from "./config-secrets";
-import { parseIpv4Cidr } from "./cidr";
-import { unknownKeyProblems } from "./config-keys";
+import { parseIpv4Cidr } from "../lib/cidr";
+import { unknownKeyProblems } from "../lib/config-keys";
 import { OperationsConfig, readOperationsConfig } from "./config-operations";
-import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems } from "./naming";
+import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems, cdnPolicyNames, ENVIRONMENT, NAME_PREFIX } from "../lib/naming";
 import { regionProblem } from "./regions";
+import { SUBNET_ID, VPC_ID } from "../lib/patterns";
 
-export { ConfigError } from "./config-reader";
-export type { RawConfig } from "./config-reader";
+export { ConfigError } from "../lib/config-reader";
+export type { RawConfig } from "../lib/config-reader";
 
 export interface NetworkConfig {
     readonly vpcId: string;
@@ -59,12 +60,6 @@ export interface MembraneConfig extends OperationsConfig {
     /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
     readonly warnings: readonly string[];
 }
-
-// Resource ids are the prefix and 8 or 17 hex digits.
-const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-const NAME_PREFIX = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * What is wrong with `origin` as a CORS origin, or undefined: "*" or one exact origin, scheme://host[:port],
@@ -274,7 +269,7 @@ function readIdentity(
 const OAC_NAME_MAX = 64;
 
 function checkCloudfrontNames(r: ConfigReader, namePrefix: string, environment: string, nameSuffix: string): void {
-    const oac = `${namePrefix}${environment}-static-oac${nameSuffix}`;
+    const oac = cdnPolicyNames(namePrefix, environment, nameSuffix).oac;
     if (environment && oac.length > OAC_NAME_MAX) {
         r.problem(
             nameSuffix

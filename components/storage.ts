@@ -1,12 +1,12 @@
 // Storage: Membrane's three S3 buckets (seed: "S3 Storage") with the secure defaults of AWS Security
 // Hub FSBP: public access blocked, ACLs disabled, encryption, TLS-only bucket policies, lifecycle rules.
-import * as aws from "./aws";
+import * as aws from "../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../policy/lib/policy-document";
 import { IMPORT_IDS, reviewBucket, settle } from "./adoption";
 import { EXISTING_BUCKET_KEYS } from "./config-adoption";
-import { lookup, missingAdoptedMessage, warnAll } from "./lookups";
-import { BucketPurpose, childName, tags } from "./naming";
+import { lookup, missingAdoptedMessage, warnAll } from "../lib/lookups";
+import { denyInsecureTransportStatement } from "../lib/bucket";
+import { BucketPurpose, childName, tags } from "../lib/naming";
 
 export interface StorageArgs {
     /** Environment name, for tags. */
@@ -28,18 +28,6 @@ export interface StorageArgs {
     readonly existing?: Readonly<Partial<Record<BucketPurpose, string>>>;
     /** The stack's region, where an adopted bucket must be. Required with `existing`. */
     readonly region?: string;
-}
-
-/** S3.5: deny every request to the bucket and its objects that does not use TLS. */
-export function denyInsecureTransportStatement(bucketArn: string): PolicyStatement {
-    return {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-    };
 }
 
 const PURPOSE_TAGS: Record<BucketPurpose, string> = {

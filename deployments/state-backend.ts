@@ -3,8 +3,8 @@
 // deployments stack itself. Each Membrane stack's own key is its SelfManagedStack's.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HardenedBucket } from "../components/hardened-bucket";
-import { childName } from "../components/naming";
+import { HardenedBucket } from "../lib/bucket";
+import { childName } from "../lib/naming";
 import { PROJECT } from "./config";
 import { deploymentsKeyAlias, stateBucketStatements, stateKeyPolicy } from "./self-managed";
 import type { AccountFacts } from "./stack-deployment";

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { parseConfig } from "../components/config";
-import { iamNames, readIamConfig } from "../components/config-iam";
-import { ConfigReader } from "../components/config-reader";
+import { readIamConfig } from "../components/config-iam";
+import { iamNames } from "../lib/naming";
+import { ConfigReader } from "../lib/config-reader";
 import { VALID, problemsOf, raw } from "./harness";
 
 describe("config: iam", () => {

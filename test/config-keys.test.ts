@@ -1,7 +1,7 @@
 // Misspelt and unknown keys are refused by the program itself (so `pulumi up` refuses them too), each
 // with the closest declared key; a stack whose environment is not its name is warned about.
 import { expect } from "chai";
-import { closest, editDistance, unknownKeyProblems } from "../components/config-keys";
+import { closest, editDistance, unknownKeyProblems } from "../lib/config-keys";
 import { parseConfig } from "../components/config";
 import { problemsOf, raw, VALID } from "./harness";
 

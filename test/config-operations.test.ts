@@ -3,8 +3,9 @@
 import { expect } from "chai";
 import { parseConfig } from "../components/config";
 import { backupPolicyProblems } from "../components/config-backup";
-import { hasReplicas, LOG_RETENTION_DAYS, logBucketName, memberClusterIds } from "../components/config-observability";
-import { defaultReplicaRegion, partitionOf, replicaBucketName, replicaRegionProblems } from "../components/config-replication";
+import { hasReplicas, LOG_RETENTION_DAYS, memberClusterIds } from "../components/config-observability";
+import { defaultReplicaRegion, partitionOf, replicaRegionProblems } from "../components/config-replication";
+import { logBucketName, replicaBucketName } from "../lib/naming";
 import { problemsOf, raw, VALID } from "./harness";
 
 const parse = (values: Record<string, unknown>) => parseConfig(raw({ ...VALID, ...values }));

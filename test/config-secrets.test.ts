@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { parseConfig } from "../components/config";
-import { recoveryWindowInDays, secretsNames } from "../components/config-secrets";
+import { recoveryWindowInDays } from "../components/config-secrets";
+import { secretsNames } from "../lib/naming";
 import { VALID, problemsOf, raw } from "./harness";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";

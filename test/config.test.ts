@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseIpv4Cidr } from "../components/cidr";
+import { parseIpv4Cidr } from "../lib/cidr";
 import { ConfigError, parseConfig } from "../components/config";
 import { VALID, problemsOf, raw } from "./harness";
 

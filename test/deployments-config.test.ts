@@ -3,15 +3,15 @@
 import { expect } from "chai";
 import {
     branchProblems,
-    ConfigError,
     cronProblems,
     DeploymentsConfig,
     durationSeconds,
-    globRegExp,
     MembraneSource,
     parseDeploymentsConfig,
     pathFilters,
 } from "../deployments/config";
+import { ConfigError } from "../lib/config-reader";
+import { iamGlobMatches } from "../lib/glob";
 import { deploymentSettingsArgs, driftScheduleArgs, ROLE_SESSION_NAME, STACK_TAG_NAME, stackTags } from "../deployments/settings";
 import { fakeSource, PROD_FILE, rawDeployments, STAGING_FILE, VALID_DEPLOYMENTS } from "./deployments-harness";
 
@@ -146,7 +146,7 @@ describe("deployments config: what each stack gets", () => {
 
     it("filters on the program's files and the stack's own stack file only", () => {
         expect(stack(c, "prod").paths).to.deep.equal([...SOURCE.programPaths, "Pulumi.prod.yaml"]);
-        expect(SOURCE.programPaths).to.include.members(["index.ts", "components/**", "policy/lib/**", "Pulumi.yaml", "package-lock.json"]);
+        expect(SOURCE.programPaths).to.include.members(["index.ts", "components/**", "lib/**", "Pulumi.yaml", "package-lock.json"]);
         expect(stack(c, "staging").paths).to.include("Pulumi.staging.yaml").and.not.include("Pulumi.prod.yaml");
         expect(pathFilters(["infra/membrane/index.ts", "infra/membrane/components/**"], "infra/membrane/stacks", "prod")).to.deep.equal([
             "infra/membrane/index.ts",
@@ -174,7 +174,7 @@ describe("deployments config: what each stack gets", () => {
             deployPolicyPrefix: "membrane-deploy-prod",
             readRole: "membrane-read-prod",
         });
-        expect(globRegExp("prod-membrane-*").test("membrane-deploy-prod")).to.equal(false);
+        expect(iamGlobMatches("prod-membrane-*", "membrane-deploy-prod")).to.equal(false);
     });
 
     it("gives each stack the ESC environment <escProject>/<stack>", () => {

@@ -7,7 +7,7 @@ import { DEPLOYMENTS_DIR, main } from "../tools/deployments-plan";
 import { DEPLOYMENTS_FIXTURES } from "./deployments-harness";
 import { runCommand } from "./harness";
 import { PROJECT_DIR } from "../tools/engine";
-import { loadProject } from "../tools/stack-config";
+import { loadProject } from "../lib/stack-files";
 import * as os from "os";
 import { PULUMI_OIDC_URL } from "../deployments/config";
 import { missingAudiences } from "../deployments/trust";

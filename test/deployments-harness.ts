@@ -7,7 +7,7 @@ import { pathGlobs, programFiles } from "../deployments/program-files";
 import { DEPLOYMENTS_DIR, loadCloudFixture } from "../tools/deployments-plan";
 import { evaluate, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
 import type { CloudFixture } from "../tools/mock-cloud";
-import { loadProject } from "../tools/stack-config";
+import { loadProject } from "../lib/stack-files";
 import { FIXTURES } from "./harness";
 
 export const DEPLOYMENTS_FIXTURES = path.join(FIXTURES, "deployments");

@@ -12,9 +12,10 @@ import {
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_LIMIT,
     missingTypes,
-    PolicyDocument,
+    GrantStatement,
 } from "../deployments/permissions";
 import { Evaluation, RegisteredResource } from "../tools/engine";
+import type { PolicyDocument } from "../lib/policy-document";
 import { ACCOUNT_ID, HOSTED_ZONE_ID } from "../tools/mock-cloud";
 import { evaluate } from "./harness";
 import { BOUNDARY, DEPLOY_ROLE, KMS_KEY, scopeOf, VARIANTS, variantScope } from "./support/deploy-scopes";
@@ -22,7 +23,7 @@ import { allowed, Context } from "./support/iam-sim";
 
 /** What AWS decides for the deploy role (or the boundary) alone, simulated with the reference's data. */
 async function allows(
-    docs: PolicyDocument[],
+    docs: PolicyDocument<GrantStatement>[],
     action: string,
     resource: string,
     ctx: Context = {},

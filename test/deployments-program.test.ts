@@ -11,7 +11,7 @@ import { Evaluation, ProgramError } from "../tools/engine";
 import { HELP, main } from "../tools/deployments-plan";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { plannedResources } from "../tools/plan";
-import { StackConfigError } from "../tools/stack-config";
+import { StackConfigError } from "../lib/stack-files";
 import type { DeploymentsConfig } from "../deployments/config";
 import { githubSubjects } from "../deployments/github-actions";
 import {
@@ -74,7 +74,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     deployCommits: true,
                     previewPullRequests: !production,
                     pullRequestTemplate: false,
-                    // Derived from the program's imports (test/deployments-paths.test.ts): policy/lib/** too.
+                    // Derived from the program's imports (test/deployments-paths.test.ts): lib/** too.
                     paths: [
                         "Pulumi.yaml",
                         "index.ts",
@@ -83,7 +83,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                         "tsconfig.json",
                         "tsconfig.pulumi.json",
                         "components/**",
-                        "policy/lib/**",
+                        "lib/**",
                         `test/fixtures/Pulumi.${stack}.yaml`,
                     ],
                 });

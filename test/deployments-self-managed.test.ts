@@ -6,12 +6,13 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigError, parseDeploymentsConfig } from "../deployments/config";
+import { parseDeploymentsConfig } from "../deployments/config";
+import { ConfigError } from "../lib/config-reader";
 import { DEPLOY_PERMISSIONS, deployPolicies, DeployScope } from "../deployments/permissions";
 import { readOnlyTable, stateKeys } from "../deployments/self-managed";
 import { stateKeyTags } from "../deployments/self-managed-stack";
 import { PINNED_ACTIONS, ACTIONS, RUNNER_VARIABLE } from "../deployments/workflow";
-import { iamGlobMatches } from "../policy/lib/glob";
+import { iamGlobMatches } from "../lib/glob";
 import { runPolicies } from "../policy/runner";
 import { checkStack } from "../tools/check";
 import { DEPLOYMENTS_DIR, main } from "../tools/deployments-plan";
@@ -435,7 +436,7 @@ describe("self-managed path: the workflow", () => {
         expect(wf.on.pull_request.branches).to.deep.equal(["main"]);
         expect(wf.on.schedule).to.deep.equal([{ cron: "0 4 * * *" }]);
         expect(wf.on).to.have.property("workflow_dispatch");
-        expect(wf.on.push.paths).to.include("policy/lib/**").and.include("test/fixtures/deployments/self-managed/Pulumi.prod.yaml");
+        expect(wf.on.push.paths).to.include("lib/**").and.include("test/fixtures/deployments/self-managed/Pulumi.prod.yaml");
         for (const [id, job] of Object.entries<any>(wf.jobs)) {
             expect(job.if, id).to.match(new RegExp(`^vars\\.${RUNNER_VARIABLE} == 'github-actions-self-managed' && `));
         }

@@ -6,10 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { parseConfig } from "../components/config";
-import { ConfigError } from "../components/config-reader";
+import { ConfigError } from "../lib/config-reader";
 import { allConfigProblems } from "../tools/config-problems";
 import { PROJECT_DIR } from "../tools/engine";
-import { loadProject, parseStackFile, Project, resolveStackConfigLeniently, StackConfigError } from "../tools/stack-config";
+import { resolveStackConfigLeniently } from "../tools/stack-config";
+import { loadProject, parseStackFile, Project, StackConfigError } from "../lib/stack-files";
 import { FIXTURES } from "./harness";
 
 export const PROJECT: Project = loadProject(PROJECT_DIR);

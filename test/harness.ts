@@ -3,10 +3,10 @@ import { expect } from "chai";
 import { ConfigError, parseConfig } from "../components/config";
 import * as path from "path";
 import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
-import type { RawConfig } from "../components/config-reader";
+import type { RawConfig } from "../lib/config-reader";
 import { loadCloudFixture } from "../tools/cloud-file";
 import type { CloudFixture } from "../tools/mock-cloud";
-import { loadProject } from "../tools/stack-config";
+import { loadProject } from "../lib/stack-files";
 
 const project = loadProject(PROJECT_DIR);
 const DECLARED_KEYS = Object.keys(project.config);

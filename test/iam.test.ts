@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { issuerHost, s3AccessPolicy } from "../components/iam";
-import type { PolicyStatement } from "../policy/lib/policy-document";
+import type { PolicyStatement } from "../lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { runPolicies } from "../policy/runner";

@@ -1,7 +1,7 @@
 // Logs on the fixture stacks and with each log turned off: the log bucket and its policy, the data
 // buckets' server access logs, CloudFront's log delivery (in us-east-1), Redis's log groups, retention.
 import { expect } from "chai";
-import { denyInsecureTransportStatement } from "../components/storage";
+import { denyInsecureTransportStatement } from "../lib/bucket";
 import { Evaluation } from "../tools/engine";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { byType, evaluate, fixtureStack, one, oneIn, policyOf } from "./harness";

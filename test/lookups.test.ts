@@ -14,11 +14,11 @@ import {
     subnetRegionProblems,
     vpcCidrProblems,
     vpcDnsProblems,
-} from "../components/lookups";
+} from "../lib/lookups";
 import { cloudFilePath, loadCloudFixture } from "../tools/cloud-file";
 import { evaluate as evaluateIn, ProgramError } from "../tools/engine";
 import { Account, CloudFixture, invoke } from "../tools/mock-cloud";
-import { listStacks } from "../tools/stack-config";
+import { listStacks } from "../lib/stack-files";
 import { evaluate, FIXTURES, programError } from "./harness";
 
 const PROD_ACCOUNT = loadCloudFixture(path.join(FIXTURES, "prod.cloud.yaml"));

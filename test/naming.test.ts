@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { bucketName, bucketNameProblems, childName, tags } from "../components/naming";
+import { bucketName, bucketNameProblems, childName, tags } from "../lib/naming";
 
 describe("naming", () => {
     it("composes the seed's bucket names behind the prefix", () => {

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DotenvFormatError, formatDotenv } from "../components/dotenv";
-import { SECRET_KEYS } from "../components/config-reader";
+import { SECRET_KEYS } from "../lib/config-reader";
 import { configOverride, parseArgs } from "../tools/plan";
 import { main as dotenvMain, readDockerEnvFile } from "../tools/dotenv";
 import { REQUIRED_VARIABLES } from "../components/env";

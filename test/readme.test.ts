@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "../tools/engine";
 import { main } from "../tools/plan";
-import { loadProject } from "../tools/stack-config";
+import { loadProject } from "../lib/stack-files";
 import { FIXTURES } from "./harness";
 import { docCommands } from "./support/doc-commands";
 

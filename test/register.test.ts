@@ -30,7 +30,7 @@ describe("tools/register.js", () => {
         this.timeout(30000);
         const script = [
             "require('@pulumi/pulumi');",
-            "require('./components/naming.ts');",
+            "require('./lib/naming.ts');",
             "const ts = require.cache[require.resolve('typescript')];",
             "process.stdout.write(String(require('util').types.isProxy(ts.exports)));",
         ].join(" ");

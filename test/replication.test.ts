@@ -1,7 +1,7 @@
 // Cross-region replication on the fixture stacks and their variants: the replicas' controls, the role,
 // the replication configuration and what it waits for, and the stack without it.
 import { expect } from "chai";
-import { denyInsecureTransportStatement } from "../components/storage";
+import { denyInsecureTransportStatement } from "../lib/bucket";
 import { Evaluation, RegisteredResource } from "../tools/engine";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { byType, descendantsOf, evaluate, fixtureStack, one, oneIn, policyOf } from "./harness";

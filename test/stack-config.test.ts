@@ -2,16 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-    listStacks,
-    loadProject,
-    Project,
-    readStackFile,
-    resolveStackConfig,
-    StackConfigError,
-    UnknownStackError,
-    loadStackFile,
-} from "../tools/stack-config";
+import { resolveStackConfig } from "../tools/stack-config";
+import { listStacks, loadProject, Project, readStackFile, StackConfigError, UnknownStackError, loadStackFile } from "../lib/stack-files";
 import { PROJECT_DIR } from "../tools/engine";
 import { FIXTURES } from "./harness";
 

@@ -1,7 +1,7 @@
 // The real program on the fixture stack files, through the offline engine.
 import { expect } from "chai";
 import { Evaluation } from "../tools/engine";
-import { StackConfigError } from "../tools/stack-config";
+import { StackConfigError } from "../lib/stack-files";
 import { byType, descendantsOf, evaluate, fixtureStack, one, programError } from "./harness";
 
 describe("the fixture stacks", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { denyInsecureTransportStatement } from "../components/storage";
+import { denyInsecureTransportStatement } from "../lib/bucket";
 import { Evaluation, RegisteredResource } from "../tools/engine";
 import { byType, childrenOf, evaluate, one, policyOf } from "./harness";
 

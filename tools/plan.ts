@@ -25,8 +25,8 @@ import type { PriceCache, PriceListAnswers, PriceListClient } from "./price-list
 import { importFile } from "./import-file";
 import { mermaid } from "./mermaid";
 import { CloudFileError } from "./cloud-file";
-import { ConfigSchemaEntry, listStacks, loadProject, StackConfigError, UnknownStackError } from "./stack-config";
-import { readYaml } from "./yaml-reader";
+import { ConfigSchemaEntry, listStacks, loadProject, StackConfigError, UnknownStackError } from "../lib/stack-files";
+import { readYaml } from "../lib/yaml";
 
 export interface PlanArgs {
     /** Absent: the default stack of the folder (see `defaultStack`). */

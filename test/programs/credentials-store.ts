@@ -13,7 +13,7 @@ const credential = (value: string) => (plainCredentials ? pulumi.output(value) :
 const handed: Array<{ args: SecretVersionArgs; opts?: pulumi.CustomResourceOptions }> = [];
 if (plainCredentials) {
     // The project's own module of @pulumi/aws namespaces, which this run loads afresh: the package is untouched.
-    const modules: { secretsmanager: typeof import("@pulumi/aws/secretsmanager") } = require("../../components/aws");
+    const modules: { secretsmanager: typeof import("@pulumi/aws/secretsmanager") } = require("../../lib/aws");
     const { SecretVersion } = modules.secretsmanager;
     modules.secretsmanager = Object.create(modules.secretsmanager, {
         SecretVersion: {

@@ -4,9 +4,20 @@
 // lifecycle rule and any statements the bucket policy needs beside the TLS-only deny.
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../policy/lib/policy-document";
+import type { PolicyStatement } from "./policy-document";
 import { tags } from "./naming";
-import { denyInsecureTransportStatement } from "./storage";
+
+/** S3.5: deny every request to the bucket and its objects that does not use TLS. */
+export function denyInsecureTransportStatement(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
 
 export interface HardenedBucketArgs {
     /** The bucket's name, a valid and globally unique S3 name. */

@@ -1,5 +1,7 @@
 // Typed reads of raw stack config that collect every problem instead of stopping at the first, so a
 // user fixes a stack file in one pass. Pure: the raw values come in as strings, as the CLI passes them.
+// Both programs read their config with it: the Membrane program (namespace `membrane`) and the
+// deployments program (`membrane-deployments`).
 
 /** Config as the program receives it: fully qualified keys, string values, and which keys were secret. */
 export interface RawConfig {
@@ -70,9 +72,9 @@ export function duplicates(list: readonly string[]): string[] {
     return [...new Set(list.filter((v, i) => list.indexOf(v) !== i))];
 }
 
-/** `membrane:foo` for project keys; provider keys such as `aws:region` pass through. */
-export function fullKey(key: string): string {
-    return key.includes(":") ? key : `${NAMESPACE}:${key}`;
+/** `membrane:foo` for project keys (of `namespace`); provider keys such as `aws:region` pass through. */
+export function fullKey(key: string, namespace = NAMESPACE): string {
+    return key.includes(":") ? key : `${namespace}:${key}`;
 }
 
 export class ConfigReader {
@@ -80,7 +82,15 @@ export class ConfigReader {
     /** Keys refused for an invisible character: one problem says so, and the rules that would only repeat it are silent. */
     private readonly garbled = new Set<string>();
 
-    constructor(private readonly raw: RawConfig) {}
+    constructor(
+        private readonly raw: Pick<RawConfig, "values" | "secretKeys">,
+        /** The project's namespace: a bare key is read as `<namespace>:<key>`. */
+        readonly namespace = NAMESPACE,
+    ) {}
+
+    private key(key: string): string {
+        return fullKey(key, this.namespace);
+    }
 
     /** Every key the stack sets (defaults included). */
     keys(): string[] {
@@ -89,41 +99,41 @@ export class ConfigReader {
 
     /** Records a broken rule for `key`: the message names the key, the rule and the value. */
     problem(key: string, rule: string): void {
-        if (this.garbled.has(fullKey(key))) {
+        if (this.garbled.has(this.key(key))) {
             return;
         }
-        this.problems.push(`${fullKey(key)}: ${rule}`);
+        this.problems.push(`${this.key(key)}: ${rule}`);
     }
 
     /** Refuses a value with a character nobody can see: it would be part of a name, an address or an id. */
     private visible(key: string, value: string, item = false): void {
         const where = invisibleCharacter(value);
-        if (where && !this.garbled.has(fullKey(key))) {
+        if (where && !this.garbled.has(this.key(key))) {
             this.problem(
                 key,
                 `${item ? `lists ${shown(value)}, which contains` : "contains"} an invisible character (${where}), which would become part of the name, address or id: type the value again${item ? "" : ` (got ${shown(value)})`}`,
             );
-            this.garbled.add(fullKey(key));
+            this.garbled.add(this.key(key));
         }
     }
 
     has(key: string): boolean {
-        const v = this.raw.values[fullKey(key)];
+        const v = this.raw.values[this.key(key)];
         return v !== undefined && v !== "";
     }
 
     isSecret(key: string): boolean {
-        return this.raw.secretKeys.includes(fullKey(key));
+        return this.raw.secretKeys.includes(this.key(key));
     }
 
     /** The value as given, unchecked: for rules on secret values, which must never be echoed. */
     unchecked(key: string): string {
-        return this.raw.values[fullKey(key)] ?? "";
+        return this.raw.values[this.key(key)] ?? "";
     }
 
     /** A string value; "" when unset. `required` reports a missing value. */
     string(key: string, opts: { required?: boolean } = {}): string {
-        const v = this.raw.values[fullKey(key)] ?? "";
+        const v = this.raw.values[this.key(key)] ?? "";
         if (opts.required && v === "") {
             this.problem(key, "is required and has no value");
         }
@@ -137,7 +147,7 @@ export class ConfigReader {
      * that Pulumi.yaml stays the one source of every default.
      */
     private declared(key: string): string | undefined {
-        const v = this.raw.values[fullKey(key)];
+        const v = this.raw.values[this.key(key)];
         if (v === undefined) {
             this.problem(key, "has no value (its default belongs in Pulumi.yaml)");
         } else {
@@ -188,7 +198,7 @@ export class ConfigReader {
 
     /** A list of strings, given in the stack file as a YAML list (passed to the program as JSON). */
     list(key: string, opts: { required?: boolean } = {}): string[] {
-        const v = this.raw.values[fullKey(key)];
+        const v = this.raw.values[this.key(key)];
         if (v === undefined || v === "") {
             this.problem(key, opts.required ? "is required and has no value" : "has no value (its default belongs in Pulumi.yaml)");
             return [];
@@ -218,13 +228,13 @@ export class ConfigReader {
      */
     secret(key: string): string {
         if (!SECRET_KEYS.includes(key)) {
-            throw new Error(`${fullKey(key)} is read as a secret but SECRET_KEYS does not list it`);
+            throw new Error(`${this.key(key)} is read as a secret but SECRET_KEYS does not list it`);
         }
-        const v = this.raw.values[fullKey(key)] ?? "";
+        const v = this.raw.values[this.key(key)] ?? "";
         if (v !== "" && !this.isSecret(key)) {
             this.problem(
                 key,
-                `holds a plain-text value; store it encrypted: pulumi config set --secret ${fullKey(key)} <value> (for one offline run: npm start -- --secret ${fullKey(key)}=<value>)`,
+                `holds a plain-text value; store it encrypted: pulumi config set --secret ${this.key(key)} <value> (for one offline run: npm start -- --secret ${this.key(key)}=<value>)`,
             );
         }
         if (hasUnpairedSurrogate(v)) {
