@@ -2,23 +2,23 @@
 // Variables are UPPER_SNAKE_CASE outputs; the other outputs (camelCase) are what a deployment of the
 // containers needs besides them (role ARNs, the service account's annotation, the CDN).
 import * as pulumi from "@pulumi/pulumi";
-import { Cdn } from "./components/cdn";
-import { MembraneConfig, parseConfig } from "./components/config";
+import { Cdn } from "./components/cdn/cdn";
+import { MembraneConfig, parseConfig } from "./components/settings";
 import { readStackConfig } from "./lib/config-source";
-import { Database, DatabaseArgs } from "./components/database";
-import { containerOutputs } from "./components/container-config";
-import { CredentialsStore, CredentialsStoreArgs } from "./components/credentials-store";
-import { dotenvOutputValue } from "./components/dotenv";
-import { membraneEnvironment, splitEnvironment } from "./components/env";
-import { Iam } from "./components/iam";
-import { Redis, RedisArgs } from "./components/redis";
-import { AppSecrets } from "./components/secrets";
-import { Storage } from "./components/storage";
-import { Backup } from "./components/backup";
-import { hasReplicas, memberClusterIds } from "./components/config-observability";
-import { Logs, LogsArgs } from "./components/logs";
-import { Monitoring, MonitoringArgs } from "./components/monitoring";
-import { Replication, ReplicationArgs } from "./components/replication";
+import { Database, DatabaseArgs } from "./components/database/database";
+import { containerOutputs } from "./components/outputs/container-config";
+import { CredentialsStore, CredentialsStoreArgs } from "./components/secrets/credentials-store";
+import { dotenvOutputValue } from "./components/outputs/dotenv";
+import { membraneEnvironment, splitEnvironment } from "./components/outputs/env";
+import { Iam } from "./components/iam/iam";
+import { Redis, RedisArgs } from "./components/redis/redis";
+import { AppSecrets } from "./components/secrets/app-secrets";
+import { Storage } from "./components/storage/storage";
+import { Backup } from "./components/database/backup";
+import { hasReplicas, memberClusterIds } from "./components/observability/settings";
+import { Logs, LogsArgs } from "./components/observability/logs";
+import { Monitoring, MonitoringArgs } from "./components/observability/monitoring";
+import { Replication, ReplicationArgs } from "./components/storage/replication";
 
 const config = parseConfig(readStackConfig());
 config.warnings.forEach((w) => pulumi.log.warn(w));

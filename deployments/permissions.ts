@@ -900,7 +900,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         grants: [
             {
                 // Everything else on the key comes from its key policy, which names the stack's deploy role as
-                // its administrator (components/monitoring.ts alarmKeyPolicy): no grant here reaches another key.
+                // its administrator (components/observability/monitoring.ts alarmKeyPolicy): no grant here reaches another key.
                 actions: ["kms:CreateKey"],
                 resources: () => ["*"],
                 condition: ourTagsInRequest,
@@ -1032,9 +1032,9 @@ export function deployPolicies(
 
 /**
  * The permissions boundary of every role the Membrane program creates: at most what Membrane's
- * containers do with their own buckets (components/iam.ts `s3AccessPolicy`), what replication does
- * between them (components/replication.ts `replicationPolicy`), reading the stack's
- * `membrane/<environment>/` secrets (components/credentials-store.ts), with a customer managed key only
+ * containers do with their own buckets (components/iam/iam.ts `s3AccessPolicy`), what replication does
+ * between them (components/storage/replication.ts `replicationPolicy`), reading the stack's
+ * `membrane/<environment>/` secrets (components/secrets/credentials-store.ts), with a customer managed key only
  * through Secrets Manager, and what the ECS agent does with an execution role (AmazonECSTaskExecutionRolePolicy),
  * confined to the stack's log groups `/membrane/<environment>/` and ECR repositories `membrane/`.
  * A role created by the deploy role can therefore never do more than that, whatever policy it is given.
@@ -1057,7 +1057,7 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument<GrantStatement>
             Resource: arn.objects(s),
             Condition: inOurAccount,
         },
-        // What the replication role does (components/replication.ts `replicationPolicy`), between the stack's own buckets.
+        // What the replication role does (components/storage/replication.ts `replicationPolicy`), between the stack's own buckets.
         {
             Sid: "MembraneReplicationConfiguration",
             Effect: "Allow",

@@ -4,9 +4,12 @@
 // that owns it, protected; a replacing adoption refused before the resource is registered.
 import { expect } from "chai";
 import * as path from "path";
-import { IMPORT_IDS, refusalMessage, reviewBucket, reviewDistribution, reviewRole, settle } from "../components/adoption";
-import { reviewAtlasCluster, reviewAtlasProject } from "../components/adoption-atlas";
-import { ExistingReplicationGroup, reviewReplicationGroup, WantedRedis } from "../components/adoption-redis";
+import { IMPORT_IDS, refusalMessage, settle } from "../components/adoption";
+import { reviewDistribution } from "../components/cdn/adoption";
+import { reviewRole } from "../components/iam/adoption";
+import { reviewBucket } from "../components/storage/adoption";
+import { reviewAtlasCluster, reviewAtlasProject } from "../components/database/adoption";
+import { ExistingReplicationGroup, reviewReplicationGroup, WantedRedis } from "../components/redis/adoption";
 import { loadCloudFixture } from "../tools/cloud-file";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { estimateDuration } from "../tools/estimate";

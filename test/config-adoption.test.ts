@@ -1,7 +1,7 @@
 // The adoption keys and membrane:regionInNames, as pure config: what each accepts and refuses, naming the
 // key, and the names the program then registers.
 import { expect } from "chai";
-import { MembraneConfig, parseConfig } from "../components/config";
+import { MembraneConfig, parseConfig } from "../components/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 function parse(values: Record<string, unknown>, secretKeys: string[] = []): MembraneConfig {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/config";
-import { dnsNameProblems } from "../components/config-cdn";
+import { parseConfig } from "../components/settings";
+import { dnsNameProblems } from "../components/cdn/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 describe("config: cdn", () => {

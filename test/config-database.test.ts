@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { MembraneConfig, parseConfig } from "../components/config";
-import { atlasRegion, databaseNameProblems, DatabaseConfig } from "../components/config-database";
+import { MembraneConfig, parseConfig } from "../components/settings";
+import { atlasRegion, databaseNameProblems, DatabaseConfig } from "../components/database/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 function parse(values: Record<string, unknown>, secretKeys: string[] = []): MembraneConfig {

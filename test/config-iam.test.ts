@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/config";
-import { readIamConfig } from "../components/config-iam";
+import { parseConfig } from "../components/settings";
+import { readIamConfig } from "../components/iam/settings";
 import { iamNames } from "../lib/naming";
 import { ConfigReader } from "../lib/config-reader";
 import { VALID, problemsOf, raw } from "./harness";

@@ -2,7 +2,7 @@
 // with the closest declared key; a stack whose environment is not its name is warned about.
 import { expect } from "chai";
 import { closest, editDistance, unknownKeyProblems } from "../lib/config-keys";
-import { parseConfig } from "../components/config";
+import { parseConfig } from "../components/settings";
 import { problemsOf, raw, VALID } from "./harness";
 
 const DECLARED = ["membrane:redisNodeType", "membrane:hostedZoneName", "membrane:environment", "membrane:redisEngine"];

@@ -1,10 +1,10 @@
 // The operations keys (replication, backup, logs, alarms) as pure functions: defaults, every rule, and
 // what each refused value says.
 import { expect } from "chai";
-import { parseConfig } from "../components/config";
-import { backupPolicyProblems } from "../components/config-backup";
-import { hasReplicas, LOG_RETENTION_DAYS, memberClusterIds } from "../components/config-observability";
-import { defaultReplicaRegion, partitionOf, replicaRegionProblems } from "../components/config-replication";
+import { parseConfig } from "../components/settings";
+import { backupPolicyProblems } from "../components/database/backup-settings";
+import { hasReplicas, LOG_RETENTION_DAYS, memberClusterIds } from "../components/observability/settings";
+import { defaultReplicaRegion, partitionOf, replicaRegionProblems } from "../components/storage/replication-settings";
 import { logBucketName, replicaBucketName } from "../lib/naming";
 import { problemsOf, raw, VALID } from "./harness";
 

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/config";
+import { parseConfig } from "../components/settings";
 import {
     defaultParameterGroupName,
     ENGINE_VERSIONS,
     maintenanceWindowMinutes,
     replicationGroupIdProblems,
-} from "../components/config-redis";
+} from "../components/redis/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 const SINGLE = { redisNumCacheClusters: 1, redisAutomaticFailover: false, redisMultiAz: false };

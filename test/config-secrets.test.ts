@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/config";
-import { recoveryWindowInDays } from "../components/config-secrets";
+import { parseConfig } from "../components/settings";
+import { recoveryWindowInDays } from "../components/secrets/settings";
 import { secretsNames } from "../lib/naming";
 import { VALID, problemsOf, raw } from "./harness";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseIpv4Cidr } from "../lib/cidr";
-import { ConfigError, parseConfig } from "../components/config";
+import { ConfigError, parseConfig } from "../components/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 const without = (key: string): Record<string, unknown> => ({ [key]: undefined });

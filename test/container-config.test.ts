@@ -10,10 +10,10 @@ import {
     helmValues,
     K8S_SECRET_NAME,
     SECRET_STORE_NAME,
-} from "../components/container-config";
-import { credentialsJson, dnsSuffix, ECS_READ_ACTIONS, ESO_READ_ACTIONS, secretsReadPolicy } from "../components/credentials-store";
-import { dotenvOutputValue, formatDotenv } from "../components/dotenv";
-import { splitEnvironment } from "../components/env";
+} from "../components/outputs/container-config";
+import { credentialsJson, dnsSuffix, ECS_READ_ACTIONS, ESO_READ_ACTIONS, secretsReadPolicy } from "../components/secrets/credentials-store";
+import { dotenvOutputValue, formatDotenv } from "../components/outputs/dotenv";
+import { splitEnvironment } from "../components/outputs/env";
 import { main as k8sSecretValuesMain } from "../tools/k8s-secret-values";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:membrane/qa/credentials-AbC123";

@@ -3,7 +3,7 @@
 // pointed at it, and exactly the reader roles may read it, nothing else.
 import { expect } from "chai";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { isVariableName } from "../components/env";
+import { isVariableName } from "../components/outputs/env";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { dotenv } from "../tools/dotenv";
 import { Evaluation, RegisteredResource } from "../tools/engine";

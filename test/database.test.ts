@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { derivedPrivateEndpointSrv, mongoUri, privateEndpointSrv } from "../components/database";
+import { derivedPrivateEndpointSrv, mongoUri, privateEndpointSrv } from "../components/database/database";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";
 import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, oneIn, programError } from "./harness";
 

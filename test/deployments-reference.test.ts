@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { KEY_ADMINISTRATION_ACTIONS } from "../components/monitoring";
+import { KEY_ADMINISTRATION_ACTIONS } from "../components/observability/monitoring";
 import { EXAMPLE_GUARD_ARGS, resourceControlPolicy, serviceControlPolicy } from "../deployments/guards";
 import { boundaryPolicy, DEPLOY_PERMISSIONS, deployPolicies, DeployScope } from "../deployments/permissions";
 import { PROJECT_DIR } from "../tools/engine";

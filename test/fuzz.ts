@@ -5,7 +5,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { parseConfig } from "../components/config";
+import { parseConfig } from "../components/settings";
 import { ConfigError } from "../lib/config-reader";
 import { allConfigProblems } from "../tools/config-problems";
 import { PROJECT_DIR } from "../tools/engine";

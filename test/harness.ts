@@ -1,6 +1,6 @@
 // Shared helpers over an offline evaluation: find resources by type and name, read a component's children.
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/config";
+import { ConfigError, parseConfig } from "../components/settings";
 import * as path from "path";
 import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
 import type { RawConfig } from "../lib/config-reader";

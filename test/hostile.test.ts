@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatDotenv } from "../components/dotenv";
+import { formatDotenv } from "../components/outputs/dotenv";
 import { main as checkMain, plainTextSecrets } from "../tools/check";
 import { main as dotenvMain, readDockerEnvFile, writeDotenv } from "../tools/dotenv";
 import { evaluate as evaluateIn, PROJECT_DIR } from "../tools/engine";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { issuerHost, s3AccessPolicy } from "../components/iam";
+import { issuerHost, s3AccessPolicy } from "../components/iam/iam";
 import type { PolicyStatement } from "../lib/policy-document";
 import { ACCOUNT_ID, eksIssuer } from "../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../tools/engine";

@@ -2,7 +2,7 @@
 // and threshold, the encrypted topics (one per region that has alarms), the email, Atlas's alerts, and
 // the stack without them. Pure functions first.
 import { expect } from "chai";
-import { AlarmThresholds } from "../components/config-observability";
+import { AlarmThresholds } from "../components/observability/settings";
 import {
     alarmKeyPolicy,
     alarmTopicPolicy,
@@ -11,7 +11,7 @@ import {
     cdnAlarm,
     KEY_ADMINISTRATION_ACTIONS,
     redisAlarms,
-} from "../components/monitoring";
+} from "../components/observability/monitoring";
 import { Evaluation, RegisteredResource } from "../tools/engine";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { byType, evaluate, fixtureStack, one } from "./harness";

@@ -1,6 +1,6 @@
 // The stack outputs are Membrane's environment: exact names, secrecy, and nothing that collides.
 import { expect } from "chai";
-import { isVariableName, SECRET_VARIABLES } from "../components/env";
+import { isVariableName, SECRET_VARIABLES } from "../components/outputs/env";
 import { Evaluation } from "../tools/engine";
 import { evaluate, fixtureStack, one } from "./harness";
 

@@ -9,11 +9,11 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DotenvFormatError, formatDotenv } from "../components/dotenv";
+import { DotenvFormatError, formatDotenv } from "../components/outputs/dotenv";
 import { SECRET_KEYS } from "../lib/config-reader";
 import { configOverride, parseArgs } from "../tools/plan";
 import { main as dotenvMain, readDockerEnvFile } from "../tools/dotenv";
-import { REQUIRED_VARIABLES } from "../components/env";
+import { REQUIRED_VARIABLES } from "../components/outputs/env";
 import { UsageError } from "../tools/cli";
 import {
     Mutation,

@@ -239,7 +239,15 @@ describe("Redis on its own", () => {
         for (const e of [ev, sgs, cluster]) {
             expect(e.resources.filter((r) => SERVERLESS.test(r.type))).to.deep.equal([]);
         }
-        const sources = ["index.ts", ...fs.readdirSync(path.join(PROJECT_DIR, "components")).map((f) => `components/${f}`)];
+        const sources = [
+            "index.ts",
+            ...["components", "lib"].flatMap((dir) =>
+                fs
+                    .readdirSync(path.join(PROJECT_DIR, dir), { recursive: true, encoding: "utf8" })
+                    .filter((f) => f.endsWith(".ts"))
+                    .map((f) => `${dir}/${f}`),
+            ),
+        ];
         for (const file of sources) {
             expect(fs.readFileSync(path.join(PROJECT_DIR, file), "utf8"), file).to.not.match(/ServerlessCache/);
         }

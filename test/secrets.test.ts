@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/config";
+import { ConfigError, parseConfig } from "../components/settings";
 import { Evaluation } from "../tools/engine";
 import { byType, evaluate, one, raw, VALID } from "./harness";
 

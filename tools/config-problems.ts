@@ -1,6 +1,6 @@
 // What `npm start` and `npm run check` say when a stack's config is refused: the CLI's problems and, in
 // the same pass, the program's own (which the CLI would report only on the next run, once its own are fixed).
-import { ConfigError, parseConfig } from "../components/config";
+import { ConfigError, parseConfig } from "../components/settings";
 import type { Project, StackConfigError } from "../lib/stack-files";
 
 /** The CLI's problems, then the program's problems with the config as far as it resolved, without repeats. */

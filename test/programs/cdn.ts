@@ -1,6 +1,6 @@
 // Cdn alone, on a Storage of its own, with fixed arguments; MEMBRANE_TEST_DOMAIN=none drops the custom domain.
-import { Cdn } from "../../components/cdn";
-import { Storage } from "../../components/storage";
+import { Cdn } from "../../components/cdn/cdn";
+import { Storage } from "../../components/storage/storage";
 
 const storage = new Storage("files", {
     environment: "qa",

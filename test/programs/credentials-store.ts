@@ -5,7 +5,7 @@
 // secret on its own, so only the record shows that the store keeps the value secret without it.
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretVersionArgs } from "@pulumi/aws/secretsmanager";
-import { CredentialsStore } from "../../components/credentials-store";
+import { CredentialsStore } from "../../components/secrets/credentials-store";
 
 const plainCredentials = process.env.MEMBRANE_TEST_PLAIN_CREDENTIALS === "true";
 const credential = (value: string) => (plainCredentials ? pulumi.output(value) : pulumi.secret(value));

@@ -1,6 +1,6 @@
 // Iam alone, with fixed bucket ARNs. MEMBRANE_TEST_IAM picks the roles: a comma-separated list of
 // "ecs" and one of "irsa-existing", "irsa-create", "pod-identity".
-import { Iam, ServiceAccountRoleArgs } from "../../components/iam";
+import { Iam, ServiceAccountRoleArgs } from "../../components/iam/iam";
 
 const modes = (process.env.MEMBRANE_TEST_IAM ?? "ecs").split(",");
 const eks = (trust: ServiceAccountRoleArgs["trust"]): ServiceAccountRoleArgs => ({

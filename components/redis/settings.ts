@@ -1,8 +1,8 @@
 // Redis config: the raw `redis*` keys -> a validated RedisConfig. Pure. Every limit ElastiCache would
 // refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
-import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
-import { redisNames } from "../lib/naming";
-import { SECURITY_GROUP_ID } from "../lib/patterns";
+import { ConfigReader, duplicates, fullKey } from "../../lib/config-reader";
+import { redisNames } from "../../lib/naming";
+import { SECURITY_GROUP_ID } from "../../lib/patterns";
 
 export type RedisEngine = "redis" | "valkey";
 

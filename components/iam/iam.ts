@@ -1,13 +1,14 @@
 // Iam: the roles Membrane's containers assume instead of holding access keys (seed: "IAM Configuration"),
 // tightened to what AWS Security Hub (IAM.1/IAM.21) and checkov (CKV_AWS_60/61) expect: one least-privilege
 // S3 policy, and trust policies that name one principal with conditions.
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { PolicyDocument, PolicyStatement } from "../lib/policy-document";
-import { IMPORT_IDS, reviewRole, settle } from "./adoption";
-import { lookup, missingAdoptedMessage, missingClusterMessage, missingOidcProviderMessage, warnAll, StackError } from "../lib/lookups";
-import { BucketPurpose, childName, tags } from "../lib/naming";
+import type { PolicyDocument, PolicyStatement } from "../../lib/policy-document";
+import { IMPORT_IDS, settle } from "../adoption";
+import { reviewRole } from "./adoption";
+import { lookup, missingAdoptedMessage, missingClusterMessage, missingOidcProviderMessage, warnAll, StackError } from "../../lib/lookups";
+import { BucketPurpose, childName, tags } from "../../lib/naming";
 
 /** A role and its inline S3 policy. */
 export interface RoleNameArgs {

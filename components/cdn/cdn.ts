@@ -1,14 +1,15 @@
 // Cdn: the static files over HTTPS (seed: "CloudFront Distribution"). A CloudFront distribution that
 // reads the static bucket through origin access control, the bucket's one policy, and, with a custom
 // domain, an ACM certificate in us-east-1 validated through Route 53 and the A/AAAA alias records.
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CdnPriceClass, CdnTlsPolicy } from "./config-cdn";
-import type { PolicyDocument } from "../lib/policy-document";
-import { IMPORT_IDS, reviewDistribution, reviewOriginAccessControl, settle } from "./adoption";
-import { lookup, missingAdoptedMessage, missingZoneMessage, warnAll } from "../lib/lookups";
-import { cdnPolicyNames, childName, tags } from "../lib/naming";
-import { denyInsecureTransportStatement } from "../lib/bucket";
+import type { CdnPriceClass, CdnTlsPolicy } from "./settings";
+import type { PolicyDocument } from "../../lib/policy-document";
+import { IMPORT_IDS, settle } from "../adoption";
+import { reviewDistribution, reviewOriginAccessControl } from "./adoption";
+import { lookup, missingAdoptedMessage, missingZoneMessage, warnAll } from "../../lib/lookups";
+import { cdnPolicyNames, childName, tags } from "../../lib/naming";
+import { denyInsecureTransportStatement } from "../../lib/bucket";
 
 /** A name of one's own for the static files. */
 export interface CdnDomainArgs {

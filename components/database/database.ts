@@ -1,15 +1,15 @@
 // Database: MongoDB for Membrane (vendor's guide: "MongoDB Atlas setup"). Atlas mode creates the project,
 // an AdvancedCluster replica set on AWS, the application's database user and its network access (IP
 // access list or AWS PrivateLink); external mode only hands on a URI the customer keeps as a secret.
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { IMPORT_IDS, settle } from "./adoption";
-import { ExistingAtlasCluster, reviewAtlasCluster, reviewAtlasProject } from "./adoption-atlas";
-import { endpointSubnetProblems, lookup, missingAdoptedMessage, vpcDnsProblems, warnAll, StackError } from "../lib/lookups";
-import { lookUpNetwork } from "./network";
-import { childName, tags } from "../lib/naming";
+import { IMPORT_IDS, settle } from "../adoption";
+import { ExistingAtlasCluster, reviewAtlasCluster, reviewAtlasProject } from "./adoption";
+import { endpointSubnetProblems, lookup, missingAdoptedMessage, vpcDnsProblems, warnAll, StackError } from "../../lib/lookups";
+import { lookUpNetwork } from "../network";
+import { childName, tags } from "../../lib/naming";
 
 /**
  * The Atlas project: an existing one used as it is (`id`), one to create (`name` in the organization

@@ -4,7 +4,7 @@
 // to the stack's outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { IRSA_ROLE_ANNOTATION } from "./iam";
+import { IRSA_ROLE_ANNOTATION } from "../iam/iam";
 
 /** The Kubernetes Secret External Secrets Operator creates, for the containers' `envFrom`. */
 export const K8S_SECRET_NAME = "membrane-secrets";

@@ -1,11 +1,11 @@
 // The credentials store's slice of the stack config: the Secrets Manager secret, its key, and who may
 // read it (the ECS execution role, the Kubernetes service-account role, External Secrets Operator's
 // controller). Pure; every rule names its key and its source.
-import { DOCKER_LINE_MAX_BYTES, hasLineBreak } from "./dotenv";
-import { ConfigReader, fullKey } from "../lib/config-reader";
-import { secretsNames } from "../lib/naming";
-import type { IamConfig } from "./config-iam";
-import { K8S_NAME, K8S_NAMESPACE, ROLE_NAME } from "../lib/patterns";
+import { DOCKER_LINE_MAX_BYTES, hasLineBreak } from "../outputs/dotenv";
+import { ConfigReader, fullKey } from "../../lib/config-reader";
+import { secretsNames } from "../../lib/naming";
+import type { IamConfig } from "../iam/settings";
+import { K8S_NAME, K8S_NAMESPACE, ROLE_NAME } from "../../lib/patterns";
 
 export const ECS_EXECUTION_ROLE_MODES = ["create", "existing", "none"] as const;
 export type EcsExecutionRoleMode = (typeof ECS_EXECUTION_ROLE_MODES)[number];

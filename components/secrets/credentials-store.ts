@@ -4,11 +4,11 @@
 // service-account role (IRSA), External Secrets Operator's controller role (Pod Identity), or the EC2
 // instance role. The values come from the stack (generated and kept in
 // state), so the secret is a copy: it has no rotation schedule, and only `pulumi up` writes it.
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument, PolicyStatement } from "../lib/policy-document";
-import { ecsTaskTrustPolicy, podIdentityTrustPolicy } from "./iam";
-import { childName, tags } from "../lib/naming";
+import type { PolicyDocument, PolicyStatement } from "../../lib/policy-document";
+import { ecsTaskTrustPolicy, podIdentityTrustPolicy } from "../iam/iam";
+import { childName, tags } from "../../lib/naming";
 
 /** The ECS task execution role: created here, or an existing one that gets the inline policy only. */
 export interface ExecutionRoleArgs {

@@ -3,7 +3,7 @@
 // has fixed inputs (nothing configurable can replace it) and is protected in production.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { childName } from "../lib/naming";
+import { childName } from "../../lib/naming";
 
 export interface AppSecretsArgs {
     /** Protect ENCRYPTION_SECRET's generator from deletion. Default false. */

@@ -1,11 +1,11 @@
 // Day-two operations: disaster recovery (bucket replication, the Atlas backup policy), logs and alarms,
 // read in one place so that config.ts only hands over what they derive from. Pure.
-import { BackupConfig, readBackupConfig } from "./config-backup";
-import type { DatabaseMode } from "./config-database";
-import { AlarmsConfig, LogsConfig, readAlarmsConfig, readLogsConfig } from "./config-observability";
+import { BackupConfig, readBackupConfig } from "./database/backup-settings";
+import type { DatabaseMode } from "./database/settings";
+import { AlarmsConfig, LogsConfig, readAlarmsConfig, readLogsConfig } from "./observability/settings";
 import { ConfigReader } from "../lib/config-reader";
-import type { RedisConfig } from "./config-redis";
-import { readReplicationConfig, ReplicatedPurpose, ReplicationConfig } from "./config-replication";
+import type { RedisConfig } from "./redis/settings";
+import { readReplicationConfig, ReplicatedPurpose, ReplicationConfig } from "./storage/replication-settings";
 
 export interface OperationsConfig {
     /** Cross-region replication of the connectors (and optionally static) bucket; absent when `s3Replication` is false. */

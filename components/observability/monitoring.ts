@@ -4,13 +4,13 @@
 // configurations. The topics are encrypted with a customer managed key whose policy lets CloudWatch use
 // it: CloudWatch cannot publish to a topic encrypted with the AWS managed aws/sns key, whose policy
 // nobody can change.
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument } from "../lib/policy-document";
-import { CLOUDFRONT_CERTIFICATE_REGION } from "./cdn";
-import type { AlarmThresholds } from "./config-observability";
-import { childName, tags } from "../lib/naming";
+import type { PolicyDocument } from "../../lib/policy-document";
+import { CLOUDFRONT_CERTIFICATE_REGION } from "../cdn/cdn";
+import type { AlarmThresholds } from "./settings";
+import { childName, tags } from "../../lib/naming";
 
 export interface MonitoringArgs {
     /** Environment name, for tags. */

@@ -1,11 +1,11 @@
 // Disaster recovery for the buckets: the `s3Replica*` keys -> which buckets replicate to which region,
 // under which names. Pure. S3 refuses a replica region that does not exist or is in another partition
 // (cross-partition replication is not offered), and an invalid or taken bucket name: checked here.
-import { ConfigReader } from "../lib/config-reader";
-import { bucketNameProblems, replicaBucketName, replicationRoleName } from "../lib/naming";
-import { partitionOf, regionProblem } from "./regions";
+import { ConfigReader } from "../../lib/config-reader";
+import { bucketNameProblems, replicaBucketName, replicationRoleName } from "../../lib/naming";
+import { partitionOf, regionProblem } from "../regions";
 
-export { partitionOf } from "./regions";
+export { partitionOf } from "../regions";
 
 /** The buckets that may be replicated: connectors always, static by choice; tmp never (scratch files). */
 export type ReplicatedPurpose = "connectors" | "static";

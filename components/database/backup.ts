@@ -4,8 +4,8 @@
 // snapshots stay an option of the Redis component (redisSnapshotRetentionLimit, 0 by default).
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
-import type { BackupConfig } from "./config-backup";
-import { childName } from "../lib/naming";
+import type { BackupConfig } from "./backup-settings";
+import { childName } from "../../lib/naming";
 
 export interface BackupArgs {
     /** The cluster's project. */

@@ -1,10 +1,10 @@
 // The database's slice of the stack config: MongoDB Atlas (project, cluster, user, network access) or an
 // external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
 // with its source.
-import { parseIpv4Cidr } from "../lib/cidr";
-import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
-import { atlasNames } from "../lib/naming";
-import { ATLAS_ID } from "../lib/patterns";
+import { parseIpv4Cidr } from "../../lib/cidr";
+import { ConfigReader, duplicates, fullKey } from "../../lib/config-reader";
+import { atlasNames } from "../../lib/naming";
+import { ATLAS_ID } from "../../lib/patterns";
 
 export type DatabaseMode = "atlas" | "external";
 

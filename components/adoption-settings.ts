@@ -3,7 +3,7 @@
 // adopts each with Pulumi's `import` option instead of creating it, and protects it. Pure: the names are
 // checked here against the rules AWS and Atlas apply, before anything is registered.
 import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
-import { replicationGroupIdProblems } from "./config-redis";
+import { replicationGroupIdProblems } from "./redis/settings";
 import { BUCKET_PURPOSES, BucketPurpose, bucketNameProblems } from "../lib/naming";
 import { ATLAS_ID, POLICY_NAME, ROLE_NAME } from "../lib/patterns";
 

@@ -1,15 +1,15 @@
 // Redis: the seed's ElastiCache replication group (never ElastiCache Serverless, which Membrane does not
 // support) with its subnet group, a security group that admits only port 6379 from the VPC or from given
 // security groups, and a generated AUTH token. Encrypted at rest and in transit (ElastiCache.4/5/6).
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { IMPORT_IDS, settle } from "./adoption";
-import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption-redis";
-import type { RedisEngine } from "./config-redis";
-import { lookup, missingAdoptedMessage, StackError, warnAll } from "../lib/lookups";
-import { lookUpNetwork } from "./network";
-import { childName, tags } from "../lib/naming";
+import { IMPORT_IDS, settle } from "../adoption";
+import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption";
+import type { RedisEngine } from "./settings";
+import { lookup, missingAdoptedMessage, StackError, warnAll } from "../../lib/lookups";
+import { lookUpNetwork } from "../network";
+import { childName, tags } from "../../lib/naming";
 
 export const REDIS_PORT = 6379;
 

@@ -1,8 +1,8 @@
 // The IAM slice of the stack config: which roles to create, for which Kubernetes service account, and
 // how EKS trusts them. Pure; every rule names its key and its source.
-import { ConfigReader } from "../lib/config-reader";
-import { iamNames } from "../lib/naming";
-import { EKS_CLUSTER_NAME, K8S_NAME, K8S_NAMESPACE, POLICY_ARN, ROLE_ARN } from "../lib/patterns";
+import { ConfigReader } from "../../lib/config-reader";
+import { iamNames } from "../../lib/naming";
+import { EKS_CLUSTER_NAME, K8S_NAME, K8S_NAMESPACE, POLICY_ARN, ROLE_ARN } from "../../lib/patterns";
 
 export type OidcProviderMode = "existing" | "create";
 

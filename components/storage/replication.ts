@@ -4,12 +4,12 @@
 // access logs in its own region); a least-privilege role, trusted by S3 for these buckets only,
 // replicates; each replication configuration waits for versioning and lifecycle on both sides, since S3
 // refuses it otherwise ("Destination bucket must have versioning enabled").
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument } from "../lib/policy-document";
-import { HardenedBucket } from "../lib/bucket";
-import { logBucketStatements } from "./logs";
-import { childName, tags } from "../lib/naming";
+import type { PolicyDocument } from "../../lib/policy-document";
+import { HardenedBucket } from "../../lib/bucket";
+import { logBucketStatements } from "../observability/logs";
+import { childName, tags } from "../../lib/naming";
 
 /** A bucket to replicate. */
 export interface ReplicatedBucketArgs {

@@ -1,16 +1,16 @@
 // Raw stack config -> one typed, validated MembraneConfig. Every rule names its key; all problems are
 // reported together, before the program registers anything. Mocks accept any value, AWS does not: the
 // limits AWS enforces are checked here, each with its source.
-import { CdnConfig, readCdnConfig } from "./config-cdn";
+import { CdnConfig, readCdnConfig } from "./cdn/settings";
 import { ConfigError, ConfigReader, duplicates, fullKey, NAMESPACE, RawConfig, shown } from "../lib/config-reader";
-import { AdoptedRole, AdoptionConfig, EXISTING_BUCKET_KEYS, readAdoptionConfig } from "./config-adoption";
-import { IamConfig, readIamConfig } from "./config-iam";
-import { readRedisConfig, RedisConfig } from "./config-redis";
-import { DatabaseConfig, readDatabaseConfig } from "./config-database";
-import { readSecretsConfig, SecretsConfig } from "./config-secrets";
+import { AdoptedRole, AdoptionConfig, EXISTING_BUCKET_KEYS, readAdoptionConfig } from "./adoption-settings";
+import { IamConfig, readIamConfig } from "./iam/settings";
+import { readRedisConfig, RedisConfig } from "./redis/settings";
+import { DatabaseConfig, readDatabaseConfig } from "./database/settings";
+import { readSecretsConfig, SecretsConfig } from "./secrets/settings";
 import { parseIpv4Cidr } from "../lib/cidr";
 import { unknownKeyProblems } from "../lib/config-keys";
-import { OperationsConfig, readOperationsConfig } from "./config-operations";
+import { OperationsConfig, readOperationsConfig } from "./operations-settings";
 import { BUCKET_PURPOSES, BucketPurpose, bucketName, bucketNameProblems, cdnPolicyNames, ENVIRONMENT, NAME_PREFIX } from "../lib/naming";
 import { regionProblem } from "./regions";
 import { SUBNET_ID, VPC_ID } from "../lib/patterns";
@@ -37,7 +37,7 @@ export interface AppSecretsConfig {
     readonly existingEncryptionSecret: string;
 }
 
-/** The operations fields (replication, backup, logs, alarms) are OperationsConfig's, in config-operations.ts. */
+/** The operations fields (replication, backup, logs, alarms) are OperationsConfig's, in operations-settings.ts. */
 export interface MembraneConfig extends OperationsConfig {
     /** aws:region, where everything but the CloudFront certificate lives. */
     readonly region: string;

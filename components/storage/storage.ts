@@ -1,12 +1,13 @@
 // Storage: Membrane's three S3 buckets (seed: "S3 Storage") with the secure defaults of AWS Security
 // Hub FSBP: public access blocked, ACLs disabled, encryption, TLS-only bucket policies, lifecycle rules.
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IMPORT_IDS, reviewBucket, settle } from "./adoption";
-import { EXISTING_BUCKET_KEYS } from "./config-adoption";
-import { lookup, missingAdoptedMessage, warnAll } from "../lib/lookups";
-import { denyInsecureTransportStatement } from "../lib/bucket";
-import { BucketPurpose, childName, tags } from "../lib/naming";
+import { IMPORT_IDS, settle } from "../adoption";
+import { reviewBucket } from "./adoption";
+import { EXISTING_BUCKET_KEYS } from "../adoption-settings";
+import { lookup, missingAdoptedMessage, warnAll } from "../../lib/lookups";
+import { denyInsecureTransportStatement } from "../../lib/bucket";
+import { BucketPurpose, childName, tags } from "../../lib/naming";
 
 export interface StorageArgs {
     /** Environment name, for tags. */

@@ -3,8 +3,8 @@
 // (terraform-provider-mongodbatlas internal/service/advancedcluster/schema.go and project schema:
 // RequiresReplace); both are the import id here, so only the organization can be refused. A cluster's
 // MongoDB version only goes up, one major version at a time. Pure.
-import { Difference, differs, Refusal, Review } from "./adoption";
-import { ATLAS_AWS_TIERS } from "./config-database";
+import { Difference, differs, Refusal, Review } from "../adoption";
+import { ATLAS_AWS_TIERS } from "./settings";
 
 export interface ExistingAtlasProject {
     readonly id: string;

@@ -1,9 +1,9 @@
 // Logs and alarms: the `*AccessLogs`, `redisLogs`, `logRetentionDays`, `alarm*` and `atlasAlert*` keys
 // -> what is logged where, for how long, and which alarm fires at which threshold. Pure. CloudWatch Logs
 // and ElastiCache refuse what is checked here (retention values, log types the engine version lacks).
-import { ConfigReader } from "../lib/config-reader";
-import type { RedisConfig, RedisTopology } from "./config-redis";
-import { alarmNames, bucketNameProblems, logBucketName, logNames } from "../lib/naming";
+import { ConfigReader } from "../../lib/config-reader";
+import type { RedisConfig, RedisTopology } from "../redis/settings";
+import { alarmNames, bucketNameProblems, logBucketName, logNames } from "../../lib/naming";
 
 export interface RedisLogGroups {
     /** Slow log: Redis OSS 6.0 and newer, every Valkey. */

@@ -1,7 +1,7 @@
 // The Atlas backup policy: the `atlasBackup*` and `atlasPitWindowDays` keys -> an explicit retention per
 // snapshot frequency and the point-in-time window. Pure. Atlas refuses a policy whose less frequent
 // snapshots are kept for less time than its more frequent ones; production refuses less than its floors.
-import { ConfigReader, fullKey } from "../lib/config-reader";
+import { ConfigReader, fullKey } from "../../lib/config-reader";
 
 export interface BackupConfig {
     /** Snapshots every 6 hours, kept this many days. */

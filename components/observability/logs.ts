@@ -3,12 +3,12 @@
 // buckets' server access logs and CloudFront's standard logs (v2, through CloudWatch log delivery, whose
 // source must be created in us-east-1; never the ACL-enabled bucket legacy logging needs); ElastiCache's
 // slow and engine logs go to CloudWatch Logs log groups (encrypted at rest by CloudWatch Logs).
-import * as aws from "../lib/aws";
+import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../lib/policy-document";
-import { CLOUDFRONT_CERTIFICATE_REGION } from "./cdn";
-import { HardenedBucket } from "../lib/bucket";
-import { childName, tags } from "../lib/naming";
+import type { PolicyStatement } from "../../lib/policy-document";
+import { CLOUDFRONT_CERTIFICATE_REGION } from "../cdn/cdn";
+import { HardenedBucket } from "../../lib/bucket";
+import { childName, tags } from "../../lib/naming";
 
 /** A bucket whose server access logs go to the log bucket. */
 export interface LoggedBucket {

@@ -3,8 +3,8 @@
 // (valkey -> redis) or engine version (a downgrade) changes (terraform-provider-aws
 // internal/service/elasticache/replication_group.go: ForceNew and customizeDiff*ForceNewOnDowngrade), and
 // ElastiCache cannot switch a group out of cluster mode. Pure.
-import { Difference, differs, Refusal, Review } from "./adoption";
-import type { RedisEngine } from "./config-redis";
+import { Difference, differs, Refusal, Review } from "../adoption";
+import type { RedisEngine } from "./settings";
 import type { ReplicationTopology } from "./redis";
 
 /** A replication group as `getReplicationGroup` shows it, with what `getCluster` shows of its first member. */
@@ -162,7 +162,7 @@ function redisNotes(e: ExistingReplicationGroup, w: WantedRedis): string[] {
     ];
 }
 
-/** Production keeps a replica of every shard (config-redis.ts): a kept topology without one is refused. */
+/** Production keeps a replica of every shard (settings.ts): a kept topology without one is refused. */
 function productionRefusal(s: RedisSettings, w: WantedRedis): Refusal[] {
     const single = s.topology.clusterMode ? s.topology.replicasPerNodeGroup === 0 : s.topology.numCacheClusters < 2;
     return w.production && single

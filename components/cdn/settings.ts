@@ -1,7 +1,7 @@
 // The CDN's slice of the stack config: the custom domain (or none), price class and viewer TLS policy.
 // Pure; every rule ACM, Route 53 or CloudFront would enforce is checked here, with its source.
-import { ConfigReader } from "../lib/config-reader";
-import { defaultStaticDomainName } from "../lib/naming";
+import { ConfigReader } from "../../lib/config-reader";
+import { defaultStaticDomainName } from "../../lib/naming";
 
 export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
 export type CdnPriceClass = (typeof CDN_PRICE_CLASSES)[number];
