@@ -15,7 +15,7 @@ import { Redis, RedisArgs } from "./components/redis/redis";
 import { AppSecrets } from "./components/secrets/app-secrets";
 import { Storage } from "./components/storage/storage";
 import { Backup } from "./components/database/backup";
-import { hasReplicas, memberClusterIds } from "./components/observability/settings";
+import { hasReplicas, memberClusterIds } from "./components/redis/group";
 import { Logs, LogsArgs } from "./components/observability/logs";
 import { Monitoring, MonitoringArgs } from "./components/observability/monitoring";
 import { Replication, ReplicationArgs } from "./components/storage/replication";

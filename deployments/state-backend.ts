@@ -35,10 +35,11 @@ export class StateBackend extends pulumi.ComponentResource {
                 environment: args.deploymentsStack,
                 purpose: "pulumi-state",
                 // Protected and retained: deleting this program must never delete the state.
-                production: true,
+                retain: true,
+                forceDestroy: false,
                 versioned: true,
                 lifecycle: { id: "state-history", noncurrentVersionExpirationDays: STATE_VERSION_DAYS },
-                policyStatements: (arn) =>
+                policy: (arn) =>
                     pulumi
                         .all([arn, args.account.partition, args.account.accountId])
                         .apply(([bucketArn, partition, accountId]) => stateBucketStatements(bucketArn, partition, accountId)),

@@ -1,7 +1,8 @@
-// A bucket with the controls every Membrane bucket has (as Storage's SecureBucket gives them: all four
-// public-access-block flags, ACLs disabled, SSE-S3, a TLS-only bucket policy), in any region, for the
-// buckets the operations components add: replicas and log buckets. The caller chooses versioning, the
-// lifecycle rule and any statements the bucket policy needs beside the TLS-only deny.
+// The one S3 bucket of both programs, with the controls of AWS Security Hub FSBP: all four public access
+// block flags, ACLs disabled (BucketOwnerEnforced), SSE-S3, and one bucket policy that denies every request
+// without TLS. Storage's data buckets, the log buckets, the replicas and the deployments program's state
+// bucket are all this class; each chooses its region, retention, versioning, lifecycle rule and the
+// statements its policy needs beside the TLS-only deny.
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "./policy-document";
@@ -19,6 +20,11 @@ export function denyInsecureTransportStatement(bucketArn: string): PolicyStateme
     };
 }
 
+/** The bucket's one lifecycle rule, besides aborting incomplete uploads after a day. */
+export type LifecycleRule = { readonly id: string } & (
+    { readonly expirationDays: pulumi.Input<number> } | { readonly noncurrentVersionExpirationDays: pulumi.Input<number> }
+);
+
 export interface HardenedBucketArgs {
     /** The bucket's name, a valid and globally unique S3 name. */
     readonly bucketName: pulumi.Input<string>;
@@ -28,25 +34,34 @@ export interface HardenedBucketArgs {
     readonly environment: string;
     /** The `Purpose` tag. */
     readonly purpose: string;
-    /** Protect and retain the bucket; without it, `pulumi destroy` empties and deletes it. */
-    readonly production: boolean;
+    /** Protect and retain the bucket: neither `pulumi destroy` nor a refactor deletes it. */
+    readonly retain: boolean;
+    /** Let `pulumi destroy` empty the bucket: S3 refuses to delete one that holds objects. */
+    readonly forceDestroy: boolean;
+    /** Adopt the existing bucket of this name (Pulumi's `import` option) instead of creating one. */
+    readonly importName?: string;
     /** Versioning on (a replica must be versioned; replication refuses a destination without it). */
     readonly versioned: boolean;
-    /** The bucket's one lifecycle rule, besides aborting incomplete uploads after a day. */
-    readonly lifecycle: { readonly id: string } & (
-        { readonly expirationDays: pulumi.Input<number> } | { readonly noncurrentVersionExpirationDays: pulumi.Input<number> }
-    );
-    /** Statements of the bucket's one policy besides the TLS-only deny, given the bucket's ARN. */
-    readonly policyStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<PolicyStatement[]>;
+    /** Absent: no lifecycle rule. */
+    readonly lifecycle?: LifecycleRule;
+    /**
+     * Statements of the bucket's one policy besides the TLS-only deny, given the bucket's ARN. `false`: another
+     * component owns the policy (Cdn, the static bucket's, which names its distribution) and attaches it after
+     * `publicAccessBlock`, as S3 requires.
+     */
+    readonly policy?: false | ((bucketArn: pulumi.Output<string>) => pulumi.Input<PolicyStatement[]>);
 }
 
 /** A hardened bucket, its side resources registered under `parent` with names derived from `name`. */
 export class HardenedBucket {
     readonly bucket: aws.s3.Bucket;
-    readonly policy: aws.s3.BucketPolicy;
+    readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    /** Absent when another component owns the policy. */
+    readonly policy?: aws.s3.BucketPolicy;
     /** Absent when the bucket is not versioned. */
     readonly versioning?: aws.s3.BucketVersioning;
-    readonly lifecycle: aws.s3.BucketLifecycleConfiguration;
+    /** Absent without a lifecycle rule. */
+    readonly lifecycle?: aws.s3.BucketLifecycleConfiguration;
 
     constructor(name: string, args: HardenedBucketArgs, parent: pulumi.Resource) {
         const opts = { parent };
@@ -56,13 +71,13 @@ export class HardenedBucket {
             {
                 bucket: args.bucketName,
                 region,
-                forceDestroy: !args.production,
+                forceDestroy: args.forceDestroy,
                 tags: tags(args.environment, { Purpose: args.purpose }),
             },
-            { parent, protect: args.production, retainOnDelete: args.production },
+            { parent, protect: args.retain, retainOnDelete: args.retain, import: args.importName },
         );
         const id = this.bucket.id;
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
             { bucket: id, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             opts,
@@ -77,6 +92,9 @@ export class HardenedBucket {
             { bucket: id, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
             opts,
         );
+        if (args.policy !== false) {
+            this.policy = this.bucketPolicy(name, args, parent, args.policy);
+        }
         this.versioning = args.versioned
             ? new aws.s3.BucketVersioning(
                   `${name}-versioning`,
@@ -84,24 +102,27 @@ export class HardenedBucket {
                   opts,
               )
             : undefined;
-        this.lifecycle = this.lifecycleConfiguration(name, args, parent);
-        this.policy = this.bucketPolicy(name, args, publicAccessBlock, parent);
+        this.lifecycle = args.lifecycle && this.lifecycleConfiguration(name, args.lifecycle, region, parent);
     }
 
-    private lifecycleConfiguration(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): aws.s3.BucketLifecycleConfiguration {
-        const l = args.lifecycle;
+    private lifecycleConfiguration(
+        name: string,
+        rule: LifecycleRule,
+        region: string | undefined,
+        parent: pulumi.Resource,
+    ): aws.s3.BucketLifecycleConfiguration {
         const expiry =
-            "expirationDays" in l
-                ? { expiration: { days: l.expirationDays } }
-                : { noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays } };
+            "expirationDays" in rule
+                ? { expiration: { days: rule.expirationDays } }
+                : { noncurrentVersionExpiration: { noncurrentDays: rule.noncurrentVersionExpirationDays } };
         return new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
             {
                 bucket: this.bucket.id,
-                region: args.region,
+                region,
                 rules: [
                     {
-                        id: l.id,
+                        id: rule.id,
                         status: "Enabled",
                         filter: { prefix: "" },
                         ...expiry,
@@ -118,11 +139,11 @@ export class HardenedBucket {
     private bucketPolicy(
         name: string,
         args: HardenedBucketArgs,
-        publicAccessBlock: aws.s3.BucketPublicAccessBlock,
         parent: pulumi.Resource,
+        statements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<PolicyStatement[]>,
     ): aws.s3.BucketPolicy {
         const arn = this.bucket.arn;
-        const extra = args.policyStatements ? args.policyStatements(arn) : [];
+        const extra = statements ? statements(arn) : [];
         return new aws.s3.BucketPolicy(
             `${name}-policy`,
             {
@@ -130,12 +151,10 @@ export class HardenedBucket {
                 region: args.region,
                 policy: pulumi
                     .all([arn, extra])
-                    .apply(([a, statements]) =>
-                        JSON.stringify({ Version: "2012-10-17", Statement: [...statements, denyInsecureTransportStatement(a)] }),
-                    ),
+                    .apply(([a, s]) => JSON.stringify({ Version: "2012-10-17", Statement: [...s, denyInsecureTransportStatement(a)] })),
             },
             // S3 answers OperationAborted when a policy and the public access block change at once.
-            { parent, dependsOn: [publicAccessBlock] },
+            { parent, dependsOn: [this.publicAccessBlock] },
         );
     }
 }

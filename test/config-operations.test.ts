@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { parseConfig } from "../components/settings";
 import { backupPolicyProblems } from "../components/database/backup-settings";
-import { hasReplicas, LOG_RETENTION_DAYS, memberClusterIds } from "../components/observability/settings";
+import { LOG_RETENTION_DAYS } from "../components/observability/settings";
+import { hasReplicas, memberClusterIds } from "../components/redis/group";
 import { defaultReplicaRegion, partitionOf, replicaRegionProblems } from "../components/storage/replication-settings";
 import { logBucketName, replicaBucketName } from "../lib/naming";
 import { problemsOf, raw, VALID } from "./harness";

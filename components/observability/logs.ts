@@ -134,10 +134,12 @@ export class Logs extends pulumi.ComponentResource {
                 bucketName,
                 environment: args.environment,
                 purpose: "access-logs",
-                production: args.production ?? false,
+                retain: args.production ?? false,
+                // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
+                forceDestroy: !args.production,
                 versioned: false,
                 lifecycle: { id: "expire-logs", expirationDays: args.retentionDays },
-                policyStatements: (bucketArn) =>
+                policy: (bucketArn) =>
                     pulumi.all([bucketArn, account, partition, sources]).apply(([arn, accountId, p, sourceBucketArns]) =>
                         logBucketStatements({
                             bucketArn: arn,
@@ -163,7 +165,7 @@ export class Logs extends pulumi.ComponentResource {
                     targetPrefix: S3_ACCESS_LOG_PREFIX,
                     targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
                 },
-                { parent: this, dependsOn: [target.policy] },
+                { parent: this, dependsOn: [target.policy!] },
             );
         }
     }
@@ -193,7 +195,7 @@ export class Logs extends pulumi.ComponentResource {
             childName(name, "cdn-delivery"),
             { region, deliverySourceName: source.name, deliveryDestinationArn: destination.arn, tags: t },
             // With its statements already in the bucket policy, delivery needs no change to it.
-            { parent: this, dependsOn: [target.policy] },
+            { parent: this, dependsOn: [target.policy!] },
         );
     }
 }

@@ -2,7 +2,7 @@
 // -> what is logged where, for how long, and which alarm fires at which threshold. Pure. CloudWatch Logs
 // and ElastiCache refuse what is checked here (retention values, log types the engine version lacks).
 import { ConfigReader } from "../../lib/config-reader";
-import type { RedisConfig, RedisTopology } from "../redis/settings";
+import type { RedisConfig } from "../redis/settings";
 import { alarmNames, bucketNameProblems, logBucketName, logNames } from "../../lib/naming";
 
 export interface RedisLogGroups {
@@ -57,26 +57,6 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 // CloudWatch Logs delivery source and destination names: 1 to 60 characters, [\w-]
 // (PutDeliverySource, PutDeliveryDestination).
 const DELIVERY_NAME = /^[\w-]{1,60}$/;
-
-/**
- * The member clusters of a replication group, as ElastiCache names them: `<id>-001` … for cluster
- * mode off, `<id>-0001-001` … (shard, then node) for cluster mode on. CloudWatch publishes the
- * group's metrics per member, under the dimension CacheClusterId.
- */
-export function memberClusterIds(replicationGroupId: string, topology: RedisTopology): string[] {
-    const pad = (n: number, width: number) => String(n).padStart(width, "0");
-    if (!topology.clusterMode) {
-        return Array.from({ length: topology.numCacheClusters }, (_, n) => `${replicationGroupId}-${pad(n + 1, 3)}`);
-    }
-    return Array.from({ length: topology.numNodeGroups }, (_, s) =>
-        Array.from({ length: topology.replicasPerNodeGroup + 1 }, (_, n) => `${replicationGroupId}-${pad(s + 1, 4)}-${pad(n + 1, 3)}`),
-    ).flat();
-}
-
-/** Whether the group has replicas, which alone publish ReplicationLag. */
-export function hasReplicas(topology: RedisTopology): boolean {
-    return topology.clusterMode ? topology.replicasPerNodeGroup > 0 : topology.numCacheClusters > 1;
-}
 
 /** The log groups the engine version can fill: slow log from Redis OSS 6.0, engine log from 6.2; Valkey has both. */
 function redisLogGroups(environment: string, redis: Pick<RedisConfig, "engine" | "engineVersion">): RedisLogGroups {

@@ -4,8 +4,7 @@
 // internal/service/elasticache/replication_group.go: ForceNew and customizeDiff*ForceNewOnDowngrade), and
 // ElastiCache cannot switch a group out of cluster mode. Pure.
 import { Difference, differs, Refusal, Review } from "../adoption";
-import type { RedisEngine } from "./settings";
-import type { ReplicationTopology } from "./redis";
+import type { RedisEngine, ReplicationTopology } from "./group";
 
 /** A replication group as `getReplicationGroup` shows it, with what `getCluster` shows of its first member. */
 export interface ExistingReplicationGroup {

@@ -6,17 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "../adoption";
 import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption";
-import type { RedisEngine } from "./settings";
+import type { RedisEngine, ReplicationTopology } from "./group";
 import { lookup, missingAdoptedMessage, StackError, warnAll } from "../../lib/lookups";
 import { lookUpNetwork } from "../network";
 import { childName, tags } from "../../lib/naming";
 
 export const REDIS_PORT = 6379;
-
-/** Cluster mode disabled: one shard of `numCacheClusters` nodes. Enabled: `numNodeGroups` shards of a primary and `replicasPerNodeGroup` replicas. */
-export type ReplicationTopology =
-    | { readonly clusterMode: false; readonly numCacheClusters: number }
-    | { readonly clusterMode: true; readonly numNodeGroups: number; readonly replicasPerNodeGroup: number };
 
 export interface RedisArgs {
     /** Environment name, for tags. */

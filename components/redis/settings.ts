@@ -2,14 +2,8 @@
 // refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
 import { ConfigReader, duplicates, fullKey } from "../../lib/config-reader";
 import { redisNames } from "../../lib/naming";
+import type { RedisEngine, ReplicationTopology } from "./group";
 import { SECURITY_GROUP_ID } from "../../lib/patterns";
-
-export type RedisEngine = "redis" | "valkey";
-
-/** Cluster mode disabled (one shard: a primary and its replicas) or enabled (sharded keyspace). */
-export type RedisTopology =
-    | { readonly clusterMode: false; readonly numCacheClusters: number }
-    | { readonly clusterMode: true; readonly numNodeGroups: number; readonly replicasPerNodeGroup: number };
 
 export interface RedisConfig {
     /** `<environment>-membrane`, as in the seed; validated against ElastiCache's id rules. */
@@ -24,7 +18,7 @@ export interface RedisConfig {
     /** The engine version's default parameter group (`.cluster.on` in cluster mode). */
     readonly parameterGroupName: string;
     readonly nodeType: string;
-    readonly topology: RedisTopology;
+    readonly topology: ReplicationTopology;
     readonly automaticFailover: boolean;
     readonly multiAz: boolean;
     /** Empty: the VPC CIDR may connect. Otherwise only these security groups. */
@@ -100,7 +94,7 @@ export function replicationGroupIdProblems(id: string): string[] {
     return problems;
 }
 
-function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
+function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): ReplicationTopology {
     // The other mode's counts are checked against their bounds too, so that a typo never waits for a switch of mode.
     if (r.boolean("redisClusterMode")) {
         r.integer("redisNumCacheClusters", NUM_CACHE_CLUSTERS);
@@ -118,7 +112,7 @@ const REPLICAS_PER_NODE_GROUP = { min: 0, max: 5 };
 // A primary and up to 5 replicas. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.html
 const NUM_CACHE_CLUSTERS = { min: 1, max: 6, why: "a primary and up to 5 replicas" };
 
-function readClusterTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
+function readClusterTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): ReplicationTopology {
     const numNodeGroups = r.integer("redisNumNodeGroups", NUM_NODE_GROUPS);
     const replicasPerNodeGroup = r.integer("redisReplicasPerNodeGroup", REPLICAS_PER_NODE_GROUP);
     const nodes = numNodeGroups * (replicasPerNodeGroup + 1);
@@ -150,7 +144,7 @@ function readClusterTopology(r: ConfigReader, production: boolean, automaticFail
     return { clusterMode: true, numNodeGroups, replicasPerNodeGroup };
 }
 
-function readReplicaTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): RedisTopology {
+function readReplicaTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): ReplicationTopology {
     const numCacheClusters = r.integer("redisNumCacheClusters", NUM_CACHE_CLUSTERS);
     // CreateReplicationGroup: failover and Multi-AZ need a replica; Multi-AZ needs automatic failover.
     if (automaticFailover && numCacheClusters < 2) {

@@ -143,14 +143,16 @@ export class Replication extends pulumi.ComponentResource {
                 region: args.replicaRegion,
                 environment: args.environment,
                 purpose: `${b.key}-replica`,
-                production: args.production ?? false,
+                retain: args.production ?? false,
+                // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
+                forceDestroy: !args.production,
                 versioned: true,
                 lifecycle: { id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: args.noncurrentVersionDays },
             },
             this,
         );
         const source = b.sourceVersioned ?? this.versionSource(name, args, b);
-        return { args: b, replica, ready: [...source, replica.versioning!, replica.lifecycle] };
+        return { args: b, replica, ready: [...source, replica.versioning!, replica.lifecycle!] };
     }
 
     /** Versioning and noncurrent-version expiry of a source that is versioned only to be replicated. */
@@ -195,10 +197,12 @@ export class Replication extends pulumi.ComponentResource {
                 region: args.replicaRegion,
                 environment: args.environment,
                 purpose: "access-logs",
-                production: args.production ?? false,
+                retain: args.production ?? false,
+                // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
+                forceDestroy: !args.production,
                 versioned: false,
                 lifecycle: { id: "expire-logs", expirationDays: logs.retentionDays },
-                policyStatements: (bucketArn) =>
+                policy: (bucketArn) =>
                     pulumi
                         .all([bucketArn, account, partition, sources])
                         .apply(([arn, accountId, p, sourceBucketArns]) =>
@@ -217,7 +221,7 @@ export class Replication extends pulumi.ComponentResource {
                     targetPrefix: "s3/",
                     targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
                 },
-                { parent: this, dependsOn: [bucket.policy] },
+                { parent: this, dependsOn: [bucket.policy!] },
             );
         }
         return bucket;

@@ -6,8 +6,8 @@ import { IMPORT_IDS, settle } from "../adoption";
 import { reviewBucket } from "./adoption";
 import { EXISTING_BUCKET_KEYS } from "../adoption-settings";
 import { lookup, missingAdoptedMessage, warnAll } from "../../lib/lookups";
-import { denyInsecureTransportStatement } from "../../lib/bucket";
-import { BucketPurpose, childName, tags } from "../../lib/naming";
+import { HardenedBucket, HardenedBucketArgs } from "../../lib/bucket";
+import { BucketPurpose, childName } from "../../lib/naming";
 
 export interface StorageArgs {
     /** Environment name, for tags. */
@@ -37,95 +37,6 @@ const PURPOSE_TAGS: Record<BucketPurpose, string> = {
     static: "static-files",
 };
 
-/** A bucket and the settings every Membrane bucket has. */
-class SecureBucket {
-    readonly bucket: aws.s3.Bucket;
-    readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
-    private readonly name: string;
-
-    constructor(
-        name: string,
-        bucketName: pulumi.Input<string>,
-        purpose: BucketPurpose,
-        o: {
-            readonly environment: string;
-            readonly production: boolean;
-            readonly parent: pulumi.Resource;
-            readonly existing?: string;
-            readonly region?: string;
-        },
-    ) {
-        this.name = name;
-        const opts = { parent: o.parent };
-        // Buckets that hold customers' data survive `pulumi destroy` and refactors in production; so does
-        // every adopted bucket, which this stack did not create.
-        const keep = (o.production && purpose !== "tmp") || o.existing !== undefined;
-        this.bucket = new aws.s3.Bucket(
-            name,
-            {
-                bucket: o.existing === undefined ? bucketName : this.adopted(o.existing, purpose, o.region ?? "", o.parent),
-                // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
-                forceDestroy: !o.production && o.existing === undefined,
-                tags: tags(o.environment, { Purpose: PURPOSE_TAGS[purpose] }),
-            },
-            { parent: o.parent, protect: keep, retainOnDelete: keep, import: o.existing && IMPORT_IDS.bucket(o.existing) },
-        );
-        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            `${name}-public-access`,
-            {
-                bucket: this.bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            opts,
-        );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-ownership`,
-            { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            opts,
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-encryption`,
-            {
-                bucket: this.bucket.id,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-            },
-            opts,
-        );
-    }
-
-    /** The existing bucket's name, once a look-up has found it in the stack's region; otherwise the adoption is refused. */
-    private adopted(bucket: string, purpose: BucketPurpose, region: string, parent: pulumi.Resource): pulumi.Output<string> {
-        const key = EXISTING_BUCKET_KEYS[purpose];
-        const found = lookup(aws.s3.getBucket({ bucket }, { parent }), (reason) =>
-            missingAdoptedMessage(key, `the S3 bucket ${bucket}`, reason),
-        );
-        return pulumi.output(
-            found.then((existing) => {
-                warnAll(settle(reviewBucket(existing, { region, key, purpose })), parent);
-                return bucket;
-            }),
-        );
-    }
-
-    /** The bucket's one policy: TLS only. (The static bucket's policy belongs to Cdn.) */
-    tlsOnlyPolicy(parent: pulumi.Resource): aws.s3.BucketPolicy {
-        return new aws.s3.BucketPolicy(
-            `${this.name}-policy`,
-            {
-                bucket: this.bucket.id,
-                policy: this.bucket.arn.apply((arn) =>
-                    JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransportStatement(arn)] }),
-                ),
-            },
-            // S3 answers OperationAborted when a policy and the public access block change at once.
-            { parent, dependsOn: [this.publicAccessBlock] },
-        );
-    }
-}
-
 export class Storage extends pulumi.ComponentResource {
     readonly tmpBucketName: pulumi.Output<string>;
     readonly tmpBucketArn: pulumi.Output<string>;
@@ -142,20 +53,40 @@ export class Storage extends pulumi.ComponentResource {
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Storage", name, {}, opts);
-        const common = { environment: args.environment, production: args.production ?? false, parent: this, region: args.region };
-        const bucket = (purpose: BucketPurpose) =>
-            new SecureBucket(childName(name, purpose), args.bucketNames[purpose], purpose, {
-                ...common,
-                existing: args.existing?.[purpose],
-            });
+        const production = args.production ?? false;
+        const bucket = (purpose: BucketPurpose, more: Pick<HardenedBucketArgs, "versioned" | "lifecycle" | "policy">) => {
+            const existing = args.existing?.[purpose];
+            // Buckets that hold customers' data survive `pulumi destroy` and refactors in production; so does
+            // every adopted bucket, which this stack did not create.
+            const retain = (production && purpose !== "tmp") || existing !== undefined;
+            return new HardenedBucket(
+                childName(name, purpose),
+                {
+                    bucketName: existing === undefined ? args.bucketNames[purpose] : this.adopted(existing, purpose, args.region ?? ""),
+                    environment: args.environment,
+                    purpose: PURPOSE_TAGS[purpose],
+                    retain,
+                    // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
+                    forceDestroy: !production && existing === undefined,
+                    importName: existing && IMPORT_IDS.bucket(existing),
+                    ...more,
+                },
+                this,
+            );
+        };
+        // Scratch files expire; connector packages are versioned (operators restore a package by version id)
+        // and their old versions expire; the static bucket's policy is Cdn's, and its CORS rule is below.
+        const tmp = bucket("tmp", { versioned: false, lifecycle: { id: "cleanup-old-files", expirationDays: args.tmpExpirationDays } });
+        const connectors = bucket("connectors", {
+            versioned: true,
+            lifecycle: { id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: args.connectorsNoncurrentVersionDays },
+        });
+        const stat = bucket("static", { versioned: false, policy: false });
+        this.staticCors(name, stat, args.corsAllowedOrigins);
 
-        const tmp = this.tmpBucket(name, bucket("tmp"), args.tmpExpirationDays);
-        const connectors = this.connectorsBucket(name, bucket("connectors"), args.connectorsNoncurrentVersionDays);
-        this.connectorsVersioned = connectors.versioned;
-        const stat = this.staticBucket(name, bucket("static"), args.corsAllowedOrigins);
-
-        this.tmpBucketName = tmp.bucket;
-        this.tmpBucketArn = tmp.arn;
+        this.connectorsVersioned = [connectors.versioning!, connectors.lifecycle!];
+        this.tmpBucketName = tmp.bucket.bucket;
+        this.tmpBucketArn = tmp.bucket.arn;
         this.connectorsBucketName = connectors.bucket.bucket;
         this.connectorsBucketArn = connectors.bucket.arn;
         this.staticBucketName = stat.bucket.bucket;
@@ -173,62 +104,22 @@ export class Storage extends pulumi.ComponentResource {
         });
     }
 
-    /** Scratch files: expire after `days`, TLS only. */
-    private tmpBucket(name: string, tmp: SecureBucket, days: pulumi.Input<number>): aws.s3.Bucket {
-        tmp.tlsOnlyPolicy(this);
-        new aws.s3.BucketLifecycleConfiguration(
-            childName(name, "tmp-lifecycle"),
-            {
-                bucket: tmp.bucket.id,
-                rules: [
-                    {
-                        id: "cleanup-old-files",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        expiration: { days },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                    },
-                ],
-            },
-            { parent: this },
+    /** The existing bucket's name, once a look-up has found it in the stack's region; otherwise the adoption is refused. */
+    private adopted(bucket: string, purpose: BucketPurpose, region: string): pulumi.Output<string> {
+        const key = EXISTING_BUCKET_KEYS[purpose];
+        const found = lookup(aws.s3.getBucket({ bucket }, { parent: this }), (reason) =>
+            missingAdoptedMessage(key, `the S3 bucket ${bucket}`, reason),
         );
-        return tmp.bucket;
+        return pulumi.output(
+            found.then((existing) => {
+                warnAll(settle(reviewBucket(existing, { region, key, purpose })), this);
+                return bucket;
+            }),
+        );
     }
 
-    /** Connector packages: versioned (operators restore a package by version id), old versions expire, TLS only. */
-    private connectorsBucket(
-        name: string,
-        connectors: SecureBucket,
-        noncurrentDays: pulumi.Input<number>,
-    ): { bucket: aws.s3.Bucket; versioned: pulumi.Resource[] } {
-        connectors.tlsOnlyPolicy(this);
-        const versioning = new aws.s3.BucketVersioning(
-            childName(name, "connectors-versioning"),
-            { bucket: connectors.bucket.id, versioningConfiguration: { status: "Enabled" } },
-            { parent: this },
-        );
-        const lifecycle = new aws.s3.BucketLifecycleConfiguration(
-            childName(name, "connectors-lifecycle"),
-            {
-                bucket: connectors.bucket.id,
-                rules: [
-                    {
-                        id: "expire-noncurrent-versions",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        noncurrentVersionExpiration: { noncurrentDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                    },
-                ],
-            },
-            // A lifecycle configuration on a versioned bucket must follow the versioning configuration.
-            { parent: this, dependsOn: [versioning] },
-        );
-        return { bucket: connectors.bucket, versioned: [versioning, lifecycle] };
-    }
-
-    /** Static files, read by the CDN: CORS for the given origins; the bucket policy is Cdn's. */
-    private staticBucket(name: string, stat: SecureBucket, allowedOrigins: pulumi.Input<pulumi.Input<string>[]>): SecureBucket {
+    /** The static files are read cross-origin: CORS for the given origins. */
+    private staticCors(name: string, stat: HardenedBucket, allowedOrigins: pulumi.Input<pulumi.Input<string>[]>): void {
         new aws.s3.BucketCorsConfiguration(
             childName(name, "static-cors"),
             {
@@ -245,6 +136,5 @@ export class Storage extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        return stat;
     }
 }
