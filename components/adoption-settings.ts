@@ -1,10 +1,12 @@
-// Adoption: the `existing*` keys that name resources a Membrane install already has (the vendor's
-// Terraform, the guide's snippets, a production stack destroyed with its data retained). The program
-// adopts each with Pulumi's `import` option instead of creating it, and protects it. Pure: the names are
-// checked here against the rules AWS and Atlas apply, before anything is registered.
+// Adoption: the `existing*` and `adopt*` keys that name resources a Membrane install already has (the
+// vendor's Terraform, the guide's snippets, a production stack destroyed with its data retained), read first
+// and together, since they cross components; each component's reader turns its part into its args (the
+// program then adopts each with Pulumi's `import` option instead of creating it, and protects it). Pure: the
+// names are checked here against the rules AWS and Atlas apply, before anything is registered.
 import { ConfigReader, duplicates, fullKey } from "../lib/config-reader";
-import { replicationGroupIdProblems } from "./redis/settings";
+import { replicationGroupIdProblems } from "./redis/group";
 import { BUCKET_PURPOSES, BucketPurpose, bucketNameProblems } from "../lib/naming";
+import { EXISTING_BUCKET_KEYS } from "./storage/adoption";
 import { ATLAS_ID, POLICY_NAME, ROLE_NAME } from "../lib/patterns";
 
 /** An existing IAM role, and optionally its inline policy, that the program adopts. */
@@ -33,13 +35,6 @@ export interface AdoptionConfig {
     readonly allowRedisReplacement: boolean;
 }
 
-/** The config key of each adopted bucket. */
-export const EXISTING_BUCKET_KEYS: Readonly<Record<BucketPurpose, string>> = {
-    tmp: "existingTmpBucket",
-    connectors: "existingConnectorsBucket",
-    static: "existingStaticBucket",
-};
-
 // CloudFront ids: upper-case letters and digits, 13 or 14 of them, starting with E for distributions and OACs.
 const CLOUDFRONT_ID = /^E[A-Z0-9]{12,13}$/;
 // Atlas: cluster names are ASCII letters, digits and hyphens, at most 64 characters.
@@ -47,7 +42,7 @@ const ATLAS_CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 // ElastiCache subnet group names: up to 255 lowercase letters, digits and hyphens, starting with a letter.
 const SUBNET_GROUP_NAME = /^[a-z][a-z0-9-]{0,254}$/;
 
-function readBuckets(r: ConfigReader, warnings: string[]): Partial<Record<BucketPurpose, string>> {
+function readBuckets(r: ConfigReader): Partial<Record<BucketPurpose, string>> {
     const buckets: Partial<Record<BucketPurpose, string>> = {};
     for (const purpose of BUCKET_PURPOSES) {
         const key = EXISTING_BUCKET_KEYS[purpose];
@@ -58,7 +53,7 @@ function readBuckets(r: ConfigReader, warnings: string[]): Partial<Record<Bucket
         for (const rule of bucketNameProblems(name)) {
             // An existing bucket with dots works: only virtual-hosted HTTPS to it does not, which Membrane does not use.
             if (rule.startsWith("should not contain dots")) {
-                warnings.push(
+                r.warn(
                     `${fullKey(key)}: "${name}" contains dots, which break virtual-hosted HTTPS to the bucket; path-style requests still work.`,
                 );
             } else {
@@ -160,31 +155,16 @@ function readRole(r: ConfigReader, keys: { role: string; policy: string }, needs
     return roleName ? { roleName, ...(policyName && { policyName }) } : undefined;
 }
 
-/** The keys of everything adopted that is set, for messages. */
-export function adoptedKeys(a: AdoptionConfig): string[] {
-    return [
-        ...BUCKET_PURPOSES.filter((p) => a.buckets[p]).map((p) => EXISTING_BUCKET_KEYS[p]),
-        ...(a.redis ? ["existingRedisReplicationGroupId"] : []),
-        ...(a.atlasProjectId ? ["existingAtlasProjectId"] : []),
-        ...(a.atlasClusterName ? ["existingAtlasClusterName"] : []),
-        ...(a.cloudfrontDistributionId ? ["existingCloudfrontDistributionId"] : []),
-        ...(a.cloudfrontOacId ? ["existingCloudfrontOacId"] : []),
-        ...(a.ecsTaskRole ? ["existingEcsTaskRoleName"] : []),
-        ...(a.k8sRole ? ["existingK8sRoleName"] : []),
-    ];
-}
-
 /**
  * Reads the `existing*` and `adopt*` keys. `ctx` says which roles and which database the stack has, since
  * adopting a role the stack does not create, or an Atlas cluster in external mode, would adopt nothing.
  */
-export function readAdoptionConfig(
+export function readAdoption(
     r: ConfigReader,
     ctx: { readonly ecsTaskRole: boolean; readonly eksClusterName: string; readonly atlas: boolean },
-    warnings: string[],
 ): AdoptionConfig {
     const adoption: AdoptionConfig = {
-        buckets: readBuckets(r, warnings),
+        buckets: readBuckets(r),
         redis: readRedis(r),
         ...readAtlas(r),
         ...readCloudfront(r),
@@ -205,14 +185,10 @@ export function readAdoptionConfig(
         allowRedisReplacement: r.boolean("adoptAllowRedisReplacement"),
     };
     if (!ctx.atlas && (adoption.atlasProjectId || adoption.atlasClusterName)) {
-        warnings.push(
-            "membrane:databaseMode is external, so membrane:existingAtlasProjectId and membrane:existingAtlasClusterName are ignored.",
-        );
+        r.warn("membrane:databaseMode is external, so membrane:existingAtlasProjectId and membrane:existingAtlasClusterName are ignored.");
     }
     if (adoption.allowRedisReplacement && !adoption.redis) {
-        warnings.push(
-            "membrane:adoptAllowRedisReplacement is true but membrane:existingRedisReplicationGroupId is empty: it has no effect.",
-        );
+        r.warn("membrane:adoptAllowRedisReplacement is true but membrane:existingRedisReplicationGroupId is empty: it has no effect.");
     }
     return ctx.atlas ? adoption : { ...adoption, atlasProjectId: undefined, atlasClusterName: undefined };
 }

@@ -79,6 +79,8 @@ export function fullKey(key: string, namespace = NAMESPACE): string {
 
 export class ConfigReader {
     readonly problems: string[] = [];
+    /** Not errors, but worth saying before a deploy (printed by the program and by `npm start`). */
+    readonly warnings: string[] = [];
     /** Keys refused for an invisible character: one problem says so, and the rules that would only repeat it are silent. */
     private readonly garbled = new Set<string>();
 
@@ -103,6 +105,11 @@ export class ConfigReader {
             return;
         }
         this.problems.push(`${this.key(key)}: ${rule}`);
+    }
+
+    /** Records a warning: a setting that is accepted but worth a second look. */
+    warn(warning: string): void {
+        this.warnings.push(warning);
     }
 
     /** Refuses a value with a character nobody can see: it would be part of a name, an address or an id. */

@@ -19,6 +19,14 @@ export function bucketName(namePrefix: string, environment: string, purpose: Buc
     return `${namePrefix}${environment}-integration-app-${purpose}`;
 }
 
+/** The three buckets' derived names, ended by the suffix (an adopted bucket keeps its own name instead). */
+export function bucketNames(namePrefix: string, environment: string, nameSuffix = ""): Record<BucketPurpose, string> {
+    return Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, `${bucketName(namePrefix, environment, p)}${nameSuffix}`])) as Record<
+        BucketPurpose,
+        string
+    >;
+}
+
 // S3 general purpose bucket naming rules:
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];

@@ -1,22 +1,29 @@
 // The adoption keys and membrane:regionInNames, as pure config: what each accepts and refuses, naming the
 // key, and the names the program then registers.
 import { expect } from "chai";
-import { MembraneConfig, parseConfig } from "../components/settings";
+import { readSettings, Settings } from "../components/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
-function parse(values: Record<string, unknown>, secretKeys: string[] = []): MembraneConfig {
-    return parseConfig(raw({ ...VALID, ...values }, secretKeys));
+function parse(values: Record<string, unknown>, secretKeys: string[] = []): Settings {
+    return readSettings(raw({ ...VALID, ...values }, secretKeys));
 }
 
 describe("config: adopting an existing install", () => {
     it("adopts nothing by default, keeps existing settings, allows no Redis replacement", () => {
-        expect(parse({}).adoption).to.deep.equal({
-            buckets: {},
-            redis: undefined,
-            ecsTaskRole: undefined,
-            k8sRole: undefined,
+        const c = parse({ eksClusterName: "acme-prod" });
+        expect(c.storage.existing).to.deep.equal({});
+        expect(c.redis.adopt).to.equal(undefined);
+        expect(c.iam.ecsTaskRole?.adopt).to.equal(undefined);
+        expect(c.iam.eksRole?.adopt).to.equal(undefined);
+        expect(c.database.mode === "atlas" && [c.database.project, c.database.adoptCluster]).to.deep.equal([
+            { name: "membrane-prod", orgId: "5f1e2d3c4b5a697887766554" },
+            undefined,
+        ]);
+        expect(c.cdn.existing).to.deep.equal({ distributionId: undefined, originAccessControlId: undefined });
+        expect(parse({ existingRedisReplicationGroupId: "prod-redis-new" }).redis.adopt).to.deep.equal({
+            subnetGroup: false,
             keepExistingSettings: true,
-            allowRedisReplacement: false,
+            allowReplacement: false,
         });
     });
 
@@ -38,10 +45,18 @@ describe("config: adopting an existing install", () => {
             static: "acme-prod-integration-app-static",
         });
         expect([c.redis.replicationGroupId, c.redis.subnetGroupName]).to.deep.equal(["prod-redis-new", "prod-redis-subnet-group"]);
-        expect(c.database.mode === "atlas" && c.database.atlas.clusterName).to.equal("integration-app-cluster");
+        expect(c.database.mode === "atlas" && c.database.clusterName).to.equal("integration-app-cluster");
         // Without an adopted policy name the role gets the program's own policy, next to whatever it has.
-        expect(c.iam.ecsTaskRole).to.deep.equal({ roleName: "prod-ecs-task-role", policyName: "prod-membrane-s3-access" });
-        expect(c.iam.eksRole).to.deep.include({ roleName: "membrane-prod-sa-role", policyName: "membrane-prod-s3-policy" });
+        expect(c.iam.ecsTaskRole).to.deep.equal({
+            roleName: "prod-ecs-task-role",
+            policyName: "prod-membrane-s3-access",
+            adopt: { key: "existingEcsTaskRoleName", policy: false },
+        });
+        expect(c.iam.eksRole).to.deep.include({
+            roleName: "membrane-prod-sa-role",
+            policyName: "membrane-prod-s3-policy",
+            adopt: { key: "existingK8sRoleName", policy: true },
+        });
         expect(c.warnings).to.deep.equal([]);
     });
 
@@ -58,7 +73,7 @@ describe("config: adopting an existing install", () => {
     });
 
     it("warns that a new distribution for an adopted static bucket's name collides with the install's own", () => {
-        const collides = (c: MembraneConfig) => c.warnings.filter((w) => w.includes("CNAMEAlreadyExists"));
+        const collides = (c: Settings) => c.warnings.filter((w) => w.includes("CNAMEAlreadyExists"));
         const staticOnly = parse({ existingStaticBucket: "prod-integration-app-static" });
         expect(collides(staticOnly)).to.have.length(1);
         expect(collides(staticOnly)[0])
@@ -145,7 +160,8 @@ describe("config: adopting an existing install", () => {
             },
             ["externalMongoUri"],
         );
-        expect(external.adoption.atlasProjectId).to.equal(undefined);
+        // No Atlas project to adopt: the database args are the external URI's alone.
+        expect(Object.keys(external.database)).to.deep.equal(["mode", "mongoUri"]);
         expect(external.warnings).to.include.members([
             "membrane:databaseMode is external, so membrane:existingAtlasProjectId and membrane:existingAtlasClusterName are ignored.",
             "membrane:adoptAllowRedisReplacement is true but membrane:existingRedisReplicationGroupId is empty: it has no effect.",
@@ -156,15 +172,15 @@ describe("config: adopting an existing install", () => {
 describe("config: membrane:regionInNames", () => {
     it("off by default: the names every stack deployed before it has", () => {
         const c = parse({});
-        expect(c.nameSuffix).to.equal("");
+        expect(c.cdn.nameSuffix).to.equal("");
         expect(c.storage.bucketNames.tmp).to.equal("acme-prod-integration-app-tmp");
         expect(c.iam.ecsTaskRole?.roleName).to.equal("prod-membrane-task-role");
-        expect(c.database.mode === "atlas" && c.database.atlas.projectName).to.equal("membrane-prod");
+        expect(c.database.mode === "atlas" && c.database.project).to.deep.include({ name: "membrane-prod" });
     });
 
     it("on: the region after every name AWS or Atlas keeps unique beyond the region, and nothing else", () => {
         const c = parse({ regionInNames: true, eksClusterName: "acme-prod" });
-        expect(c.nameSuffix).to.equal("-us-east-1");
+        expect(c.cdn.nameSuffix).to.equal("-us-east-1");
         expect(c.storage.bucketNames).to.deep.equal({
             tmp: "acme-prod-integration-app-tmp-us-east-1",
             connectors: "acme-prod-integration-app-connectors-us-east-1",
@@ -172,12 +188,12 @@ describe("config: membrane:regionInNames", () => {
         });
         expect(c.iam.ecsTaskRole).to.deep.equal({ roleName: "prod-membrane-task-role-us-east-1", policyName: "prod-membrane-s3-access" });
         expect(c.iam.eksRole?.roleName).to.equal("prod-membrane-k8s-role-us-east-1");
-        expect(c.database.mode === "atlas" && [c.database.atlas.projectName, c.database.atlas.clusterName]).to.deep.equal([
-            "membrane-prod-us-east-1",
+        expect(c.database.mode === "atlas" && [c.database.project, c.database.clusterName]).to.deep.equal([
+            { name: "membrane-prod-us-east-1", orgId: "5f1e2d3c4b5a697887766554" },
             "membrane-prod",
         ]);
         // The credentials store's roles too; its secret's name is regional and stays as it is.
-        expect([c.secrets.store?.ecsExecution?.roleName, c.secrets.store?.secretName]).to.deep.equal([
+        expect([c.credentialsStore?.ecsExecutionRole?.roleName, c.credentialsStore?.secretName]).to.deep.equal([
             "prod-membrane-execution-role-us-east-1",
             "membrane/prod/credentials",
         ]);
@@ -200,10 +216,13 @@ describe("config: membrane:regionInNames", () => {
         expect(c.logs.cdnDeliveryName).to.equal("prod-membrane-cdn-access-logs-us-east-1");
         expect(c.replication?.roleName).to.equal("prod-membrane-s3-replication-us-east-1");
         // An adopted source's replica is named after the stack's own name for it, which the deploy role may create.
-        expect(c.replication?.buckets.find((b) => b.purpose === "connectors")?.replicaName).to.equal(
+        expect(c.replication?.replicas.find((b) => b.key === "connectors")?.replicaName).to.equal(
             "acme-prod-integration-app-connectors-us-east-1-us-west-2",
         );
-        expect([c.alarms?.namePrefix, c.alarms?.topicName]).to.deep.equal(["prod-membrane-us-east-1", "prod-membrane-us-east-1-alarms"]);
+        expect([c.monitoring?.namePrefix, c.monitoring?.topicName]).to.deep.equal([
+            "prod-membrane-us-east-1",
+            "prod-membrane-us-east-1-alarms",
+        ]);
     });
 
     it("checks the longer names against the limits, naming the keys", () => {
@@ -223,7 +242,7 @@ describe("config: membrane:regionInNames", () => {
     });
 
     it("points a second region's copy of an environment at it", () => {
-        const c = parseConfig({ ...raw({ ...VALID }), stack: "prod-dr" });
+        const c = readSettings({ ...raw({ ...VALID }), stack: "prod-dr" });
         expect(
             c.warnings.some((w) =>
                 w.includes("a copy of the environment in another region (disaster recovery) needs membrane:regionInNames: true"),
@@ -235,13 +254,19 @@ describe("config: membrane:regionInNames", () => {
 describe("config: every role and bucket the stack creates or adopts has a name of its own", () => {
     it("adopting the ECS task role leaves the Kubernetes role its own name and policy (issue 20)", () => {
         const c = parse({ eksClusterName: "acme-prod", existingEcsTaskRoleName: "prod-ecs-task-role", existingEcsTaskRolePolicyName: "p" });
-        expect(c.iam.ecsTaskRole).to.deep.equal({ roleName: "prod-ecs-task-role", policyName: "p" });
+        expect(c.iam.ecsTaskRole).to.deep.equal({
+            roleName: "prod-ecs-task-role",
+            policyName: "p",
+            adopt: { key: "existingEcsTaskRoleName", policy: true },
+        });
         expect(c.iam.eksRole).to.deep.include({ roleName: "prod-membrane-k8s-role", policyName: "prod-membrane-k8s-s3-access" });
+        expect(c.iam.eksRole?.adopt).to.equal(undefined);
     });
 
     it("adopting the Kubernetes role leaves the ECS task role its own name", () => {
         const c = parse({ eksClusterName: "acme-prod", existingK8sRoleName: "membrane-prod-sa-role" });
         expect(c.iam.ecsTaskRole).to.deep.equal({ roleName: "prod-membrane-task-role", policyName: "prod-membrane-s3-access" });
+        expect(c.iam.eksRole?.adopt).to.deep.equal({ key: "existingK8sRoleName", policy: false });
         expect(c.iam.eksRole).to.deep.include({ roleName: "membrane-prod-sa-role" });
     });
 

@@ -1,36 +1,40 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
 import { dnsNameProblems } from "../components/cdn/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 describe("config: cdn", () => {
     it("takes Pulumi.yaml's defaults: the seed's price class and TLS policy, static.<environment>.<zone>", () => {
-        const c = parseConfig(raw(VALID));
+        const c = readSettings(raw(VALID));
         expect(c.cdn).to.deep.equal({
+            environment: "prod",
+            namePrefix: "acme-",
             customDomain: { hostedZoneName: "acme.example.com", domainName: "static.prod.acme.example.com" },
             priceClass: "PriceClass_100",
             minimumTlsVersion: "TLSv1.2_2021",
+            nameSuffix: "",
+            existing: { distributionId: undefined, originAccessControlId: undefined },
         });
         expect(c.warnings).to.deep.equal([]);
     });
 
     it("accepts a static name inside the zone, at its apex, and every allowed price class and TLS policy", () => {
         for (const staticDomainName of ["assets.acme.example.com", "a.b.acme.example.com", "acme.example.com", "x-1.acme.example.com"]) {
-            expect(parseConfig(raw({ ...VALID, staticDomainName })).cdn.customDomain, staticDomainName).to.deep.equal({
+            expect(readSettings(raw({ ...VALID, staticDomainName })).cdn.customDomain, staticDomainName).to.deep.equal({
                 hostedZoneName: "acme.example.com",
                 domainName: staticDomainName,
             });
         }
         for (const cdnPriceClass of ["PriceClass_100", "PriceClass_200", "PriceClass_All"]) {
-            expect(parseConfig(raw({ ...VALID, cdnPriceClass })).cdn.priceClass).to.equal(cdnPriceClass);
+            expect(readSettings(raw({ ...VALID, cdnPriceClass })).cdn.priceClass).to.equal(cdnPriceClass);
         }
         for (const cdnMinimumTlsVersion of ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]) {
-            expect(parseConfig(raw({ ...VALID, cdnMinimumTlsVersion })).cdn.minimumTlsVersion).to.equal(cdnMinimumTlsVersion);
+            expect(readSettings(raw({ ...VALID, cdnMinimumTlsVersion })).cdn.minimumTlsVersion).to.equal(cdnMinimumTlsVersion);
         }
     });
 
     it("without hostedZoneName: no custom domain, and a warning that says what that means", () => {
-        const c = parseConfig(raw({ ...VALID, hostedZoneName: "" }));
+        const c = readSettings(raw({ ...VALID, hostedZoneName: "" }));
         expect(c.cdn.customDomain).to.equal(undefined);
         expect(c.warnings).to.have.lengthOf(1);
         expect(c.warnings[0]).to.match(/^membrane:hostedZoneName is empty: .*\*\.cloudfront\.net.*TLSv1/);

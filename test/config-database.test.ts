@@ -1,15 +1,18 @@
 import { expect } from "chai";
-import { MembraneConfig, parseConfig } from "../components/settings";
-import { atlasRegion, databaseNameProblems, DatabaseConfig } from "../components/database/settings";
+import { readSettings, Settings } from "../components/settings";
+import { atlasRegion } from "../components/database/atlas";
+import type { AtlasDatabaseArgs, DatabaseArgs } from "../components/database/database";
+import { databaseNameProblems } from "../components/database/settings";
 import { VALID, problemsOf, raw } from "./harness";
+import { resolved } from "./support/settings";
 
-function parse(values: Record<string, unknown>, secretKeys: string[] = []): MembraneConfig {
-    return parseConfig(raw({ ...VALID, ...values }, secretKeys));
+function parse(values: Record<string, unknown>, secretKeys: string[] = []): Settings {
+    return readSettings(raw({ ...VALID, ...values }, secretKeys));
 }
 
-function atlasOf(c: DatabaseConfig) {
+function atlasOf(c: DatabaseArgs): AtlasDatabaseArgs {
     expect(c.mode).to.equal("atlas");
-    return (c as Extract<DatabaseConfig, { mode: "atlas" }>).atlas;
+    return c as AtlasDatabaseArgs;
 }
 
 describe("config: database", () => {
@@ -17,27 +20,30 @@ describe("config: database", () => {
         const c = parse({});
         expect(c.database).to.deep.equal({
             mode: "atlas",
-            atlas: {
-                orgId: "5f1e2d3c4b5a697887766554",
-                projectId: "",
-                projectName: "membrane-prod",
-                clusterName: "membrane-prod",
-                regionName: "US_EAST_1",
-                instanceSize: "M10",
-                mongoVersion: "8.0",
-                databaseName: "membrane",
-                username: "membrane-app",
-                accessCidrs: ["203.0.113.24/32"],
-                privateLink: false,
-                privateEndpointWaitMinutes: 10,
-            },
+            environment: "prod",
+            production: false,
+            project: { name: "membrane-prod", orgId: "5f1e2d3c4b5a697887766554" },
+            adoptCluster: undefined,
+            clusterName: "membrane-prod",
+            regionName: "US_EAST_1",
+            instanceSize: "M10",
+            mongoVersion: "8.0",
+            databaseName: "membrane",
+            username: "membrane-app",
+            accessCidrs: ["203.0.113.24/32"],
+            privateLink: undefined,
         });
         expect(c.warnings).to.deep.equal([]);
+        // With PrivateLink: ten minutes for Atlas's private-endpoint string, read every 30 seconds.
+        expect(atlasOf(parse({ atlasPrivateLink: true }).database).privateLink?.wait).to.deep.equal({ attempts: 20, intervalSeconds: 30 });
     });
 
     it("waits 0 to 60 minutes for Atlas's private-endpoint string, nothing else", () => {
-        expect(atlasOf(parse({ atlasPrivateEndpointWaitMinutes: "0" }).database).privateEndpointWaitMinutes).to.equal(0);
-        expect(atlasOf(parse({ atlasPrivateEndpointWaitMinutes: "60" }).database).privateEndpointWaitMinutes).to.equal(60);
+        const wait = (minutes: string) =>
+            atlasOf(parse({ atlasPrivateLink: true, atlasPrivateEndpointWaitMinutes: minutes }).database).privateLink?.wait;
+        // 0: one read, then the string is derived.
+        expect(wait("0")).to.deep.equal({ attempts: 1, intervalSeconds: 30 });
+        expect(wait("60")).to.deep.equal({ attempts: 120, intervalSeconds: 30 });
         expect(problemsOf({ atlasPrivateEndpointWaitMinutes: "61" })).to.deep.equal([
             "membrane:atlasPrivateEndpointWaitMinutes: must be between 0 and 60 (got 61)",
         ]);
@@ -67,18 +73,19 @@ describe("config: database", () => {
             mongoVersion: "7.0",
             databaseName: "membrane-qa",
             username: "qa.app@acme",
-            privateLink: true,
-            projectName: "membrane-qa",
         });
+        expect(atlas.project).to.deep.include({ name: "membrane-qa" });
+        expect(atlas.privateLink).to.deep.include({ region: "ap-southeast-2" });
         expect(atlas.accessCidrs).to.deep.equal(["203.0.113.24/32", "198.51.100.16/28"]);
     });
 
     it("an existing project needs no organization, and the organization is then unused", () => {
-        expect(atlasOf(parse({ atlasOrgId: "", atlasProjectId: "0123456789abcdef01234567" }).database)).to.include({
-            orgId: "",
-            projectId: "0123456789abcdef01234567",
+        expect(atlasOf(parse({ atlasOrgId: "", atlasProjectId: "0123456789abcdef01234567" }).database).project).to.deep.equal({
+            id: "0123456789abcdef01234567",
         });
-        expect(atlasOf(parse({ atlasProjectId: "0123456789abcdef01234567" }).database).orgId).to.equal("");
+        expect(atlasOf(parse({ atlasProjectId: "0123456789abcdef01234567" }).database).project).to.deep.equal({
+            id: "0123456789abcdef01234567",
+        });
     });
 
     it("PrivateLink needs no access list; both together are allowed", () => {
@@ -327,9 +334,13 @@ describe("config: database", () => {
     describe("external mode", () => {
         const URI = "mongodb+srv://app:hunter2@db.example.com/membrane";
 
-        it("takes the secret URI, and warns that the Atlas keys set are ignored", () => {
+        it("takes the secret URI, and warns that the Atlas keys set are ignored", async () => {
             const c = parse({ databaseMode: "external", externalMongoUri: URI }, ["externalMongoUri"]);
-            expect(c.database).to.deep.equal({ mode: "external", externalMongoUri: URI });
+            expect(c.database.mode).to.equal("external");
+            expect(await resolved(c.database.mode === "external" ? c.database.mongoUri : undefined)).to.deep.equal({
+                value: URI,
+                secret: true,
+            });
             expect(c.warnings).to.deep.equal([
                 "membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored.",
             ]);

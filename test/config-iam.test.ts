@@ -1,19 +1,24 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/settings";
-import { readIamConfig } from "../components/iam/settings";
+import { readSettings } from "../components/settings";
+import { readIam } from "../components/iam/settings";
 import { iamNames } from "../lib/naming";
 import { ConfigReader } from "../lib/config-reader";
 import { VALID, problemsOf, raw } from "./harness";
 
+/** The stack the IAM reader derives its names from. */
+const stackOf = (environment: string) => ({ region: "us-east-1", environment, production: false, namePrefix: "", nameSuffix: "" });
+
 describe("config: iam", () => {
     it("by default: the ECS task role only, with the seed's names", () => {
-        expect(parseConfig(raw(VALID)).iam).to.deep.equal({
+        expect(readSettings(raw(VALID)).iam).to.deep.equal({
+            environment: "prod",
+            region: "us-east-1",
             ecsTaskRole: { roleName: "prod-membrane-task-role", policyName: "prod-membrane-s3-access" },
         });
     });
 
     it("an EKS cluster adds the service-account role: IRSA with the existing OIDC provider, seed's namespace and service account", () => {
-        expect(parseConfig(raw({ ...VALID, eksClusterName: "acme-prod" })).iam.eksRole).to.deep.equal({
+        expect(readSettings(raw({ ...VALID, eksClusterName: "acme-prod" })).iam.eksRole).to.deep.equal({
             roleName: "prod-membrane-k8s-role",
             policyName: "prod-membrane-k8s-s3-access",
             clusterName: "acme-prod",
@@ -24,14 +29,14 @@ describe("config: iam", () => {
     });
 
     it("eksOidcProvider create, or Pod Identity, chooses the trust", () => {
-        const create = parseConfig(raw({ ...VALID, eksClusterName: "c1", eksOidcProvider: "create" })).iam.eksRole;
+        const create = readSettings(raw({ ...VALID, eksClusterName: "c1", eksOidcProvider: "create" })).iam.eksRole;
         expect(create?.trust).to.deep.equal({ kind: "irsa", oidcProvider: "create" });
-        const pods = parseConfig(raw({ ...VALID, eksClusterName: "c1", eksPodIdentity: true })).iam.eksRole;
+        const pods = readSettings(raw({ ...VALID, eksClusterName: "c1", eksPodIdentity: true })).iam.eksRole;
         expect(pods?.trust).to.deep.equal({ kind: "pod-identity" });
     });
 
     it("the ECS task role can be turned off when the EKS role is on", () => {
-        const iam = parseConfig(raw({ ...VALID, ecsTaskRole: false, eksClusterName: "c1" })).iam;
+        const iam = readSettings(raw({ ...VALID, ecsTaskRole: false, eksClusterName: "c1" })).iam;
         expect(iam.ecsTaskRole).to.equal(undefined);
         expect(iam.eksRole?.roleName).to.equal("prod-membrane-k8s-role");
     });
@@ -140,8 +145,8 @@ describe("config: iam", () => {
     }
 
     it("membrane:ec2InstanceRole: off by default; on, the EC2 role and its instance profile, which alone are enough", () => {
-        expect(parseConfig(raw(VALID)).iam.ec2Role).to.equal(undefined);
-        expect(parseConfig(raw({ ...VALID, ec2InstanceRole: true })).iam.ec2Role).to.deep.equal({
+        expect(readSettings(raw(VALID)).iam.ec2Role).to.equal(undefined);
+        expect(readSettings(raw({ ...VALID, ec2InstanceRole: true })).iam.ec2Role).to.deep.equal({
             roleName: "prod-membrane-ec2-role",
             policyName: "prod-membrane-ec2-s3-access",
             instanceProfileName: "prod-membrane-ec2-profile",
@@ -151,7 +156,7 @@ describe("config: iam", () => {
         // "-membrane-ec2-role" is 18 characters: an environment of 47 makes a 65-character role name.
         const env = "e".repeat(47);
         const r = new ConfigReader(raw({ ...VALID, environment: env, ec2InstanceRole: true, ecsTaskRole: false }));
-        readIamConfig(r, env);
+        readIam(r, stackOf(env), {});
         expect(r.problems).to.deep.equal([
             `membrane:environment: makes the IAM role name "${env}-membrane-ec2-role" 65 characters long; IAM allows 64`,
         ]);
@@ -184,7 +189,7 @@ describe("config: iam", () => {
     it("refuses an environment that makes a role name longer than IAM's 64 characters", () => {
         const env = "e".repeat(46);
         const r = new ConfigReader(raw({ ...VALID, environment: env, eksClusterName: "c1" }));
-        readIamConfig(r, env);
+        readIam(r, stackOf(env), {});
         // "-membrane-k8s-role" is one character shorter: 64, still allowed.
         expect(r.problems).to.deep.equal([
             `membrane:environment: makes the IAM role name "${env}-membrane-task-role" 65 characters long; IAM allows 64`,
@@ -194,7 +199,7 @@ describe("config: iam", () => {
     it("refuses an environment that makes a policy name longer than IAM's 128 characters", () => {
         const env = "e".repeat(110);
         const r = new ConfigReader(raw({ ...VALID, environment: env, ecsTaskRole: false, eksClusterName: "c1" }));
-        readIamConfig(r, env);
+        readIam(r, stackOf(env), {});
         expect(r.problems).to.deep.equal([
             `membrane:environment: makes the IAM role name "${env}-membrane-k8s-role" 128 characters long; IAM allows 64`,
             `membrane:environment: makes the IAM policy name "${env}-membrane-k8s-s3-access" 133 characters long; IAM allows 128`,
@@ -223,11 +228,11 @@ describe("membrane:iamPermissionsBoundaryArn", () => {
 });
 
 describe("membrane:kmsKeyAdministratorArn", () => {
-    it("takes a role ARN, reaches the config, and refuses anything else, naming the key", () => {
+    it("takes a role ARN, reaches the alarm keys' policies, and refuses anything else, naming the key", () => {
         const role = "arn:aws:iam::123456789012:role/membrane-deploy-prod";
         expect(problemsOf({ kmsKeyAdministratorArn: role })).to.deep.equal([]);
-        expect(parseConfig(raw({ ...VALID, "membrane:kmsKeyAdministratorArn": role })).iam.kmsKeyAdministratorArn).to.equal(role);
-        expect(parseConfig(raw(VALID)).iam.kmsKeyAdministratorArn).to.equal(undefined);
+        expect(readSettings(raw({ ...VALID, "membrane:kmsKeyAdministratorArn": role })).monitoring?.keyAdministratorArn).to.equal(role);
+        expect(readSettings(raw(VALID)).monitoring?.keyAdministratorArn).to.equal(undefined);
         for (const bad of [
             "membrane-deploy-prod",
             "arn:aws:iam::123456789012:policy/membrane-boundary-prod",

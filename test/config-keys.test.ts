@@ -2,7 +2,7 @@
 // with the closest declared key; a stack whose environment is not its name is warned about.
 import { expect } from "chai";
 import { closest, editDistance, unknownKeyProblems } from "../lib/config-keys";
-import { parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
 import { problemsOf, raw, VALID } from "./harness";
 
 const DECLARED = ["membrane:redisNodeType", "membrane:hostedZoneName", "membrane:environment", "membrane:redisEngine"];
@@ -73,10 +73,10 @@ describe("config keys: typos and unknown namespaces", () => {
     });
 
     it("warns when the environment is not the stack's name (a copied stack file), and not when it is", () => {
-        const copied = parseConfig({ ...raw({ ...VALID, environment: "staging" }), stack: "dev" });
+        const copied = readSettings({ ...raw({ ...VALID, environment: "staging" }), stack: "dev" });
         expect(copied.warnings).to.deep.equal([
             'membrane:environment is "staging" but the stack is "dev": resource names come from the environment, so two stacks with one environment collide on deploy (a copied Pulumi.staging.yaml?). Set membrane:environment: dev unless this is intended; a copy of the environment in another region (disaster recovery) needs membrane:regionInNames: true.',
         ]);
-        expect(parseConfig({ ...raw(VALID), stack: "prod" }).warnings).to.deep.equal([]);
+        expect(readSettings({ ...raw(VALID), stack: "prod" }).warnings).to.deep.equal([]);
     });
 });

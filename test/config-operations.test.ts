@@ -1,31 +1,31 @@
 // The operations keys (replication, backup, logs, alarms) as pure functions: defaults, every rule, and
 // what each refused value says.
 import { expect } from "chai";
-import { parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
 import { backupPolicyProblems } from "../components/database/backup-settings";
 import { LOG_RETENTION_DAYS } from "../components/observability/settings";
 import { hasReplicas, memberClusterIds } from "../components/redis/group";
-import { defaultReplicaRegion, partitionOf, replicaRegionProblems } from "../components/storage/replication-settings";
+import { partitionOf } from "../components/regions";
+import { defaultReplicaRegion, replicaRegionProblems } from "../components/storage/replication-settings";
 import { logBucketName, replicaBucketName } from "../lib/naming";
 import { problemsOf, raw, VALID } from "./harness";
 
-const parse = (values: Record<string, unknown>) => parseConfig(raw({ ...VALID, ...values }));
+const parse = (values: Record<string, unknown>) => readSettings(raw({ ...VALID, ...values }));
 
 describe("config: replication", () => {
     it("replicates the connectors bucket to the paired region by default, without delete markers", () => {
+        // The replica is named after the source, acme-prod-integration-app-connectors, which Storage gives Replication.
         expect(parse({}).replication).to.deep.equal({
+            environment: "prod",
+            production: false,
             replicaRegion: "us-west-2",
-            buckets: [
-                {
-                    purpose: "connectors",
-                    sourceName: "acme-prod-integration-app-connectors",
-                    replicaName: "acme-prod-integration-app-connectors-us-west-2",
-                },
-            ],
+            replicas: [{ key: "connectors", replicaName: "acme-prod-integration-app-connectors-us-west-2" }],
+            noncurrentVersionDays: 90,
             replicateDeleteMarkers: false,
             roleName: "prod-membrane-s3-replication",
             policyName: "prod-membrane-s3-replication",
-            logBucketName: "acme-prod-integration-app-logs-us-west-2",
+            permissionsBoundaryArn: undefined,
+            accessLogs: { logBucketName: "acme-prod-integration-app-logs-us-west-2", retentionDays: 365 },
         });
     });
 
@@ -37,12 +37,12 @@ describe("config: replication", () => {
             s3AccessLogs: false,
         }).replication!;
         expect(r.replicaRegion).to.equal("eu-central-1");
-        expect(r.buckets.map((b) => [b.purpose, b.replicaName])).to.deep.equal([
+        expect(r.replicas.map((b) => [b.key, b.replicaName])).to.deep.equal([
             ["connectors", "acme-prod-integration-app-connectors-eu-central-1"],
             ["static", "acme-prod-integration-app-static-eu-central-1"],
         ]);
         expect(r.replicateDeleteMarkers).to.equal(true);
-        expect(r).to.not.have.property("logBucketName");
+        expect(r.accessLogs).to.equal(undefined);
     });
 
     it("is absent when s3Replication is false, and then needs no replica region", () => {
@@ -149,30 +149,33 @@ describe("config: replication", () => {
 describe("config: logs", () => {
     it("logs everything for a year by default: the data buckets, CloudFront, Redis's slow and engine logs", () => {
         expect(parse({}).logs).to.deep.equal({
-            s3AccessLogs: true,
-            cdnAccessLogs: true,
-            logBucketName: "acme-prod-integration-app-logs",
-            cdnDeliveryName: "prod-membrane-cdn-access-logs",
-            redis: { slowLog: "/membrane/prod/redis/slow-log", engineLog: "/membrane/prod/redis/engine-log" },
+            environment: "prod",
+            production: false,
             retentionDays: 365,
+            logBucketName: "acme-prod-integration-app-logs",
+            s3AccessLogs: true,
+            cdnDeliveryName: "prod-membrane-cdn-access-logs",
+            redisLogGroups: { slowLog: "/membrane/prod/redis/slow-log", engineLog: "/membrane/prod/redis/engine-log" },
         });
     });
 
     it("keeps a log bucket while either S3 or CloudFront logs are on, and none when both are off", () => {
         expect(parse({ s3AccessLogs: false }).logs.logBucketName).to.equal("acme-prod-integration-app-logs");
         expect(parse({ cdnAccessLogs: false }).logs.logBucketName).to.equal("acme-prod-integration-app-logs");
-        expect(parse({ s3AccessLogs: false, cdnAccessLogs: false }).logs).to.not.have.property("logBucketName");
+        expect(parse({ s3AccessLogs: false, cdnAccessLogs: false }).logs.logBucketName).to.equal(undefined);
+        // CloudFront's logs have their delivery name only when they are on.
+        expect(parse({ cdnAccessLogs: false }).logs.cdnDeliveryName).to.equal(undefined);
     });
 
     it("Redis logs follow the engine version: no engine log before Redis OSS 6.2 (with a warning), both on Valkey, none when off", () => {
         const old = parse({ redisEngineVersion: "6.0" });
-        expect(old.logs.redis).to.deep.equal({ slowLog: "/membrane/prod/redis/slow-log" });
+        expect(old.logs.redisLogGroups).to.deep.equal({ slowLog: "/membrane/prod/redis/slow-log" });
         expect(old.warnings).to.include(
             "membrane:redisLogs: Redis OSS 6.0 has a slow log but no engine log (ElastiCache delivers it from 6.2): only the slow log is delivered.",
         );
-        expect(parse({ redisEngineVersion: "6.2" }).logs.redis).to.have.property("engineLog");
-        expect(parse({ redisEngine: "valkey", redisEngineVersion: "7.2" }).logs.redis).to.have.property("engineLog");
-        expect(parse({ redisLogs: false }).logs).to.not.have.property("redis");
+        expect(parse({ redisEngineVersion: "6.2" }).logs.redisLogGroups).to.have.property("engineLog");
+        expect(parse({ redisEngine: "valkey", redisEngineVersion: "7.2" }).logs.redisLogGroups).to.have.property("engineLog");
+        expect(parse({ redisLogs: false }).logs.redisLogGroups).to.equal(undefined);
     });
 
     it("takes only the retentions CloudWatch Logs offers", () => {
@@ -200,9 +203,13 @@ describe("config: logs", () => {
 
 describe("config: alarms", () => {
     it("alarms on by default with the documented thresholds, no email", () => {
-        expect(parse({}).alarms).to.deep.equal({
+        expect(parse({}).monitoring).to.deep.equal({
+            environment: "prod",
+            region: "us-east-1",
             namePrefix: "prod-membrane",
             topicName: "prod-membrane-alarms",
+            // A removed alarm key is deleted after a week outside production.
+            keyDeletionWindowDays: 7,
             thresholds: {
                 redisCpuPercent: 45,
                 redisEngineCpuPercent: 90,
@@ -219,10 +226,11 @@ describe("config: alarms", () => {
     });
 
     it("takes an email and every threshold; is absent when alarms is false", () => {
-        const a = parse({ alarmEmail: "ops@acme.example.com", alarmRedisMemoryPercent: 70, atlasAlertDiskPercent: 85 }).alarms!;
+        const a = parse({ alarmEmail: "ops@acme.example.com", alarmRedisMemoryPercent: 70, atlasAlertDiskPercent: 85 }).monitoring!;
         expect(a.email).to.equal("ops@acme.example.com");
         expect(a.thresholds).to.deep.include({ redisMemoryPercent: 70, atlasDiskPercent: 85 });
-        expect(parse({ alarms: false }).alarms).to.equal(undefined);
+        expect(parse({ alarms: false }).monitoring).to.equal(undefined);
+        expect(parse({ production: true, redisNumCacheClusters: 2 }).monitoring?.keyDeletionWindowDays).to.equal(30);
     });
 
     const REFUSED: Array<[Record<string, unknown>, string]> = [
@@ -280,8 +288,10 @@ describe("config: Atlas backup policy", () => {
     };
 
     it("Atlas's own default policy and a 7-day point-in-time window by default; none with an external database", () => {
-        expect(parse({}).backup).to.deep.equal(DEFAULTS);
-        const external = parseConfig(raw({ ...VALID, databaseMode: "external", externalMongoUri: "mongodb://h/db" }, ["externalMongoUri"]));
+        expect(parse({}).backup).to.deep.equal({ policy: DEFAULTS, production: false });
+        const external = readSettings(
+            raw({ ...VALID, databaseMode: "external", externalMongoUri: "mongodb://h/db" }, ["externalMongoUri"]),
+        );
         expect(external.backup).to.equal(undefined);
     });
 
@@ -293,7 +303,7 @@ describe("config: Atlas backup policy", () => {
             atlasBackupMonthlyRetentionMonths: 24,
             atlasPitWindowDays: 14,
         };
-        expect(parse(values).backup).to.deep.equal({
+        expect(parse(values).backup?.policy).to.deep.equal({
             hourlyRetentionDays: 3,
             dailyRetentionDays: 30,
             weeklyRetentionWeeks: 8,

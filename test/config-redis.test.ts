@@ -1,11 +1,7 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/settings";
-import {
-    defaultParameterGroupName,
-    ENGINE_VERSIONS,
-    maintenanceWindowMinutes,
-    replicationGroupIdProblems,
-} from "../components/redis/settings";
+import { readSettings } from "../components/settings";
+import { replicationGroupIdProblems } from "../components/redis/group";
+import { defaultParameterGroupName, ENGINE_VERSIONS, maintenanceWindowMinutes } from "../components/redis/settings";
 import { VALID, problemsOf, raw } from "./harness";
 
 const SINGLE = { redisNumCacheClusters: 1, redisAutomaticFailover: false, redisMultiAz: false };
@@ -13,8 +9,14 @@ const CLUSTER = { redisClusterMode: true };
 
 describe("config: redis", () => {
     it("takes the seed's values by default: redis 7.1, cache.t3.medium, 2 nodes, failover, Multi-AZ, VPC access", () => {
-        const c = parseConfig(raw(VALID)).redis;
+        const c = readSettings(raw(VALID)).redis;
         expect(c).to.deep.equal({
+            environment: "prod",
+            production: false,
+            vpcId: "vpc-0a1b2c3d4e5f60718",
+            vpcCidr: "10.20.0.0/16",
+            privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+            region: "us-east-1",
             replicationGroupId: "prod-membrane",
             subnetGroupName: "prod-membrane-redis",
             securityGroupNamePrefix: "prod-membrane-redis-",
@@ -25,14 +27,16 @@ describe("config: redis", () => {
             topology: { clusterMode: false, numCacheClusters: 2 },
             automaticFailover: true,
             multiAz: true,
-            allowedSecurityGroupIds: [],
+            // Empty: the VPC CIDR may connect.
+            allowedSecurityGroups: {},
             maintenanceWindow: "sun:05:00-sun:06:00",
             snapshotRetentionLimit: 0,
+            adopt: undefined,
         });
     });
 
     it("reads every setting", () => {
-        const c = parseConfig(
+        const c = readSettings(
             raw({
                 ...VALID,
                 environment: "qa-eu",
@@ -54,20 +58,21 @@ describe("config: redis", () => {
             parameterGroupName: "default.valkey9",
             nodeType: "cache.m7g.2xlarge",
             topology: { clusterMode: false, numCacheClusters: 6 },
-            allowedSecurityGroupIds: ["sg-0123456789abcdef0", "sg-89abcdef"],
+            // Each group's rule is named by its id.
+            allowedSecurityGroups: { "sg-0123456789abcdef0": "sg-0123456789abcdef0", "sg-89abcdef": "sg-89abcdef" },
             maintenanceWindow: "sat:23:30-sun:00:30",
             snapshotRetentionLimit: 35,
         });
     });
 
     it("a single node outside production, without failover and Multi-AZ", () => {
-        const c = parseConfig(raw({ ...VALID, ...SINGLE })).redis;
+        const c = readSettings(raw({ ...VALID, ...SINGLE })).redis;
         expect(c.topology).to.deep.equal({ clusterMode: false, numCacheClusters: 1 });
         expect([c.automaticFailover, c.multiAz]).to.deep.equal([false, false]);
     });
 
     it("cluster mode: shards and replicas per shard, the cluster.on parameter group", () => {
-        const c = parseConfig(raw({ ...VALID, ...CLUSTER, redisNumNodeGroups: 4, redisReplicasPerNodeGroup: 2, production: true })).redis;
+        const c = readSettings(raw({ ...VALID, ...CLUSTER, redisNumNodeGroups: 4, redisReplicasPerNodeGroup: 2, production: true })).redis;
         expect(c.topology).to.deep.equal({ clusterMode: true, numNodeGroups: 4, replicasPerNodeGroup: 2 });
         expect(c.parameterGroupName).to.equal("default.redis7.cluster.on");
     });
@@ -83,7 +88,7 @@ describe("config: redis", () => {
     });
 
     it("cluster mode without replicas is allowed outside production, without Multi-AZ", () => {
-        const c = parseConfig(raw({ ...VALID, ...CLUSTER, redisReplicasPerNodeGroup: 0, redisMultiAz: false })).redis;
+        const c = readSettings(raw({ ...VALID, ...CLUSTER, redisReplicasPerNodeGroup: 0, redisMultiAz: false })).redis;
         expect(c.topology).to.deep.equal({ clusterMode: true, numNodeGroups: 2, replicasPerNodeGroup: 0 });
     });
 
@@ -321,7 +326,7 @@ describe("config: redis", () => {
     it("accepts a 40-character replication group id", () => {
         expect(
             // Without replication: the replicas' names (the source's and -us-west-2) would be longer than S3 allows.
-            parseConfig(raw({ ...VALID, namePrefix: "", environment: "qa-" + "x".repeat(28), s3Replication: false })).redis
+            readSettings(raw({ ...VALID, namePrefix: "", environment: "qa-" + "x".repeat(28), s3Replication: false })).redis
                 .replicationGroupId,
         ).to.have.lengthOf(40);
     });

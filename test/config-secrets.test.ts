@@ -1,29 +1,32 @@
 import { expect } from "chai";
-import { parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
 import { recoveryWindowInDays } from "../components/secrets/settings";
 import { secretsNames } from "../lib/naming";
 import { VALID, problemsOf, raw } from "./harness";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const PULL = "arn:aws:secretsmanager:us-east-1:111122223333:secret:membrane/prod/registry-AbC123";
-const secretsOf = (values: Record<string, unknown>, secretKeys: string[] = []) =>
-    parseConfig(raw({ ...VALID, ...values }, secretKeys)).secrets;
-const warningsOf = (values: Record<string, unknown>) => parseConfig(raw({ ...VALID, ...values })).warnings;
+/** The credentials store's args, or undefined without a store. */
+const storeOf = (values: Record<string, unknown>, secretKeys: string[] = []) =>
+    readSettings(raw({ ...VALID, ...values }, secretKeys)).credentialsStore;
+const warningsOf = (values: Record<string, unknown>) => readSettings(raw({ ...VALID, ...values })).warnings;
 
 describe("config: the credentials store", () => {
     it("by default: membrane/<environment>/credentials, the AWS managed key, a created ECS execution role", () => {
-        expect(secretsOf({})).to.deep.equal({
-            store: {
-                secretName: "membrane/prod/credentials",
-                recoveryWindowInDays: 7,
-                ecsExecution: { kind: "create", roleName: "prod-membrane-execution-role", policyName: "prod-membrane-execution-secrets" },
-            },
+        expect(storeOf({})).to.deep.equal({
+            environment: "prod",
+            production: false,
+            region: "us-east-1",
+            secretName: "membrane/prod/credentials",
+            recoveryWindowInDays: 7,
+            ecsExecutionRole: { kind: "create", roleName: "prod-membrane-execution-role", policyName: "prod-membrane-execution-secrets" },
+            permissionsBoundaryArn: undefined,
         });
     });
 
     it("keeps a deleted secret 30 days in production, 7 elsewhere", () => {
         expect([recoveryWindowInDays(true), recoveryWindowInDays(false)]).to.deep.equal([30, 7]);
-        expect(secretsOf({ production: true, redisNumCacheClusters: 2 }).store?.recoveryWindowInDays).to.equal(30);
+        expect(storeOf({ production: true, redisNumCacheClusters: 2 })?.recoveryWindowInDays).to.equal(30);
     });
 
     it("names everything under the environment: the secret with a slash, the roles with the seed's prefix", () => {
@@ -37,22 +40,22 @@ describe("config: the credentials store", () => {
     });
 
     it("the EC2 instance role reads the secret; without it, nothing does for Docker hosts", () => {
-        expect(secretsOf({ ec2InstanceRole: true }).store?.ec2ReaderPolicyName).to.equal("prod-membrane-ec2-secrets-read");
-        expect(secretsOf({}).store?.ec2ReaderPolicyName).to.equal(undefined);
+        expect(storeOf({ ec2InstanceRole: true })?.ec2ReaderPolicyName).to.equal("prod-membrane-ec2-secrets-read");
+        expect(storeOf({})?.ec2ReaderPolicyName).to.equal(undefined);
     });
 
     it("secretsManager false: no store at all", () => {
-        expect(secretsOf({ secretsManager: false })).to.deep.equal({});
+        expect(storeOf({ secretsManager: false })).to.equal(undefined);
     });
 
     it("IRSA: the service-account role reads the secret for External Secrets Operator", () => {
-        const store = secretsOf({ eksClusterName: "acme-prod" }).store;
+        const store = storeOf({ eksClusterName: "acme-prod" });
         expect(store?.k8sReaderPolicyName).to.equal("prod-membrane-k8s-secrets-read");
         expect(store?.esoPodIdentity).to.equal(undefined);
     });
 
     it("Pod Identity: External Secrets Operator's controller gets a role of its own, by default the chart's service account", () => {
-        const store = secretsOf({ eksClusterName: "acme-prod", eksPodIdentity: true }).store;
+        const store = storeOf({ eksClusterName: "acme-prod", eksPodIdentity: true });
         expect(store?.k8sReaderPolicyName).to.equal(undefined);
         expect(store?.esoPodIdentity).to.deep.equal({
             roleName: "prod-membrane-eso-role",
@@ -60,28 +63,26 @@ describe("config: the credentials store", () => {
             namespace: "external-secrets",
             serviceAccount: "external-secrets",
         });
-        const custom = secretsOf({ eksClusterName: "acme-prod", eksPodIdentity: true, esoServiceAccount: "eso/controller" }).store;
+        const custom = storeOf({ eksClusterName: "acme-prod", eksPodIdentity: true, esoServiceAccount: "eso/controller" });
         expect(custom?.esoPodIdentity).to.include({ namespace: "eso", serviceAccount: "controller" });
-        expect(secretsOf({ eksClusterName: "acme-prod", eksPodIdentity: true, esoServiceAccount: "" }).store?.esoPodIdentity).to.equal(
-            undefined,
-        );
+        expect(storeOf({ eksClusterName: "acme-prod", eksPodIdentity: true, esoServiceAccount: "" })?.esoPodIdentity).to.equal(undefined);
     });
 
     it("an existing execution role gets the inline policy under its own name; none means none", () => {
-        expect(secretsOf({ ecsExecutionRole: "existing", ecsExecutionRoleName: "acme-ecs-execution" }).store?.ecsExecution).to.deep.equal({
+        expect(storeOf({ ecsExecutionRole: "existing", ecsExecutionRoleName: "acme-ecs-execution" })?.ecsExecutionRole).to.deep.equal({
             kind: "existing",
             roleName: "acme-ecs-execution",
             policyName: "prod-membrane-execution-secrets",
         });
-        expect(secretsOf({ ecsExecutionRole: "none" }).store?.ecsExecution).to.equal(undefined);
+        expect(storeOf({ ecsExecutionRole: "none" })?.ecsExecutionRole).to.equal(undefined);
         // The execution role belongs to the ECS path: none without the ECS task role.
-        expect(secretsOf({ ecsTaskRole: false, eksClusterName: "c1" }).store?.ecsExecution).to.equal(undefined);
+        expect(storeOf({ ecsTaskRole: false, eksClusterName: "c1" })?.ecsExecutionRole).to.equal(undefined);
     });
 
     it("takes a customer managed key's ARN and the registry pull secret's ARN", () => {
-        const store = secretsOf({ secretsKmsKeyArn: KEY, ecsRepositoryCredentialsSecretArn: PULL }).store;
+        const store = storeOf({ secretsKmsKeyArn: KEY, ecsRepositoryCredentialsSecretArn: PULL });
         expect(store?.kmsKeyArn).to.equal(KEY);
-        expect(store?.ecsExecution?.repositoryCredentialsArn).to.equal(PULL);
+        expect(store?.ecsExecutionRole?.repositoryCredentialsArn).to.equal(PULL);
         expect(
             problemsOf({ secretsKmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef" }),
         ).to.deep.equal([]);

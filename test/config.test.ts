@@ -1,17 +1,18 @@
 import { expect } from "chai";
 import { parseIpv4Cidr } from "../lib/cidr";
-import { ConfigError, parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
+import { ConfigError } from "../lib/config-reader";
 import { VALID, problemsOf, raw } from "./harness";
 
 const without = (key: string): Record<string, unknown> => ({ [key]: undefined });
 
 describe("config: core and storage", () => {
     it("accepts a valid config and types it", () => {
-        const c = parseConfig(raw({ ...VALID, production: true, tmpExpirationDays: 3, corsAllowedOrigins: ["https://app.acme.com"] }));
+        const c = readSettings(raw({ ...VALID, production: true, tmpExpirationDays: 3, corsAllowedOrigins: ["https://app.acme.com"] }));
         expect(c.region).to.equal("us-east-1");
-        expect(c.environment).to.equal("prod");
-        expect(c.production).to.equal(true);
-        expect(c.network.privateSubnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]);
+        expect(c.storage.environment).to.equal("prod");
+        expect(c.storage.production).to.equal(true);
+        expect(c.redis.privateSubnetIds).to.deep.equal(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]);
         expect(c.storage.bucketNames).to.deep.equal({
             tmp: "acme-prod-integration-app-tmp",
             connectors: "acme-prod-integration-app-connectors",
@@ -23,14 +24,14 @@ describe("config: core and storage", () => {
     });
 
     it("takes Pulumi.yaml's defaults (the seed's values) for optional keys", () => {
-        const c = parseConfig(raw(VALID));
-        expect(c.production).to.equal(false);
+        const c = readSettings(raw(VALID));
+        expect(c.storage.production).to.equal(false);
         expect(c.storage.tmpExpirationDays).to.equal(7);
         expect(c.storage.connectorsNoncurrentVersionDays).to.equal(90);
     });
 
     it("warns, without failing, when namePrefix is empty", () => {
-        const c = parseConfig(raw({ ...VALID, namePrefix: "" }));
+        const c = readSettings(raw({ ...VALID, namePrefix: "" }));
         expect(c.storage.bucketNames.tmp).to.equal("prod-integration-app-tmp");
         expect(c.warnings).to.have.lengthOf(1);
         expect(c.warnings[0]).to.match(/membrane:namePrefix is empty/);
@@ -143,7 +144,7 @@ describe("config: core and storage", () => {
     });
 
     it("puts every problem in the error message, one per line", () => {
-        expect(() => parseConfig(raw({ ...VALID, environment: "Prod_Env", vpcId: "nope" }))).to.throw(
+        expect(() => readSettings(raw({ ...VALID, environment: "Prod_Env", vpcId: "nope" }))).to.throw(
             ConfigError,
             /invalid stack configuration:\n {2}- membrane:environment: .*\n {2}- membrane:vpcId: /,
         );

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
 import { ConfigError } from "../lib/config-reader";
 import { allConfigProblems } from "../tools/config-problems";
 import { PROJECT_DIR } from "../tools/engine";
@@ -136,7 +136,7 @@ export function outcomeOfConfig(config: Record<string, unknown>, overrides: Reco
         return { problems, values: resolved.values };
     }
     try {
-        parseConfig({ ...resolved, declaredKeys: Object.keys(PROJECT.config), stack: "fuzz" });
+        readSettings({ ...resolved, declaredKeys: Object.keys(PROJECT.config), stack: "fuzz" });
         return { problems: [], values: resolved.values };
     } catch (e) {
         if (e instanceof ConfigError) {

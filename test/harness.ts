@@ -1,6 +1,7 @@
 // Shared helpers over an offline evaluation: find resources by type and name, read a component's children.
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/settings";
+import { readSettings } from "../components/settings";
+import { ConfigError } from "../lib/config-reader";
 import * as path from "path";
 import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
 import type { RawConfig } from "../lib/config-reader";
@@ -117,10 +118,10 @@ export function oneIn(ev: Evaluation, componentType: string, type: string, name?
     return found[0];
 }
 
-/** The problems parseConfig reports for VALID with `values` over it; [] when it accepts them. */
+/** The problems readSettings reports for VALID with `values` over it; [] when it accepts them. */
 export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
     try {
-        parseConfig(raw({ ...VALID, ...values }, secretKeys));
+        readSettings(raw({ ...VALID, ...values }, secretKeys));
         return [];
     } catch (e) {
         expect(e).to.be.instanceOf(ConfigError);

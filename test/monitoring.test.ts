@@ -2,8 +2,8 @@
 // and threshold, the encrypted topics (one per region that has alarms), the email, Atlas's alerts, and
 // the stack without them. Pure functions first.
 import { expect } from "chai";
-import { AlarmThresholds } from "../components/observability/settings";
 import {
+    AlarmThresholds,
     alarmKeyPolicy,
     alarmTopicPolicy,
     atlasAlerts,

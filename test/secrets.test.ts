@@ -1,7 +1,15 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/settings";
+import { readSettings, Settings } from "../components/settings";
+import { ConfigError } from "../lib/config-reader";
 import { Evaluation } from "../tools/engine";
 import { byType, evaluate, one, raw, VALID } from "./harness";
+import { resolved } from "./support/settings";
+
+/** The existing values AppSecrets is given, each with whether it arrives as a secret. */
+async function existingOf(c: Settings) {
+    const { existingSecret, existingEncryptionSecret } = c.appSecrets;
+    return { existingSecret: await resolved(existingSecret), existingEncryptionSecret: await resolved(existingEncryptionSecret) };
+}
 
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 
@@ -63,16 +71,24 @@ describe("AppSecrets: SECRET and ENCRYPTION_SECRET", () => {
 
 describe("config: existing application secrets", () => {
     const long = "x".repeat(40);
-    it("accepts existing values stored as secrets", () => {
-        const c = parseConfig(
+    it("accepts existing values stored as secrets, and hands them on as secrets", async () => {
+        const c = readSettings(
             raw({ ...VALID, existingSecret: long, existingEncryptionSecret: long }, ["existingSecret", "existingEncryptionSecret"]),
         );
-        expect(c.appSecrets).to.deep.equal({ existingSecret: long, existingEncryptionSecret: long });
+        expect(await existingOf(c)).to.deep.equal({
+            existingSecret: { value: long, secret: true },
+            existingEncryptionSecret: { value: long, secret: true },
+        });
+        // Without them, nothing is handed on: AppSecrets generates both.
+        expect([
+            readSettings(raw(VALID)).appSecrets.existingSecret,
+            readSettings(raw(VALID)).appSecrets.existingEncryptionSecret,
+        ]).to.deep.equal([undefined, undefined]);
     });
 
     it("refuses plain-text values, without repeating them", () => {
         try {
-            parseConfig(raw({ ...VALID, existingEncryptionSecret: long }));
+            readSettings(raw({ ...VALID, existingEncryptionSecret: long }));
             expect.fail("should have thrown");
         } catch (e) {
             expect(e).to.be.instanceOf(ConfigError);
@@ -84,10 +100,10 @@ describe("config: existing application secrets", () => {
     });
 
     for (const key of ["existingSecret", "existingEncryptionSecret"]) {
-        it(`${key}: 32 characters is enough, 31 is refused with the length, never the value`, () => {
+        it(`${key}: 32 characters is enough, 31 is refused with the length, never the value`, async () => {
             const at = (n: number) => raw({ ...VALID, [key]: "k".repeat(n) }, [key]);
-            expect(parseConfig(at(32)).appSecrets).to.deep.include({ [key]: "k".repeat(32) });
-            expect(() => parseConfig(at(31)))
+            expect(await existingOf(readSettings(at(32)))).to.deep.include({ [key]: { value: "k".repeat(32), secret: true } });
+            expect(() => readSettings(at(31)))
                 .to.throw(
                     ConfigError,
                     new RegExp(
@@ -99,20 +115,23 @@ describe("config: existing application secrets", () => {
     }
 
     it("refuses values shorter than Membrane's 32 characters, without repeating them", () => {
-        expect(() => parseConfig(raw({ ...VALID, existingSecret: "short-secret" }, ["existingSecret"])))
+        expect(() => readSettings(raw({ ...VALID, existingSecret: "short-secret" }, ["existingSecret"])))
             .to.throw(ConfigError, /membrane:existingSecret: must be at least 32 characters long \(got 12\)/)
             .and.satisfy((e: Error) => !e.message.includes("short-secret"));
     });
 
-    it("keeps a legacy install's short values when acceptShortExistingSecrets says so, with a warning per value", () => {
+    it("keeps a legacy install's short values when acceptShortExistingSecrets says so, with a warning per value", async () => {
         const legacy = "legacy-value-20c";
-        const c = parseConfig(
+        const c = readSettings(
             raw({ ...VALID, existingSecret: legacy, existingEncryptionSecret: legacy, acceptShortExistingSecrets: true }, [
                 "existingSecret",
                 "existingEncryptionSecret",
             ]),
         );
-        expect(c.appSecrets).to.deep.equal({ existingSecret: legacy, existingEncryptionSecret: legacy });
+        expect(await existingOf(c)).to.deep.equal({
+            existingSecret: { value: legacy, secret: true },
+            existingEncryptionSecret: { value: legacy, secret: true },
+        });
         const warned = c.warnings.filter((w) => w.includes("under the 32 Membrane asks for"));
         expect(warned).to.have.lengthOf(2);
         expect(warned[0]).to.match(
@@ -125,11 +144,11 @@ describe("config: existing application secrets", () => {
     });
 
     it("acceptShortExistingSecrets still refuses plain text, and says so when it has nothing to accept", () => {
-        expect(() => parseConfig(raw({ ...VALID, existingSecret: "short", acceptShortExistingSecrets: true }))).to.throw(
+        expect(() => readSettings(raw({ ...VALID, existingSecret: "short", acceptShortExistingSecrets: true }))).to.throw(
             ConfigError,
             /membrane:existingSecret: holds a plain-text value/,
         );
-        const c = parseConfig(raw({ ...VALID, existingSecret: long, acceptShortExistingSecrets: true }, ["existingSecret"]));
+        const c = readSettings(raw({ ...VALID, existingSecret: long, acceptShortExistingSecrets: true }, ["existingSecret"]));
         expect(c.warnings).to.include(
             "membrane:acceptShortExistingSecrets is true but neither membrane:existingSecret nor membrane:existingEncryptionSecret is shorter than 32 characters: it has no effect; set it back to false.",
         );

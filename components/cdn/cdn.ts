@@ -3,7 +3,6 @@
 // domain, an ACM certificate in us-east-1 validated through Route 53 and the A/AAAA alias records.
 import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CdnPriceClass, CdnTlsPolicy } from "./settings";
 import type { PolicyDocument } from "../../lib/policy-document";
 import { IMPORT_IDS, settle } from "../adoption";
 import { reviewDistribution, reviewOriginAccessControl } from "./adoption";
@@ -19,21 +18,34 @@ export interface CdnDomainArgs {
     readonly domainName: pulumi.Input<string>;
 }
 
+export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type CdnPriceClass = (typeof CDN_PRICE_CLASSES)[number];
+
+// CloudFront security policies of TLSv1.2_2021 or newer (Security Hub CloudFront.15); older ones are refused.
+export const CDN_TLS_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] as const;
+export type CdnTlsPolicy = (typeof CDN_TLS_POLICIES)[number];
+
+/** The static bucket the distribution reads, whose one policy Cdn writes. */
+export interface StaticOrigin {
+    /** The static bucket's name. */
+    readonly bucketName: pulumi.Input<string>;
+    /** The static bucket's ARN. */
+    readonly bucketArn: pulumi.Input<string>;
+    /** The static bucket's regional domain name: the distribution's origin. */
+    readonly regionalDomainName: pulumi.Input<string>;
+    /** The static bucket's public access block, when the same program manages it: the bucket policy waits for it, as S3 requires. */
+    readonly publicAccessBlock?: pulumi.Resource;
+    /** Origins allowed cross-origin: the same list as the bucket's CORS rule. */
+    readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 export interface CdnArgs {
     /** Environment name, for tags and the CloudFront policies' names. */
     readonly environment: string;
     /** Goes before the environment in the CloudFront policies' names, which are unique per account. Default "". */
     readonly namePrefix?: string;
-    /** The static bucket's name. */
-    readonly staticBucketName: pulumi.Input<string>;
-    /** The static bucket's ARN. */
-    readonly staticBucketArn: pulumi.Input<string>;
-    /** The static bucket's regional domain name: the distribution's origin. */
-    readonly staticBucketRegionalDomainName: pulumi.Input<string>;
-    /** The static bucket's public access block, when the same program manages it: the bucket policy waits for it, as S3 requires. */
-    readonly staticPublicAccessBlock?: pulumi.Resource;
-    /** Origins allowed cross-origin: the same list as the bucket's CORS rule. */
-    readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+    /** The static bucket. */
+    readonly origin: StaticOrigin;
     /** Absent: the distribution's *.cloudfront.net name and CloudFront's default certificate. */
     readonly customDomain?: CdnDomainArgs;
     /** CloudFront price class. */
@@ -218,7 +230,7 @@ export class Cdn extends pulumi.ComponentResource {
             },
             opt,
         );
-        return { oac, cache, headers: this.responseHeadersPolicy(name, names.headers, args.corsAllowedOrigins) };
+        return { oac, cache, headers: this.responseHeadersPolicy(name, names.headers, args.origin.corsAllowedOrigins) };
     }
 
     /** The adopted origin access control's own name, kept after the review. */
@@ -285,7 +297,7 @@ export class Cdn extends pulumi.ComponentResource {
         policies: DistributionPolicies,
         certificateArn: pulumi.Output<string> | undefined,
     ): aws.cloudfront.Distribution {
-        const originId = pulumi.interpolate`S3-${args.staticBucketName}`;
+        const originId = pulumi.interpolate`S3-${args.origin.bucketName}`;
         const existingId = args.existing?.distributionId;
         const aliases = args.customDomain ? [args.customDomain.domainName] : [];
         // An adopted distribution is registered once its review is settled: its comment carries the wait.
@@ -302,7 +314,7 @@ export class Cdn extends pulumi.ComponentResource {
                 defaultRootObject: "index.html",
                 priceClass: args.priceClass,
                 aliases: args.customDomain && [args.customDomain.domainName],
-                origins: [{ domainName: args.staticBucketRegionalDomainName, originId, originAccessControlId: policies.oac.id }],
+                origins: [{ domainName: args.origin.regionalDomainName, originId, originAccessControlId: policies.oac.id }],
                 defaultCacheBehavior: {
                     allowedMethods: ["GET", "HEAD", "OPTIONS"],
                     cachedMethods: ["GET", "HEAD", "OPTIONS"],
@@ -329,13 +341,13 @@ export class Cdn extends pulumi.ComponentResource {
         return new aws.s3.BucketPolicy(
             childName(name, "static-policy"),
             {
-                bucket: args.staticBucketName,
+                bucket: args.origin.bucketName,
                 policy: pulumi
-                    .all([args.staticBucketArn, distribution.arn])
+                    .all([args.origin.bucketArn, distribution.arn])
                     .apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn))),
             },
             // S3 answers OperationAborted when a policy and the public access block change at once.
-            { parent: this, dependsOn: args.staticPublicAccessBlock && [args.staticPublicAccessBlock] },
+            { parent: this, dependsOn: args.origin.publicAccessBlock && [args.origin.publicAccessBlock] },
         );
     }
 

@@ -1,29 +1,14 @@
-// The CDN's slice of the stack config: the custom domain (or none), price class and viewer TLS policy.
-// Pure; every rule ACM, Route 53 or CloudFront would enforce is checked here, with its source.
+// Cdn's keys -> Cdn's args: the custom domain (or none), price class and viewer TLS policy, the CloudFront
+// policies' names and what is adopted. Pure; every rule ACM, Route 53 or CloudFront would enforce is checked
+// here, with its source.
 import { ConfigReader } from "../../lib/config-reader";
-import { defaultStaticDomainName } from "../../lib/naming";
+import { cdnPolicyNames, defaultStaticDomainName } from "../../lib/naming";
+import type { AdoptionConfig } from "../adoption-settings";
+import type { Stack } from "../stack-settings";
+import { CDN_PRICE_CLASSES, CDN_TLS_POLICIES, CdnArgs } from "./cdn";
 
-export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
-export type CdnPriceClass = (typeof CDN_PRICE_CLASSES)[number];
-
-// CloudFront security policies of TLSv1.2_2021 or newer (Security Hub CloudFront.15); older ones are refused.
-export const CDN_TLS_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] as const;
-export type CdnTlsPolicy = (typeof CDN_TLS_POLICIES)[number];
-
-export interface CustomDomain {
-    /** The public Route 53 zone that holds the validation and alias records. */
-    readonly hostedZoneName: string;
-    /** The static files' name, inside hostedZoneName: the certificate's domain and the distribution's alias. */
-    readonly domainName: string;
-}
-
-export interface CdnConfig {
-    /** Absent: no certificate, no DNS records; files are served at the distribution's *.cloudfront.net name. */
-    readonly customDomain?: CustomDomain;
-    readonly priceClass: CdnPriceClass;
-    /** Applies with a custom domain only: with CloudFront's default certificate AWS fixes it at TLSv1. */
-    readonly minimumTlsVersion: CdnTlsPolicy;
-}
+/** Cdn's args but the static bucket, which Storage gives it. */
+export type CdnSettings = Omit<CdnArgs, "origin">;
 
 // RFC 1035 host names as Route 53 and ACM accept them: labels of 1-63 letters, digits and hyphens, not
 // starting or ending with a hyphen; 253 characters in all.
@@ -70,12 +55,53 @@ function certificateNameProblems(name: string): string[] {
 }
 
 /**
- * Reads hostedZoneName, staticDomainName, cdnPriceClass and cdnMinimumTlsVersion. `environment` must
- * already be validated by the caller (it is part of the default static name). Warnings go to `warnings`.
+ * Reads hostedZoneName, staticDomainName, cdnPriceClass and cdnMinimumTlsVersion, and checks the names derived
+ * from the stack; `adoption` names the distribution and origin access control to adopt.
  */
-export function readCdnConfig(r: ConfigReader, environment: string, warnings: string[]): CdnConfig {
+export function readCdn(
+    r: ConfigReader,
+    stack: Stack,
+    adoption: Pick<AdoptionConfig, "buckets" | "cloudfrontDistributionId" | "cloudfrontOacId">,
+): CdnSettings {
     const priceClass = r.oneOf("cdnPriceClass", CDN_PRICE_CLASSES);
     const minimumTlsVersion = r.oneOf("cdnMinimumTlsVersion", CDN_TLS_POLICIES);
+    const customDomain = readCustomDomain(r, stack.environment);
+    if (adoption.buckets.static && !adoption.cloudfrontDistributionId && customDomain) {
+        // CloudFront gives an alternate name to one distribution in all of AWS; the error comes after the
+        // certificate is issued, with the buckets already adopted.
+        r.warn(
+            `membrane:existingStaticBucket adopts the static bucket but membrane:existingCloudfrontDistributionId is empty, so a new distribution is created for ${customDomain.domainName}. If the install's distribution still serves that name, CloudFront refuses the new one (CNAMEAlreadyExists): adopt it with membrane:existingCloudfrontDistributionId, or remove the name from it first.`,
+        );
+    }
+    checkPolicyNames(r, stack);
+    return {
+        environment: stack.environment,
+        namePrefix: stack.namePrefix,
+        customDomain,
+        priceClass,
+        minimumTlsVersion,
+        nameSuffix: stack.nameSuffix,
+        existing: { distributionId: adoption.cloudfrontDistributionId, originAccessControlId: adoption.cloudfrontOacId },
+    };
+}
+
+// CloudFront: an origin access control's name has at most 64 characters.
+const OAC_NAME_MAX = 64;
+
+function checkPolicyNames(r: ConfigReader, { namePrefix, environment, nameSuffix }: Stack): void {
+    const oac = cdnPolicyNames(namePrefix, environment, nameSuffix).oac;
+    if (environment && oac.length > OAC_NAME_MAX) {
+        r.problem(
+            nameSuffix
+                ? "membrane:namePrefix, membrane:environment and membrane:regionInNames"
+                : "membrane:namePrefix and membrane:environment",
+            `make the CloudFront origin access control name "${oac}", ${oac.length} characters long; CloudFront allows ${OAC_NAME_MAX}`,
+        );
+    }
+}
+
+/** The custom domain, or none; `environment` is part of the default static name. */
+function readCustomDomain(r: ConfigReader, environment: string): { hostedZoneName: string; domainName: string } | undefined {
     const hostedZoneName = r.string("hostedZoneName");
     const staticDomainName = r.string("staticDomainName");
 
@@ -86,11 +112,11 @@ export function readCdnConfig(r: ConfigReader, environment: string, warnings: st
                 `needs membrane:hostedZoneName: the certificate's DNS validation records and the alias records go in that zone (got "${staticDomainName}")`,
             );
         } else {
-            warnings.push(
+            r.warn(
                 "membrane:hostedZoneName is empty: static files are served at the distribution's *.cloudfront.net name with CloudFront's default certificate, which accepts TLSv1 (membrane:cdnMinimumTlsVersion applies to a custom domain only).",
             );
         }
-        return { priceClass, minimumTlsVersion };
+        return undefined;
     }
 
     const zoneProblems = dnsNameProblems(hostedZoneName);
@@ -107,7 +133,7 @@ export function readCdnConfig(r: ConfigReader, environment: string, warnings: st
                 `must be inside membrane:hostedZoneName "${hostedZoneName}": the certificate is validated with DNS records in that zone and the alias records go there (got "${staticDomainName}")`,
             );
         }
-        return { customDomain: { hostedZoneName, domainName: staticDomainName }, priceClass, minimumTlsVersion };
+        return { hostedZoneName, domainName: staticDomainName };
     }
 
     const derived = defaultStaticDomainName(environment, hostedZoneName);
@@ -120,5 +146,5 @@ export function readCdnConfig(r: ConfigReader, environment: string, warnings: st
             );
         }
     }
-    return { customDomain: { hostedZoneName, domainName: derived }, priceClass, minimumTlsVersion };
+    return { hostedZoneName, domainName: derived };
 }

@@ -4,7 +4,7 @@
 // RequiresReplace); both are the import id here, so only the organization can be refused. A cluster's
 // MongoDB version only goes up, one major version at a time. Pure.
 import { Difference, differs, Refusal, Review } from "../adoption";
-import { ATLAS_AWS_TIERS } from "./settings";
+import { ATLAS_AWS_TIERS } from "./atlas";
 
 export interface ExistingAtlasProject {
     readonly id: string;

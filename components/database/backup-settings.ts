@@ -1,20 +1,12 @@
-// The Atlas backup policy: the `atlasBackup*` and `atlasPitWindowDays` keys -> an explicit retention per
-// snapshot frequency and the point-in-time window. Pure. Atlas refuses a policy whose less frequent
-// snapshots are kept for less time than its more frequent ones; production refuses less than its floors.
+// Backup's keys, `atlasBackup*` and `atlasPitWindowDays` -> Backup's args: an explicit retention per snapshot
+// frequency and the point-in-time window. Pure. Atlas refuses a policy whose less frequent snapshots are kept
+// for less time than its more frequent ones; production refuses less than its floors.
 import { ConfigReader, fullKey } from "../../lib/config-reader";
+import type { Stack } from "../stack-settings";
+import type { BackupArgs, BackupPolicy } from "./backup";
 
-export interface BackupConfig {
-    /** Snapshots every 6 hours, kept this many days. */
-    readonly hourlyRetentionDays: number;
-    /** A daily snapshot, kept this many days. */
-    readonly dailyRetentionDays: number;
-    /** A weekly snapshot (Sunday), kept this many weeks. */
-    readonly weeklyRetentionWeeks: number;
-    /** A monthly snapshot (last day of the month), kept this many months. */
-    readonly monthlyRetentionMonths: number;
-    /** How far back a point-in-time restore reaches, in days (continuous cloud backup's restore window). */
-    readonly pitWindowDays: number;
-}
+/** Backup's args but the cluster, which Database gives it. */
+export type BackupSettings = Omit<BackupArgs, "projectId" | "clusterName">;
 
 /**
  * Production's floors: Atlas's own default policy for a new cluster (snapshots every 6 hours kept 2
@@ -23,7 +15,7 @@ export interface BackupConfig {
  * weekend or a holiday, the monthlies a year of audits; a point-in-time window of 2 days rewinds a bad
  * script or migration run yesterday to the second.
  */
-export const PRODUCTION_BACKUP_FLOORS: Readonly<Record<keyof BackupConfig, number>> = {
+export const PRODUCTION_BACKUP_FLOORS: Readonly<Record<keyof BackupPolicy, number>> = {
     hourlyRetentionDays: 2,
     dailyRetentionDays: 7,
     weeklyRetentionWeeks: 4,
@@ -31,7 +23,7 @@ export const PRODUCTION_BACKUP_FLOORS: Readonly<Record<keyof BackupConfig, numbe
     pitWindowDays: 2,
 };
 
-const FLOOR_REASONS: Readonly<Record<keyof BackupConfig, string>> = {
+const FLOOR_REASONS: Readonly<Record<keyof BackupPolicy, string>> = {
     hourlyRetentionDays: "Atlas's default for a new cluster: restore points every 6 hours for the last two days",
     dailyRetentionDays: "Atlas's default: damage noticed after a weekend or a holiday is still restorable",
     weeklyRetentionWeeks: "Atlas's default: a month of weekly restore points",
@@ -39,7 +31,7 @@ const FLOOR_REASONS: Readonly<Record<keyof BackupConfig, string>> = {
     pitWindowDays: "a bad script or migration run yesterday can be rewound to the second",
 };
 
-const KEYS: Readonly<Record<keyof BackupConfig, string>> = {
+const KEYS: Readonly<Record<keyof BackupPolicy, string>> = {
     hourlyRetentionDays: "atlasBackupHourlyRetentionDays",
     dailyRetentionDays: "atlasBackupDailyRetentionDays",
     weeklyRetentionWeeks: "atlasBackupWeeklyRetentionWeeks",
@@ -49,7 +41,7 @@ const KEYS: Readonly<Record<keyof BackupConfig, string>> = {
 
 // Atlas's limits for cloud backup policy items (the same as Cloud Manager's: daily snapshots up to 365
 // days, weekly up to 52 weeks, monthly up to 36 months; mongodb/docs considerations-backup-daemon-enable).
-const RANGES: Readonly<Record<keyof BackupConfig, { min: number; max: number }>> = {
+const RANGES: Readonly<Record<keyof BackupPolicy, { min: number; max: number }>> = {
     hourlyRetentionDays: { min: 1, max: 30 },
     dailyRetentionDays: { min: 1, max: 365 },
     weeklyRetentionWeeks: { min: 1, max: 52 },
@@ -63,10 +55,10 @@ const RANGES: Readonly<Record<keyof BackupConfig, { min: number; max: number }>>
  * with a month counted as 4 weeks, the shortest a month can be; and the point-in-time window needs a
  * snapshot to start from, so it cannot reach further back than the daily snapshots are kept.
  */
-export function backupPolicyProblems(b: BackupConfig): Array<{ key: string; rule: string }> {
+export function backupPolicyProblems(b: BackupPolicy): Array<{ key: string; rule: string }> {
     const problems: Array<{ key: string; rule: string }> = [];
     // A rule between two keys names both: either may be the one to change.
-    const both = (a: keyof BackupConfig, other: keyof BackupConfig) => `${fullKey(KEYS[a])} and ${fullKey(KEYS[other])}`;
+    const both = (a: keyof BackupPolicy, other: keyof BackupPolicy) => `${fullKey(KEYS[a])} and ${fullKey(KEYS[other])}`;
     if (b.dailyRetentionDays < b.hourlyRetentionDays) {
         problems.push({
             key: both("dailyRetentionDays", "hourlyRetentionDays"),
@@ -94,10 +86,18 @@ export function backupPolicyProblems(b: BackupConfig): Array<{ key: string; rule
     return problems;
 }
 
-/** Reads the backup policy; in production, values below PRODUCTION_BACKUP_FLOORS are refused. */
-export function readBackupConfig(r: ConfigReader, production: boolean): BackupConfig {
-    const read = (field: keyof BackupConfig) => r.integer(KEYS[field], RANGES[field]);
-    const b: BackupConfig = {
+/**
+ * Reads the backup policy, in either database mode so that a refused value is reported before someone switches
+ * to Atlas; undefined without Atlas. In production with Atlas, values below PRODUCTION_BACKUP_FLOORS are refused.
+ */
+export function readBackup(r: ConfigReader, stack: Stack, atlas: boolean): BackupSettings | undefined {
+    const policy = readPolicy(r, stack.production && atlas);
+    return atlas ? { policy, production: stack.production } : undefined;
+}
+
+function readPolicy(r: ConfigReader, production: boolean): BackupPolicy {
+    const read = (field: keyof BackupPolicy) => r.integer(KEYS[field], RANGES[field]);
+    const b: BackupPolicy = {
         hourlyRetentionDays: read("hourlyRetentionDays"),
         dailyRetentionDays: read("dailyRetentionDays"),
         weeklyRetentionWeeks: read("weeklyRetentionWeeks"),
@@ -111,7 +111,7 @@ export function readBackupConfig(r: ConfigReader, production: boolean): BackupCo
         r.problem(key, rule);
     }
     if (production) {
-        for (const field of Object.keys(PRODUCTION_BACKUP_FLOORS) as Array<keyof BackupConfig>) {
+        for (const field of Object.keys(PRODUCTION_BACKUP_FLOORS) as Array<keyof BackupPolicy>) {
             if (b[field] < PRODUCTION_BACKUP_FLOORS[field]) {
                 r.problem(
                     KEYS[field],

@@ -4,8 +4,21 @@
 // snapshots stay an option of the Redis component (redisSnapshotRetentionLimit, 0 by default).
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
-import type { BackupConfig } from "./backup-settings";
 import { childName } from "../../lib/naming";
+
+/** How long each kind of snapshot is kept, and the point-in-time window. */
+export interface BackupPolicy {
+    /** Snapshots every 6 hours, kept this many days. */
+    readonly hourlyRetentionDays: number;
+    /** A daily snapshot, kept this many days. */
+    readonly dailyRetentionDays: number;
+    /** A weekly snapshot (Sunday), kept this many weeks. */
+    readonly weeklyRetentionWeeks: number;
+    /** A monthly snapshot (last day of the month), kept this many months. */
+    readonly monthlyRetentionMonths: number;
+    /** How far back a point-in-time restore reaches, in days (continuous cloud backup's restore window). */
+    readonly pitWindowDays: number;
+}
 
 export interface BackupArgs {
     /** The cluster's project. */
@@ -13,7 +26,7 @@ export interface BackupArgs {
     /** The cluster: an output of the cluster resource, so the schedule follows its creation. */
     readonly clusterName: pulumi.Input<string>;
     /** Retention per frequency and the point-in-time window, validated (Atlas's ordering, production's floors). */
-    readonly policy: BackupConfig;
+    readonly policy: BackupPolicy;
     /** Protect the schedule: deleting it leaves the cluster without scheduled snapshots. Default false. */
     readonly production?: boolean;
 }
@@ -23,7 +36,7 @@ export interface BackupArgs {
 export const SNAPSHOT_FREQUENCIES = { hourlyEveryHours: 6, daily: 1, weeklyDay: 7, monthlyDay: 40 } as const;
 
 /** The schedule's policy items and window, as mongodbatlas.CloudBackupSchedule takes them. */
-export function backupScheduleItems(p: BackupConfig) {
+export function backupScheduleItems(p: BackupPolicy) {
     return {
         restoreWindowDays: p.pitWindowDays,
         policyItemHourly: {

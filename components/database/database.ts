@@ -157,6 +157,8 @@ export class Database extends pulumi.ComponentResource {
     readonly clusterName?: pulumi.Output<string>;
     /** Atlas mode with PrivateLink: the interface endpoint in the VPC. */
     readonly vpcEndpointId?: pulumi.Output<string>;
+    /** Atlas mode: the cluster and its project, for what attaches to them (the backup schedule, the alerts). */
+    readonly atlas?: { readonly projectId: pulumi.Output<string>; readonly clusterName: pulumi.Output<string> };
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:database:Database", name, {}, opts);
@@ -187,6 +189,7 @@ export class Database extends pulumi.ComponentResource {
         this.projectId = projectId;
         this.clusterName = cluster.name;
         this.vpcEndpointId = link?.vpcEndpointId;
+        this.atlas = { projectId: this.projectId, clusterName: this.clusterName };
         this.registerOutputs({
             mongoUri: this.mongoUri,
             projectId: this.projectId,

@@ -1,108 +1,25 @@
-// The database's slice of the stack config: MongoDB Atlas (project, cluster, user, network access) or an
-// external MongoDB URI. Pure. Mocks accept anything, Atlas does not: its limits are checked here, each
-// with its source.
+// Database's keys -> Database's args: MongoDB Atlas (project, cluster, user, network access, what is adopted)
+// or an external MongoDB URI, which goes on only as a secret. Mocks accept anything, Atlas does not: its
+// limits are checked here, each with its source.
+import * as pulumi from "@pulumi/pulumi";
 import { parseIpv4Cidr } from "../../lib/cidr";
 import { ConfigReader, duplicates, fullKey } from "../../lib/config-reader";
 import { atlasNames } from "../../lib/naming";
 import { ATLAS_ID } from "../../lib/patterns";
+import type { AdoptionConfig } from "../adoption-settings";
+import type { Network, Stack } from "../stack-settings";
+import { ATLAS_AWS_REGIONS, ATLAS_AWS_TIERS, atlasRegion } from "./atlas";
+import type { AtlasDatabaseArgs, DatabaseArgs } from "./database";
 
-export type DatabaseMode = "atlas" | "external";
-
-export interface AtlasConfig {
+/** The project and cluster names, and the project to use or create. */
+interface AtlasProject {
     /** Organization of the project to create; "" when `projectId` names an existing project. */
     readonly orgId: string;
     /** An existing project; "" = create `projectName`. */
     readonly projectId: string;
     readonly projectName: string;
     readonly clusterName: string;
-    /** Atlas's name of the AWS region, derived from aws:region (US_EAST_1). */
-    readonly regionName: string;
-    readonly instanceSize: string;
-    readonly mongoVersion: string;
-    /** The application database: the user's role and MONGO_URI both name it. */
-    readonly databaseName: string;
-    readonly username: string;
-    /** Public CIDRs on the project's IP access list. */
-    readonly accessCidrs: readonly string[];
-    readonly privateLink: boolean;
-    /** With PrivateLink: minutes `pulumi up` waits for Atlas to publish the private-endpoint string (0: derive it at once). */
-    readonly privateEndpointWaitMinutes: number;
 }
-
-export type DatabaseConfig =
-    | { readonly mode: "atlas"; readonly atlas: AtlasConfig }
-    /** `externalMongoUri` is secret: the program hands it on only as a Pulumi secret. */
-    | { readonly mode: "external"; readonly externalMongoUri: string };
-
-// Atlas's names for the AWS regions it deploys dedicated clusters to (Atlas docs, "Amazon Web Services (AWS)",
-// Supported Regions; the same list as mongodb-js/mongodb-mcp-server's ATLAS_REGIONS). Atlas runs no
-// commercial clusters in GovCloud or China: those need Atlas for Government or are not offered.
-const ATLAS_AWS_REGIONS: Readonly<Record<string, string>> = {
-    "us-east-1": "US_EAST_1",
-    "us-east-2": "US_EAST_2",
-    "us-west-1": "US_WEST_1",
-    "us-west-2": "US_WEST_2",
-    "ca-central-1": "CA_CENTRAL_1",
-    "ca-west-1": "CA_WEST_1",
-    "mx-central-1": "MX_CENTRAL_1",
-    "sa-east-1": "SA_EAST_1",
-    "eu-west-1": "EU_WEST_1",
-    "eu-west-2": "EU_WEST_2",
-    "eu-west-3": "EU_WEST_3",
-    "eu-central-1": "EU_CENTRAL_1",
-    "eu-central-2": "EU_CENTRAL_2",
-    "eu-north-1": "EU_NORTH_1",
-    "eu-south-1": "EU_SOUTH_1",
-    "eu-south-2": "EU_SOUTH_2",
-    "ap-east-1": "AP_EAST_1",
-    "ap-east-2": "AP_EAST_2",
-    "ap-northeast-1": "AP_NORTHEAST_1",
-    "ap-northeast-2": "AP_NORTHEAST_2",
-    "ap-northeast-3": "AP_NORTHEAST_3",
-    "ap-south-1": "AP_SOUTH_1",
-    "ap-south-2": "AP_SOUTH_2",
-    "ap-southeast-1": "AP_SOUTHEAST_1",
-    "ap-southeast-2": "AP_SOUTHEAST_2",
-    "ap-southeast-3": "AP_SOUTHEAST_3",
-    "ap-southeast-4": "AP_SOUTHEAST_4",
-    "ap-southeast-5": "AP_SOUTHEAST_5",
-    "ap-southeast-6": "AP_SOUTHEAST_6",
-    "ap-southeast-7": "AP_SOUTHEAST_7",
-    "me-south-1": "ME_SOUTH_1",
-    "me-central-1": "ME_CENTRAL_1",
-    "il-central-1": "IL_CENTRAL_1",
-    "af-south-1": "AF_SOUTH_1",
-};
-
-/** Atlas's region name for an AWS region (`us-east-1` -> `US_EAST_1`); undefined where Atlas has no clusters. */
-export function atlasRegion(awsRegion: string): string | undefined {
-    return Object.prototype.hasOwnProperty.call(ATLAS_AWS_REGIONS, awsRegion) ? ATLAS_AWS_REGIONS[awsRegion] : undefined;
-}
-
-// Dedicated tiers Atlas offers on AWS (Atlas docs, "Amazon Web Services (AWS)", cluster tiers): general
-// purpose and low-CPU. NVMe tiers need their own storage settings; Azure/GCP-only tiers (M90, M250, R600) do not exist on AWS.
-export const ATLAS_AWS_TIERS: readonly string[] = [
-    "M10",
-    "M20",
-    "M30",
-    "M40",
-    "M50",
-    "M60",
-    "M80",
-    "M140",
-    "M200",
-    "M300",
-    "M400",
-    "M700",
-    "R40",
-    "R50",
-    "R60",
-    "R80",
-    "R200",
-    "R300",
-    "R400",
-    "R700",
-];
 
 const MONGO_VERSION = /^(\d+)\.(\d+)$/;
 // A project rule, not Atlas's: the user name is a plain identifier, easy to read in logs and in MONGO_URI.
@@ -161,11 +78,7 @@ export function databaseNameProblems(name: string): string[] {
     return problems;
 }
 
-function readProject(
-    r: ConfigReader,
-    environment: string,
-    names: { nameSuffix: string; adoptsProject: boolean },
-): Pick<AtlasConfig, "orgId" | "projectId" | "projectName" | "clusterName"> {
+function readProject(r: ConfigReader, environment: string, names: { nameSuffix: string; adoptsProject: boolean }): AtlasProject {
     const orgId = r.string("atlasOrgId");
     const projectId = r.string("atlasProjectId");
     if (orgId && !ATLAS_ID.test(orgId)) {
@@ -250,13 +163,9 @@ function readDatabaseUser(r: ConfigReader): { databaseName: string; username: st
     return { databaseName, username };
 }
 
-function readAtlas(
-    r: ConfigReader,
-    ctx: { region: string; environment: string; production: boolean; nameSuffix: string; adoptsProject: boolean },
-    warnings: string[],
-): AtlasConfig {
-    const { region, production } = ctx;
-    const project = readProject(r, ctx.environment, ctx);
+function readAtlas(r: ConfigReader, stack: Stack, network: Network, adoption: DatabaseAdoption): AtlasDatabaseArgs {
+    const { region, production } = stack;
+    const project = readProject(r, stack.environment, { nameSuffix: stack.nameSuffix, adoptsProject: !!adoption.atlasProjectId });
     const regionName = readRegionName(r, region);
     const instanceSize = readInstanceSize(r);
     const mongoVersion = readMongoVersion(r);
@@ -264,19 +173,37 @@ function readAtlas(
     const privateLink = r.boolean("atlasPrivateLink");
     const allowAnywhere = r.boolean("atlasAllowAnywhere");
     const accessCidrs = r.list("atlasAccessCidrs");
-    readAccessList(r, accessCidrs, privateLink, allowAnywhere, production, warnings);
+    readAccessList(r, accessCidrs, privateLink, allowAnywhere, production);
     // An hour at most: past that, `pulumi up` would hold the stack's lock for a string it can derive.
     const privateEndpointWaitMinutes = r.integer("atlasPrivateEndpointWaitMinutes", { min: 0, max: 60 });
+    const { atlasProjectId: adoptId, atlasClusterName } = adoption;
     return {
-        ...project,
+        mode: "atlas",
+        environment: stack.environment,
+        production,
+        project: adoptId
+            ? { adoptId, name: project.projectName, orgId: project.orgId || undefined }
+            : project.projectId
+              ? { id: project.projectId }
+              : { name: project.projectName, orgId: project.orgId },
+        adoptCluster: atlasClusterName ? { keepExistingSettings: adoption.keepExistingSettings } : undefined,
+        clusterName: atlasClusterName ?? project.clusterName,
         regionName,
         instanceSize,
         mongoVersion,
         databaseName,
         username,
         accessCidrs,
-        privateLink,
-        privateEndpointWaitMinutes,
+        privateLink: privateLink
+            ? {
+                  vpcId: network.vpcId,
+                  vpcCidr: network.vpcCidr,
+                  subnetIds: [...network.privateSubnetIds],
+                  region,
+                  // Read every 30 seconds.
+                  wait: { attempts: Math.max(1, privateEndpointWaitMinutes * 2), intervalSeconds: 30 },
+              }
+            : undefined,
     };
 }
 
@@ -289,7 +216,6 @@ function readAccessList(
     privateLink: boolean,
     allowAnywhere: boolean,
     production: boolean,
-    warnings: string[],
 ): void {
     if (allowAnywhere && production) {
         r.problem(
@@ -309,19 +235,19 @@ function readAccessList(
     for (const cidr of duplicates(cidrs)) {
         r.problem("atlasAccessCidrs", `lists "${cidr}" more than once`);
     }
-    const anywhere = cidrs.filter((cidr) => checkAccessCidr(r, cidr, allowAnywhere, warnings)).length > 0;
+    const anywhere = cidrs.filter((cidr) => checkAccessCidr(r, cidr, allowAnywhere)).length > 0;
     if (allowAnywhere && !anywhere && !production) {
-        warnings.push(`${fullKey("atlasAllowAnywhere")} is true but membrane:atlasAccessCidrs does not list 0.0.0.0/0: it has no effect.`);
+        r.warn(`${fullKey("atlasAllowAnywhere")} is true but membrane:atlasAccessCidrs does not list 0.0.0.0/0: it has no effect.`);
     } else if (allowAnywhere && cidrs.includes("0.0.0.0/0") && !production) {
         // The program lets the stack choose; the pack is the organisation's guard and decides on its own config.
-        warnings.push(
+        r.warn(
             `${fullKey("atlasAllowAnywhere")} opens the Atlas access list to the whole internet: the policy pack's atlas-no-open-access-list (mandatory) still refuses it, so npm start and npm run check exit 1. For this short-lived test stack, lower it in the stack's policy config: pulumi up --policy-pack policy --policy-pack-config <file> with {"atlas-no-open-access-list": "advisory"}.`,
         );
     }
 }
 
 /** Records what is wrong with one access list entry; true when it admits a large share of the internet. */
-function checkAccessCidr(r: ConfigReader, cidr: string, allowAnywhere: boolean, warnings: string[]): boolean {
+function checkAccessCidr(r: ConfigReader, cidr: string, allowAnywhere: boolean): boolean {
     const parsed = parseIpv4Cidr(cidr);
     if (typeof parsed === "string") {
         r.problem("atlasAccessCidrs", `"${cidr}" ${parsed.replace(/ \(got "[^"]*"\)$/, "")}`);
@@ -343,7 +269,7 @@ function checkAccessCidr(r: ConfigReader, cidr: string, allowAnywhere: boolean, 
     if (range) {
         r.problem("atlasAccessCidrs", `"${cidr}" is inside ${range}: ${VPC_HINT}`);
     } else if (parsed.prefix < 16) {
-        warnings.push(
+        r.warn(
             `${fullKey("atlasAccessCidrs")}: "${cidr}" admits ${2 ** (32 - parsed.prefix)} addresses; a NAT gateway's address is a /32.`,
         );
     }
@@ -352,31 +278,19 @@ function checkAccessCidr(r: ConfigReader, cidr: string, allowAnywhere: boolean, 
 
 const ATLAS_ONLY_KEYS = ["atlasOrgId", "atlasProjectId"];
 
-/** The database config, or the problems recorded on `r`; warnings are appended to `warnings`. */
-export function readDatabaseConfig(
-    r: ConfigReader,
-    ctx: {
-        readonly region: string;
-        readonly environment: string;
-        readonly production: boolean;
-        /** `-<region>` with membrane:regionInNames: the project's name is unique in the organization. */
-        readonly nameSuffix?: string;
-        /** membrane:existingAtlasProjectId is set: no organization is needed to create one. */
-        readonly adoptsProject?: boolean;
-    },
-    warnings: string[],
-): DatabaseConfig {
-    const mode = r.oneOf<DatabaseMode>("databaseMode", ["atlas", "external"]);
+/** What the database reader takes of the adoption keys. */
+type DatabaseAdoption = Pick<AdoptionConfig, "atlasProjectId" | "atlasClusterName" | "keepExistingSettings">;
+
+/** Atlas's args, or the external URI's, which enters the component only as a secret; problems go to `r`. */
+export function readDatabase(r: ConfigReader, stack: Stack, network: Network, adoption: DatabaseAdoption): DatabaseArgs {
+    const mode = r.oneOf<DatabaseArgs["mode"]>("databaseMode", ["atlas", "external"]);
     // Refused in either mode: a plain-text value sits in the stack file and in state in the clear.
     const externalMongoUri = r.secret("externalMongoUri");
     if (mode === "atlas") {
         if (externalMongoUri) {
-            warnings.push(`${fullKey("externalMongoUri")} is set but membrane:databaseMode is atlas: it is ignored.`);
+            r.warn(`${fullKey("externalMongoUri")} is set but membrane:databaseMode is atlas: it is ignored.`);
         }
-        return {
-            mode,
-            atlas: readAtlas(r, { ...ctx, nameSuffix: ctx.nameSuffix ?? "", adoptsProject: ctx.adoptsProject ?? false }, warnings),
-        };
+        return readAtlas(r, stack, network, adoption);
     }
 
     if (!externalMongoUri) {
@@ -394,9 +308,9 @@ export function readDatabaseConfig(
         ...["atlasPrivateLink", "atlasAllowAnywhere"].filter((k) => r.boolean(k)),
     ];
     if (ignored.length > 0) {
-        warnings.push(
+        r.warn(
             `membrane:databaseMode is external, so ${ignored.map((k) => fullKey(k)).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`,
         );
     }
-    return { mode, externalMongoUri };
+    return { mode, mongoUri: pulumi.secret(externalMongoUri) };
 }

@@ -10,6 +10,9 @@ import { reviewRole } from "./adoption";
 import { lookup, missingAdoptedMessage, missingClusterMessage, missingOidcProviderMessage, warnAll, StackError } from "../../lib/lookups";
 import { BucketPurpose, childName, tags } from "../../lib/naming";
 
+/** How EKS finds the cluster's OIDC provider for IRSA: look the existing one up, or create it here. */
+export type OidcProviderMode = "existing" | "create";
+
 /** A role and its inline S3 policy. */
 export interface RoleNameArgs {
     /** The IAM role's name. */
@@ -33,7 +36,7 @@ export interface ServiceAccountRoleArgs extends RoleNameArgs {
     /** The service account's name. */
     readonly serviceAccount: string;
     /** IRSA through the cluster's OIDC provider, looked up (`existing`) or created here; or EKS Pod Identity. */
-    readonly trust: { readonly kind: "irsa"; readonly oidcProvider: "existing" | "create" } | { readonly kind: "pod-identity" };
+    readonly trust: { readonly kind: "irsa"; readonly oidcProvider: OidcProviderMode } | { readonly kind: "pod-identity" };
 }
 
 /** The role of EC2 hosts that run Membrane with Docker or Compose. */
@@ -47,8 +50,8 @@ export interface IamArgs {
     readonly environment: string;
     /** Where the ECS tasks run and the EKS cluster lives; part of the trust conditions. */
     readonly region: string;
-    /** The three buckets' ARNs. */
-    readonly bucketArns: Readonly<Record<BucketPurpose, pulumi.Input<string>>>;
+    /** The three buckets, whose objects the roles read and write. */
+    readonly buckets: Readonly<Record<BucketPurpose, { readonly arn: pulumi.Input<string> }>>;
     /** The ECS task role; absent: none. */
     readonly ecsTaskRole?: RoleNameArgs;
     /** The Kubernetes service account's role; absent: none. */
@@ -166,8 +169,11 @@ export class Iam extends pulumi.ComponentResource {
     readonly s3AccessPolicy: pulumi.Output<string>;
     /** The ECS task role's ARN; undefined when the role is off. */
     readonly ecsTaskRoleArn?: pulumi.Output<string>;
-    /** The Kubernetes service account's role ARN; undefined without an EKS cluster. */
+    /** The Kubernetes service account's role ARN and name, resolved once its S3 policy is attached; undefined without an EKS cluster. */
     readonly k8sServiceAccountRoleArn?: pulumi.Output<string>;
+    readonly k8sServiceAccountRoleName?: pulumi.Output<string>;
+    /** The service account the Kubernetes role is for; undefined without an EKS cluster. */
+    readonly k8sServiceAccount?: { readonly namespace: string; readonly name: string };
     /** IRSA only: the annotations the service account needs. Pod Identity needs none. */
     readonly k8sServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
     /** IRSA only: the ARN of the cluster's OIDC provider, looked up or created. */
@@ -194,10 +200,10 @@ export class Iam extends pulumi.ComponentResource {
         this.environment = args.environment;
         this.region = args.region;
         this.permissionsBoundaryArn = args.permissionsBoundaryArn;
-        const b = args.bucketArns;
+        const b = args.buckets;
         // Built once, attached to every role.
         this.s3AccessPolicy = pulumi
-            .all([b.tmp, b.connectors, b.static])
+            .all([b.tmp.arn, b.connectors.arn, b.static.arn])
             .apply(([t, c, s]) => JSON.stringify(s3AccessPolicy({ tmp: t, connectors: c, static: s })));
 
         if (args.ecsTaskRole) {
@@ -212,19 +218,25 @@ export class Iam extends pulumi.ComponentResource {
         const eks = args.eksRole;
         const cluster = eks && this.cluster(eks.clusterName);
         this.eksClusterName = cluster?.name;
+        this.k8sServiceAccount = eks && { namespace: eks.namespace, name: eks.serviceAccount };
         if (eks?.trust.kind === "pod-identity") {
-            this.k8sServiceAccountRoleArn = this.podIdentityRole(name, eks, cluster!);
+            const role = this.podIdentityRole(name, eks, cluster!);
+            this.k8sServiceAccountRoleArn = role.arn;
+            this.k8sServiceAccountRoleName = role.name;
         } else if (eks?.trust.kind === "irsa") {
             const irsa = this.irsaRole(name, eks, cluster!, eks.trust.oidcProvider);
-            this.k8sServiceAccountRoleArn = irsa.roleArn;
+            this.k8sServiceAccountRoleArn = irsa.role.arn;
+            this.k8sServiceAccountRoleName = irsa.role.name;
             this.oidcProviderArn = irsa.providerArn;
-            this.k8sServiceAccountAnnotations = irsa.roleArn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
+            this.k8sServiceAccountAnnotations = irsa.role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
         }
 
         this.registerOutputs({
             s3AccessPolicy: this.s3AccessPolicy,
             ecsTaskRoleArn: this.ecsTaskRoleArn,
             k8sServiceAccountRoleArn: this.k8sServiceAccountRoleArn,
+            k8sServiceAccountRoleName: this.k8sServiceAccountRoleName,
+            k8sServiceAccount: this.k8sServiceAccount,
             k8sServiceAccountAnnotations: this.k8sServiceAccountAnnotations,
             oidcProviderArn: this.oidcProviderArn,
             ec2InstanceRoleArn: this.ec2InstanceRoleArn,
@@ -276,25 +288,25 @@ export class Iam extends pulumi.ComponentResource {
         name: string,
         eks: ServiceAccountRoleArgs,
         cluster: pulumi.Output<aws.eks.GetClusterResult>,
-    ): pulumi.Output<string> {
+    ): { arn: pulumi.Output<string>; name: pulumi.Output<string> } {
         // The cluster's own ARN: a cluster the account does not hold stops the preview here, not at the association.
         const clusterArn = cluster.arn;
         const trust = clusterArn.apply((arn) =>
             JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eks.namespace, serviceAccount: eks.serviceAccount })),
         );
-        const roleArn = this.roleWithS3Access(childName(name, "k8s"), eks, trust).arn;
+        const role = this.roleWithS3Access(childName(name, "k8s"), eks, trust);
         new aws.eks.PodIdentityAssociation(
             childName(name, "k8s-pod-identity"),
             {
                 clusterName: eks.clusterName,
                 namespace: eks.namespace,
                 serviceAccount: eks.serviceAccount,
-                roleArn,
+                roleArn: role.arn,
                 tags: tags(this.environment),
             },
             { parent: this },
         );
-        return roleArn;
+        return role;
     }
 
     /** The service account's role, trusted through the cluster's OIDC provider (IRSA). */
@@ -302,8 +314,8 @@ export class Iam extends pulumi.ComponentResource {
         name: string,
         eks: ServiceAccountRoleArgs,
         cluster: pulumi.Output<aws.eks.GetClusterResult>,
-        provider: "existing" | "create",
-    ): { roleArn: pulumi.Output<string>; providerArn: pulumi.Output<string> } {
+        provider: OidcProviderMode,
+    ): { role: { arn: pulumi.Output<string>; name: pulumi.Output<string> }; providerArn: pulumi.Output<string> } {
         const issuer = pulumi.all([cluster.identities, eks.clusterName]).apply(([ids, clusterName]) => {
             const url = ids[0]?.oidcs[0]?.issuer;
             if (!url) {
@@ -321,7 +333,7 @@ export class Iam extends pulumi.ComponentResource {
                 ),
             );
         const subject = `system:serviceaccount:${eks.namespace}:${eks.serviceAccount}`;
-        return { roleArn: this.roleWithS3Access(childName(name, "k8s"), eks, trust, subject).arn, providerArn };
+        return { role: this.roleWithS3Access(childName(name, "k8s"), eks, trust, subject), providerArn };
     }
 
     /**

@@ -1,43 +1,14 @@
-// The IAM slice of the stack config: which roles to create, for which Kubernetes service account, and
-// how EKS trusts them. Pure; every rule names its key and its source.
+// Iam's keys -> Iam's args: which roles to create (or adopt), for which Kubernetes service account, and how
+// EKS trusts them. Pure; every rule names its key and its source.
 import { ConfigReader } from "../../lib/config-reader";
-import { iamNames } from "../../lib/naming";
-import { EKS_CLUSTER_NAME, K8S_NAME, K8S_NAMESPACE, POLICY_ARN, ROLE_ARN } from "../../lib/patterns";
+import { iamNames, RoleNames } from "../../lib/naming";
+import { EKS_CLUSTER_NAME, K8S_NAME, K8S_NAMESPACE, POLICY_ARN } from "../../lib/patterns";
+import type { AdoptedRole, AdoptionConfig } from "../adoption-settings";
+import type { Stack } from "../stack-settings";
+import type { IamArgs, OidcProviderMode, RoleNameArgs } from "./iam";
 
-export type OidcProviderMode = "existing" | "create";
-
-/** A role and the inline policy that grants it the bucket access. */
-export interface RoleNames {
-    readonly roleName: string;
-    readonly policyName: string;
-}
-
-/** The Kubernetes service account's role, trusted through IRSA or EKS Pod Identity. */
-export interface EksRoleConfig extends RoleNames {
-    readonly clusterName: string;
-    readonly namespace: string;
-    readonly serviceAccount: string;
-    /** `irsa`: the cluster's OIDC provider (looked up or created); `pod-identity`: an EKS Pod Identity association. */
-    readonly trust: { readonly kind: "irsa"; readonly oidcProvider: OidcProviderMode } | { readonly kind: "pod-identity" };
-}
-
-/** The role of EC2 hosts that run Membrane with Docker or Compose, and the instance profile that carries it. */
-export interface Ec2RoleConfig extends RoleNames {
-    readonly instanceProfileName: string;
-}
-
-export interface IamConfig {
-    /** The ECS task role; undefined when `ecsTaskRole` is false. */
-    readonly ecsTaskRole?: RoleNames;
-    /** The EC2 instance role; undefined unless `ec2InstanceRole` is true. */
-    readonly ec2Role?: Ec2RoleConfig;
-    /** The Kubernetes service-account role; undefined when no EKS cluster is configured. */
-    readonly eksRole?: EksRoleConfig;
-    /** The permissions boundary every role carries; undefined = none. */
-    readonly permissionsBoundaryArn?: string;
-    /** The role named as administrator in the key policy of every KMS key the program creates; undefined = the account (IAM policies). */
-    readonly kmsKeyAdministratorArn?: string;
-}
+/** Iam's args but the buckets, which Storage gives it. */
+export type IamSettings = Omit<IamArgs, "buckets">;
 
 // IAM quotas: role names 1-64 characters, inline policy and instance profile names 1-128, all [\w+=,.@-].
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
@@ -115,8 +86,11 @@ function checkRoleChoice(
     }
 }
 
-/** Reads and validates the IAM keys. `environment` is the already-read environment name, used in role names. */
-export function readIamConfig(r: ConfigReader, environment: string, nameSuffix = ""): IamConfig {
+/**
+ * Reads and validates the IAM keys. The role names derive from the stack, except an adopted role's: each role
+ * takes only its own adopted name (a default here would hand the ECS role's to the Kubernetes role).
+ */
+export function readIam(r: ConfigReader, stack: Stack, adoption: Pick<AdoptionConfig, "ecsTaskRole" | "k8sRole">): IamSettings {
     const ecsTaskRole = r.boolean("ecsTaskRole");
     const ec2InstanceRole = r.boolean("ec2InstanceRole");
     const { clusterName, namespace, serviceAccount } = readKubernetesNames(r);
@@ -132,31 +106,9 @@ export function readIamConfig(r: ConfigReader, environment: string, nameSuffix =
         );
     }
 
-    const kmsKeyAdministratorArn = r.string("kmsKeyAdministratorArn");
-    if (kmsKeyAdministratorArn && !ROLE_ARN.test(kmsKeyAdministratorArn)) {
-        r.problem(
-            "kmsKeyAdministratorArn",
-            `must be an IAM role ARN, arn:aws:iam::<account>:role/<name>: a key policy names a principal, which IAM checks when the key is created (got "${kmsKeyAdministratorArn}")`,
-        );
-    }
-
-    const names = iamNames(environment, nameSuffix);
-    const config: {
-        ecsTaskRole?: RoleNames;
-        ec2Role?: Ec2RoleConfig;
-        eksRole?: EksRoleConfig;
-        permissionsBoundaryArn?: string;
-        kmsKeyAdministratorArn?: string;
-    } = {};
-    if (permissionsBoundaryArn) {
-        config.permissionsBoundaryArn = permissionsBoundaryArn;
-    }
-    if (kmsKeyAdministratorArn) {
-        config.kmsKeyAdministratorArn = kmsKeyAdministratorArn;
-    }
+    const names = iamNames(stack.environment, stack.nameSuffix);
     if (ecsTaskRole) {
         checkNames(r, names.ecs);
-        config.ecsTaskRole = names.ecs;
     }
     if (ec2InstanceRole) {
         checkNames(r, names.ec2);
@@ -166,17 +118,35 @@ export function readIamConfig(r: ConfigReader, environment: string, nameSuffix =
                 `makes the instance profile name "${names.ec2.instanceProfileName}" ${names.ec2.instanceProfileName.length} characters long; IAM allows ${INSTANCE_PROFILE_NAME_MAX}`,
             );
         }
-        config.ec2Role = names.ec2;
     }
     if (clusterName) {
         checkNames(r, names.eks);
-        config.eksRole = {
-            ...names.eks,
-            clusterName,
-            namespace,
-            serviceAccount,
-            trust: podIdentity ? { kind: "pod-identity" } : { kind: "irsa", oidcProvider },
-        };
     }
-    return config;
+    return {
+        environment: stack.environment,
+        region: stack.region,
+        ...(ecsTaskRole && { ecsTaskRole: role(names.ecs, adoption.ecsTaskRole, "existingEcsTaskRoleName") }),
+        ...(ec2InstanceRole && { ec2Role: names.ec2 }),
+        ...(clusterName && {
+            eksRole: {
+                ...role(names.eks, adoption.k8sRole, "existingK8sRoleName"),
+                clusterName,
+                namespace,
+                serviceAccount,
+                trust: podIdentity ? { kind: "pod-identity" } : { kind: "irsa", oidcProvider },
+            },
+        }),
+        ...(permissionsBoundaryArn && { permissionsBoundaryArn }),
+    };
+}
+
+/** The derived names, or the adopted role's name (and inline policy, when it is adopted too); `key` names the role in messages. */
+function role(derived: RoleNames, adopted: AdoptedRole | undefined, key: string): RoleNameArgs {
+    return adopted
+        ? {
+              roleName: adopted.roleName,
+              policyName: adopted.policyName ?? derived.policyName,
+              adopt: { key, policy: adopted.policyName !== undefined },
+          }
+        : derived;
 }

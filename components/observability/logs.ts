@@ -25,12 +25,24 @@ export interface LogsArgs {
     readonly retentionDays: number;
     /** The log bucket's name; absent: no log bucket, so neither S3 nor CloudFront logs. */
     readonly logBucketName?: pulumi.Input<string>;
-    /** Buckets whose server access logs go to the log bucket, each under a key that names its logging resource. */
-    readonly loggedBuckets?: Readonly<Record<string, LoggedBucket>>;
-    /** CloudFront standard logging into the log bucket: the distribution, and the delivery source's and destination's name. */
-    readonly cdn?: { readonly distributionArn: pulumi.Input<string>; readonly deliveryName: string };
+    /** Server access logs of `buckets` into the log bucket. Default false. */
+    readonly s3AccessLogs?: boolean;
+    /** The buckets that may be logged, each under a key that names its logging resource. */
+    readonly buckets: Readonly<Record<string, LoggedBucket>>;
+    /** CloudFront standard logging of `distributionArn` into the log bucket, under this delivery source and destination name; absent: none. */
+    readonly cdnDeliveryName?: string;
+    /** The distribution that may be logged. */
+    readonly distributionArn: pulumi.Input<string>;
     /** ElastiCache's log groups; absent: none. */
-    readonly redisLogGroups?: { readonly slowLog: string; readonly engineLog?: string };
+    readonly redisLogGroups?: RedisLogGroups;
+}
+
+/** The log groups ElastiCache delivers a replication group's logs to. */
+export interface RedisLogGroups {
+    /** Slow log: Redis OSS 6.0 and newer, every Valkey. */
+    readonly slowLog: string;
+    /** Engine log: Redis OSS 6.2 and newer, every Valkey; absent on Redis OSS 6.0. */
+    readonly engineLog?: string;
 }
 
 /** Server access logs land under `s3/<account>/<region>/<bucket>/<date>/` (partitioned by event time). */
@@ -95,14 +107,17 @@ export class Logs extends pulumi.ComponentResource {
     readonly redisSlowLogGroup?: pulumi.Output<string>;
     /** The engine log's log group; undefined without it. */
     readonly redisEngineLogGroup?: pulumi.Output<string>;
+    /** Both, for Redis to deliver its logs to (through these resources, so they exist first); undefined without Redis logs. */
+    readonly redisLogGroups?: { readonly slowLog: pulumi.Output<string>; readonly engineLog?: pulumi.Output<string> };
 
     constructor(name: string, args: LogsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:logging:Logs", name, {}, opts);
         if (args.logBucketName !== undefined) {
-            const bucket = this.logBucket(name, args, args.logBucketName);
-            this.accessLogging(name, args.loggedBuckets ?? {}, bucket);
-            if (args.cdn) {
-                this.cloudfrontLogs(name, args, args.cdn, bucket);
+            const loggedBuckets = args.s3AccessLogs ? args.buckets : {};
+            const bucket = this.logBucket(name, args, args.logBucketName, loggedBuckets);
+            this.accessLogging(name, loggedBuckets, bucket);
+            if (args.cdnDeliveryName !== undefined) {
+                this.cloudfrontLogs(name, args, { distributionArn: args.distributionArn, deliveryName: args.cdnDeliveryName }, bucket);
             }
             this.logBucketName = bucket.bucket.bucket;
         }
@@ -115,6 +130,7 @@ export class Logs extends pulumi.ComponentResource {
                 ).name;
             this.redisSlowLogGroup = group("redis-slow-log", args.redisLogGroups.slowLog);
             this.redisEngineLogGroup = args.redisLogGroups.engineLog ? group("redis-engine-log", args.redisLogGroups.engineLog) : undefined;
+            this.redisLogGroups = { slowLog: this.redisSlowLogGroup, engineLog: this.redisEngineLogGroup };
         }
         this.registerOutputs({
             logBucketName: this.logBucketName,
@@ -124,10 +140,15 @@ export class Logs extends pulumi.ComponentResource {
     }
 
     /** The log bucket: hardened, unversioned (logs are written once), expiring after the retention; it does not log itself. */
-    private logBucket(name: string, args: LogsArgs, bucketName: pulumi.Input<string>): HardenedBucket {
+    private logBucket(
+        name: string,
+        args: LogsArgs,
+        bucketName: pulumi.Input<string>,
+        logged: Readonly<Record<string, LoggedBucket>>,
+    ): HardenedBucket {
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const sources = Object.values(args.loggedBuckets ?? {}).map((b) => b.arn);
+        const sources = Object.values(logged).map((b) => b.arn);
         return new HardenedBucket(
             childName(name, "bucket"),
             {
@@ -146,7 +167,7 @@ export class Logs extends pulumi.ComponentResource {
                             accountId,
                             partition: p,
                             sourceBucketArns,
-                            cloudfront: args.cdn !== undefined,
+                            cloudfront: args.cdnDeliveryName !== undefined,
                         }),
                     ),
             },
@@ -171,7 +192,12 @@ export class Logs extends pulumi.ComponentResource {
     }
 
     /** CloudFront standard logging (v2): source, destination and delivery, all in us-east-1, into the log bucket. */
-    private cloudfrontLogs(name: string, args: LogsArgs, cdn: NonNullable<LogsArgs["cdn"]>, target: HardenedBucket): void {
+    private cloudfrontLogs(
+        name: string,
+        args: LogsArgs,
+        cdn: { readonly distributionArn: pulumi.Input<string>; readonly deliveryName: string },
+        target: HardenedBucket,
+    ): void {
         const opt = { parent: this };
         const region = CLOUDFRONT_CERTIFICATE_REGION;
         const t = tags(args.environment);

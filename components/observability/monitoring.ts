@@ -9,8 +9,21 @@ import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument } from "../../lib/policy-document";
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../cdn/cdn";
-import type { AlarmThresholds } from "./settings";
 import { childName, tags } from "../../lib/naming";
+
+/** When each alarm fires: a node's or the CDN's metric above its threshold (Atlas's alerts too). */
+export interface AlarmThresholds {
+    readonly redisCpuPercent: number;
+    readonly redisEngineCpuPercent: number;
+    readonly redisMemoryPercent: number;
+    readonly redisEvictions: number;
+    readonly redisConnections: number;
+    readonly redisReplicationLagSeconds: number;
+    readonly cdn5xxErrorRatePercent: number;
+    readonly atlasReplicationLagSeconds: number;
+    readonly atlasDiskPercent: number;
+    readonly atlasConnectionsPercent: number;
+}
 
 export interface MonitoringArgs {
     /** Environment name, for tags. */

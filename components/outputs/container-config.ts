@@ -112,39 +112,50 @@ export interface ContainerOutputsArgs {
     readonly plain: Readonly<Record<string, pulumi.Input<string>>>;
     /** The names of the credential variables: the secret's JSON keys. */
     readonly credentialNames: readonly string[];
-    /** The credentials secret. */
-    readonly secret: { readonly arn: pulumi.Output<string>; readonly name: pulumi.Output<string> };
-    /** ECS: the created execution role's ARN, when one is created; absent without ECS. */
-    readonly ecs?: { readonly executionRoleArn?: pulumi.Output<string> };
-    /** Kubernetes: Membrane's namespace and service account, and with IRSA the role to annotate it with; absent without EKS. */
-    readonly k8s?: { readonly namespace: string; readonly serviceAccount: string; readonly irsaRoleArn?: pulumi.Output<string> };
+    /** The credentials store: its secret, and the ECS execution role when it created one. */
+    readonly store: {
+        readonly secretArn: pulumi.Output<string>;
+        readonly secretName: pulumi.Output<string>;
+        readonly ecsExecutionRoleArn?: pulumi.Output<string>;
+    };
+    /**
+     * The Iam component's roles: ECS deployments with the task role; Kubernetes ones with the service account's
+     * role, whose ARN annotates the service account under IRSA (the annotations are absent with Pod Identity).
+     */
+    readonly iam: {
+        readonly ecsTaskRoleArn?: pulumi.Output<string>;
+        readonly k8sServiceAccount?: { readonly namespace: string; readonly name: string };
+        readonly k8sServiceAccountRoleArn?: pulumi.Output<string>;
+        readonly k8sServiceAccountAnnotations?: pulumi.Output<Record<string, string>>;
+    };
 }
 
 /** The stack outputs of the container deployments (camelCase, none of them a variable). */
 export function containerOutputs(a: ContainerOutputsArgs): Record<string, pulumi.Output<unknown>> {
     const plain = pulumi.all(a.plain);
-    const out: Record<string, pulumi.Output<unknown>> = { credentialsSecretArn: a.secret.arn, credentialsSecretName: a.secret.name };
-    if (a.ecs) {
+    const { store, iam } = a;
+    const out: Record<string, pulumi.Output<unknown>> = { credentialsSecretArn: store.secretArn, credentialsSecretName: store.secretName };
+    if (iam.ecsTaskRoleArn) {
         out.ecsEnvironment = plain.apply(ecsEnvironment);
-        out.ecsSecrets = a.secret.arn.apply((arn) => ecsSecrets(arn, a.credentialNames));
-        if (a.ecs.executionRoleArn) {
-            out.ecsExecutionRoleArn = a.ecs.executionRoleArn;
+        out.ecsSecrets = store.secretArn.apply((arn) => ecsSecrets(arn, a.credentialNames));
+        if (store.ecsExecutionRoleArn) {
+            out.ecsExecutionRoleArn = store.ecsExecutionRoleArn;
         }
     }
-    const k8s = a.k8s;
-    if (k8s) {
-        const irsa = k8s.irsaRoleArn !== undefined;
-        out.k8sExternalSecretsManifest = a.secret.name.apply((secretName) =>
+    const serviceAccount = iam.k8sServiceAccount;
+    if (serviceAccount) {
+        const irsaRoleArn = iam.k8sServiceAccountAnnotations && iam.k8sServiceAccountRoleArn;
+        out.k8sExternalSecretsManifest = store.secretName.apply((secretName) =>
             externalSecretsManifest({
-                namespace: k8s.namespace,
+                namespace: serviceAccount.namespace,
                 region: a.region,
                 secretName,
-                ...(irsa && { serviceAccount: k8s.serviceAccount }),
+                ...(irsaRoleArn && { serviceAccount: serviceAccount.name }),
             }),
         );
         out.k8sHelmValues = pulumi
-            .all([plain, k8s.irsaRoleArn])
-            .apply(([config, roleArn]) => helmValues({ serviceAccount: k8s.serviceAccount, config, ...(roleArn && { roleArn }) }));
+            .all([plain, irsaRoleArn])
+            .apply(([config, roleArn]) => helmValues({ serviceAccount: serviceAccount.name, config, ...(roleArn && { roleArn }) }));
     }
     return out;
 }

@@ -1,5 +1,5 @@
 // What a replication group is, for the Redis component, its reader and its adoption review alike: its
-// engine, its topology, and the member clusters ElastiCache names after it. Pure.
+// engine, its topology, the member clusters ElastiCache names after it, and the rules of its id. Pure.
 
 export type RedisEngine = "redis" | "valkey";
 
@@ -26,4 +26,29 @@ export function memberClusterIds(replicationGroupId: string, topology: Replicati
 /** Whether the group has replicas, which alone publish ReplicationLag. */
 export function hasReplicas(topology: ReplicationTopology): boolean {
     return topology.clusterMode ? topology.replicasPerNodeGroup > 0 : topology.numCacheClusters > 1;
+}
+
+/**
+ * Every rule ElastiCache's CreateReplicationGroup applies to a replication group id that `id` breaks:
+ * 1-40 characters, lowercase letters, digits and hyphens, starts with a letter, no two consecutive
+ * hyphens, does not end with a hyphen.
+ */
+export function replicationGroupIdProblems(id: string): string[] {
+    const problems: string[] = [];
+    if (id.length < 1 || id.length > 40) {
+        problems.push(`is ${id.length} characters long; ElastiCache allows 1 to 40`);
+    }
+    if (!/^[a-z0-9-]*$/.test(id)) {
+        problems.push("may contain only lowercase letters, digits and hyphens");
+    }
+    if (!/^[a-z]/.test(id)) {
+        problems.push("must start with a letter");
+    }
+    if (id.includes("--")) {
+        problems.push("must not contain two consecutive hyphens");
+    }
+    if (id.endsWith("-")) {
+        problems.push("must not end with a hyphen");
+    }
+    return problems;
 }

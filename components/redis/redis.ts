@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { IMPORT_IDS, settle } from "../adoption";
 import { ExistingReplicationGroup, RedisSettings, reviewReplicationGroup, WantedRedis } from "./adoption";
-import type { RedisEngine, ReplicationTopology } from "./group";
+import { hasReplicas, memberClusterIds, RedisEngine, ReplicationTopology } from "./group";
 import { lookup, missingAdoptedMessage, StackError, warnAll } from "../../lib/lookups";
 import { lookUpNetwork } from "../network";
 import { childName, tags } from "../../lib/naming";
@@ -162,6 +162,11 @@ export class Redis extends pulumi.ComponentResource {
     /** The replication group's id (an adopted group keeps its own), for the aws elasticache commands of the runbooks. */
     readonly replicationGroupId: pulumi.Output<string>;
     readonly replicationGroupArn: pulumi.Output<string>;
+    /**
+     * The group's member clusters, as ElastiCache names them after the id the args give, and whether it has
+     * replicas: what CloudWatch publishes metrics for, and so what Monitoring alarms on.
+     */
+    readonly members: { readonly replicationGroupId: string; readonly memberClusterIds: readonly string[]; readonly replicas: boolean };
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:redis:Redis", name, {}, opts);
@@ -195,6 +200,11 @@ export class Redis extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
         this.replicationGroupArn = group.arn;
         this.replicationGroupId = group.replicationGroupId;
+        this.members = {
+            replicationGroupId: args.replicationGroupId,
+            memberClusterIds: memberClusterIds(args.replicationGroupId, args.topology),
+            replicas: hasReplicas(args.topology),
+        };
         this.registerOutputs({
             replicationGroupId: this.replicationGroupId,
             endpoint: this.endpoint,
@@ -203,6 +213,7 @@ export class Redis extends pulumi.ComponentResource {
             clusterMode: this.clusterMode,
             securityGroupId: this.securityGroupId,
             replicationGroupArn: this.replicationGroupArn,
+            members: this.members,
         });
     }
 

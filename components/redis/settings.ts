@@ -1,31 +1,16 @@
-// Redis config: the raw `redis*` keys -> a validated RedisConfig. Pure. Every limit ElastiCache would
-// refuse at `pulumi up` is checked here, with its source, because Pulumi's mocks accept anything.
+// Redis's keys -> Redis's args: engine, size, topology, availability, network and what is adopted. Pure.
+// Every limit ElastiCache would refuse at `pulumi up` is checked here, with its source, because Pulumi's
+// mocks accept anything.
 import { ConfigReader, duplicates, fullKey } from "../../lib/config-reader";
 import { redisNames } from "../../lib/naming";
-import type { RedisEngine, ReplicationTopology } from "./group";
 import { SECURITY_GROUP_ID } from "../../lib/patterns";
+import type { AdoptionConfig } from "../adoption-settings";
+import type { Network, Stack } from "../stack-settings";
+import { RedisEngine, replicationGroupIdProblems, ReplicationTopology } from "./group";
+import type { RedisArgs } from "./redis";
 
-export interface RedisConfig {
-    /** `<environment>-membrane`, as in the seed; validated against ElastiCache's id rules. */
-    readonly replicationGroupId: string;
-    /** `<environment>-membrane-redis`, as in the seed. */
-    readonly subnetGroupName: string;
-    /** `<environment>-membrane-redis-`: the seed's name_prefix, so a replaced group is created before the old one goes. */
-    readonly securityGroupNamePrefix: string;
-    readonly engine: RedisEngine;
-    /** major.minor, a version ElastiCache offers for the engine. */
-    readonly engineVersion: string;
-    /** The engine version's default parameter group (`.cluster.on` in cluster mode). */
-    readonly parameterGroupName: string;
-    readonly nodeType: string;
-    readonly topology: ReplicationTopology;
-    readonly automaticFailover: boolean;
-    readonly multiAz: boolean;
-    /** Empty: the VPC CIDR may connect. Otherwise only these security groups. */
-    readonly allowedSecurityGroupIds: readonly string[];
-    readonly maintenanceWindow: string;
-    readonly snapshotRetentionLimit: number;
-}
+/** Redis's args but the log groups, which Logs gives it. */
+export type RedisSettings = Omit<RedisArgs, "logGroups">;
 
 export const REDIS_ENGINES: readonly RedisEngine[] = ["redis", "valkey"];
 
@@ -67,31 +52,6 @@ export function maintenanceWindowMinutes(window: string): number | undefined {
     const at = (day: string, h: string, min: string) => DAYS.indexOf(day) * 1440 + Number(h) * 60 + Number(min);
     const week = 7 * 1440;
     return (((at(m[4], m[5], m[6]) - at(m[1], m[2], m[3])) % week) + week) % week;
-}
-
-/**
- * Every rule ElastiCache's CreateReplicationGroup applies to a replication group id that `id` breaks:
- * 1-40 characters, lowercase letters, digits and hyphens, starts with a letter, no two consecutive
- * hyphens, does not end with a hyphen.
- */
-export function replicationGroupIdProblems(id: string): string[] {
-    const problems: string[] = [];
-    if (id.length < 1 || id.length > 40) {
-        problems.push(`is ${id.length} characters long; ElastiCache allows 1 to 40`);
-    }
-    if (!/^[a-z0-9-]*$/.test(id)) {
-        problems.push("may contain only lowercase letters, digits and hyphens");
-    }
-    if (!/^[a-z]/.test(id)) {
-        problems.push("must start with a letter");
-    }
-    if (id.includes("--")) {
-        problems.push("must not contain two consecutive hyphens");
-    }
-    if (id.endsWith("-")) {
-        problems.push("must not end with a hyphen");
-    }
-    return problems;
 }
 
 function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): ReplicationTopology {
@@ -274,20 +234,37 @@ function readMaintenance(r: ConfigReader): { maintenanceWindow: string; snapshot
     return { maintenanceWindow, snapshotRetentionLimit };
 }
 
-/** Validates the `redis*` keys; the names derive from `environment`. Problems go to `r`. */
-export function readRedisConfig(r: ConfigReader, environment: string, production: boolean, privateSubnetCount: number): RedisConfig {
-    const { replicationGroupId, subnetGroupName, securityGroupNamePrefix } = redisNames(environment);
-    checkDerivedNames(r, environment, replicationGroupId);
+/**
+ * Validates the `redis*` keys; the names derive from the environment, except an adopted group's and its
+ * subnet group's, which keep their own.
+ */
+export function readRedis(
+    r: ConfigReader,
+    stack: Stack,
+    network: Network,
+    adoption: Pick<AdoptionConfig, "redis" | "keepExistingSettings" | "allowRedisReplacement">,
+): RedisSettings {
+    const derived = redisNames(stack.environment);
+    checkDerivedNames(r, stack.environment, derived.replicationGroupId);
     const { engine, engineVersion } = readEngine(r);
     const nodeType = readNodeType(r);
-    const { automaticFailover, multiAz } = readAvailability(r, privateSubnetCount);
-    const topology = readTopology(r, production, automaticFailover, multiAz);
+    const { automaticFailover, multiAz } = readAvailability(r, network.privateSubnetIds.length);
+    const topology = readTopology(r, stack.production, automaticFailover, multiAz);
     const allowedSecurityGroupIds = readAllowedSecurityGroups(r);
     const { maintenanceWindow, snapshotRetentionLimit } = readMaintenance(r);
+    const adopted = adoption.redis;
     return {
-        replicationGroupId,
-        subnetGroupName,
-        securityGroupNamePrefix,
+        environment: stack.environment,
+        production: stack.production,
+        vpcId: network.vpcId,
+        vpcCidr: network.vpcCidr,
+        privateSubnetIds: [...network.privateSubnetIds],
+        region: stack.region,
+        // Each rule is named by its group's id, so adding or removing a group leaves the others' rules alone.
+        allowedSecurityGroups: Object.fromEntries(allowedSecurityGroupIds.map((id) => [id, id])),
+        replicationGroupId: adopted?.replicationGroupId ?? derived.replicationGroupId,
+        subnetGroupName: adopted?.subnetGroupName ?? derived.subnetGroupName,
+        securityGroupNamePrefix: derived.securityGroupNamePrefix,
         engine,
         engineVersion,
         parameterGroupName: defaultParameterGroupName(engine, engineVersion, topology.clusterMode) ?? "",
@@ -295,8 +272,12 @@ export function readRedisConfig(r: ConfigReader, environment: string, production
         topology,
         automaticFailover,
         multiAz,
-        allowedSecurityGroupIds,
         maintenanceWindow,
         snapshotRetentionLimit,
+        adopt: adopted && {
+            subnetGroup: adopted.subnetGroupName !== undefined,
+            keepExistingSettings: adoption.keepExistingSettings,
+            allowReplacement: adoption.allowRedisReplacement,
+        },
     };
 }

@@ -22,18 +22,18 @@ export interface ExecutionRoleArgs {
     readonly repositoryCredentialsArn?: string;
 }
 
-/** A role of the Iam component that gets an inline policy to read the secret. */
-export interface RoleReaderArgs {
-    /** The role's name. */
-    readonly roleName: pulumi.Input<string>;
-    /** The name of the inline policy that reads the secret. */
-    readonly policyName: string;
+/** The roles the Iam component made that may read the secret, by name, and the EKS cluster it looked up. */
+export interface IamReaders {
+    /** IRSA: the Kubernetes service account's role, which External Secrets Operator assumes. */
+    readonly k8sServiceAccountRoleName?: pulumi.Input<string>;
+    /** The EC2 instance role of Docker and Compose hosts. */
+    readonly ec2InstanceRoleName?: pulumi.Input<string>;
+    /** The cluster External Secrets Operator's controller runs in, for Pod Identity. */
+    readonly eksClusterName?: pulumi.Input<string>;
 }
 
 /** EKS Pod Identity: External Secrets Operator reads with its controller's own identity, a role made here. */
 export interface EsoPodIdentityArgs {
-    /** The EKS cluster. */
-    readonly clusterName: pulumi.Input<string>;
     /** The controller's service account: namespace and name. */
     readonly namespace: string;
     readonly serviceAccount: string;
@@ -59,12 +59,14 @@ export interface CredentialsStoreArgs {
     readonly credentials: Readonly<Record<string, pulumi.Input<string>>>;
     /** The ECS task execution role; absent: none. */
     readonly ecsExecutionRole?: ExecutionRoleArgs;
-    /** IRSA: the service-account role that reads the secret for External Secrets Operator; absent: none. */
-    readonly k8sReader?: RoleReaderArgs;
-    /** The EC2 instance role of Docker and Compose hosts, which read the secret at start; absent: none. */
-    readonly ec2Reader?: RoleReaderArgs;
-    /** Pod Identity: External Secrets Operator's controller role; absent: none. */
+    /** IRSA: the inline policy that lets `iam.k8sServiceAccountRoleName` read the secret for External Secrets Operator; absent: none. */
+    readonly k8sReaderPolicyName?: string;
+    /** The inline policy that lets `iam.ec2InstanceRoleName` read the secret when a Docker or Compose host starts; absent: none. */
+    readonly ec2ReaderPolicyName?: string;
+    /** Pod Identity: External Secrets Operator's controller role, in the cluster `iam.eksClusterName`; absent: none. */
     readonly esoPodIdentity?: EsoPodIdentityArgs;
+    /** The Iam component's roles that the reader policies above attach to, and its EKS cluster; absent: none. */
+    readonly iam?: IamReaders;
     /** Permissions boundary of every role created here; absent: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
 }
@@ -130,6 +132,15 @@ export function secretsReadPolicy(p: {
     return { Version: "2012-10-17", Statement: statements };
 }
 
+/** What `iam` must give for an argument that names one of its roles (or its cluster). */
+function fromIam(iam: IamReaders | undefined, field: keyof IamReaders, arg: string): pulumi.Input<string> {
+    const value = iam?.[field];
+    if (value === undefined) {
+        throw new Error(`CredentialsStore: ${arg} needs iam.${field}`);
+    }
+    return value;
+}
+
 export class CredentialsStore extends pulumi.ComponentResource {
     /** The secret's ARN (with Secrets Manager's 6-character suffix), resolved once its value is stored. */
     readonly secretArn: pulumi.Output<string>;
@@ -169,14 +180,17 @@ export class CredentialsStore extends pulumi.ComponentResource {
         this.secretArn = pulumi.all([secret.arn, version.id]).apply(([arn]) => arn);
         this.secretName = secret.name;
         this.ecsExecutionRoleArn = args.ecsExecutionRole && this.ecsReader(name, args.ecsExecutionRole);
-        if (args.k8sReader) {
-            this.readPolicy(childName(name, "k8s-read"), args.k8sReader.roleName, args.k8sReader.policyName, ESO_READ_ACTIONS);
+        if (args.k8sReaderPolicyName) {
+            const role = fromIam(args.iam, "k8sServiceAccountRoleName", "k8sReaderPolicyName");
+            this.readPolicy(childName(name, "k8s-read"), role, args.k8sReaderPolicyName, ESO_READ_ACTIONS);
         }
         // A Docker or Compose host fetches the value at start (get-secret-value), as the ECS agent does.
-        if (args.ec2Reader) {
-            this.readPolicy(childName(name, "ec2-read"), args.ec2Reader.roleName, args.ec2Reader.policyName, ECS_READ_ACTIONS);
+        if (args.ec2ReaderPolicyName) {
+            const role = fromIam(args.iam, "ec2InstanceRoleName", "ec2ReaderPolicyName");
+            this.readPolicy(childName(name, "ec2-read"), role, args.ec2ReaderPolicyName, ECS_READ_ACTIONS);
         }
-        this.esoRoleArn = args.esoPodIdentity && this.esoRole(name, args.esoPodIdentity);
+        this.esoRoleArn =
+            args.esoPodIdentity && this.esoRole(name, args.esoPodIdentity, fromIam(args.iam, "eksClusterName", "esoPodIdentity"));
         this.registerOutputs({
             secretArn: this.secretArn,
             secretName: this.secretName,
@@ -238,9 +252,9 @@ export class CredentialsStore extends pulumi.ComponentResource {
     }
 
     /** External Secrets Operator's controller role under Pod Identity, and its association with the controller's service account. */
-    private esoRole(name: string, eso: EsoPodIdentityArgs): pulumi.Output<string> {
+    private esoRole(name: string, eso: EsoPodIdentityArgs, clusterName: pulumi.Input<string>): pulumi.Output<string> {
         const { accountId, partition } = this.account();
-        const clusterArn = pulumi.interpolate`arn:${partition}:eks:${this.args.region}:${accountId}:cluster/${eso.clusterName}`;
+        const clusterArn = pulumi.interpolate`arn:${partition}:eks:${this.args.region}:${accountId}:cluster/${clusterName}`;
         const trust = clusterArn.apply((arn) =>
             JSON.stringify(podIdentityTrustPolicy({ clusterArn: arn, namespace: eso.namespace, serviceAccount: eso.serviceAccount })),
         );
@@ -250,7 +264,7 @@ export class CredentialsStore extends pulumi.ComponentResource {
         new aws.eks.PodIdentityAssociation(
             childName(name, "eso-pod-identity"),
             {
-                clusterName: eso.clusterName,
+                clusterName,
                 namespace: eso.namespace,
                 serviceAccount: eso.serviceAccount,
                 roleArn,

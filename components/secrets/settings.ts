@@ -1,53 +1,63 @@
-// The credentials store's slice of the stack config: the Secrets Manager secret, its key, and who may
-// read it (the ECS execution role, the Kubernetes service-account role, External Secrets Operator's
-// controller). Pure; every rule names its key and its source.
-import { DOCKER_LINE_MAX_BYTES, hasLineBreak } from "../outputs/dotenv";
+// The secrets' keys -> AppSecrets' and CredentialsStore's args: the secrets to keep, the Secrets Manager
+// secret, its key, and who may read it (the ECS execution role, the Kubernetes service-account role, External
+// Secrets Operator's controller, the EC2 instance role). Pure; every rule names its key and its source.
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader, fullKey } from "../../lib/config-reader";
 import { secretsNames } from "../../lib/naming";
-import type { IamConfig } from "../iam/settings";
 import { K8S_NAME, K8S_NAMESPACE, ROLE_NAME } from "../../lib/patterns";
+import type { IamSettings } from "../iam/settings";
+import { DOCKER_LINE_MAX_BYTES, hasLineBreak } from "../outputs/dotenv";
+import type { Stack } from "../stack-settings";
+import type { AppSecretsArgs } from "./app-secrets";
+import type { CredentialsStoreArgs, ExecutionRoleArgs } from "./credentials-store";
 
 export const ECS_EXECUTION_ROLE_MODES = ["create", "existing", "none"] as const;
 export type EcsExecutionRoleMode = (typeof ECS_EXECUTION_ROLE_MODES)[number];
 
-/** A role and its inline policy that reads the secret. */
-export interface ReaderNames {
-    readonly roleName: string;
-    readonly policyName: string;
-}
+/** The store's args but the credentials and the Iam component's roles, which the program gives it. */
+export type CredentialsStoreSettings = Omit<CredentialsStoreArgs, "credentials" | "iam">;
 
-/** The ECS task execution role: created here, or an existing one that gets the inline policy only. */
-export interface EcsExecutionConfig extends ReaderNames {
-    readonly kind: "create" | "existing";
-    /** The registry pull secret (a task definition's `repositoryCredentials`), read by the role too. */
-    readonly repositoryCredentialsArn?: string;
-}
+// Membrane asks for secrets of at least 32 characters.
+const MIN_SECRET_LENGTH = 32;
 
-/** EKS Pod Identity: External Secrets Operator reads with its controller's own identity, this role. */
-export interface EsoPodIdentityConfig extends ReaderNames {
-    readonly namespace: string;
-    readonly serviceAccount: string;
-}
-
-export interface CredentialsStoreConfig {
-    /** `membrane/<environment>/credentials`. */
-    readonly secretName: string;
-    readonly recoveryWindowInDays: number;
-    /** A customer managed key's ARN; undefined = the AWS managed key aws/secretsmanager. */
-    readonly kmsKeyArn?: string;
-    /** The ECS execution role that reads the secret at task start; undefined: none (no ECS, or `none`). */
-    readonly ecsExecution?: EcsExecutionConfig;
-    /** IRSA: External Secrets Operator assumes the service-account role, which gets this inline policy. */
-    readonly k8sReaderPolicyName?: string;
-    /** The EC2 instance role reads the secret for a Docker or Compose host, with this inline policy; undefined without the role. */
-    readonly ec2ReaderPolicyName?: string;
-    /** Pod Identity: External Secrets Operator's controller role; undefined without EKS, with IRSA, or when turned off. */
-    readonly esoPodIdentity?: EsoPodIdentityConfig;
-}
-
-export interface SecretsConfig {
-    /** The credentials store; undefined when `secretsManager` is false. */
-    readonly store?: CredentialsStoreConfig;
+/**
+ * SECRET and ENCRYPTION_SECRET to keep, as secrets; absent: generate. A value under 32 characters is refused,
+ * unless `acceptShortExistingSecrets` says it is the one a running Membrane already uses: replacing
+ * ENCRYPTION_SECRET would make every stored credential unreadable. The values are never repeated.
+ */
+export function readAppSecrets(r: ConfigReader, stack: Stack): AppSecretsArgs {
+    const acceptShort = r.boolean("acceptShortExistingSecrets");
+    const short: string[] = [];
+    const read = (key: string) => {
+        const v = r.secret(key);
+        if (v !== "" && v.length < MIN_SECRET_LENGTH && acceptShort) {
+            short.push(key);
+            r.warn(
+                `${fullKey(key)} is ${v.length} characters long, under the ${MIN_SECRET_LENGTH} Membrane asks for; it is kept because membrane:acceptShortExistingSecrets is true (the value a running Membrane uses). ` +
+                    (key === "existingEncryptionSecret"
+                        ? "Never replace it: it encrypts every credential Membrane stores."
+                        : "Replace it with 32 or more random characters when you can: users then sign in again."),
+            );
+        } else if (v !== "" && v.length < MIN_SECRET_LENGTH) {
+            r.problem(
+                key,
+                `must be at least ${MIN_SECRET_LENGTH} characters long (got ${v.length}); if it is the value your running Membrane already uses, set membrane:acceptShortExistingSecrets: true to keep it`,
+            );
+        }
+        return v;
+    };
+    const existingSecret = read("existingSecret");
+    const existingEncryptionSecret = read("existingEncryptionSecret");
+    if (acceptShort && short.length === 0) {
+        r.warn(
+            `membrane:acceptShortExistingSecrets is true but neither membrane:existingSecret nor membrane:existingEncryptionSecret is shorter than ${MIN_SECRET_LENGTH} characters: it has no effect; set it back to false.`,
+        );
+    }
+    return {
+        production: stack.production,
+        existingSecret: existingSecret ? pulumi.secret(existingSecret) : undefined,
+        existingEncryptionSecret: existingEncryptionSecret ? pulumi.secret(existingEncryptionSecret) : undefined,
+    };
 }
 
 /**
@@ -192,10 +202,10 @@ interface StoreSettings {
 }
 
 /** Which readers the stack's roles make: ECS with the task role, Kubernetes with the service-account role, EC2 hosts with theirs. */
-function storeConfig(environment: string, production: boolean, iam: IamConfig, s: StoreSettings, nameSuffix = ""): CredentialsStoreConfig {
-    const names = secretsNames(environment, nameSuffix);
+function storeArgs(stack: Stack, iam: IamSettings, s: StoreSettings): CredentialsStoreSettings {
+    const names = secretsNames(stack.environment, stack.nameSuffix);
     const ecs = iam.ecsTaskRole && s.execution.mode !== "none";
-    const ecsExecution: EcsExecutionConfig | undefined = ecs
+    const ecsExecutionRole: ExecutionRoleArgs | undefined = ecs
         ? {
               kind: s.execution.mode === "existing" ? "existing" : "create",
               roleName: s.execution.mode === "existing" ? s.execution.existingName : names.execution.roleName,
@@ -205,13 +215,17 @@ function storeConfig(environment: string, production: boolean, iam: IamConfig, s
         : undefined;
     const trust = iam.eksRole?.trust.kind;
     return {
+        environment: stack.environment,
+        production: stack.production,
+        region: stack.region,
         secretName: names.secretName,
-        recoveryWindowInDays: recoveryWindowInDays(production),
+        recoveryWindowInDays: recoveryWindowInDays(stack.production),
         ...(s.kmsKeyArn && { kmsKeyArn: s.kmsKeyArn }),
-        ...(ecsExecution && { ecsExecution }),
+        ...(ecsExecutionRole && { ecsExecutionRole }),
         ...(trust === "irsa" && { k8sReaderPolicyName: names.k8sReaderPolicyName }),
         ...(iam.ec2Role && { ec2ReaderPolicyName: names.ec2ReaderPolicyName }),
         ...(trust === "pod-identity" && s.eso && { esoPodIdentity: { ...names.eso, ...s.eso } }),
+        permissionsBoundaryArn: iam.permissionsBoundaryArn,
     };
 }
 
@@ -223,7 +237,7 @@ function storeConfig(environment: string, production: boolean, iam: IamConfig, s
 export const DEFAULT_ESO = "external-secrets/external-secrets";
 
 /** Set keys that change nothing here, each with the reason: a warning, not an error. */
-function ignoredKeyWarnings(r: ConfigReader, enabled: boolean, iam: IamConfig, s: StoreSettings): string[] {
+function ignoredKeyWarnings(r: ConfigReader, enabled: boolean, iam: IamSettings, s: StoreSettings): string[] {
     const set = (keys: string[]) => keys.filter((k) => r.has(k));
     const warn = (keys: string[], why: string) =>
         keys.length === 0 ? [] : [`${keys.map((k) => fullKey(k)).join(", ")} ${keys.length > 1 ? "are" : "is"} set but ignored: ${why}.`];
@@ -253,26 +267,23 @@ function checkNameLengths(r: ConfigReader, environment: string, nameSuffix = "")
 }
 
 /**
- * Reads and validates the store's keys. `ctx` holds already-read values; `iam` decides which roles read
- * the secret. Warnings (set keys that change nothing) go to `warnings`.
+ * Reads and validates the store's keys; undefined when `secretsManager` is false. `iam` decides which roles
+ * read the secret. Set keys that change nothing are warned about.
  */
-export function readSecretsConfig(
-    r: ConfigReader,
-    ctx: { environment: string; region: string; production: boolean; nameSuffix?: string },
-    iam: IamConfig,
-    warnings: string[],
-): SecretsConfig {
+export function readCredentialsStore(r: ConfigReader, stack: Stack, iam: IamSettings): CredentialsStoreSettings | undefined {
     checkOneLine(r);
     const enabled = r.boolean("secretsManager");
     const settings: StoreSettings = {
-        kmsKeyArn: readKmsKey(r, ctx.region),
+        kmsKeyArn: readKmsKey(r, stack.region),
         execution: readExecutionRole(r),
-        repositoryCredentialsArn: readRepositoryCredentials(r, ctx),
+        repositoryCredentialsArn: readRepositoryCredentials(r, stack),
         eso: readEsoServiceAccount(r),
     };
-    warnings.push(...ignoredKeyWarnings(r, enabled, iam, settings));
-    if (enabled) {
-        checkNameLengths(r, ctx.environment, ctx.nameSuffix);
+    for (const warning of ignoredKeyWarnings(r, enabled, iam, settings)) {
+        r.warn(warning);
     }
-    return enabled ? { store: storeConfig(ctx.environment, ctx.production, iam, settings, ctx.nameSuffix) } : {};
+    if (enabled) {
+        checkNameLengths(r, stack.environment, stack.nameSuffix);
+    }
+    return enabled ? storeArgs(stack, iam, settings) : undefined;
 }

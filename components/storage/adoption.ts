@@ -3,6 +3,13 @@
 import type { BucketPurpose } from "../../lib/naming";
 import { Refusal, Review } from "../adoption";
 
+/** The config key of each adopted bucket. */
+export const EXISTING_BUCKET_KEYS: Readonly<Record<BucketPurpose, string>> = {
+    tmp: "existingTmpBucket",
+    connectors: "existingConnectorsBucket",
+    static: "existingStaticBucket",
+};
+
 /** A bucket as `aws.s3.getBucket` returns it. */
 export interface ExistingBucket {
     readonly bucket: string;

@@ -1,35 +1,18 @@
-// Disaster recovery for the buckets: the `s3Replica*` keys -> which buckets replicate to which region,
-// under which names. Pure. S3 refuses a replica region that does not exist or is in another partition
+// Replication's keys, `s3Replica*` -> Replication's args: which buckets replicate to which region, under
+// which names. Pure. S3 refuses a replica region that does not exist or is in another partition
 // (cross-partition replication is not offered), and an invalid or taken bucket name: checked here.
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader } from "../../lib/config-reader";
-import { bucketNameProblems, replicaBucketName, replicationRoleName } from "../../lib/naming";
+import { bucketNameProblems, bucketNames, replicaBucketName, replicationRoleName } from "../../lib/naming";
 import { partitionOf, regionProblem } from "../regions";
+import type { Stack } from "../stack-settings";
+import type { ReplicationArgs } from "./replication";
 
-export { partitionOf } from "../regions";
+/** Replication's args but the source buckets, which Storage gives it. */
+export type ReplicationSettings = Omit<ReplicationArgs, "buckets">;
 
 /** The buckets that may be replicated: connectors always, static by choice; tmp never (scratch files). */
-export type ReplicatedPurpose = "connectors" | "static";
-
-export interface ReplicatedBucket {
-    readonly purpose: ReplicatedPurpose;
-    /** The source bucket's name (Storage's). */
-    readonly sourceName: string;
-    /** `<source name>-<replica region>`: unique per source and region, so a new replica region gets a new bucket. */
-    readonly replicaName: string;
-}
-
-export interface ReplicationConfig {
-    /** Where the replicas live; never the stack's region. */
-    readonly replicaRegion: string;
-    readonly buckets: readonly ReplicatedBucket[];
-    /** Whether a delete in the source also hides the object in the replica (a delete marker is replicated). */
-    readonly replicateDeleteMarkers: boolean;
-    /** The replication role and its inline policy, `<environment>-membrane-s3-replication`. */
-    readonly roleName: string;
-    readonly policyName: string;
-    /** The replica region's log bucket, `<log bucket>-<replica region>`, when the data buckets are logged. */
-    readonly logBucketName?: string;
-}
+type ReplicatedPurpose = "connectors" | "static";
 
 // The default replica region: another region of the same geography that every account has enabled
 // (regions launched since 2019 are opt-in, and S3 refuses a bucket in a region the account has not
@@ -94,39 +77,39 @@ function readReplicaRegion(r: ConfigReader, region: string): string {
 }
 
 /**
- * Reads the `s3Replica*` keys; undefined when `s3Replication` is false. `sourceNames` are Storage's
- * bucket names, already checked; `region` the checked aws:region ("" when it is refused).
+ * Reads the `s3Replica*` keys; undefined when `s3Replication` is false. The replicas are named after the derived
+ * bucket names, not adopted ones: they are this stack's own, in its namespace (which the deploy role and the
+ * boundary are scoped to) whatever it adopts.
  */
-export function readReplicationConfig(
+export function readReplication(
     r: ConfigReader,
+    stack: Stack,
     ctx: {
-        readonly region: string;
-        readonly environment: string;
-        /** `-<region>` with membrane:regionInNames: role names are unique in the account. */
-        readonly nameSuffix?: string;
-        readonly sourceNames: Readonly<Record<ReplicatedPurpose, string>>;
-        /** False when the environment or the source names are refused already: their replicas' names would only repeat it. */
+        /** False when the environment or the bucket names are refused already: their replicas' names would only repeat it. */
         readonly namesValid: boolean;
         /** The stack region's log bucket when the data buckets are logged: the replicas are logged in their region too. */
         readonly logBucketName?: string;
+        /** Days every log destination keeps logs. */
+        readonly logRetentionDays: number;
+        /** Days a replaced version is kept: the connectors bucket's. */
+        readonly noncurrentVersionDays: pulumi.Input<number>;
+        /** The boundary every role of the stack carries. */
+        readonly permissionsBoundaryArn?: pulumi.Input<string>;
     },
-): ReplicationConfig | undefined {
+): ReplicationSettings | undefined {
     const enabled = r.boolean("s3Replication");
     const replicateStatic = r.boolean("s3ReplicateStatic");
     const replicateDeleteMarkers = r.boolean("s3ReplicateDeleteMarkers");
     if (!enabled) {
         return undefined;
     }
-    const replicaRegion = ctx.region ? readReplicaRegion(r, ctx.region) : "";
+    const sources = bucketNames(stack.namePrefix, stack.environment, stack.nameSuffix);
+    const replicaRegion = stack.region ? readReplicaRegion(r, stack.region) : "";
     const purposes: ReplicatedPurpose[] = replicateStatic ? ["connectors", "static"] : ["connectors"];
-    const buckets = purposes.map((purpose) => ({
-        purpose,
-        sourceName: ctx.sourceNames[purpose],
-        replicaName: replicaBucketName(ctx.sourceNames[purpose], replicaRegion),
-    }));
+    const replicas = purposes.map((key) => ({ key, replicaName: replicaBucketName(sources[key], replicaRegion) }));
     const logBucketName = ctx.logBucketName && replicaBucketName(ctx.logBucketName, replicaRegion);
     if (replicaRegion && ctx.namesValid) {
-        for (const name of [...buckets.map((b) => b.replicaName), ...(logBucketName ? [logBucketName] : [])]) {
+        for (const name of [...replicas.map((b) => b.replicaName), ...(logBucketName ? [logBucketName] : [])]) {
             for (const rule of bucketNameProblems(name)) {
                 r.problem(
                     "s3ReplicaRegion",
@@ -135,10 +118,21 @@ export function readReplicationConfig(
             }
         }
     }
-    const roleName = replicationRoleName(ctx.environment, ctx.nameSuffix);
+    const roleName = replicationRoleName(stack.environment, stack.nameSuffix);
     // IAM role names are at most 64 characters.
     if (roleName.length > 64) {
         r.problem("environment", `makes the replication role name "${roleName}" ${roleName.length} characters long; IAM allows 64`);
     }
-    return { replicaRegion, buckets, replicateDeleteMarkers, roleName, policyName: roleName, ...(logBucketName && { logBucketName }) };
+    return {
+        environment: stack.environment,
+        production: stack.production,
+        replicaRegion,
+        replicas,
+        noncurrentVersionDays: ctx.noncurrentVersionDays,
+        replicateDeleteMarkers,
+        roleName,
+        policyName: roleName,
+        permissionsBoundaryArn: ctx.permissionsBoundaryArn,
+        accessLogs: logBucketName ? { logBucketName, retentionDays: ctx.logRetentionDays } : undefined,
+    };
 }

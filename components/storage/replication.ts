@@ -11,21 +11,28 @@ import { HardenedBucket } from "../../lib/bucket";
 import { logBucketStatements } from "../observability/logs";
 import { childName, tags } from "../../lib/naming";
 
-/** A bucket to replicate. */
-export interface ReplicatedBucketArgs {
-    /** Names the bucket's resources: `<name>-<key>-replica`, … */
+/** A bucket that may be replicated, as its owner (Storage) gives it. */
+export interface SourceBucket {
+    readonly name: pulumi.Input<string>;
+    readonly arn: pulumi.Input<string>;
+    /**
+     * The bucket's versioning and lifecycle, when its owner manages them; absent: Replication versions the
+     * source itself and expires its noncurrent versions (the static bucket, versioned only to replicate).
+     */
+    readonly versioned?: readonly pulumi.Resource[];
+}
+
+/** A replica to make. */
+export interface ReplicaArgs {
+    /** The source, in `buckets`; it names the replica's resources: `<name>-<key>-replica`, … */
     readonly key: string;
-    /** The source bucket's name. */
-    readonly sourceName: pulumi.Input<string>;
-    /** The source bucket's ARN. */
-    readonly sourceArn: pulumi.Input<string>;
     /** The replica's name: valid and globally unique. */
     readonly replicaName: pulumi.Input<string>;
-    /**
-     * The source's versioning and lifecycle, when its owner manages them; absent: Replication versions
-     * the source itself and expires its noncurrent versions (the static bucket, versioned only to replicate).
-     */
-    readonly sourceVersioned?: readonly pulumi.Resource[];
+}
+
+/** A replica and its source. */
+interface ReplicatedBucket extends ReplicaArgs {
+    readonly source: SourceBucket;
 }
 
 export interface ReplicationArgs {
@@ -35,7 +42,10 @@ export interface ReplicationArgs {
     readonly production?: boolean;
     /** Region of the replicas: never the sources'. */
     readonly replicaRegion: string;
-    readonly buckets: readonly ReplicatedBucketArgs[];
+    /** The buckets that may be replicated, by key. */
+    readonly buckets: Readonly<Record<string, SourceBucket>>;
+    /** The replicas, each of a bucket of `buckets`. */
+    readonly replicas: readonly ReplicaArgs[];
     /** Days a replaced object version is kept, in every replica (and in a source versioned here). */
     readonly noncurrentVersionDays: pulumi.Input<number>;
     /** Replicate delete markers: a delete in the source then hides the object in the replica too. */
@@ -98,12 +108,22 @@ export function replicationPolicy(pairs: ReadonlyArray<{ sourceArn: string; repl
 
 /** A replica, and what the replication configuration must wait for on both sides. */
 interface Pair {
-    readonly args: ReplicatedBucketArgs;
+    readonly args: ReplicatedBucket;
     readonly replica: HardenedBucket;
     readonly ready: pulumi.Resource[];
 }
 
+function source(buckets: Readonly<Record<string, SourceBucket>>, key: string): SourceBucket {
+    const found = buckets[key];
+    if (!found) {
+        throw new Error(`Replication: the replica "${key}" has no bucket of that key in buckets`);
+    }
+    return found;
+}
+
 export class Replication extends pulumi.ComponentResource {
+    /** The region of the replicas. */
+    readonly replicaRegion: string;
     /** The replicas' names, by key. */
     readonly replicaBucketNames: Readonly<Record<string, pulumi.Output<string>>>;
     readonly roleArn: pulumi.Output<string>;
@@ -114,16 +134,22 @@ export class Replication extends pulumi.ComponentResource {
 
     constructor(name: string, args: ReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Replication", name, {}, opts);
-        const pairs = args.buckets.map((b) => this.replica(name, args, b));
+        const pairs = args.replicas.map((b) => this.replica(name, args, { ...b, source: source(args.buckets, b.key) }));
         const logBucket = args.accessLogs && this.replicaLogs(name, args, args.accessLogs, pairs);
         const role = this.role(name, args, pairs);
         for (const p of pairs) {
             this.configuration(name, args, p, role);
         }
+        this.replicaRegion = args.replicaRegion;
         this.replicaBucketNames = Object.fromEntries(pairs.map((p) => [p.args.key, p.replica.bucket.bucket]));
         this.roleArn = role.arn;
         this.logBucketName = logBucket?.bucket.bucket;
-        this.registerOutputs({ replicaBucketNames: this.replicaBucketNames, roleArn: this.roleArn, logBucketName: this.logBucketName });
+        this.registerOutputs({
+            replicaRegion: this.replicaRegion,
+            replicaBucketNames: this.replicaBucketNames,
+            roleArn: this.roleArn,
+            logBucketName: this.logBucketName,
+        });
     }
 
     /** The account and partition, read once, for the trust conditions and the log bucket's policy. */
@@ -135,7 +161,7 @@ export class Replication extends pulumi.ComponentResource {
     }
 
     /** The replica with its source's controls, and the source's versioning when this component owns it. */
-    private replica(name: string, args: ReplicationArgs, b: ReplicatedBucketArgs): Pair {
+    private replica(name: string, args: ReplicationArgs, b: ReplicatedBucket): Pair {
         const replica = new HardenedBucket(
             childName(name, `${b.key}-replica`),
             {
@@ -151,21 +177,21 @@ export class Replication extends pulumi.ComponentResource {
             },
             this,
         );
-        const source = b.sourceVersioned ?? this.versionSource(name, args, b);
+        const source = b.source.versioned ?? this.versionSource(name, args, b);
         return { args: b, replica, ready: [...source, replica.versioning!, replica.lifecycle!] };
     }
 
     /** Versioning and noncurrent-version expiry of a source that is versioned only to be replicated. */
-    private versionSource(name: string, args: ReplicationArgs, b: ReplicatedBucketArgs): pulumi.Resource[] {
+    private versionSource(name: string, args: ReplicationArgs, b: ReplicatedBucket): pulumi.Resource[] {
         const versioning = new aws.s3.BucketVersioning(
             childName(name, `${b.key}-source-versioning`),
-            { bucket: b.sourceName, versioningConfiguration: { status: "Enabled" } },
+            { bucket: b.source.name, versioningConfiguration: { status: "Enabled" } },
             { parent: this },
         );
         const lifecycle = new aws.s3.BucketLifecycleConfiguration(
             childName(name, `${b.key}-source-lifecycle`),
             {
-                bucket: b.sourceName,
+                bucket: b.source.name,
                 rules: [
                     {
                         id: "expire-noncurrent-versions",
@@ -230,7 +256,7 @@ export class Replication extends pulumi.ComponentResource {
     /** The replication role, trusted by S3 for these sources, carrying the boundary, with its one inline policy. */
     private role(name: string, args: ReplicationArgs, pairs: readonly Pair[]): { arn: pulumi.Output<string>; policy: aws.iam.RolePolicy } {
         const account = this.account().accountId;
-        const sourceArns = pairs.map((p) => p.args.sourceArn);
+        const sourceArns = pairs.map((p) => p.args.source.arn);
         const role = new aws.iam.Role(
             childName(name, "role"),
             {
@@ -244,7 +270,7 @@ export class Replication extends pulumi.ComponentResource {
             { parent: this },
         );
         const arns = pairs.map((p) =>
-            pulumi.all([p.args.sourceArn, p.replica.bucket.arn]).apply(([sourceArn, replicaArn]) => ({ sourceArn, replicaArn })),
+            pulumi.all([p.args.source.arn, p.replica.bucket.arn]).apply(([sourceArn, replicaArn]) => ({ sourceArn, replicaArn })),
         );
         const policy = new aws.iam.RolePolicy(
             childName(name, "role-policy"),
@@ -264,7 +290,7 @@ export class Replication extends pulumi.ComponentResource {
         new aws.s3.BucketReplicationConfig(
             childName(name, `${p.args.key}-replication`),
             {
-                bucket: p.args.sourceName,
+                bucket: p.args.source.name,
                 role: role.arn,
                 rules: [
                     {

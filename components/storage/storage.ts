@@ -3,8 +3,7 @@
 import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IMPORT_IDS, settle } from "../adoption";
-import { reviewBucket } from "./adoption";
-import { EXISTING_BUCKET_KEYS } from "../adoption-settings";
+import { EXISTING_BUCKET_KEYS, reviewBucket } from "./adoption";
 import { lookup, missingAdoptedMessage, warnAll } from "../../lib/lookups";
 import { HardenedBucket, HardenedBucketArgs } from "../../lib/bucket";
 import { BucketPurpose, childName } from "../../lib/naming";
@@ -37,6 +36,14 @@ const PURPOSE_TAGS: Record<BucketPurpose, string> = {
     static: "static-files",
 };
 
+/** A bucket of Storage. */
+export interface StoredBucket {
+    readonly name: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    /** The resources that make it versioned, when Storage versions it; absent: not versioned. */
+    readonly versioned?: readonly pulumi.Resource[];
+}
+
 export class Storage extends pulumi.ComponentResource {
     readonly tmpBucketName: pulumi.Output<string>;
     readonly tmpBucketArn: pulumi.Output<string>;
@@ -46,10 +53,17 @@ export class Storage extends pulumi.ComponentResource {
     readonly staticBucketArn: pulumi.Output<string>;
     /** The static bucket's regional domain name: the CDN's origin. */
     readonly staticBucketRegionalDomainName: pulumi.Output<string>;
-    /** Cdn attaches the static bucket's policy after this, as S3 requires. */
-    readonly staticPublicAccessBlock: aws.s3.BucketPublicAccessBlock;
-    /** The connectors bucket's versioning and lifecycle: replication must wait for both. */
-    readonly connectorsVersioned: readonly pulumi.Resource[];
+    /** The three buckets, by purpose: what Iam grants, Logs logs and Replication copies. */
+    readonly buckets: Readonly<Record<BucketPurpose, StoredBucket>>;
+    /** The static bucket as the CDN's origin: Cdn attaches its policy after the public access block, as S3 requires. */
+    readonly static: {
+        readonly bucketName: pulumi.Output<string>;
+        readonly bucketArn: pulumi.Output<string>;
+        readonly regionalDomainName: pulumi.Output<string>;
+        readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+        /** The origins its CORS rule allows. */
+        readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+    };
 
     constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("membrane:storage:Storage", name, {}, opts);
@@ -84,7 +98,6 @@ export class Storage extends pulumi.ComponentResource {
         const stat = bucket("static", { versioned: false, policy: false });
         this.staticCors(name, stat, args.corsAllowedOrigins);
 
-        this.connectorsVersioned = [connectors.versioning!, connectors.lifecycle!];
         this.tmpBucketName = tmp.bucket.bucket;
         this.tmpBucketArn = tmp.bucket.arn;
         this.connectorsBucketName = connectors.bucket.bucket;
@@ -92,7 +105,23 @@ export class Storage extends pulumi.ComponentResource {
         this.staticBucketName = stat.bucket.bucket;
         this.staticBucketArn = stat.bucket.arn;
         this.staticBucketRegionalDomainName = stat.bucket.bucketRegionalDomainName;
-        this.staticPublicAccessBlock = stat.publicAccessBlock;
+        this.buckets = {
+            tmp: { name: this.tmpBucketName, arn: this.tmpBucketArn },
+            // Its versioning and lifecycle: replication must wait for both.
+            connectors: {
+                name: this.connectorsBucketName,
+                arn: this.connectorsBucketArn,
+                versioned: [connectors.versioning!, connectors.lifecycle!],
+            },
+            static: { name: this.staticBucketName, arn: this.staticBucketArn },
+        };
+        this.static = {
+            bucketName: this.staticBucketName,
+            bucketArn: this.staticBucketArn,
+            regionalDomainName: this.staticBucketRegionalDomainName,
+            publicAccessBlock: stat.publicAccessBlock,
+            corsAllowedOrigins: args.corsAllowedOrigins,
+        };
         this.registerOutputs({
             tmpBucketName: this.tmpBucketName,
             tmpBucketArn: this.tmpBucketArn,

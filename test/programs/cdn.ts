@@ -14,11 +14,7 @@ const storage = new Storage("files", {
 const cdn = new Cdn("web", {
     environment: "qa",
     namePrefix: "t-",
-    staticBucketName: storage.staticBucketName,
-    staticBucketArn: storage.staticBucketArn,
-    staticBucketRegionalDomainName: storage.staticBucketRegionalDomainName,
-    staticPublicAccessBlock: storage.staticPublicAccessBlock,
-    corsAllowedOrigins: ["https://app.example.com", "https://admin.example.com"],
+    origin: storage.static,
     customDomain:
         process.env.MEMBRANE_TEST_DOMAIN === "none" ? undefined : { hostedZoneName: "example.org", domainName: "cdn.qa.example.org" },
     priceClass: "PriceClass_200",

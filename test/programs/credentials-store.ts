@@ -34,8 +34,9 @@ const store = new CredentialsStore("vault", {
     recoveryWindowInDays: 7,
     credentials: { SECRET: credential("s".repeat(40)), MONGO_URI: credential("mongodb://u:p@h/db") },
     ecsExecutionRole: { kind: "create", roleName: "qa-execution", policyName: "qa-execution-read" },
-    k8sReader: { roleName: "qa-k8s", policyName: "qa-k8s-read" },
-    esoPodIdentity: { clusterName: "qa-cluster", namespace: "eso", serviceAccount: "eso", roleName: "qa-eso", policyName: "qa-eso-read" },
+    k8sReaderPolicyName: "qa-k8s-read",
+    esoPodIdentity: { namespace: "eso", serviceAccount: "eso", roleName: "qa-eso", policyName: "qa-eso-read" },
+    iam: { k8sServiceAccountRoleName: "qa-k8s", eksClusterName: "qa-cluster" },
     permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/qa-boundary",
 });
 
