@@ -1,6 +1,6 @@
 // The deploy role's permissions, derived from ONE table keyed by the Pulumi type token of every
 // resource and data source the Membrane program uses. A type the program starts using without an
-// entry here fails a test (test/deployments-permissions.test.ts), so the role never lags the program;
+// entry here fails a test (test/deployments/permissions.test.ts), so the role never lags the program;
 // the actions are checked against AWS's Service Authorization Reference and against what
 // terraform-provider-aws calls for each type (test/fixtures/provider-calls). Pure: the ARNs come from a
 // DeployScope, the account facts a stack's deploy role is confined to. Who may assume the role (its

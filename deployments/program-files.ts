@@ -2,7 +2,7 @@
 // imports from the project's main module (wherever they lead, lib/ included), and the files the CLI
 // reads to run it (Pulumi.yaml, package.json, the lockfile, the tsconfig chain). Derived from the
 // repository itself, so a file that moves or a new folder the program imports is never left unfiltered;
-// test/deployments-paths.test.ts checks the result against the modules Node actually loads.
+// test/deployments/program-files.test.ts checks the result against the modules Node actually loads.
 import * as fs from "fs";
 import * as path from "path";
 import { loadProject } from "../lib/stack-files";

@@ -1,4 +1,4 @@
-// Generators for the property-based tests (test/properties.test.ts): the config contract read from
+// Generators for the property-based tests (test/stacks/properties.test.ts): the config contract read from
 // Pulumi.yaml itself (every key, its type, its bounds), so a new key is fuzzed without a line here, and
 // hostile variants of stack files, --config values and .env variables.
 import fc from "fast-check";
