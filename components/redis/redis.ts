@@ -55,6 +55,8 @@ export interface RedisArgs {
     readonly maintenanceWindow: string;
     /** Days of automatic snapshots; 0 turns them off. */
     readonly snapshotRetentionLimit: number;
+    /** Daily window, `hh24:mi-hh24:mi` in UTC, in which the day's snapshot starts; absent: ElastiCache chooses one. */
+    readonly snapshotWindow?: string;
     /**
      * Adopt the existing group `replicationGroupId` (Pulumi's `import` option, after a look-up) instead of
      * creating one; it keeps its port. Absent: create the group.
@@ -358,6 +360,7 @@ export class Redis extends pulumi.ComponentResource {
                 multiAzEnabled: args.multiAz,
                 maintenanceWindow: args.maintenanceWindow,
                 snapshotRetentionLimit: args.snapshotRetentionLimit,
+                snapshotWindow: args.snapshotWindow,
                 logDeliveryConfigurations: logDeliveryConfigurations(args.logGroups),
                 atRestEncryptionEnabled: true,
                 transitEncryptionEnabled: true,

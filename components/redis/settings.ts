@@ -40,18 +40,47 @@ const MAX_ALLOWED_SECURITY_GROUPS = 60;
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const WINDOW = /^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)-(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):([0-5]\d)$/;
 
-/**
- * The length in minutes of a weekly window `ddd:hh24:mi-ddd:hh24:mi` (it may wrap past Saturday
- * night), or undefined when the format is wrong.
- */
-export function maintenanceWindowMinutes(window: string): number | undefined {
+const DAILY_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+const DAY = 1440;
+const WEEK = 7 * DAY;
+const mod = (n: number, m: number) => ((n % m) + m) % m;
+
+/** A weekly window `ddd:hh24:mi-ddd:hh24:mi` (it may wrap past Saturday night) in minutes of the week, or undefined when the format is wrong. */
+function weeklyWindow(window: string): { start: number; minutes: number } | undefined {
     const m = WINDOW.exec(window);
     if (!m) {
         return undefined;
     }
-    const at = (day: string, h: string, min: string) => DAYS.indexOf(day) * 1440 + Number(h) * 60 + Number(min);
-    const week = 7 * 1440;
-    return (((at(m[4], m[5], m[6]) - at(m[1], m[2], m[3])) % week) + week) % week;
+    const at = (day: string, h: string, min: string) => DAYS.indexOf(day) * DAY + Number(h) * 60 + Number(min);
+    const start = at(m[1], m[2], m[3]);
+    return { start, minutes: mod(at(m[4], m[5], m[6]) - start, WEEK) };
+}
+
+/** The length in minutes of a weekly window `ddd:hh24:mi-ddd:hh24:mi`, or undefined when the format is wrong. */
+export function maintenanceWindowMinutes(window: string): number | undefined {
+    return weeklyWindow(window)?.minutes;
+}
+
+/** A daily window `hh24:mi-hh24:mi` (it may wrap past midnight) in minutes of the day, or undefined when the format is wrong. */
+export function dailyWindow(window: string): { start: number; minutes: number } | undefined {
+    const m = DAILY_WINDOW.exec(window);
+    if (!m) {
+        return undefined;
+    }
+    const start = Number(m[1]) * 60 + Number(m[2]);
+    return { start, minutes: mod(Number(m[3]) * 60 + Number(m[4]) - start, DAY) };
+}
+
+/** Whether a daily window meets a weekly one on any day of the week; undefined when either is malformed. */
+export function windowsMeet(daily: string, weekly: string): boolean | undefined {
+    const d = dailyWindow(daily);
+    const w = weeklyWindow(weekly);
+    if (!d || !w) {
+        return undefined;
+    }
+    // Two spans of a circular week meet when either starts inside the other.
+    const meet = (a: number, la: number, b: number, lb: number) => mod(b - a, WEEK) < la || mod(a - b, WEEK) < lb;
+    return Array.from({ length: 7 }, (_, day) => day * DAY + d.start).some((start) => meet(start, d.minutes, w.start, w.minutes));
 }
 
 function readTopology(r: ConfigReader, production: boolean, automaticFailover: boolean, multiAz: boolean): ReplicationTopology {
@@ -217,7 +246,7 @@ function readAllowedSecurityGroups(r: ConfigReader): readonly string[] {
     return ids;
 }
 
-function readMaintenance(r: ConfigReader): { maintenanceWindow: string; snapshotRetentionLimit: number } {
+function readMaintenance(r: ConfigReader): { maintenanceWindow: string; snapshotRetentionLimit: number; snapshotWindow?: string } {
     const maintenanceWindow = r.string("redisMaintenanceWindow", { required: true });
     const minutes = maintenanceWindowMinutes(maintenanceWindow);
     if (maintenanceWindow && minutes === undefined) {
@@ -231,7 +260,25 @@ function readMaintenance(r: ConfigReader): { maintenanceWindow: string; snapshot
     }
     // ElastiCache keeps automatic snapshots for at most 35 days; 0 turns them off.
     const snapshotRetentionLimit = r.integer("redisSnapshotRetentionLimit", { min: 0, max: 35 });
-    return { maintenanceWindow, snapshotRetentionLimit };
+    const snapshotWindow = r.string("redisSnapshotWindow");
+    const daily = snapshotWindow ? dailyWindow(snapshotWindow) : undefined;
+    if (snapshotWindow && !daily) {
+        r.problem("redisSnapshotWindow", `must be hh24:mi-hh24:mi in UTC, such as 03:00-04:00 (got "${snapshotWindow}")`);
+    } else if (daily && daily.minutes < 60) {
+        // ElastiCache: "Snapshot window must be at least 60 minutes."
+        r.problem("redisSnapshotWindow", `must be at least 60 minutes long (got ${daily.minutes} minutes: "${snapshotWindow}")`);
+    } else if (daily && windowsMeet(snapshotWindow, maintenanceWindow)) {
+        // ElastiCache: "The snapshot window and maintenance window must not overlap."
+        r.problem(
+            "redisSnapshotWindow",
+            `must not meet membrane:redisMaintenanceWindow "${maintenanceWindow}" on any day: ElastiCache refuses overlapping windows (got "${snapshotWindow}")`,
+        );
+    } else if (daily && snapshotRetentionLimit === 0) {
+        r.warn(
+            "membrane:redisSnapshotWindow is set but membrane:redisSnapshotRetentionLimit is 0, so ElastiCache takes no snapshot: it has no effect.",
+        );
+    }
+    return { maintenanceWindow, snapshotRetentionLimit, ...(snapshotWindow && { snapshotWindow }) };
 }
 
 /**
@@ -251,7 +298,7 @@ export function readRedis(
     const { automaticFailover, multiAz } = readAvailability(r, network.privateSubnetIds.length);
     const topology = readTopology(r, stack.production, automaticFailover, multiAz);
     const allowedSecurityGroupIds = readAllowedSecurityGroups(r);
-    const { maintenanceWindow, snapshotRetentionLimit } = readMaintenance(r);
+    const { maintenanceWindow, snapshotRetentionLimit, snapshotWindow } = readMaintenance(r);
     const adopted = adoption.redis;
     return {
         environment: stack.environment,
@@ -274,6 +321,7 @@ export function readRedis(
         multiAz,
         maintenanceWindow,
         snapshotRetentionLimit,
+        ...(snapshotWindow && { snapshotWindow }),
         adopt: adopted && {
             subnetGroup: adopted.subnetGroupName !== undefined,
             keepExistingSettings: adoption.keepExistingSettings,

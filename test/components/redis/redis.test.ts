@@ -373,6 +373,15 @@ describe("Redis in the fixture stacks", () => {
         ]);
     });
 
+    it("membrane:redisSnapshotWindow reaches the replication group; without it ElastiCache chooses", async () => {
+        expect(group(prod).inputs).to.not.have.property("snapshotWindow");
+        const e = await evaluate({
+            stack: "prod",
+            overrides: { "membrane:redisSnapshotWindow": "02:00-03:00", "membrane:redisSnapshotRetentionLimit": 7 },
+        });
+        expect(group(e).inputs).to.deep.include({ snapshotWindow: "02:00-03:00", snapshotRetentionLimit: 7 });
+    });
+
     it("production refuses a single node, with the key's name, before any resource is registered", async () => {
         try {
             await evaluate({

@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { readSettings } from "../../../components/settings";
 import { replicationGroupIdProblems } from "../../../components/redis/group";
-import { defaultParameterGroupName, ENGINE_VERSIONS, maintenanceWindowMinutes } from "../../../components/redis/settings";
+import {
+    dailyWindow,
+    defaultParameterGroupName,
+    ENGINE_VERSIONS,
+    maintenanceWindowMinutes,
+    windowsMeet,
+} from "../../../components/redis/settings";
 import { VALID, problemsOf, raw } from "../../harness";
 import { itRefuses, Refusal } from "../../support/settings";
 
@@ -358,6 +364,61 @@ describe("config: redis and the subnets", () => {
                 redisMultiAz: false,
             }),
         ).to.deep.equal([]);
+    });
+});
+
+describe("config: membrane:redisSnapshotWindow", () => {
+    it("leaves the window to ElastiCache by default, and hands a set one to Redis", () => {
+        expect(readSettings(raw(VALID)).redis.snapshotWindow).to.equal(undefined);
+        const c = readSettings(raw({ ...VALID, redisSnapshotWindow: "02:00-03:00", redisSnapshotRetentionLimit: 3 }));
+        expect(c.redis.snapshotWindow).to.equal("02:00-03:00");
+        expect(c.warnings).to.deep.equal([]);
+    });
+
+    it("says a window has no effect without snapshots", () => {
+        expect(readSettings(raw({ ...VALID, redisSnapshotWindow: "02:00-03:00" })).warnings).to.deep.equal([
+            "membrane:redisSnapshotWindow is set but membrane:redisSnapshotRetentionLimit is 0, so ElastiCache takes no snapshot: it has no effect.",
+        ]);
+    });
+
+    // The default maintenance window is sun:05:00-sun:06:00.
+    itRefuses([
+        [
+            "a snapshot window in another format",
+            { redisSnapshotWindow: "2:00-3:00" },
+            'membrane:redisSnapshotWindow: must be hh24:mi-hh24:mi in UTC, such as 03:00-04:00 (got "2:00-3:00")',
+        ],
+        [
+            "a weekly snapshot window",
+            { redisSnapshotWindow: "sun:02:00-sun:03:00" },
+            /^membrane:redisSnapshotWindow: must be hh24:mi-hh24:mi/,
+        ],
+        [
+            "a snapshot window under 60 minutes",
+            { redisSnapshotWindow: "02:00-02:59" },
+            'membrane:redisSnapshotWindow: must be at least 60 minutes long (got 59 minutes: "02:00-02:59")',
+        ],
+        [
+            "a snapshot window that meets the maintenance window",
+            { redisSnapshotWindow: "05:30-06:30" },
+            'membrane:redisSnapshotWindow: must not meet membrane:redisMaintenanceWindow "sun:05:00-sun:06:00" on any day: ElastiCache refuses overlapping windows (got "05:30-06:30")',
+        ],
+        [
+            "a snapshot window that meets a maintenance window across midnight on Saturday",
+            { redisMaintenanceWindow: "sat:23:30-sun:00:30", redisSnapshotWindow: "00:00-01:00" },
+            /^membrane:redisSnapshotWindow: must not meet membrane:redisMaintenanceWindow "sat:23:30-sun:00:30"/,
+        ],
+    ]);
+
+    it("pure: windows across midnight, and which ones meet a weekly window", () => {
+        expect(dailyWindow("23:30-00:30")).to.deep.equal({ start: 23 * 60 + 30, minutes: 60 });
+        expect(dailyWindow("24:00-01:00")).to.equal(undefined);
+        expect(windowsMeet("04:00-05:00", "sun:05:00-sun:06:00")).to.equal(false);
+        expect(windowsMeet("06:00-07:00", "sun:05:00-sun:06:00")).to.equal(false);
+        expect(windowsMeet("04:30-05:30", "sun:05:00-sun:06:00")).to.equal(true);
+        expect(windowsMeet("23:00-01:00", "mon:00:30-mon:01:30")).to.equal(true);
+        expect(windowsMeet("23:00-00:30", "mon:00:30-mon:01:30")).to.equal(false);
+        expect(windowsMeet("02:00-03:00", "sun:05:00")).to.equal(undefined);
     });
 });
 
