@@ -1,9 +1,9 @@
 // The VPC and subnets a stack names, looked up and checked against the stack before anything is created
 // in them: at preview as at up, so a mismatch stops the preview, naming the key. Redis and the Atlas
 // endpoint both use it; each adds what only its own resource needs.
-import * as aws from "./aws";
+import * as aws from "../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lookup, missingSubnetMessage, missingVpcMessage, subnetRegionProblems, SubnetFacts, vpcCidrProblems } from "./lookups";
+import { lookup, missingSubnetMessage, missingVpcMessage, subnetRegionProblems, SubnetFacts, vpcCidrProblems } from "../lib/lookups";
 
 /** What to look up: the VPC, and optionally the CIDR the stack gives it and the subnets it names. */
 export interface NetworkQuery {

@@ -3,7 +3,7 @@
 // every partition. A region newer than the installed provider is let through by the provider's own
 // setting for it, `aws:skipRegionValidation: true` (or `npm update @pulumi/aws`). Pure.
 import { Region } from "@pulumi/aws/types/enums";
-import { closest } from "./config-keys";
+import { closest } from "../lib/config-keys";
 
 /** Every region the installed AWS provider knows. */
 export const AWS_REGIONS: readonly string[] = Object.values(Region);

@@ -1,8 +1,10 @@
 // The deployments stack's config and the facts of every Membrane stack it deploys, validated in one
 // pass: every problem names its config key and the rule, and all of them are reported before the
 // program registers anything. Pure: the Membrane project's files come in through a MembraneSource.
-import { defaultStaticDomainName } from "../components/config-cdn";
-import { bucketNameProblems } from "../components/naming";
+import { ConfigError, ConfigReader, fullKey, RawConfig as MembraneRawConfig } from "../lib/config-reader";
+import { iamGlobMatches } from "../lib/glob";
+import { bucketNameProblems, defaultStaticDomainName, ENVIRONMENT } from "../lib/naming";
+import { EKS_CLUSTER_NAME, ROLE_NAME, SUBNET_ID, VPC_ID } from "../lib/patterns";
 
 export const PROJECT = "membrane-deployments";
 
@@ -10,10 +12,7 @@ export const PROJECT = "membrane-deployments";
 export const PULUMI_OIDC_URL = "https://api.pulumi.com/oidc";
 
 /** Config as the CLI hands it to the program: fully qualified keys, string values, secret keys. */
-export interface RawConfig {
-    readonly values: Readonly<Record<string, string>>;
-    readonly secretKeys: readonly string[];
-}
+export type RawConfig = Pick<MembraneRawConfig, "values" | "secretKeys">;
 
 /** A Membrane stack file's config (YAML values as parsed) and the ESC environments it imports. */
 export interface MembraneStackFile {
@@ -147,60 +146,7 @@ export const SELF_MANAGED = "github-actions-self-managed";
 export const RUNNERS = ["pulumi-deployments", "github-actions", SELF_MANAGED] as const;
 export type Runner = (typeof RUNNERS)[number];
 
-export class ConfigError extends Error {
-    constructor(readonly problems: readonly string[]) {
-        super(`invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-        this.name = "ConfigError";
-    }
-}
-
-const key = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
-
-/** Typed reads of the deployments keys; every problem is collected. */
-class Reader {
-    readonly problems: string[] = [];
-
-    constructor(private readonly raw: RawConfig) {}
-
-    problem(k: string, rule: string): void {
-        this.problems.push(`${key(k)}: ${rule}`);
-    }
-
-    private value(k: string): string | undefined {
-        return this.raw.values[key(k)];
-    }
-
-    string(k: string): string {
-        return this.value(k) ?? "";
-    }
-
-    boolean(k: string): boolean {
-        const v = this.value(k);
-        if (v !== undefined && v !== "true" && v !== "false") {
-            this.problem(k, `must be true or false (got "${v}")`);
-        }
-        return v === "true";
-    }
-
-    list(k: string): string[] {
-        const v = this.value(k);
-        let parsed: unknown;
-        try {
-            parsed = v === undefined ? [] : JSON.parse(v);
-        } catch {
-            parsed = undefined;
-        }
-        if (!Array.isArray(parsed) || !parsed.every((e) => typeof e === "string")) {
-            this.problem(k, `must be a list of strings (got ${v})`);
-            return [];
-        }
-        return parsed;
-    }
-
-    isSecret(k: string): boolean {
-        return this.raw.secretKeys.includes(key(k));
-    }
-}
+const key = (k: string) => fullKey(k, PROJECT);
 
 // Pulumi organization logins are lowercase: the console shows them in app.pulumi.com/<org>. AWS compares
 // the OIDC audience with the provider's and the trust policy's case-sensitively, and a mismatch fails
@@ -213,18 +159,11 @@ const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const LEGACY_ESC_PROJECT = "default";
 // ESC project and environment names: letters, digits, hyphens, underscores and periods.
 const ESC_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-// The environment as the Membrane program accepts it (components/config.ts).
-const ENVIRONMENT = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const REGION = /^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 // Deployments and ESC take durations as "XhYmZs"; STS allows 15 minutes to 12 hours for a web identity.
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const MIN_SESSION = 15 * 60;
 const MAX_SESSION = 12 * 3600;
-// IAM role and policy names: 1-64 and 1-128 characters of [\w+=,.@-].
-const IAM_NAME = /^[\w+=,.@-]+$/;
 
 /** Every reason `name` is not a usable git branch name (git check-ref-format); empty when it is. */
 export function branchProblems(name: string): string[] {
@@ -290,16 +229,6 @@ export function durationSeconds(text: string): number | undefined {
         return undefined;
     }
     return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-}
-
-/** A glob with `*` as IAM and path filters use it, as a regular expression. */
-export function globRegExp(glob: string): RegExp {
-    return new RegExp(
-        `^${glob
-            .split("*")
-            .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
-            .join(".*")}$`,
-    );
 }
 
 /** A folder relative to the repository root, without "./" or a trailing "/"; "" = the root. */
@@ -469,7 +398,7 @@ function readAdopted(str: (key: string) => string): MembraneStackFacts["adopted"
  * every problem; returns the plan of each stack otherwise.
  */
 export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): DeploymentsConfig {
-    const r = new Reader(raw);
+    const r = new ConfigReader(raw, PROJECT);
     const warnings: string[] = [];
 
     const runner = r.string("runner") as Runner;
@@ -608,7 +537,7 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
             deployPolicyPrefix: `membrane-deploy-${stack}`,
             readRole: readRoleName(stack),
         };
-        if (names.deployRole.length > 64 || !IAM_NAME.test(names.deployRole)) {
+        if (!ROLE_NAME.test(names.deployRole)) {
             r.problem(
                 "stacks",
                 `stack "${stack}" makes the deploy role name "${names.deployRole}", which IAM refuses (at most 64 characters of letters, digits and +=,.@_-)`,
@@ -654,13 +583,13 @@ export function parseDeploymentsConfig(raw: RawConfig, source: MembraneSource): 
                     `stacks "${a.stack}" and "${b.stack}" both set membrane:environment to "${a.facts.environment}": their resources share names, so each deploy role could change the other's`,
                 );
             }
-            if (a.facts.environment && globRegExp(`${a.facts.environment}-membrane-*`).test(b.names.deployRole)) {
+            if (a.facts.environment && iamGlobMatches(`${a.facts.environment}-membrane-*`, b.names.deployRole)) {
                 r.problem(
                     "stacks",
                     `stack "${b.stack}" makes the deploy role ${b.names.deployRole}, which stack "${a.stack}"'s deploy role could modify (its roles are ${a.facts.environment}-membrane-*)`,
                 );
             }
-            if (runner === SELF_MANAGED && a.facts.environment && globRegExp(`${a.facts.environment}-membrane-*`).test(b.names.readRole)) {
+            if (runner === SELF_MANAGED && a.facts.environment && iamGlobMatches(`${a.facts.environment}-membrane-*`, b.names.readRole)) {
                 r.problem(
                     "stacks",
                     `stack "${b.stack}" makes the read role ${b.names.readRole}, which stack "${a.stack}"'s deploy role could modify (its roles are ${a.facts.environment}-membrane-*)`,
@@ -726,7 +655,7 @@ export const stateKeyAlias = (stack: string) => `alias/membrane-state-${stack}`;
  * The self-managed path's keys, checked against the stacks: the bucket must be one no deploy role can
  * manage, every production stack needs reviewers, and the stack files must work without ESC.
  */
-function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[], warnings: string[]): SelfManagedConfig {
+function parseSelfManaged(r: ConfigReader, raw: RawConfig, plans: readonly StackPlan[], warnings: string[]): SelfManagedConfig {
     const region = raw.values["aws:region"] ?? "";
     if (!REGION.test(region)) {
         r.problem(
@@ -751,7 +680,7 @@ function parseSelfManaged(r: Reader, raw: RawConfig, plans: readonly StackPlan[]
                 `"${stateBucket}" is a bucket stack "${p.stack}" adopts, which its deploy role manages: choose another name`,
             );
         }
-        if (stateBucket && globRegExp(`${p.facts.namePrefix}${p.facts.environment}-integration-app-*`).test(stateBucket)) {
+        if (stateBucket && iamGlobMatches(`${p.facts.namePrefix}${p.facts.environment}-integration-app-*`, stateBucket)) {
             r.problem(
                 "stateBucket",
                 `"${stateBucket}" is inside stack "${p.stack}"'s bucket names (${p.facts.namePrefix}${p.facts.environment}-integration-app-*), which its deploy role manages: it could delete the state; choose another name`,

@@ -3,7 +3,7 @@
 // previewed), and exchanges them for a short-lived organization token.
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
-import { childName } from "../components/naming";
+import { childName } from "../lib/naming";
 import type { DeploymentsConfig } from "./config";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";

@@ -3,7 +3,7 @@
 // already have created it for its own workflows.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { childName } from "../components/naming";
+import { childName } from "../lib/naming";
 import { PROJECT } from "./config";
 import { GITHUB_OIDC_URL } from "./github-actions";
 import { STS_AUDIENCE } from "./self-managed";

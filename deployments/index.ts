@@ -7,7 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DeploymentsConfig, parseDeploymentsConfig, RawConfig, SelfManagedConfig, stateKeyAlias } from "./config";
+import { readRuntimeConfig } from "../lib/config-source";
+import { DeploymentsConfig, parseDeploymentsConfig, SelfManagedConfig, stateKeyAlias } from "./config";
 import { GithubActions } from "./github-actions";
 import { GithubOidc } from "./github-oidc";
 import { loadMembraneSource, REPOSITORY_ROOT } from "./membrane-source";
@@ -21,14 +22,7 @@ import { StateBackend } from "./state-backend";
 import { POLICY_PACK_DIR, renderWorkflow } from "./workflow";
 import { renderSelfManagedWorkflow } from "./workflow-self-managed";
 
-function readRawConfig(): RawConfig {
-    const values = pulumi.runtime.allConfig();
-    // isConfigSecret is the SDK's record of PULUMI_CONFIG_SECRET_KEYS; it is not in its typings.
-    const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
-    return { values, secretKeys: Object.keys(values).filter((k) => isConfigSecret(k)) };
-}
-
-const raw = readRawConfig();
+const raw = readRuntimeConfig();
 const config = parseDeploymentsConfig(raw, loadMembraneSource(raw));
 config.warnings.forEach((w) => pulumi.log.warn(w));
 const account = { accountId: aws.getCallerIdentityOutput().accountId, partition: aws.getPartitionOutput().partition };

@@ -2,43 +2,24 @@
 // and its Pulumi.<stack>.yaml files, from the repository this program lives in.
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { ConfigError, membraneDirs, MembraneSource, MembraneStackFile, PROJECT, RawConfig } from "./config";
+import { ConfigError } from "../lib/config-reader";
+import { loadProject, readStackFile } from "../lib/stack-files";
+import { membraneDirs, MembraneSource, MembraneStackFile, PROJECT, RawConfig } from "./config";
 import { pathGlobs, programFiles } from "./program-files";
 
 /** The repository root: this program lives in `<root>/deployments`. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 
-function readYaml(file: string): Record<string, any> {
-    const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
-    if (typeof doc !== "object" || Array.isArray(doc)) {
-        throw new Error(`${file}: expected a YAML mapping`);
-    }
-    return doc;
-}
-
-/** The stack file's `environment:` imports, in either of the forms the CLI accepts. */
-function environmentsOf(doc: Record<string, any>): string[] {
-    const env = doc.environment;
-    const list = Array.isArray(env) ? env : Array.isArray(env?.imports) ? env.imports : [];
-    return list.filter((e: unknown): e is string => typeof e === "string");
-}
-
 /** The Membrane project in `<root>/<projectDir>`, its stack files in `<root>/<stackDir>`. */
 export function membraneSource(projectDir: string, stackDir: string, root: string = REPOSITORY_ROOT): MembraneSource {
     const projectPath = path.join(root, projectDir);
     const stackPath = path.join(root, stackDir);
-    const project = readYaml(path.join(projectPath, "Pulumi.yaml"));
-    const name = String(project.name ?? "");
-    const defaults: Record<string, unknown> = {};
-    for (const [k, entry] of Object.entries<any>(project.config ?? {})) {
-        const full = k.includes(":") ? k : `${name}:${k}`;
-        const isEntry = entry !== null && typeof entry === "object" && !Array.isArray(entry);
-        const value = isEntry ? entry.default : entry;
-        if (value !== undefined) {
-            defaults[full] = value;
-        }
-    }
+    const project = loadProject(projectPath);
+    const defaults = Object.fromEntries(
+        Object.entries(project.config)
+            .filter(([, entry]) => entry.default !== undefined)
+            .map(([key, entry]) => [key, entry.default]),
+    );
     const stackNames = fs.existsSync(stackPath)
         ? fs
               .readdirSync(stackPath)
@@ -47,13 +28,13 @@ export function membraneSource(projectDir: string, stackDir: string, root: strin
               .sort()
         : [];
     return {
-        projectName: name,
+        projectName: project.name,
         defaults,
         stackNames,
         programPaths: pathGlobs(programFiles(root, projectDir), projectDir),
         readStack(stack: string): MembraneStackFile {
-            const doc = readYaml(path.join(stackPath, `Pulumi.${stack}.yaml`));
-            return { config: { ...(doc.config ?? {}) }, environments: environmentsOf(doc) };
+            const { config, environments } = readStackFile(stackPath, stack);
+            return { config, environments };
         },
     };
 }

@@ -1,13 +1,12 @@
 // The deploy role's permissions, derived from ONE table keyed by the Pulumi type token of every
 // resource and data source the Membrane program uses. A type the program starts using without an
-// entry here fails a test (test/deployments-permissions.test.ts), so the role never lags the program;
+// entry here fails a test (test/deployments/permissions.test.ts), so the role never lags the program;
 // the actions are checked against AWS's Service Authorization Reference and against what
 // terraform-provider-aws calls for each type (test/fixtures/provider-calls). Pure: the ARNs come from a
 // DeployScope, the account facts a stack's deploy role is confined to. Who may assume the role (its
 // trust) is not here: the same table serves every trust.
-import { iamNames } from "../components/config-iam";
-import { replicationRoleName } from "../components/config-replication";
-import { secretsNames } from "../components/config-secrets";
+import { iamNames, replicationRoleName, secretsNames } from "../lib/naming";
+import type { PolicyDocument, PolicyStatement } from "../lib/policy-document";
 
 /** Everything a deploy role's ARNs and conditions are scoped by. */
 export interface DeployScope {
@@ -72,7 +71,7 @@ export interface TypePermissions {
     readonly noAwsPermissionBecause?: string;
 }
 
-/** The tags every Membrane resource carries (components/naming.ts `tags`): IAM's only handle on resources whose ids AWS generates. */
+/** The tags every Membrane resource carries (lib/naming.ts `tags`): IAM's only handle on resources whose ids AWS generates. */
 export const STACK_TAG_KEYS = { Environment: (s: Pick<DeployScope, "environment">) => s.environment, Service: () => "membrane" } as const;
 
 type BucketScope = Pick<DeployScope, "partition" | "accountId" | "environment" | "namePrefix" | "adopted">;
@@ -82,7 +81,7 @@ export type BoundaryScope = BucketScope & SecretScope & Pick<DeployScope, "secre
 
 /**
  * Every role the Membrane program can create for a stack, by exact name (the names come from the
- * components' own naming functions): the ECS task role, the Kubernetes role, the ECS execution role,
+ * program's own naming functions, lib/naming.ts): the ECS task role, the Kubernetes role, the ECS execution role,
  * the External Secrets role and the replication role. A new role of the program is one more line here.
  */
 export function programRoleNames(s: Pick<DeployScope, "environment" | "nameSuffix" | "ec2InstanceRole">): string[] {
@@ -106,7 +105,7 @@ function podIdentityRoleNames(s: Pick<DeployScope, "environment" | "nameSuffix">
     return [iamNames(s.environment, suffix).eks.roleName, secretsNames(s.environment, suffix).eso.roleName];
 }
 
-// ARN builders. Names follow the Membrane program (components/naming.ts, config-iam.ts, config-redis.ts);
+// ARN builders. Names follow the Membrane program (lib/naming.ts);
 // a test checks every name the program registers against these patterns.
 const arn = {
     /** `<namePrefix><environment>-integration-app-*`: not `<namePrefix><environment>-*`, which for environment
@@ -760,7 +759,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     },
     "mongodbatlas:index/getProject:getProject": { grants: [], noAwsPermissionBecause: "MongoDB Atlas API" },
 
-    // The interface endpoint's VPC and subnets, checked before anything is created (components/lookups.ts).
+    // The interface endpoint's VPC and subnets, checked before anything is created (lib/lookups.ts).
     "aws:ec2/getVpc:getVpc": {
         grants: [
             ec2Describe(["ec2:DescribeVpcs", "ec2:DescribeRouteTables"]),
@@ -901,7 +900,7 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         grants: [
             {
                 // Everything else on the key comes from its key policy, which names the stack's deploy role as
-                // its administrator (components/monitoring.ts alarmKeyPolicy): no grant here reaches another key.
+                // its administrator (components/observability/monitoring.ts alarmKeyPolicy): no grant here reaches another key.
                 actions: ["kms:CreateKey"],
                 resources: () => ["*"],
                 condition: ourTagsInRequest,
@@ -935,17 +934,13 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     "tls:index/getCertificate:getCertificate": { grants: [], noAwsPermissionBecause: "an HTTPS request to the EKS issuer, no AWS API" },
 };
 
-export interface PolicyStatement {
+/** A statement of the deploy role's and the boundary's documents: every one an Allow with its actions and ARNs listed. */
+export interface GrantStatement extends PolicyStatement {
     readonly Sid: string;
     readonly Effect: "Allow";
     readonly Action: string[];
     readonly Resource: string[];
     readonly Condition?: Condition;
-}
-
-export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: PolicyStatement[];
 }
 
 /** Types the table does not know, in order: the coverage test's failure message. */
@@ -1002,7 +997,7 @@ export const familyOf = (action: string) => POLICY_FAMILIES[serviceOf(action)] ?
 export function deployPolicies(
     scope: DeployScope,
     table: Readonly<Record<string, TypePermissions>> = DEPLOY_PERMISSIONS,
-): Record<string, PolicyDocument> {
+): Record<string, PolicyDocument<GrantStatement>> {
     const merged = new Map<string, { actions: Set<string>; resources: string[]; condition?: Condition }>();
     for (const type of Object.keys(table).sort()) {
         for (const grant of table[type].grants) {
@@ -1022,7 +1017,7 @@ export function deployPolicies(
     const statements = [...merged.values()]
         .map((e) => ({ Action: [...e.actions].sort(), Resource: e.resources, ...(e.condition && { Condition: e.condition }) }))
         .sort((a, b) => (a.Action.join() + a.Resource.join()).localeCompare(b.Action.join() + b.Resource.join()));
-    const documents: Record<string, PolicyDocument> = {};
+    const documents: Record<string, PolicyDocument<GrantStatement>> = {};
     for (const statement of statements) {
         const family = familyOf(statement.Action[0]);
         const doc = (documents[family] ??= { Version: "2012-10-17", Statement: [] });
@@ -1037,17 +1032,17 @@ export function deployPolicies(
 
 /**
  * The permissions boundary of every role the Membrane program creates: at most what Membrane's
- * containers do with their own buckets (components/iam.ts `s3AccessPolicy`), what replication does
- * between them (components/replication.ts `replicationPolicy`), reading the stack's
- * `membrane/<environment>/` secrets (components/credentials-store.ts), with a customer managed key only
+ * containers do with their own buckets (components/iam/iam.ts `s3AccessPolicy`), what replication does
+ * between them (components/storage/replication.ts `replicationPolicy`), reading the stack's
+ * `membrane/<environment>/` secrets (components/secrets/credentials-store.ts), with a customer managed key only
  * through Secrets Manager, and what the ECS agent does with an execution role (AmazonECSTaskExecutionRolePolicy),
  * confined to the stack's log groups `/membrane/<environment>/` and ECR repositories `membrane/`.
  * A role created by the deploy role can therefore never do more than that, whatever policy it is given.
  */
-export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
+export function boundaryPolicy(s: BoundaryScope): PolicyDocument<GrantStatement> {
     const inRegion = (service: string, resource: string) => `arn:${s.partition}:${service}:${s.region}:${s.accountId}:${resource}`;
     const inOurAccount: Condition = { StringEquals: { "s3:ResourceAccount": s.accountId } };
-    const statements: PolicyStatement[] = [
+    const statements: GrantStatement[] = [
         {
             Sid: "MembraneBuckets",
             Effect: "Allow",
@@ -1062,7 +1057,7 @@ export function boundaryPolicy(s: BoundaryScope): PolicyDocument {
             Resource: arn.objects(s),
             Condition: inOurAccount,
         },
-        // What the replication role does (components/replication.ts `replicationPolicy`), between the stack's own buckets.
+        // What the replication role does (components/storage/replication.ts `replicationPolicy`), between the stack's own buckets.
         {
             Sid: "MembraneReplicationConfiguration",
             Effect: "Allow",

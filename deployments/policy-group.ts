@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
-import { childName } from "../components/naming";
+import { childName } from "../lib/naming";
 
 /** The pack's name, as policy/index.ts constructs it (`new PolicyPack("membrane", ...)`). */
 export const POLICY_PACK_NAME = "membrane";

@@ -1,11 +1,11 @@
 // What a push must change to deploy a Membrane stack: the files its program loads, found by following the
-// imports from the project's main module (wherever they lead, policy/lib/ included), and the files the CLI
+// imports from the project's main module (wherever they lead, lib/ included), and the files the CLI
 // reads to run it (Pulumi.yaml, package.json, the lockfile, the tsconfig chain). Derived from the
 // repository itself, so a file that moves or a new folder the program imports is never left unfiltered;
-// test/deployments-paths.test.ts checks the result against the modules Node actually loads.
+// test/deployments/program-files.test.ts checks the result against the modules Node actually loads.
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { loadProject } from "../lib/stack-files";
 
 // Static and dynamic imports, re-exports and require() calls; only relative specifiers are followed
 // (packages come from the lockfile, which is a filter of its own).
@@ -70,17 +70,14 @@ function nearest(dir: string, name: string, root: string): string | undefined {
 /** Every file the Membrane project in `<root>/<repoDir>` runs from, relative to `root` (sorted, "/"-separated). */
 export function programFiles(root: string, repoDir: string): string[] {
     const dir = path.join(root, repoDir);
-    const project = (parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) ?? {}) as {
-        main?: string;
-        runtime?: { options?: { tsconfig?: string } };
-    };
-    const mainPath = path.resolve(dir, project.main ?? "index.ts");
+    const project = loadProject(dir);
+    const mainPath = path.resolve(dir, project.main);
     const main = isFile(mainPath) ? mainPath : path.join(mainPath, "index.ts");
     const files = [
         path.join(dir, "Pulumi.yaml"),
         path.join(dir, "package.json"),
         nearest(dir, "package-lock.json", root),
-        ...tsconfigChain(path.join(dir, project.runtime?.options?.tsconfig ?? "tsconfig.json")),
+        ...tsconfigChain(path.join(dir, String(project.runtime.options.tsconfig ?? "tsconfig.json"))),
         ...importedFiles(main),
     ].filter((f): f is string => f !== undefined && isFile(f));
     return [...new Set(files.map((f) => path.relative(root, f).split(path.sep).join("/")))].sort();

@@ -2,7 +2,7 @@
 // per URL in an account, so a second program creating it would fail.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { childName } from "../components/naming";
+import { childName } from "../lib/naming";
 import { PROJECT, PULUMI_OIDC_URL } from "./config";
 import { deploymentsAudience, escAudience, missingAudiences } from "./trust";
 

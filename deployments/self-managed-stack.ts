@@ -5,7 +5,7 @@
 // stack's state in the bucket.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { childName } from "../components/naming";
+import { childName } from "../lib/naming";
 import { PROJECT, StackPlan, stateKeyAlias } from "./config";
 import { githubEnvironments, githubTrustPolicy, readOnlyTable, stateAccessPolicy, stateKeyPolicy } from "./self-managed";
 import { AccountFacts, attachStackPolicies, permissionsBoundary, stackTagsOf } from "./stack-deployment";

@@ -1,7 +1,7 @@
 // The path without Pulumi Cloud (runner github-actions-self-managed, docs/ci-self-managed.md), as pure
 // functions: GitHub's OIDC trust pinned to one GitHub environment per role, the read-only part of the
 // permission table, the state bucket's and keys' policies, and where the DIY backend keeps a stack.
-import type { PolicyDocument, PolicyStatement } from "../policy/lib/policy-document";
+import type { PolicyDocument, PolicyStatement } from "../lib/policy-document";
 import { PROJECT } from "./config";
 import { GITHUB_OIDC_URL } from "./github-actions";
 import { DEPLOY_PERMISSIONS, TypePermissions } from "./permissions";

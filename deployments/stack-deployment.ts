@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
-import { lookup, missingZoneMessage } from "../components/lookups";
-import { childName, tags } from "../components/naming";
+import { lookup, missingZoneMessage } from "../lib/lookups";
+import { childName, tags } from "../lib/naming";
 import { DeploymentsConfig, PROJECT, StackPlan } from "./config";
 import { renderEscEnvironment } from "./esc";
 import { boundaryPolicy, DeployScope, deployPolicies, TypePermissions } from "./permissions";

@@ -3,8 +3,8 @@
 // deployments stack itself. Each Membrane stack's own key is its SelfManagedStack's.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HardenedBucket } from "../components/hardened-bucket";
-import { childName } from "../components/naming";
+import { HardenedBucket } from "../lib/bucket";
+import { childName } from "../lib/naming";
 import { PROJECT } from "./config";
 import { deploymentsKeyAlias, stateBucketStatements, stateKeyPolicy } from "./self-managed";
 import type { AccountFacts } from "./stack-deployment";
@@ -35,10 +35,11 @@ export class StateBackend extends pulumi.ComponentResource {
                 environment: args.deploymentsStack,
                 purpose: "pulumi-state",
                 // Protected and retained: deleting this program must never delete the state.
-                production: true,
+                retain: true,
+                forceDestroy: false,
                 versioned: true,
                 lifecycle: { id: "state-history", noncurrentVersionExpirationDays: STATE_VERSION_DAYS },
-                policyStatements: (arn) =>
+                policy: (arn) =>
                     pulumi
                         .all([arn, args.account.partition, args.account.accountId])
                         .apply(([bucketArn, partition, accountId]) => stateBucketStatements(bucketArn, partition, accountId)),

@@ -7,7 +7,7 @@ import * as path from "path";
 import { CONFIGURATION_DOC, configSections, generatedConfigurationDoc, main as docsMain, markdownOf } from "../tools/config-docs";
 import { PROJECT_DIR } from "../tools/engine";
 import { main as plan } from "../tools/plan";
-import { loadProject } from "../tools/stack-config";
+import { loadProject } from "../lib/stack-files";
 import { FIXTURES } from "./harness";
 
 const doc = fs.readFileSync(CONFIGURATION_DOC, "utf8");

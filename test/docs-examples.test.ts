@@ -8,7 +8,7 @@ import { loadCloudFixture } from "../tools/cloud-file";
 import { evaluate as evaluateIn, PROJECT_DIR } from "../tools/engine";
 import { estimateCost, estimateDuration, stackRegion } from "../tools/estimate";
 import { renderAssumptions } from "../tools/plan";
-import { assetText, deploymentsStack } from "./deployments-harness";
+import { assetText, deploymentsStack } from "./deployments/harness";
 import { evaluate, FIXTURES } from "./harness";
 
 const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");

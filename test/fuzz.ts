@@ -1,15 +1,16 @@
-// Generators for the property-based tests (test/properties.test.ts): the config contract read from
+// Generators for the property-based tests (test/stacks/properties.test.ts): the config contract read from
 // Pulumi.yaml itself (every key, its type, its bounds), so a new key is fuzzed without a line here, and
 // hostile variants of stack files, --config values and .env variables.
 import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { parseConfig } from "../components/config";
-import { ConfigError } from "../components/config-reader";
+import { readSettings } from "../components/settings";
+import { ConfigError } from "../lib/config-reader";
 import { allConfigProblems } from "../tools/config-problems";
 import { PROJECT_DIR } from "../tools/engine";
-import { loadProject, parseStackFile, Project, resolveStackConfigLeniently, StackConfigError } from "../tools/stack-config";
+import { resolveStackConfigLeniently } from "../tools/stack-config";
+import { loadProject, parseStackFile, Project, StackConfigError } from "../lib/stack-files";
 import { FIXTURES } from "./harness";
 
 export const PROJECT: Project = loadProject(PROJECT_DIR);
@@ -135,7 +136,7 @@ export function outcomeOfConfig(config: Record<string, unknown>, overrides: Reco
         return { problems, values: resolved.values };
     }
     try {
-        parseConfig({ ...resolved, declaredKeys: Object.keys(PROJECT.config), stack: "fuzz" });
+        readSettings({ ...resolved, declaredKeys: Object.keys(PROJECT.config), stack: "fuzz" });
         return { problems: [], values: resolved.values };
     } catch (e) {
         if (e instanceof ConfigError) {

@@ -1,12 +1,13 @@
 // Shared helpers over an offline evaluation: find resources by type and name, read a component's children.
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../components/config";
+import { readSettings } from "../components/settings";
+import { ConfigError } from "../lib/config-reader";
 import * as path from "path";
 import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, ProgramError, RegisteredResource } from "../tools/engine";
-import type { RawConfig } from "../components/config-reader";
+import type { RawConfig } from "../lib/config-reader";
 import { loadCloudFixture } from "../tools/cloud-file";
 import type { CloudFixture } from "../tools/mock-cloud";
-import { loadProject } from "../tools/stack-config";
+import { loadProject } from "../lib/stack-files";
 
 const project = loadProject(PROJECT_DIR);
 const DECLARED_KEYS = Object.keys(project.config);
@@ -117,10 +118,10 @@ export function oneIn(ev: Evaluation, componentType: string, type: string, name?
     return found[0];
 }
 
-/** The problems parseConfig reports for VALID with `values` over it; [] when it accepts them. */
+/** The problems readSettings reports for VALID with `values` over it; [] when it accepts them. */
 export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): string[] {
     try {
-        parseConfig(raw({ ...VALID, ...values }, secretKeys));
+        readSettings(raw({ ...VALID, ...values }, secretKeys));
         return [];
     } catch (e) {
         expect(e).to.be.instanceOf(ConfigError);

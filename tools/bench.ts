@@ -29,7 +29,7 @@ export function parseArgs(argv: readonly string[]): Args {
     let runs = 7;
     let dir = path.resolve(__dirname, "..");
     let suite = true;
-    let file = "test/stacks.test.ts";
+    let file = "test/stacks/stacks.test.ts";
     for (let i = 0; i < argv.length; i++) {
         const value = () => argv[++i] ?? "";
         if (argv[i] === "--runs") {

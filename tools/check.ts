@@ -11,7 +11,7 @@ import { evaluate, ProgramError, PROJECT_DIR } from "./engine";
 import { policyFindings, renderAssumptions } from "./plan";
 import { CloudFileError } from "./cloud-file";
 import { credentialKeys } from "./secret-keys";
-import { listStacks, loadProject, readStackFile, StackConfigError, UnknownStackError } from "./stack-config";
+import { listStacks, loadProject, readStackFile, StackConfigError, UnknownStackError } from "../lib/stack-files";
 
 export interface StackVerdict {
     readonly stack: string;

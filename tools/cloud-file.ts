@@ -2,9 +2,9 @@
 // the command line), describing what exists in the account before the program runs (tools/mock-account.ts).
 import * as fs from "fs";
 import * as path from "path";
-import { closest } from "../components/config-keys";
+import { closest } from "../lib/config-keys";
 import { CLOUD_FIXTURE_KEYS, CloudFixture } from "./mock-account";
-import { decodeUtf8, formatYamlIssue, readYaml } from "./yaml-reader";
+import { decodeUtf8, formatYamlIssue, readYaml } from "../lib/yaml";
 
 /** A cloud file that cannot be read or describes what the engine does not know: a problem of the user's input, exit 2. */
 export class CloudFileError extends Error {

@@ -8,7 +8,7 @@ import * as path from "path";
 import { slug } from "github-slugger";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { runMain } from "./cli";
-import { ConfigSchemaEntry, loadProject, Project } from "./stack-config";
+import { ConfigSchemaEntry, loadProject, Project } from "../lib/stack-files";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 export const CONFIGURATION_DOC = path.join(PROJECT_DIR, "docs", "configuration.md");

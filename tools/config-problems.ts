@@ -1,7 +1,8 @@
 // What `npm start` and `npm run check` say when a stack's config is refused: the CLI's problems and, in
 // the same pass, the program's own (which the CLI would report only on the next run, once its own are fixed).
-import { ConfigError, parseConfig } from "../components/config";
-import type { Project, StackConfigError } from "./stack-config";
+import { readSettings } from "../components/settings";
+import { ConfigError } from "../lib/config-reader";
+import type { Project, StackConfigError } from "../lib/stack-files";
 
 /** The CLI's problems, then the program's problems with the config as far as it resolved, without repeats. */
 export function allConfigProblems(project: Project, stack: string, error: StackConfigError): string[] {
@@ -10,7 +11,7 @@ export function allConfigProblems(project: Project, stack: string, error: StackC
     }
     let programProblems: readonly string[] = [];
     try {
-        parseConfig({ ...error.partial, declaredKeys: Object.keys(project.config), stack });
+        readSettings({ ...error.partial, declaredKeys: Object.keys(project.config), stack });
     } catch (e) {
         if (!(e instanceof ConfigError)) {
             throw e;

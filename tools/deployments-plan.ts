@@ -8,7 +8,7 @@ import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
 import { HelpRequested, runMain, UsageError } from "./cli";
 import { exitCode, plan, Plan, renderAssumptions, renderPolicyFindings, renderResources } from "./plan";
-import { StackConfigError, UnknownStackError } from "./stack-config";
+import { StackConfigError, UnknownStackError } from "../lib/stack-files";
 
 export const DEPLOYMENTS_DIR = path.join(PROJECT_DIR, "deployments");
 

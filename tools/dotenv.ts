@@ -11,9 +11,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { randomBytes } from "crypto";
-import { DOCKER_LINE_MAX_BYTES, DOTENV_FORMATS, DotenvFormat, DotenvFormatError, formatDotenv } from "../components/dotenv";
-import { isVariableName, REQUIRED_VARIABLES } from "../components/env";
-import { invalidUtf8Offset } from "./yaml-reader";
+import { DOCKER_LINE_MAX_BYTES, DOTENV_FORMATS, DotenvFormat, DotenvFormatError, formatDotenv } from "../components/outputs/dotenv";
+import { isVariableName, REQUIRED_VARIABLES } from "../components/outputs/env";
+import { invalidUtf8Offset } from "../lib/yaml";
 
 export class DotenvError extends Error {}
 

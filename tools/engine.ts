@@ -12,7 +12,8 @@ import * as path from "path";
 import { stackCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
-import { defaultedValueWarnings, loadProject, readStackFile, resolveStackConfig, StackConfigValue } from "./stack-config";
+import { defaultedValueWarnings, resolveStackConfig } from "./stack-config";
+import { loadProject, readStackFile, StackConfigValue } from "../lib/stack-files";
 
 export type { Evaluation, RegisteredResource, StackOutput } from "./run-program";
 

@@ -6,7 +6,7 @@
 // into a `config:` values fragment on standard output, for `helm upgrade ... -f -` (Helm reads values
 // from standard input for "-"), so the credentials go from the cluster to Helm without a file.
 import { stringify } from "yaml";
-import { isVariableName, SECRET_VARIABLES } from "../components/env";
+import { isVariableName, SECRET_VARIABLES } from "../components/outputs/env";
 
 export const USAGE = "usage: kubectl get secret membrane-secrets -n <namespace> -o json | npm run --silent k8s-secret-values";
 

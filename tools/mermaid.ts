@@ -1,7 +1,7 @@
 // The architecture diagram, generated from an evaluation so it cannot drift from the code: one box per
 // component, described as a user thinks of it (the buckets, the CDN and its name, Redis and its nodes,
 // the roles, the database), what flows between them, and which of Membrane's variables each one feeds.
-import { isVariableName } from "../components/env";
+import { isVariableName } from "../components/outputs/env";
 import { groupByComponent } from "./components";
 import type { Evaluation, RegisteredResource } from "./run-program";
 

@@ -3,8 +3,8 @@
 // created, what the policy pack says about it, and the .env it would produce.
 // Exit codes: 0 clean; 1 a mandatory policy violation; 2 a config error, an unknown stack or bad arguments; 3 an internal error.
 import * as fs from "fs";
-import { DOTENV_FORMATS, DotenvFormat, formatDotenv } from "../components/dotenv";
-import { isVariableName } from "../components/env";
+import { DOTENV_FORMATS, DotenvFormat, formatDotenv } from "../components/outputs/dotenv";
+import { isVariableName } from "../components/outputs/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
 import { HelpRequested, runMain, UsageError } from "./cli";
 import { allConfigProblems } from "./config-problems";
@@ -25,8 +25,8 @@ import type { PriceCache, PriceListAnswers, PriceListClient } from "./price-list
 import { importFile } from "./import-file";
 import { mermaid } from "./mermaid";
 import { CloudFileError } from "./cloud-file";
-import { ConfigSchemaEntry, listStacks, loadProject, StackConfigError, UnknownStackError } from "./stack-config";
-import { readYaml } from "./yaml-reader";
+import { ConfigSchemaEntry, listStacks, loadProject, StackConfigError, UnknownStackError } from "../lib/stack-files";
+import { readYaml } from "../lib/yaml";
 
 export interface PlanArgs {
     /** Absent: the default stack of the folder (see `defaultStack`). */

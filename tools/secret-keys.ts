@@ -2,8 +2,8 @@
 // program's own list (SECRET_KEYS, read with ConfigReader.secret) and each provider's, as its generated
 // SDK marks them (`resourceInputs["secretKey"] = args?.secretKey ? pulumi.secret(...)` in provider.js).
 import * as fs from "fs";
-import { KNOWN_NAMESPACES } from "../components/config-keys";
-import { NAMESPACE, SECRET_KEYS } from "../components/config-reader";
+import { KNOWN_NAMESPACES } from "../lib/config-keys";
+import { NAMESPACE, SECRET_KEYS } from "../lib/config-reader";
 
 /**
  * Credentials of the Atlas provider that its schema does not mark sensitive, so its SDK passes them in the

@@ -1,5 +1,5 @@
 // IAM's wildcard matching, as in Action, Resource and the *Like condition operators: `*` any run of
-// characters, `?` any one. No dependencies: the Membrane program imports it too.
+// characters, `?` any one. The programs' copy is lib/glob.ts: a published pack holds only this folder.
 
 /** Whether `value` matches the IAM pattern `pattern`; actions compare case-insensitively (`ignoreCase`). */
 export function iamGlobMatches(pattern: string, value: string, ignoreCase = false): boolean {

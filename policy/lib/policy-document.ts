@@ -3,8 +3,8 @@ import { asList, getIgnoringCase, isRecord } from "./values";
 
 /**
  * An IAM policy statement, as AWS's policy grammar defines it. Every field is optional because the pack
- * reads documents it did not write. The program writes its documents with this type too (`import type`,
- * so nothing of the pack loads at run time): one type for both, and the pack stays self-contained.
+ * reads documents it did not write. (The programs write theirs with the writer's type in the repository's
+ * lib/policy-document.ts; a published pack holds only this folder, so it cannot share one.)
  */
 export interface PolicyStatement {
     Sid?: string;

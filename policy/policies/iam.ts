@@ -85,7 +85,7 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
 
 /**
  * The service principals of roles the program makes, and the operators each may pin aws:SourceAccount
- * with: ECS documents the key for task roles (StringEquals); for EC2 IfExists (components/iam.ts says why).
+ * with: ECS documents the key for task roles (StringEquals); for EC2 IfExists (components/iam/iam.ts says why).
  */
 const SOURCE_ACCOUNT_OPERATORS: Readonly<Record<string, readonly string[]>> = {
     "ecs-tasks.amazonaws.com": ["StringEquals"],

@@ -1,6 +1,6 @@
 // Cdn alone, on a Storage of its own, with fixed arguments; MEMBRANE_TEST_DOMAIN=none drops the custom domain.
-import { Cdn } from "../../components/cdn";
-import { Storage } from "../../components/storage";
+import { Cdn } from "../../components/cdn/cdn";
+import { Storage } from "../../components/storage/storage";
 
 const storage = new Storage("files", {
     environment: "qa",
@@ -14,11 +14,7 @@ const storage = new Storage("files", {
 const cdn = new Cdn("web", {
     environment: "qa",
     namePrefix: "t-",
-    staticBucketName: storage.staticBucketName,
-    staticBucketArn: storage.staticBucketArn,
-    staticBucketRegionalDomainName: storage.staticBucketRegionalDomainName,
-    staticPublicAccessBlock: storage.staticPublicAccessBlock,
-    corsAllowedOrigins: ["https://app.example.com", "https://admin.example.com"],
+    origin: storage.static,
     customDomain:
         process.env.MEMBRANE_TEST_DOMAIN === "none" ? undefined : { hostedZoneName: "example.org", domainName: "cdn.qa.example.org" },
     priceClass: "PriceClass_200",

@@ -5,7 +5,7 @@
 // secret on its own, so only the record shows that the store keeps the value secret without it.
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretVersionArgs } from "@pulumi/aws/secretsmanager";
-import { CredentialsStore } from "../../components/credentials-store";
+import { CredentialsStore } from "../../components/secrets/credentials-store";
 
 const plainCredentials = process.env.MEMBRANE_TEST_PLAIN_CREDENTIALS === "true";
 const credential = (value: string) => (plainCredentials ? pulumi.output(value) : pulumi.secret(value));
@@ -13,7 +13,7 @@ const credential = (value: string) => (plainCredentials ? pulumi.output(value) :
 const handed: Array<{ args: SecretVersionArgs; opts?: pulumi.CustomResourceOptions }> = [];
 if (plainCredentials) {
     // The project's own module of @pulumi/aws namespaces, which this run loads afresh: the package is untouched.
-    const modules: { secretsmanager: typeof import("@pulumi/aws/secretsmanager") } = require("../../components/aws");
+    const modules: { secretsmanager: typeof import("@pulumi/aws/secretsmanager") } = require("../../lib/aws");
     const { SecretVersion } = modules.secretsmanager;
     modules.secretsmanager = Object.create(modules.secretsmanager, {
         SecretVersion: {
@@ -34,8 +34,9 @@ const store = new CredentialsStore("vault", {
     recoveryWindowInDays: 7,
     credentials: { SECRET: credential("s".repeat(40)), MONGO_URI: credential("mongodb://u:p@h/db") },
     ecsExecutionRole: { kind: "create", roleName: "qa-execution", policyName: "qa-execution-read" },
-    k8sReader: { roleName: "qa-k8s", policyName: "qa-k8s-read" },
-    esoPodIdentity: { clusterName: "qa-cluster", namespace: "eso", serviceAccount: "eso", roleName: "qa-eso", policyName: "qa-eso-read" },
+    k8sReaderPolicyName: "qa-k8s-read",
+    esoPodIdentity: { namespace: "eso", serviceAccount: "eso", roleName: "qa-eso", policyName: "qa-eso-read" },
+    iam: { k8sServiceAccountRoleName: "qa-k8s", eksClusterName: "qa-cluster" },
     permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/qa-boundary",
 });
 

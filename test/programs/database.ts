@@ -3,7 +3,7 @@
 // value: the component alone must make it secret); MEMBRANE_TEST_PRODUCTION switches production on;
 // MEMBRANE_TEST_PE_WAIT ("<attempts>,<seconds>") sets how long PrivateLink waits for Atlas's private string.
 import * as pulumi from "@pulumi/pulumi";
-import { Database, DatabaseArgs } from "../../components/database";
+import { Database, DatabaseArgs } from "../../components/database/database";
 
 const which = process.env.MEMBRANE_TEST_DB ?? "access-list";
 const production = process.env.MEMBRANE_TEST_PRODUCTION === "true";

@@ -1,5 +1,5 @@
 // membraneEnvironment alone, fed plain strings: whatever the components hand it, credentials leave as secrets.
-import { membraneEnvironment } from "../../components/env";
+import { membraneEnvironment } from "../../components/outputs/env";
 
 export = membraneEnvironment({
     region: "eu-west-1",

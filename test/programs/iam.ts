@@ -1,6 +1,6 @@
 // Iam alone, with fixed bucket ARNs. MEMBRANE_TEST_IAM picks the roles: a comma-separated list of
 // "ecs" and one of "irsa-existing", "irsa-create", "pod-identity".
-import { Iam, ServiceAccountRoleArgs } from "../../components/iam";
+import { Iam, ServiceAccountRoleArgs } from "../../components/iam/iam";
 
 const modes = (process.env.MEMBRANE_TEST_IAM ?? "ecs").split(",");
 const eks = (trust: ServiceAccountRoleArgs["trust"]): ServiceAccountRoleArgs => ({
@@ -15,7 +15,11 @@ const eks = (trust: ServiceAccountRoleArgs["trust"]): ServiceAccountRoleArgs => 
 const iam = new Iam("access", {
     environment: "qa",
     region: "eu-west-1",
-    bucketArns: { tmp: "arn:aws:s3:::t-qa-tmp", connectors: "arn:aws:s3:::t-qa-connectors", static: "arn:aws:s3:::t-qa-static" },
+    buckets: {
+        tmp: { arn: "arn:aws:s3:::t-qa-tmp" },
+        connectors: { arn: "arn:aws:s3:::t-qa-connectors" },
+        static: { arn: "arn:aws:s3:::t-qa-static" },
+    },
     ecsTaskRole: modes.includes("ecs") ? { roleName: "qa-task", policyName: "qa-task-s3" } : undefined,
     eksRole: modes.includes("irsa-existing")
         ? eks({ kind: "irsa", oidcProvider: "existing" })

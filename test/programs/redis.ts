@@ -2,7 +2,8 @@
 // "security-groups" (access from two groups, one of them known only as an output, as from another
 // stack) or "cluster" (cluster mode, valkey, production).
 import * as pulumi from "@pulumi/pulumi";
-import { Redis, ReplicationTopology } from "../../components/redis";
+import type { ReplicationTopology } from "../../components/redis/group";
+import { Redis } from "../../components/redis/redis";
 
 const mode = process.env.MEMBRANE_TEST_MODE ?? "replicas";
 const cluster = mode === "cluster";

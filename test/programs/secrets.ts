@@ -1,6 +1,6 @@
 // AppSecrets alone. MEMBRANE_TEST_EXISTING=true supplies existing values as secrets, as index.ts does.
 import * as pulumi from "@pulumi/pulumi";
-import { AppSecrets } from "../../components/secrets";
+import { AppSecrets } from "../../components/secrets/app-secrets";
 
 const existing = process.env.MEMBRANE_TEST_EXISTING === "true";
 const secrets = new AppSecrets("app", {

@@ -1,5 +1,5 @@
 // Storage alone, with fixed arguments; MEMBRANE_TEST_PRODUCTION switches production on.
-import { Storage } from "../../components/storage";
+import { Storage } from "../../components/storage/storage";
 
 const storage = new Storage("files", {
     environment: "qa",

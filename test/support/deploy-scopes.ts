@@ -9,7 +9,7 @@ import { DeployScope } from "../../deployments/permissions";
 import { loadCloudFixture } from "../../tools/cloud-file";
 import { PROJECT_DIR } from "../../tools/engine";
 import { ACCOUNT_ID, HOSTED_ZONE_ID } from "../../tools/mock-cloud";
-import { rawDeployments, VALID_DEPLOYMENTS } from "../deployments-harness";
+import { rawDeployments, VALID_DEPLOYMENTS } from "../deployments/harness";
 import { FIXTURES } from "../harness";
 
 export const BOUNDARY = (stack: string) => `arn:aws:iam::${ACCOUNT_ID}:policy/membrane-boundary-${stack}`;

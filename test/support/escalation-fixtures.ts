@@ -1,6 +1,6 @@
 // The escalation suite's fixtures: the attacking stacks (both fixture stacks, adoption and a variant),
 // the catalogue over them, the policies of this version of the programs, and the guards' arguments.
-import { alarmKeyPolicy } from "../../components/monitoring";
+import { alarmKeyPolicy } from "../../components/observability/monitoring";
 import { boundaryPolicy, deployPolicies } from "../../deployments/permissions";
 import { ACCOUNT_ID } from "../../tools/mock-cloud";
 import { DEPLOY_ROLE, KMS_KEY, scopeOf } from "./deploy-scopes";

@@ -1,0 +1,86 @@
+// The engine itself: evaluations in this process give what a fresh process gives, one after another and
+// when started together; secrets propagate as the Pulumi engine propagates them.
+import { expect } from "chai";
+import { EvaluateOptions, Evaluation, ProgramError } from "../../tools/engine";
+import { evaluate, one } from "../harness";
+
+type Outcome = { evaluation: Evaluation } | { error: { message: string; registered: string[] } };
+
+async function outcome(opts: EvaluateOptions): Promise<Outcome> {
+    try {
+        return { evaluation: await evaluate(opts) };
+    } catch (e) {
+        expect(e).to.be.instanceOf(ProgramError);
+        // Not the stack trace: its frames name the caller, which differs between the two ways of running.
+        return { error: { message: (e as ProgramError).message, registered: (e as ProgramError).registered } };
+    }
+}
+
+describe("the engine", () => {
+    it("gives in this process, evaluations started together, exactly what fresh processes give", async function () {
+        this.timeout(120000);
+        // A config error between the fixture stacks: a failed run must leave nothing behind for the next.
+        const cases: EvaluateOptions[] = [
+            { stack: "prod" },
+            { stack: "staging", overrides: { "membrane:environment": "Staging_Env" } },
+            { stack: "staging" },
+        ];
+        const here = await Promise.all(cases.map((c) => outcome(c)));
+        const fresh = await Promise.all(cases.map((c) => outcome({ ...c, freshProcess: true })));
+        expect("error" in here[1] && here[1].error.message).to.match(/membrane:environment: must be 2 or more lowercase/);
+        for (const [i, c] of cases.entries()) {
+            expect(JSON.stringify(here[i]), JSON.stringify(c)).to.equal(JSON.stringify(fresh[i]));
+        }
+    });
+
+    // The language host fails a program on a rejection nobody awaits; a registration whose input failed
+    // releases its RPC before it rejects, so an engine that stopped at the RPCs reported success with the
+    // resource, and everything that needed it, missing.
+    it("fails the program when a resource's input fails, in this process as in a fresh one, never leaving it out", async function () {
+        this.timeout(60000);
+        const opts: EvaluateOptions = {
+            stack: "staging",
+            program: "test/engine/program.ts",
+            env: { MEMBRANE_ENGINE_TEST: "failed-input" },
+        };
+        const [here, fresh, next] = [
+            await outcome(opts),
+            await outcome({ ...opts, freshProcess: true }),
+            await outcome({ ...opts, env: {} }),
+        ];
+        for (const o of [here, fresh]) {
+            expect("error" in o && o.error.message).to.match(/the look-up found nothing/);
+        }
+        // The failure stays with its run: the next evaluation is not touched by it.
+        expect("evaluation" in next).to.equal(true);
+    });
+
+    describe("secrets", () => {
+        let ev: Evaluation;
+        before(async () => {
+            ev = await evaluate({ stack: "staging", program: "test/engine/program.ts", env: { MEMBRANE_ENGINE_TEST: "set" } });
+        });
+
+        it("an output fed by a secret input comes back secret", () => {
+            expect(ev.outputs.content).to.deep.equal({ value: "the secret note", secret: true });
+            expect(ev.outputs.key).to.deep.equal({ value: "note.txt", secret: false });
+            const note = one(ev, "aws:s3/bucketObjectv2:BucketObjectv2");
+            expect(note.secretInputs).to.deep.equal(["content"]);
+            expect(note.secretOutputs).to.deep.equal(["content"]);
+        });
+
+        it("an output the provider lists in additionalSecretOutputs comes back secret", () => {
+            const password = one(ev, "random:index/randomPassword:RandomPassword");
+            expect(password.secretInputs).to.deep.equal([]);
+            expect(password.additionalSecretOutputs).to.include("result");
+            expect(password.secretOutputs).to.include("result");
+            expect(ev.outputs.result.secret).to.equal(true);
+            expect(ev.outputs.result.value).to.be.a("string").with.lengthOf(24);
+        });
+
+        it("sets the run's environment variables while it runs, and only then", () => {
+            expect(ev.outputs.fromEnv.value).to.equal("set");
+            expect(process.env.MEMBRANE_ENGINE_TEST).to.equal(undefined);
+        });
+    });
+});
