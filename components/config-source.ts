@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { isConfigSecret } from "../lib/sdk-internals";
 import { NAMESPACE, RawConfig } from "./config-reader";
 
 /** The fully qualified keys of Pulumi.yaml's `config:` block. */
@@ -15,8 +16,6 @@ export function declaredKeys(projectFile = path.join(__dirname, "..", "Pulumi.ya
 /** All of the stack's config, with the keys that are secret. */
 export function readStackConfig(): RawConfig {
     const values = pulumi.runtime.allConfig();
-    // isConfigSecret is the SDK's own record of PULUMI_CONFIG_SECRET_KEYS; it is not in its typings.
-    const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
     return {
         values,
         secretKeys: Object.keys(values).filter((k) => isConfigSecret(k)),

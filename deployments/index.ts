@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { isConfigSecret } from "../lib/sdk-internals";
 import { DeploymentsConfig, parseDeploymentsConfig, RawConfig, SelfManagedConfig, stateKeyAlias } from "./config";
 import { GithubActions } from "./github-actions";
 import { GithubOidc } from "./github-oidc";
@@ -23,8 +24,6 @@ import { renderSelfManagedWorkflow } from "./workflow-self-managed";
 
 function readRawConfig(): RawConfig {
     const values = pulumi.runtime.allConfig();
-    // isConfigSecret is the SDK's record of PULUMI_CONFIG_SECRET_KEYS; it is not in its typings.
-    const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
     return { values, secretKeys: Object.keys(values).filter((k) => isConfigSecret(k)) };
 }
 

@@ -71,6 +71,7 @@ describe("deployments path filters: every file the program loads", () => {
             "tsconfig.json",
             "tsconfig.pulumi.json",
             "components/**",
+            "lib/**",
             "policy/lib/**",
             "test/fixtures/Pulumi.prod.yaml",
         ]);

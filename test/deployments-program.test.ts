@@ -83,6 +83,7 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                         "tsconfig.json",
                         "tsconfig.pulumi.json",
                         "components/**",
+                        "lib/**",
                         "policy/lib/**",
                         `test/fixtures/Pulumi.${stack}.yaml`,
                     ],

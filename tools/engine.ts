@@ -161,12 +161,10 @@ async function settled(): Promise<void> {
     }
 }
 
-/** Sets the run's environment variables and working directory; returns what puts them back. */
+/** Sets the run's environment variables and working directory; returns what puts them back (run-program puts back the SDK's log.warn). */
 function saveGlobals(env: Record<string, string>, dir: string): () => void {
     const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     const cwd = process.cwd();
-    const pulumiLog = require("@pulumi/pulumi").log;
-    const warn = pulumiLog.warn;
     Object.assign(process.env, env);
     if (dir !== cwd) {
         process.chdir(dir);
@@ -182,7 +180,6 @@ function saveGlobals(env: Record<string, string>, dir: string): () => void {
         if (process.cwd() !== cwd) {
             process.chdir(cwd);
         }
-        pulumiLog.warn = warn;
     };
 }
 
