@@ -229,6 +229,11 @@ async function runInStore(opts: RunOptions): Promise<Evaluation> {
 
     const warnings: string[] = [];
     const restoreWarn = captureWarnings(warnings);
+    // No stack traces while the program runs: the SDK captures and formats one for every promise it makes
+    // (its leak detector's debuggablePromise) and every resource (its source position), half of an
+    // evaluation's time. An evaluation reports the program's messages, never its stacks.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             const exported = require(path.resolve(opts.program));
@@ -246,6 +251,7 @@ async function runInStore(opts: RunOptions): Promise<Evaluation> {
         const registered = [...engine.records.keys()];
         throw Object.assign(err instanceof Error ? err : new Error(String(err)), { registered });
     } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         restoreWarn();
     }
     return {
