@@ -48,6 +48,19 @@ function cachePathOf(filename, source) {
     return path.join(CACHE, `${keyBase.copy().update(filename).update("\0").update(source).digest("hex")}.js`);
 }
 
+/** Keeps `js` as the translation at `cached`. @param {string} cached @param {string} js */
+function store(cached, js) {
+    try {
+        fs.mkdirSync(CACHE, { recursive: true });
+        // Written aside and renamed: processes running in parallel never read a half-written file.
+        const tmp = `${cached}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, js);
+        fs.renameSync(tmp, cached);
+    } catch {
+        // A read-only node_modules: run uncached.
+    }
+}
+
 /** @param {NodeJS.Module & { _compile(code: string, filename: string): void }} module @param {string} filename */
 function loadTypeScript(module, filename) {
     const source = fs.readFileSync(filename, "utf8");
@@ -57,18 +70,28 @@ function loadTypeScript(module, filename) {
         js = fs.readFileSync(cached, "utf8");
     } catch {
         js = transpile(source, filename);
-        try {
-            fs.mkdirSync(CACHE, { recursive: true });
-            // Written aside and renamed: processes running in parallel never read a half-written file.
-            const tmp = `${cached}.${process.pid}.tmp`;
-            fs.writeFileSync(tmp, js);
-            fs.renameSync(tmp, cached);
-        } catch {
-            // A read-only node_modules: run uncached.
-        }
+        store(cached, js);
     }
     translations.set(filename, cached);
     module._compile(js, filename);
+}
+
+/**
+ * Transpiles into the cache each of `files` that is not there yet, without running any; returns how many.
+ * `npm test` does it once before mocha starts, instead of each worker transpiling what it loads.
+ * @param {readonly string[]} files
+ */
+function warm(files) {
+    let transpiled = 0;
+    for (const filename of files) {
+        const source = fs.readFileSync(filename, "utf8");
+        const cached = cachePathOf(filename, source);
+        if (!fs.existsSync(cached)) {
+            store(cached, transpile(source, filename));
+            transpiled++;
+        }
+    }
+    return transpiled;
 }
 
 /** @type {Map<string, InstanceType<typeof Module.SourceMap> | undefined>} */
@@ -105,7 +128,7 @@ function mapStack(stack) {
     });
 }
 
-module.exports = { mapStack };
+module.exports = { mapStack, warm };
 
 // Replaces Node 22's own type stripping, which cannot run this code (`export =`, parameter properties).
 require.extensions[".ts"] = /** @type {any} */ (loadTypeScript);
