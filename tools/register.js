@@ -61,19 +61,31 @@ function store(cached, js) {
     }
 }
 
+/**
+ * The translation this process last loaded for each file, with its source: the engine loads the program's
+ * modules afresh for every evaluation, and an unchanged source needs neither a hash nor a read of the cache.
+ * @type {Map<string, { source: string, cached: string, js: string }>}
+ */
+const loaded = new Map();
+
 /** @param {NodeJS.Module & { _compile(code: string, filename: string): void }} module @param {string} filename */
 function loadTypeScript(module, filename) {
     const source = fs.readFileSync(filename, "utf8");
-    const cached = cachePathOf(filename, source);
-    let js;
-    try {
-        js = fs.readFileSync(cached, "utf8");
-    } catch {
-        js = transpile(source, filename);
-        store(cached, js);
+    let entry = loaded.get(filename);
+    if (entry?.source !== source) {
+        const cached = cachePathOf(filename, source);
+        let js;
+        try {
+            js = fs.readFileSync(cached, "utf8");
+        } catch {
+            js = transpile(source, filename);
+            store(cached, js);
+        }
+        entry = { source, cached, js };
+        loaded.set(filename, entry);
     }
-    translations.set(filename, cached);
-    module._compile(js, filename);
+    translations.set(filename, entry.cached);
+    module._compile(entry.js, filename);
 }
 
 /**
@@ -83,15 +95,17 @@ function loadTypeScript(module, filename) {
  */
 function warm(files) {
     let transpiled = 0;
-    for (const filename of files) {
+    for (const filename of untranspiled(files)) {
         const source = fs.readFileSync(filename, "utf8");
-        const cached = cachePathOf(filename, source);
-        if (!fs.existsSync(cached)) {
-            store(cached, transpile(source, filename));
-            transpiled++;
-        }
+        store(cachePathOf(filename, source), transpile(source, filename));
+        transpiled++;
     }
     return transpiled;
+}
+
+/** Which of `files` have no translation in the cache yet. @param {readonly string[]} files */
+function untranspiled(files) {
+    return files.filter((filename) => !fs.existsSync(cachePathOf(filename, fs.readFileSync(filename, "utf8"))));
 }
 
 /** @type {Map<string, InstanceType<typeof Module.SourceMap> | undefined>} */
@@ -128,7 +142,7 @@ function mapStack(stack) {
     });
 }
 
-module.exports = { mapStack, warm };
+module.exports = { mapStack, warm, untranspiled };
 
 // Replaces Node 22's own type stripping, which cannot run this code (`export =`, parameter properties).
 require.extensions[".ts"] = /** @type {any} */ (loadTypeScript);
