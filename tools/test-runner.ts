@@ -72,10 +72,10 @@ export const CHECKS: readonly Step[] = [
     },
 ];
 
-/** Both suites in one mocha run (.mocharc.json: two workers); `cd policy && npm test` runs the pack's alone. */
+/** Both suites in one mocha run, on two workers; `cd policy && npm test` runs the pack's alone. */
 export const TESTS: Step = {
     name: "mocha",
-    argv: [bin("mocha"), "test/*.test.ts", "policy/test/*.test.ts"],
+    argv: [bin("mocha"), "--parallel", "--jobs", "2", "test/*.test.ts", "policy/test/*.test.ts"],
     live: true,
 };
 
