@@ -72,10 +72,25 @@ export const CHECKS: readonly Step[] = [
     },
 ];
 
-/** Both suites in one mocha run, on two workers; `cd policy && npm test` runs the pack's alone. */
+/**
+ * Both suites' test files (`cd policy && npm test` runs the pack's alone), largest first: mocha's workers
+ * take them in order, and the long ones taken last left one worker running alone at the end.
+ */
+export function testFiles(): string[] {
+    const files = ["test", path.join("policy", "test")].flatMap((dir) =>
+        fs
+            .readdirSync(path.join(ROOT, dir))
+            .filter((f) => f.endsWith(".test.ts"))
+            .map((f) => path.join(dir, f)),
+    );
+    const size = (f: string) => fs.statSync(path.join(ROOT, f)).size;
+    return files.sort((a, b) => size(b) - size(a) || a.localeCompare(b));
+}
+
+/** Both suites in one mocha run, on two workers. */
 export const TESTS: Step = {
     name: "mocha",
-    argv: [bin("mocha"), "--parallel", "--jobs", "2", "test/*.test.ts", "policy/test/*.test.ts"],
+    argv: [bin("mocha"), "--parallel", "--jobs", "2", ...testFiles()],
     live: true,
 };
 
