@@ -7,13 +7,14 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { runPolicies } from "../policy/runner";
-import { Evaluation, ProgramError } from "../tools/engine";
+import { Evaluation, PROJECT_DIR, ProgramError } from "../tools/engine";
 import { HELP, main } from "../tools/deployments-plan";
 import { ACCOUNT_ID } from "../tools/mock-cloud";
 import { plannedResources } from "../tools/plan";
 import { StackConfigError } from "../tools/stack-config";
 import type { DeploymentsConfig } from "../deployments/config";
 import { githubSubjects } from "../deployments/github-actions";
+import { pathGlobs, programFiles } from "../deployments/program-files";
 import {
     assetText,
     DEPLOYMENTS_FIXTURES,
@@ -74,19 +75,9 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     deployCommits: true,
                     previewPullRequests: !production,
                     pullRequestTemplate: false,
-                    // Derived from the program's imports (test/deployments-paths.test.ts): policy/lib/** too.
-                    paths: [
-                        "Pulumi.yaml",
-                        "index.ts",
-                        "package-lock.json",
-                        "package.json",
-                        "tsconfig.json",
-                        "tsconfig.pulumi.json",
-                        "components/**",
-                        "lib/**",
-                        "policy/lib/**",
-                        `test/fixtures/Pulumi.${stack}.yaml`,
-                    ],
+                    // The filters derived from the program's imports (test/deployments-paths.test.ts checks them
+                    // against what Node loads), then the stack's own file.
+                    paths: [...pathGlobs(programFiles(PROJECT_DIR, ""), ""), `test/fixtures/Pulumi.${stack}.yaml`],
                 });
                 const op = s.inputs.operationContext as any;
                 expect(op.preRunCommands).to.deep.equal(["npm ci --no-audit --no-fund", `npm run check -- --stack ${stack}`]);
