@@ -1,7 +1,7 @@
 // GitHub's own OIDC provider in the AWS account (the self-managed path: no Pulumi Cloud in between),
 // created here or looked up: AWS allows one provider per URL in an account, and another project may
 // already have created it for its own workflows.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../lib/naming";
 import { PROJECT } from "./config";

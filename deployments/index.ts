@@ -4,7 +4,7 @@
 // state bucket -> per stack, a deploy role and a read-only role trusted by GitHub environments, and a
 // secrets key; plus the workflow and the commands that finish the setup.
 // A separate program, because a stack should not manage its own deployment settings.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { readRuntimeConfig } from "../lib/config-source";

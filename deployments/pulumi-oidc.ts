@@ -1,6 +1,6 @@
 // The account's IAM OIDC provider for Pulumi Cloud, created here or looked up: AWS allows one provider
 // per URL in an account, so a second program creating it would fail.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../lib/naming";
 import { PROJECT, PULUMI_OIDC_URL } from "./config";

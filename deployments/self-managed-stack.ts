@@ -3,7 +3,7 @@
 // trusts), on a deploy role that only the stack's protected GitHub environment can assume; a read-only
 // role for pull-request previews and drift runs; the stack's secrets key; and each role's access to the
 // stack's state in the bucket.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../lib/naming";
 import { PROJECT, StackPlan, stateKeyAlias } from "./config";

@@ -2,7 +2,7 @@
 // permissions boundary of its roles, its deploy role (trusted by Deployments and by its ESC environment,
 // allowed exactly what the program manages), the ESC environment, the deployment settings, the drift
 // schedule and the stack's tags.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { lookup, missingZoneMessage } from "../lib/lookups";

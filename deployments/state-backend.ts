@@ -1,7 +1,7 @@
 // The self-managed state backend: one bucket for every stack's state (versioned, encrypted, private,
 // TLS-only, its history out of reach of every deploy and read role), and the secrets key of this
 // deployments stack itself. Each Membrane stack's own key is its SelfManagedStack's.
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedBucket } from "../lib/bucket";
 import { childName } from "../lib/naming";

@@ -9,20 +9,24 @@ export const KNOWN_NAMESPACES = ["membrane", "aws", "mongodbatlas", "random", "t
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
 export function editDistance(a: string, b: string): number {
-    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) {
-        d[0][j] = j;
-    }
+    // Three rows of the matrix (a transposition looks two rows back), reused: this runs for every unknown key
+    // against every declared one.
+    let before = new Uint32Array(b.length + 1);
+    let previous = Uint32Array.from({ length: b.length + 1 }, (_, j) => j);
+    let current = new Uint32Array(b.length + 1);
     for (let i = 1; i <= a.length; i++) {
+        current[0] = i;
         for (let j = 1; j <= b.length; j++) {
             const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
             if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                d = Math.min(d, before[j - 2] + 1);
             }
+            current[j] = d;
         }
+        [before, previous, current] = [previous, current, before];
     }
-    return d[a.length][b.length];
+    return previous[b.length];
 }
 
 /** The closest of `candidates` to `word` (ignoring case), if it is close enough to be a typo of it. */
@@ -30,7 +34,12 @@ export function closest(word: string, candidates: readonly string[]): string | u
     const w = word.toLowerCase();
     let best: { candidate: string; distance: number } | undefined;
     for (const candidate of candidates) {
-        const distance = editDistance(w, candidate.toLowerCase());
+        const c = candidate.toLowerCase();
+        // The lengths' difference is a lower bound of the distance: this one can be no closer than the best so far.
+        if (best && Math.abs(c.length - w.length) >= best.distance) {
+            continue;
+        }
+        const distance = editDistance(w, c);
         if (!best || distance < best.distance) {
             best = { candidate, distance };
         }

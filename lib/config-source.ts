@@ -3,6 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { RawConfig } from "./config-reader";
+import { isConfigSecret } from "./sdk-internals";
 import { loadProject } from "./stack-files";
 
 /** The fully qualified keys of Pulumi.yaml's `config:` block. */
@@ -13,8 +14,6 @@ export function declaredKeys(projectDir = path.join(__dirname, "..")): string[] 
 /** All of the running program's config, with the keys that are secret. */
 export function readRuntimeConfig(): Pick<RawConfig, "values" | "secretKeys"> {
     const values = pulumi.runtime.allConfig();
-    // isConfigSecret is the SDK's own record of PULUMI_CONFIG_SECRET_KEYS; it is not in its typings.
-    const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
     return { values, secretKeys: Object.keys(values).filter((k) => isConfigSecret(k)) };
 }
 

@@ -1,27 +1,64 @@
-// `pulumi up` runs the program without type-checking (speed); `npm test` must still catch type errors:
-// the configuration that makes both so.
+// `pulumi up` runs the program without type-checking (speed); `npm test` must still catch type errors. Both
+// are checked by what the compiler makes of the configuration, not by its text: the options as
+// TypeScript resolves them (extends and all), the files the type-check covers, and a type error caught.
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import type * as TS from "typescript";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../tools/engine";
+import { TYPE_CHECK, typeScriptFiles } from "../tools/test-runner";
 
-const readJson = (f: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, f), "utf8"));
+const ts = require("typescript") as typeof TS;
+
+/** A tsconfig as tsc reads it: its `extends` followed, its files listed. */
+function parsed(tsconfig: string): TS.ParsedCommandLine {
+    const config = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    expect(config, tsconfig).to.not.equal(undefined);
+    expect(
+        config!.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+        tsconfig,
+    ).to.deep.equal([]);
+    return config!;
+}
 
 describe("type-checking", () => {
-    it("Pulumi.yaml runs TypeScript through tsconfig.pulumi.json, which transpiles only", () => {
+    it("Pulumi.yaml runs the program through a tsconfig that skips the check (the SDK's transpileOnly) and is otherwise the checked one", () => {
         const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
         expect(project.runtime.name).to.equal("nodejs");
-        expect(project.runtime.options).to.include({ typescript: true, tsconfig: "tsconfig.pulumi.json" });
-        const pulumiTsconfig = readJson("tsconfig.pulumi.json");
-        expect(pulumiTsconfig.extends).to.equal("./tsconfig.json");
-        expect(pulumiTsconfig.compilerOptions.noCheck).to.equal(true);
+        expect(project.runtime.options.typescript).to.equal(true);
+        // @pulumi/pulumi's cmd/run hands ts-node `transpileOnly: compilerOptions.noCheck` of that file.
+        const run = parsed(path.join(PROJECT_DIR, project.runtime.options.tsconfig)).options;
+        const checked = parsed(path.join(PROJECT_DIR, "tsconfig.json")).options;
+        expect(run.noCheck).to.equal(true);
+        const { noCheck: _, configFilePath: _run, ...rest } = run;
+        const { configFilePath: _checked, ...checkedRest } = checked;
+        expect(rest).to.deep.equal(checkedRest);
     });
 
-    it("the tsconfig that npm test checks with is strict and does not skip checking", () => {
-        const tsconfig = readJson("tsconfig.json");
-        expect(tsconfig.compilerOptions.strict).to.equal(true);
-        expect(tsconfig.compilerOptions).to.not.have.property("noCheck");
-        expect(readJson("package.json").scripts.test).to.match(/^tsc --noEmit -p \. && /);
+    it("npm test type-checks every TypeScript file of the project, strictly", () => {
+        const dir = path.resolve(PROJECT_DIR, TYPE_CHECK.argv[TYPE_CHECK.argv.indexOf("-p") + 1]);
+        expect(TYPE_CHECK.argv).to.include("--noEmit");
+        const config = parsed(path.join(dir, "tsconfig.json"));
+        expect(config.options.strict).to.equal(true);
+        expect(config.options.noCheck).to.not.equal(true);
+        const covered = new Set(config.fileNames.map((f) => path.resolve(f)));
+        expect(typeScriptFiles().filter((f) => !covered.has(f))).to.deep.equal([]);
+    });
+
+    it("the type-check fails on a type error and on an implicit any, with the project's options", function () {
+        this.timeout(30000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-typecheck-"));
+        try {
+            const file = path.join(dir, "broken.ts");
+            fs.writeFileSync(file, 'export const n: number = "text";\nexport function f(x) {\n    return x;\n}\n');
+            // Only the compiler's own library: the project's @types need not be found from a temporary folder.
+            const options = { ...parsed(path.join(PROJECT_DIR, "tsconfig.json")).options, types: [], noEmit: true };
+            const codes = ts.getPreEmitDiagnostics(ts.createProgram([file], options)).map((d) => d.code);
+            expect(codes).to.include(2322).and.include(7006);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

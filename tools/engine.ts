@@ -37,6 +37,8 @@ export interface EvaluateOptions {
     readonly env?: Record<string, string>;
     /** Evaluate in a new Node.js process rather than in this one (slower; the results are the same). */
     readonly freshProcess?: boolean;
+    /** Run the program even when this process already evaluated the same inputs (see OUTCOMES). */
+    readonly rerun?: boolean;
     /**
      * What exists in the account, for look-ups (an IAM OIDC provider, ...). Absent: the stack's cloud file
      * (`<stack>.cloud.yaml` beside its stack file); without one, every look-up is an assumption the
@@ -78,21 +80,67 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
         preview: opts.preview,
         cloud: opts.cloud ?? stackCloudFixture(stackDir, opts.stack),
     };
-    const ev = await (opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {}));
+    const ev = await (opts.freshProcess ? runInChild(run, dir, opts.env ?? {}) : runHere(run, dir, opts.env ?? {}, opts.rerun === true));
     const defaulted = opts.program ? [] : defaultedValueWarnings(project, stackConfig, opts.overrides);
     return defaulted.length > 0 ? { ...ev, warnings: [...defaulted, ...ev.warnings] } : ev;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Evaluations share process-global state (Pulumi's runtime, process.env, the module cache): they queue. */
-function runHere(run: RunOptions, dir: string, env: Record<string, string>): Promise<Evaluation> {
-    const result = queue.then(() => runIsolated(run, dir, env));
-    queue = result.catch(() => undefined);
-    return result;
+/** What one in-process run gave: the evaluation as JSON, or the program's error; and the source files it ran. */
+interface Outcome {
+    readonly json?: string;
+    readonly error?: { message: string; stack?: string; registered: string[] };
+    readonly sources: ReadonlyArray<readonly [file: string, stamp: string]>;
 }
 
-async function runIsolated(run: RunOptions, dir: string, env: Record<string, string>): Promise<Evaluation> {
+// Evaluations of the project's program this process already ran, by everything that decides them: the
+// program, its config, the account, preview and the environment. One with the same inputs, while the
+// source files it loaded (and Pulumi.yaml, which the program reads) are unchanged, gives the same
+// result: a copy of it is returned instead of running the program again. On globalThis, as the engine's
+// own modules load afresh during a run. The Deployments program reads files it does not import (stack
+// files, the policy pack), so its runs are never reused.
+const OUTCOMES: Map<string, Promise<Outcome>> = ((globalThis as any)[Symbol.for("membrane.engine.outcomes")] ??= new Map());
+
+let runs = 0;
+
+/** How many times this module ran a program in this process (the tests of OUTCOMES). */
+export function programRuns(): number {
+    return runs;
+}
+
+function stampOf(file: string): string {
+    try {
+        const st = fs.statSync(file);
+        return `${st.size}:${st.mtimeMs}`;
+    } catch {
+        return "absent";
+    }
+}
+
+/** Evaluations share process-global state (Pulumi's runtime, process.env, the module cache): they queue. */
+async function runHere(run: RunOptions, dir: string, env: Record<string, string>, rerun: boolean): Promise<Evaluation> {
+    const key = dir === PROJECT_DIR ? JSON.stringify([run, env]) : undefined;
+    let outcome = key === undefined || rerun ? undefined : OUTCOMES.get(key);
+    if (outcome && !(await outcome).sources.every(([file, stamp]) => stampOf(file) === stamp)) {
+        outcome = undefined;
+    }
+    if (!outcome) {
+        runs++;
+        outcome = queue.then(() => runIsolated(run, dir, env));
+        queue = outcome.catch(() => undefined);
+        if (key !== undefined) {
+            OUTCOMES.set(key, outcome);
+        }
+    }
+    const { json, error } = await outcome;
+    if (error) {
+        throw new ProgramError(error.message, error.stack, [...error.registered]);
+    }
+    return JSON.parse(json!) as Evaluation;
+}
+
+async function runIsolated(run: RunOptions, dir: string, env: Record<string, string>): Promise<Outcome> {
     const program = fs.existsSync(run.program) && fs.statSync(run.program).isDirectory() ? run.program : path.dirname(run.program);
     const roots = [...new Set([PROJECT_DIR, dir, program])];
     const isProjectModule = (file: string) =>
@@ -117,6 +165,8 @@ async function runIsolated(run: RunOptions, dir: string, env: Record<string, str
     const onError = (err: unknown) => failed(err);
     process.on("unhandledRejection", onRejection);
     process.on("uncaughtException", onError);
+    let result: Omit<Outcome, "sources">;
+    let loaded: string[] = [];
     try {
         for (const [file] of callers) {
             delete require.cache[file];
@@ -124,11 +174,11 @@ async function runIsolated(run: RunOptions, dir: string, env: Record<string, str
         const { runProgram } = require("./run-program") as typeof import("./run-program");
         const evaluation = await Promise.race([runProgram(run), failure]);
         // As a fresh process hands it over: its IPC serialises messages as JSON.
-        return JSON.parse(JSON.stringify(evaluation)) as Evaluation;
+        result = { json: JSON.stringify(evaluation) };
     } catch (err) {
         runError = err;
         const e = err instanceof Error ? err : new Error(String(err));
-        throw new ProgramError(e.message, e.stack, (e as any).registered ?? []);
+        result = { error: { message: e.message, stack: e.stack, registered: (e as any).registered ?? [] } };
     } finally {
         // A failed program leaves rejected promises behind (the root Stack's outputs, derived from the error),
         // which Node reports as unhandled at the end of the tick: they are settled here, as the run's, so that
@@ -146,13 +196,16 @@ async function runIsolated(run: RunOptions, dir: string, env: Record<string, str
                 void Promise.reject(reason);
             }
         }
-        for (const file of Object.keys(require.cache).filter(isProjectModule)) {
+        loaded = Object.keys(require.cache).filter(isProjectModule);
+        for (const file of loaded) {
             delete require.cache[file];
         }
         Object.assign(require.cache, Object.fromEntries(callers));
         module.children = module.children.filter((m) => require.cache[m.id] === m);
         restore();
     }
+    const sources = [...loaded, path.join(dir, "Pulumi.yaml")].map((file) => [file, stampOf(file)] as const);
+    return { ...result, sources };
 }
 
 /** Resolves once the promises settled so far have been reported (unhandled rejections are reported per macrotask). */
@@ -162,12 +215,11 @@ async function settled(): Promise<void> {
     }
 }
 
-/** Sets the run's environment variables and working directory; returns what puts them back. */
+/** Sets the run's environment variables and working directory; returns what puts them back (run-program puts back the SDK's log.warn). */
 function saveGlobals(env: Record<string, string>, dir: string): () => void {
     const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     const cwd = process.cwd();
-    const pulumiLog = require("@pulumi/pulumi").log;
-    const warn = pulumiLog.warn;
+    const stackTraceLimit = Error.stackTraceLimit;
     Object.assign(process.env, env);
     if (dir !== cwd) {
         process.chdir(dir);
@@ -183,7 +235,7 @@ function saveGlobals(env: Record<string, string>, dir: string): () => void {
         if (process.cwd() !== cwd) {
             process.chdir(cwd);
         }
-        pulumiLog.warn = warn;
+        Error.stackTraceLimit = stackTraceLimit;
     };
 }
 

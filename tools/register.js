@@ -48,27 +48,64 @@ function cachePathOf(filename, source) {
     return path.join(CACHE, `${keyBase.copy().update(filename).update("\0").update(source).digest("hex")}.js`);
 }
 
+/** Keeps `js` as the translation at `cached`. @param {string} cached @param {string} js */
+function store(cached, js) {
+    try {
+        fs.mkdirSync(CACHE, { recursive: true });
+        // Written aside and renamed: processes running in parallel never read a half-written file.
+        const tmp = `${cached}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, js);
+        fs.renameSync(tmp, cached);
+    } catch {
+        // A read-only node_modules: run uncached.
+    }
+}
+
+/**
+ * The translation this process last loaded for each file, with its source: the engine loads the program's
+ * modules afresh for every evaluation, and an unchanged source needs neither a hash nor a read of the cache.
+ * @type {Map<string, { source: string, cached: string, js: string }>}
+ */
+const loaded = new Map();
+
 /** @param {NodeJS.Module & { _compile(code: string, filename: string): void }} module @param {string} filename */
 function loadTypeScript(module, filename) {
     const source = fs.readFileSync(filename, "utf8");
-    const cached = cachePathOf(filename, source);
-    let js;
-    try {
-        js = fs.readFileSync(cached, "utf8");
-    } catch {
-        js = transpile(source, filename);
+    let entry = loaded.get(filename);
+    if (entry?.source !== source) {
+        const cached = cachePathOf(filename, source);
+        let js;
         try {
-            fs.mkdirSync(CACHE, { recursive: true });
-            // Written aside and renamed: processes running in parallel never read a half-written file.
-            const tmp = `${cached}.${process.pid}.tmp`;
-            fs.writeFileSync(tmp, js);
-            fs.renameSync(tmp, cached);
+            js = fs.readFileSync(cached, "utf8");
         } catch {
-            // A read-only node_modules: run uncached.
+            js = transpile(source, filename);
+            store(cached, js);
         }
+        entry = { source, cached, js };
+        loaded.set(filename, entry);
     }
-    translations.set(filename, cached);
-    module._compile(js, filename);
+    translations.set(filename, entry.cached);
+    module._compile(entry.js, filename);
+}
+
+/**
+ * Transpiles into the cache each of `files` that is not there yet, without running any; returns how many.
+ * `npm test` does it once before mocha starts, instead of each worker transpiling what it loads.
+ * @param {readonly string[]} files
+ */
+function warm(files) {
+    let transpiled = 0;
+    for (const filename of untranspiled(files)) {
+        const source = fs.readFileSync(filename, "utf8");
+        store(cachePathOf(filename, source), transpile(source, filename));
+        transpiled++;
+    }
+    return transpiled;
+}
+
+/** Which of `files` have no translation in the cache yet. @param {readonly string[]} files */
+function untranspiled(files) {
+    return files.filter((filename) => !fs.existsSync(cachePathOf(filename, fs.readFileSync(filename, "utf8"))));
 }
 
 /** @type {Map<string, InstanceType<typeof Module.SourceMap> | undefined>} */
@@ -105,7 +142,7 @@ function mapStack(stack) {
     });
 }
 
-module.exports = { mapStack };
+module.exports = { mapStack, warm, untranspiled };
 
 // Replaces Node 22's own type stripping, which cannot run this code (`export =`, parameter properties).
 require.extensions[".ts"] = /** @type {any} */ (loadTypeScript);

@@ -2,16 +2,11 @@
 // it under `pulumi preview`: config set first, the program required inside the root Stack resource,
 // then every registration awaited. Pulumi's runtime state lives in a store of this run's own, as the
 // SDK's automation server runs each program; the program's modules must be fresh (engine.ts sees to it).
+// The SDK's public API does most of it; what it cannot give comes from lib/sdk-internals.ts.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import * as mockCloud from "./mock-cloud";
-
-// The SDK's wire types, to answer registrations as the engine does (google-protobuf is a dependency of
-// ours at the SDK's version; neither module has typings).
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-const resproto = require("@pulumi/pulumi/proto/resource_pb");
+import { captureWarnings, RegisterRequest, RegisterResult, setMocksWithRegistrations, withOwnRuntimeState } from "../lib/sdk-internals";
 
 /** A registered resource, as the engine would receive it. */
 export interface RegisteredResource {
@@ -75,12 +70,13 @@ export interface RunOptions {
     readonly cloud?: mockCloud.CloudFixture;
 }
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+// The wire form's signatures (public constants of the SDK's runtime).
+const SIG = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+const RESOURCE_SIG = pulumi.runtime.specialResourceSig;
+const ROOT_STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
 /** The engine's marker for a value unknown at preview, and how an evaluation spells it. */
-export const UNKNOWN_MARKER = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_MARKER = pulumi.runtime.unknownValue;
 export const UNKNOWN_TEXT = "<unknown>";
 
 /** Plain JSON from a protobuf struct's JS form: secrets unwrapped (their top-level keys reported), resources as URNs. */
@@ -115,109 +111,100 @@ function secretWrap(value: unknown): unknown {
 }
 
 /**
- * The SDK's MockMonitor sees only type, name and inputs. This one sees the whole register request, as
- * the engine does: parent, dependencies, protect, retainOnDelete, additionalSecretOutputs. And it
- * behaves like the engine where the SDK's mock does not: outputs listed in additionalSecretOutputs,
- * or fed by a secret input, come back secret; the root stack is left out of child URNs.
+ * The engine's side of the program's registrations. It sees the whole register request, as the engine
+ * does: parent, dependencies, protect, retainOnDelete, additionalSecretOutputs. And it behaves like
+ * the engine where the SDK's mock does not: outputs listed in additionalSecretOutputs, or fed by a
+ * secret input, come back secret; the root stack is left out of child URNs.
  */
-class RecordingMonitor extends MockMonitor {
+class Registrations {
     readonly records = new Map<string, RegisteredResource>();
     readonly invokeRecords: InvokeRecord[] = [];
     stackOutputs: Record<string, StackOutput> = {};
     private rootUrn = "";
 
     constructor(
+        private readonly project: string,
+        private readonly stack: string,
         private readonly region: string,
         private readonly preview: boolean,
         readonly account: mockCloud.Account,
-    ) {
-        super({
-            call: (args) => {
-                this.invokeRecords.push({ token: args.token, inputs: plain(args.inputs).values });
-                try {
-                    return mockCloud.invoke(args.token, plain(args.inputs).values, this.region, this.account);
-                } catch (err) {
-                    // The SDK reports a failed invoke with the gRPC error's `details`, as the engine sends them.
-                    throw Object.assign(err instanceof Error ? err : new Error(String(err)), {
-                        details: err instanceof Error ? err.message : String(err),
-                    });
-                }
-            },
-            newResource: () => {
-                throw new Error("unused: RecordingMonitor answers registrations itself");
-            },
-        });
-    }
+    ) {}
+
+    /** The public Mocks: invokes (look-ups), answered from the account. Registrations never reach newResource. */
+    readonly mocks: pulumi.runtime.Mocks = {
+        call: (args) => {
+            this.invokeRecords.push({ token: args.token, inputs: plain(args.inputs).values });
+            try {
+                return mockCloud.invoke(args.token, plain(args.inputs).values, this.region, this.account);
+            } catch (err) {
+                // The SDK reports a failed invoke with the gRPC error's `details`, as the engine sends them.
+                throw Object.assign(err instanceof Error ? err : new Error(String(err)), {
+                    details: err instanceof Error ? err.message : String(err),
+                });
+            }
+        },
+        newResource: () => {
+            throw new Error("unused: the engine answers registrations itself");
+        },
+    };
 
     private urnFor(parent: string, type: string, name: string): string {
         const parentType = parent ? parent.split("::")[2] : "";
         const qualified = parent && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
-        return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+        return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
     }
 
-    async registerResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
-        try {
-            const { values: inputs, secrets: secretInputs } = plain(req.getObject().toJavaScript());
-            const type: string = req.getType();
-            const name: string = req.getName();
-            const custom: boolean = req.getCustom();
-            const urn = this.urnFor(req.getParent(), type, name);
-            const region = typeof inputs.region === "string" ? inputs.region : this.region;
-            // At preview the engine creates nothing: outputs are the inputs, anything else is unknown.
-            const { id, state } = !custom
-                ? { id: "", state: {} as Record<string, unknown> }
-                : this.preview
-                  ? { id: "", state: { ...inputs } }
-                  : mockCloud.newResourceState({
-                        type,
-                        name,
-                        inputs,
-                        region,
-                        importId: req.getImportid() || undefined,
-                        account: this.account,
-                    });
-            const secretOutputs = new Set<string>([...req.getAdditionalsecretoutputsList(), ...secretInputs]);
-            const wire: Record<string, unknown> = {};
-            for (const [k, v] of Object.entries(state)) {
-                wire[k] = secretOutputs.has(k) ? secretWrap(v) : v;
-            }
-            if (type === ROOT_STACK_TYPE) {
-                this.rootUrn = urn;
-            }
-            this.records.set(urn, {
-                urn,
-                type,
-                name,
-                custom,
-                parent: req.getParent() || undefined,
-                inputs,
-                secretInputs,
-                dependencies: req.getDependenciesList(),
-                protect: req.getProtect() === true,
-                retainOnDelete: req.getRetainondelete() === true,
-                deleteBeforeReplace: req.getDeletebeforereplace() === true,
-                ignoreChanges: req.getIgnorechangesList(),
-                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                aliases: req.getAliasesList().length + req.getAliasurnsList().length,
-                provider: req.getProvider() || undefined,
-                importId: req.getImportid() || undefined,
-                outputs: state,
-                secretOutputs: [...secretOutputs].filter((k) => k in state).sort(),
-            });
-            this.resources.set(urn, { urn, id, state: wire });
-            const resp = new resproto.RegisterResourceResponse();
-            resp.setUrn(urn);
-            resp.setId(id);
-            resp.setObject(Struct.fromJavaScript(wire));
-            callback(null, resp);
-        } catch (err) {
-            callback(err);
+    registerResource(req: RegisterRequest): RegisterResult {
+        const { values: inputs, secrets: secretInputs } = plain(req.object);
+        const { type, name, custom } = req;
+        const urn = this.urnFor(req.parent, type, name);
+        const region = typeof inputs.region === "string" ? inputs.region : this.region;
+        // At preview the engine creates nothing: outputs are the inputs, anything else is unknown.
+        const { id, state } = !custom
+            ? { id: "", state: {} as Record<string, unknown> }
+            : this.preview
+              ? { id: "", state: { ...inputs } }
+              : mockCloud.newResourceState({
+                    type,
+                    name,
+                    inputs,
+                    region,
+                    importId: req.importId || undefined,
+                    account: this.account,
+                });
+        const secretOutputs = new Set<string>([...req.additionalSecretOutputs, ...secretInputs]);
+        const wire: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(state)) {
+            wire[k] = secretOutputs.has(k) ? secretWrap(v) : v;
         }
+        if (type === ROOT_STACK_TYPE) {
+            this.rootUrn = urn;
+        }
+        this.records.set(urn, {
+            urn,
+            type,
+            name,
+            custom,
+            parent: req.parent || undefined,
+            inputs,
+            secretInputs,
+            dependencies: req.dependencies,
+            protect: req.protect,
+            retainOnDelete: req.retainOnDelete,
+            deleteBeforeReplace: req.deleteBeforeReplace,
+            ignoreChanges: req.ignoreChanges,
+            additionalSecretOutputs: req.additionalSecretOutputs,
+            aliases: req.aliases,
+            provider: req.provider || undefined,
+            importId: req.importId || undefined,
+            outputs: state,
+            secretOutputs: [...secretOutputs].filter((k) => k in state).sort(),
+        });
+        return { urn, id, object: wire };
     }
 
-    registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
-        const urn: string = req.getUrn();
-        const { values, secrets } = plain(req.getOutputs()?.toJavaScript() ?? {});
+    registerResourceOutputs(urn: string, raw: Record<string, unknown>): void {
+        const { values, secrets } = plain(raw);
         if (urn === this.rootUrn) {
             this.stackOutputs = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, secret: secrets.includes(k) }]));
         }
@@ -225,48 +212,35 @@ class RecordingMonitor extends MockMonitor {
         if (rec) {
             this.records.set(urn, { ...rec, outputs: values, secretOutputs: secrets });
         }
-        super.registerResourceOutputs(req, callback);
     }
 }
 
 /** Evaluates the program once in this process. */
 export function runProgram(opts: RunOptions): Promise<Evaluation> {
-    const { withLocalStorage } = require("@pulumi/pulumi/runtime/state");
-    return withLocalStorage(() => runInStore(opts));
+    return withOwnRuntimeState(() => runInStore(opts));
 }
 
 async function runInStore(opts: RunOptions): Promise<Evaluation> {
     const region = opts.config["aws:region"] ?? "us-east-1";
-    const monitor = new RecordingMonitor(region, opts.preview === true, new mockCloud.Account(opts.cloud, opts.config));
-    setMockOptions(monitor, opts.project, opts.stack, opts.preview === true);
-    const store = require("@pulumi/pulumi/runtime/state").getStore();
-    Object.assign(store, {
-        supportsSecrets: true,
-        supportsResourceReferences: true,
-        supportsOutputValues: false,
-        supportsDeletedWith: true,
-        supportsAliasSpecs: true,
-        supportsTransforms: false,
-        supportsInvokeTransforms: false,
-        supportsInvokeDependsOn: false,
-    });
+    const preview = opts.preview === true;
+    const engine = new Registrations(opts.project, opts.stack, region, preview, new mockCloud.Account(opts.cloud, opts.config));
+    await setMocksWithRegistrations(engine.mocks, engine, opts.project, opts.stack, preview);
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
     const warnings: string[] = [];
-    const log = pulumi.log as any;
-    const originalWarn = log.warn;
-    log.warn = (msg: string) => {
-        warnings.push(String(msg));
-    };
-
-    const stackModule = require("@pulumi/pulumi/runtime/stack");
-    const settings = require("@pulumi/pulumi/runtime/settings");
+    const restoreWarn = captureWarnings(warnings);
+    // No stack traces while the program runs: the SDK captures and formats one for every promise it makes
+    // (its leak detector's debuggablePromise) and every resource (its source position), half of an
+    // evaluation's time. An evaluation reports the program's messages, never its stacks.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
-        await stackModule.runInPulumiStack(async () => {
+        await pulumi.runtime.runInPulumiStack(async () => {
             const exported = require(path.resolve(opts.program));
             return exported instanceof Function ? exported() : exported;
         });
-        await settings.waitForRPCs();
+        // What the language host does once the program returns: wait for every registration still in flight.
+        await pulumi.runtime.disconnect();
         // A registration whose inputs failed (a look-up the account does not answer, a program's own
         // error inside an Output) releases its RPC first and rejects after: the rejection nobody awaits
         // surfaces once this turn of the event loop ends, and the language host fails the program on it.
@@ -274,18 +248,19 @@ async function runInStore(opts: RunOptions): Promise<Evaluation> {
         await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
         // Tell the caller how far the program got: config errors must stop it before any resource.
-        const registered = [...monitor.records.keys()];
+        const registered = [...engine.records.keys()];
         throw Object.assign(err instanceof Error ? err : new Error(String(err)), { registered });
     } finally {
-        log.warn = originalWarn;
+        Error.stackTraceLimit = stackTraceLimit;
+        restoreWarn();
     }
     return {
         project: opts.project,
         stack: opts.stack,
-        resources: [...monitor.records.values()],
-        outputs: monitor.stackOutputs,
-        invokes: monitor.invokeRecords,
+        resources: [...engine.records.values()],
+        outputs: engine.stackOutputs,
+        invokes: engine.invokeRecords,
         warnings,
-        assumptions: monitor.account.assumptions,
+        assumptions: engine.account.assumptions,
     };
 }

@@ -7,13 +7,14 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { runPolicies } from "../../policy/runner";
-import { Evaluation, ProgramError } from "../../tools/engine";
+import { Evaluation, PROJECT_DIR, ProgramError } from "../../tools/engine";
 import { HELP, main } from "../../tools/deployments-plan";
 import { ACCOUNT_ID } from "../../tools/mock-cloud";
 import { plannedResources } from "../../tools/plan";
 import { StackConfigError } from "../../lib/stack-files";
 import type { DeploymentsConfig } from "../../deployments/config";
 import { githubSubjects } from "../../deployments/github-actions";
+import { pathGlobs, programFiles } from "../../deployments/program-files";
 import { assetText, DEPLOYMENTS_FIXTURES, deploymentsError, deploymentsStack, evaluateDeployments, json, named } from "./harness";
 import { runCommand } from "../harness";
 
@@ -66,18 +67,9 @@ describe("deployments program: the acme fixture (two stacks, provider created, A
                     deployCommits: true,
                     previewPullRequests: !production,
                     pullRequestTemplate: false,
-                    // Derived from the program's imports (test/deployments/program-files.test.ts): lib/** too.
-                    paths: [
-                        "Pulumi.yaml",
-                        "index.ts",
-                        "package-lock.json",
-                        "package.json",
-                        "tsconfig.json",
-                        "tsconfig.pulumi.json",
-                        "components/**",
-                        "lib/**",
-                        `test/fixtures/Pulumi.${stack}.yaml`,
-                    ],
+                    // The filters derived from the program's imports (test/deployments/program-files.test.ts checks them
+                    // against what Node loads), then the stack's own file.
+                    paths: [...pathGlobs(programFiles(PROJECT_DIR, ""), ""), `test/fixtures/Pulumi.${stack}.yaml`],
                 });
                 const op = s.inputs.operationContext as any;
                 expect(op.preRunCommands).to.deep.equal(["npm ci --no-audit --no-fund", `npm run check -- --stack ${stack}`]);

@@ -62,18 +62,28 @@ describe("deployments path filters: every file the program loads", () => {
         expect(found).to.include.members(["Pulumi.yaml", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.pulumi.json"]);
     });
 
-    it("the filters are the files at the project's root and the folders below it, and the stack's own file", () => {
-        expect(settingsPaths.prod).to.deep.equal([
-            "Pulumi.yaml",
-            "index.ts",
-            "package-lock.json",
-            "package.json",
-            "tsconfig.json",
-            "tsconfig.pulumi.json",
-            "components/**",
-            "lib/**",
-            "test/fixtures/Pulumi.prod.yaml",
-        ]);
+    it("each filter is a file at the project's root that the CLI reads or the program loads, a folder the program loads from, or the stack's own file: nothing broader", () => {
+        const rootFiles = programFiles(PROJECT_DIR, "").filter((f) => !f.includes("/"));
+        for (const [stack, filters] of Object.entries(settingsPaths)) {
+            const folders = new Set(loaded.get(stack)!.map((f) => path.posix.dirname(f)));
+            const stackFiles = filters.filter((f) => /(^|\/)Pulumi\.[^/]+\.yaml$/.test(f));
+            expect(
+                stackFiles.map((f) => path.posix.basename(f)),
+                stack,
+            ).to.deep.equal([`Pulumi.${stack}.yaml`]);
+            for (const filter of filters.filter((f) => !stackFiles.includes(f))) {
+                if (filter.endsWith("/**")) {
+                    // A folder of a loaded file: `**` alone, or a parent such as policy/**, would deploy on edits the program never sees.
+                    expect(folders.has(filter.slice(0, -3)), `${stack}: ${filter}`).to.equal(true);
+                } else {
+                    expect(rootFiles, `${stack}: ${filter}`).to.include(filter);
+                }
+            }
+            expect(
+                rootFiles.filter((f) => !filters.includes(f)),
+                `${stack}: root files not filtered`,
+            ).to.deep.equal([]);
+        }
     });
 });
 

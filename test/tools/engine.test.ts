@@ -1,7 +1,10 @@
 // The engine itself: evaluations in this process give what a fresh process gives, one after another and
 // when started together; secrets propagate as the Pulumi engine propagates them.
 import { expect } from "chai";
-import { EvaluateOptions, Evaluation, ProgramError } from "../../tools/engine";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EvaluateOptions, Evaluation, ProgramError, programRuns } from "../../tools/engine";
 import { evaluate, one } from "../harness";
 
 type Outcome = { evaluation: Evaluation } | { error: { message: string; registered: string[] } };
@@ -25,7 +28,7 @@ describe("the engine", () => {
             { stack: "staging", overrides: { "membrane:environment": "Staging_Env" } },
             { stack: "staging" },
         ];
-        const here = await Promise.all(cases.map((c) => outcome(c)));
+        const here = await Promise.all(cases.map((c) => outcome({ ...c, rerun: true })));
         const fresh = await Promise.all(cases.map((c) => outcome({ ...c, freshProcess: true })));
         expect("error" in here[1] && here[1].error.message).to.match(/membrane:environment: must be 2 or more lowercase/);
         for (const [i, c] of cases.entries()) {
@@ -44,15 +47,38 @@ describe("the engine", () => {
             env: { MEMBRANE_ENGINE_TEST: "failed-input" },
         };
         const [here, fresh, next] = [
-            await outcome(opts),
+            await outcome({ ...opts, rerun: true }),
             await outcome({ ...opts, freshProcess: true }),
-            await outcome({ ...opts, env: {} }),
+            await outcome({ ...opts, env: {}, rerun: true }),
         ];
         for (const o of [here, fresh]) {
             expect("error" in o && o.error.message).to.match(/the look-up found nothing/);
         }
         // The failure stays with its run: the next evaluation is not touched by it.
         expect("evaluation" in next).to.equal(true);
+    });
+
+    it("answers an evaluation it already ran with a copy of its result, and runs an edited program again", async function () {
+        this.timeout(60000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-engine-"));
+        const program = path.join(dir, "program.ts");
+        try {
+            const opts: EvaluateOptions = { stack: "staging", program };
+            fs.writeFileSync(program, 'export const answer: string = "first";\n');
+            const before = programRuns();
+            const first = await evaluate(opts);
+            const again = await evaluate(opts);
+            expect(programRuns() - before, "one run for two evaluations").to.equal(1);
+            expect(again).to.deep.equal(first);
+            expect(again).to.not.equal(first);
+            (first.outputs.answer as { value: unknown }).value = "changed by a caller";
+            expect((await evaluate(opts)).outputs.answer.value, "each caller gets its own copy").to.equal("first");
+            fs.writeFileSync(program, 'export const answer: string = "edited";\n');
+            expect((await evaluate(opts)).outputs.answer.value).to.equal("edited");
+            expect(programRuns() - before, "the edited program ran").to.equal(2);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     describe("secrets", () => {

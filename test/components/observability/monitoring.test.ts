@@ -1,6 +1,7 @@
-// Alarms and alerts on the fixture stacks and their variants: each alarm's metric, namespace, dimensions
-// and threshold, the encrypted topics (one per region that has alarms), the email, Atlas's alerts, and
-// the stack without them. Pure functions first.
+// Alarms and alerts on the fixture stacks and their variants, as properties that must hold of every alarm
+// (a metric CloudWatch publishes, a threshold from its key, a dimension naming a resource of the stack, a
+// topic of its region whose policy lets it publish), the encrypted topics (one per region that has
+// alarms), the email, Atlas's alerts, and the stack without them. Pure functions first.
 import { expect } from "chai";
 import {
     AlarmThresholds,
@@ -12,8 +13,9 @@ import {
     KEY_ADMINISTRATION_ACTIONS,
     redisAlarms,
 } from "../../../components/observability/monitoring";
-import { Evaluation, RegisteredResource } from "../../../tools/engine";
+import { Evaluation, PROJECT_DIR, RegisteredResource } from "../../../tools/engine";
 import { ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { loadProject } from "../../../lib/stack-files";
 import { byType, evaluate, fixtureStack, one } from "../../harness";
 
 const T = {
@@ -25,98 +27,82 @@ const T = {
     alert: "mongodbatlas:index/alertConfiguration:AlertConfiguration",
     project: "mongodbatlas:index/project:Project",
     distribution: "aws:cloudfront/distribution:Distribution",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
 };
 
-const DEFAULTS: AlarmThresholds = {
-    redisCpuPercent: 45,
-    redisEngineCpuPercent: 90,
-    redisMemoryPercent: 80,
-    redisEvictions: 0,
-    redisConnections: 1000,
-    redisReplicationLagSeconds: 30,
-    cdn5xxErrorRatePercent: 5,
-    atlasReplicationLagSeconds: 240,
-    atlasDiskPercent: 90,
-    atlasConnectionsPercent: 80,
+/** IAM's ArnLike: `*` any run of characters, `?` any one. */
+const arnLike = (arn: string, pattern: string) =>
+    new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+    ).test(arn);
+
+// Thresholds of the pure functions' own: every value distinct, so an alarm's threshold names its key.
+const THRESHOLDS: AlarmThresholds = {
+    redisCpuPercent: 11,
+    redisEngineCpuPercent: 12,
+    redisMemoryPercent: 13,
+    redisEvictions: 14,
+    redisConnections: 15,
+    redisReplicationLagSeconds: 16,
+    cdn5xxErrorRatePercent: 17,
+    atlasReplicationLagSeconds: 18,
+    atlasDiskPercent: 19,
+    atlasConnectionsPercent: 20,
 };
 
-/** metric, statistic, period × evaluation periods, threshold of each Redis alarm of one member. */
-const REDIS_ALARMS: Array<[string, string, string, number, string, number]> = [
-    ["cpu", "CPUUtilization", "Average", 60, "5/5", 45],
-    ["engine-cpu", "EngineCPUUtilization", "Average", 60, "5/5", 90],
-    ["memory", "DatabaseMemoryUsagePercentage", "Average", 60, "5/5", 80],
-    ["evictions", "Evictions", "Sum", 300, "1/1", 0],
-    ["connections", "CurrConnections", "Maximum", 60, "5/5", 1000],
-    ["replication-lag", "ReplicationLag", "Maximum", 60, "5/5", 30],
-];
+/** The keys of Pulumi.yaml that set a threshold (the contract: a new one is checked without a line here). */
+const THRESHOLD_KEYS = Object.entries(loadProject(PROJECT_DIR).config)
+    .filter(([key, entry]) => /^membrane:(alarm|atlasAlert)[A-Z]/.test(key) && entry.type === "integer")
+    .map(([key, entry]) => ({ key, ...rangeOf(entry.description ?? "") }));
 
-function describeAlarm(a: RegisteredResource) {
-    const i = a.inputs as Record<string, any>;
-    return {
-        name: i.name,
-        region: i.region,
-        namespace: i.namespace,
-        metricName: i.metricName,
-        dimensions: i.dimensions,
-        statistic: i.statistic,
-        period: i.period,
-        evaluation: `${i.datapointsToAlarm}/${i.evaluationPeriods}`,
-        threshold: i.threshold,
-        comparisonOperator: i.comparisonOperator,
-        treatMissingData: i.treatMissingData,
-    };
+function rangeOf(description: string): { min: number; max: number } {
+    const m = /\((\d+) to (\d+)/.exec(description);
+    return m ? { min: Number(m[1]), max: Number(m[2]) } : expect.fail(`no (<min> to <max>) in "${description}"`);
 }
 
-function expectedRedis(env: string, region: string, members: string[], replicas: boolean) {
-    return members.flatMap((member) =>
-        REDIS_ALARMS.filter(([suffix]) => replicas || suffix !== "replication-lag").map(
-            ([suffix, metricName, statistic, period, evaluation, threshold]) => ({
-                name: `${env}-membrane-redis-${member.slice(`${env}-membrane-`.length)}-${suffix}`,
-                region,
-                namespace: "AWS/ElastiCache",
-                metricName,
-                dimensions: { CacheClusterId: member },
-                statistic,
-                period,
-                evaluation,
-                threshold,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-            }),
-        ),
-    );
-}
+/** Each threshold key at a value of its own, inside its range: 61, 62, … unless the range says otherwise. */
+const TUNED = Object.fromEntries(THRESHOLD_KEYS.map(({ key, min, max }, i) => [key, Math.min(max, Math.max(min, 61 + i))]));
 
-function expectedCdn(env: string, distributionId: unknown) {
-    return {
-        name: `${env}-membrane-cdn-5xx-error-rate`,
-        region: "us-east-1",
-        namespace: "AWS/CloudFront",
-        metricName: "5xxErrorRate",
-        dimensions: { DistributionId: distributionId, Region: "Global" },
-        statistic: "Average",
-        period: 60,
-        evaluation: "5/5",
-        threshold: 5,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-    };
-}
+// What CloudWatch publishes in each namespace (AWS: "Monitoring use with CloudWatch metrics" for
+// ElastiCache's host-level and Redis OSS metrics; "Viewing CloudFront and function metrics"): a metric
+// name not published there is an alarm that never fires, as missing data does not breach.
+const PUBLISHED_METRICS: Record<string, string[]> = {
+    "AWS/ElastiCache": [
+        "CPUUtilization",
+        "EngineCPUUtilization",
+        "DatabaseMemoryUsagePercentage",
+        "Evictions",
+        "CurrConnections",
+        "ReplicationLag",
+        "FreeableMemory",
+        "NetworkBytesIn",
+        "NetworkBytesOut",
+        "SwapUsage",
+        "CacheHits",
+        "CacheMisses",
+        "NewConnections",
+    ],
+    "AWS/CloudFront": ["Requests", "BytesDownloaded", "BytesUploaded", "4xxErrorRate", "5xxErrorRate", "TotalErrorRate"],
+};
+const STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 
 describe("monitoring: pure", () => {
-    it("gives a member without replicas no replication-lag alarm, and names alarms by the given label", () => {
-        expect(redisAlarms("qa-membrane-001", "redis-001", DEFAULTS, false).map((a) => a.suffix)).to.deep.equal([
-            "redis-001-cpu",
-            "redis-001-engine-cpu",
-            "redis-001-memory",
-            "redis-001-evictions",
-            "redis-001-connections",
-        ]);
-        expect(
-            redisAlarms("qa-membrane-001", "redis-001", { ...DEFAULTS, redisEvictions: 10 }, true).map((a) => a.threshold),
-        ).to.deep.equal([45, 90, 80, 10, 1000, 30]);
-        expect(cdnAlarm("E123", { ...DEFAULTS, cdn5xxErrorRatePercent: 2 })).to.deep.include({
-            threshold: 2,
+    it("feeds each Redis threshold to one alarm of a member, all named by the given label; replication lag only with replicas", () => {
+        const withReplicas = redisAlarms("qa-membrane-001", "redis-001", THRESHOLDS, true);
+        const without = redisAlarms("qa-membrane-001", "redis-001", THRESHOLDS, false);
+        const redisKeys = (Object.keys(THRESHOLDS) as Array<keyof AlarmThresholds>).filter((k) => k.startsWith("redis"));
+        expect(withReplicas.map((a) => a.threshold).sort()).to.deep.equal(redisKeys.map((k) => THRESHOLDS[k]).sort());
+        expect(without).to.deep.equal(withReplicas.filter((a) => a.metricName !== "ReplicationLag"));
+        for (const a of withReplicas) {
+            expect(a.suffix).to.match(/^redis-001-[a-z-]+$/);
+            expect(a.dimensions).to.deep.equal({ CacheClusterId: "qa-membrane-001" });
+        }
+        expect(new Set(withReplicas.map((a) => a.suffix)).size).to.equal(withReplicas.length);
+        expect(cdnAlarm("E123", THRESHOLDS)).to.deep.include({
+            threshold: THRESHOLDS.cdn5xxErrorRatePercent,
             dimensions: { DistributionId: "E123", Region: "Global" },
         });
     });
@@ -196,13 +182,15 @@ describe("monitoring: pure", () => {
             intervalMin: 60,
             delayMin: 0,
         });
-        expect(atlasAlerts(DEFAULTS).map((a) => a.eventType)).to.deep.equal([
-            "OUTSIDE_METRIC_THRESHOLD",
-            "OUTSIDE_METRIC_THRESHOLD",
-            "OUTSIDE_METRIC_THRESHOLD",
-            "CPS_SNAPSHOT_FAILED",
-            "CPS_SNAPSHOT_FALLBACK_FAILED",
-        ]);
+        // Every Atlas threshold feeds one metric alert; the other alerts are events (a failed snapshot).
+        const alerts = atlasAlerts(THRESHOLDS);
+        expect(alerts.flatMap((a) => (a.metricThresholdConfig ? [a.metricThresholdConfig.threshold] : [])).sort()).to.deep.equal(
+            [THRESHOLDS.atlasReplicationLagSeconds, THRESHOLDS.atlasDiskPercent, THRESHOLDS.atlasConnectionsPercent].sort(),
+        );
+        for (const a of alerts) {
+            expect(a.eventType, a.suffix).to.equal(a.metricThresholdConfig ? "OUTSIDE_METRIC_THRESHOLD" : a.eventType);
+            expect(a.eventType, a.suffix).to.match(a.metricThresholdConfig ? /^OUTSIDE_METRIC_THRESHOLD$/ : /_FAILED$/);
+        }
     });
 });
 
@@ -214,15 +202,7 @@ describe("monitoring", () => {
             fixtureStack("prod"),
             fixtureStack("staging"),
             evaluate({ stack: "staging", overrides: { "membrane:redisClusterMode": true, "membrane:redisAutomaticFailover": true } }),
-            evaluate({
-                stack: "prod",
-                overrides: {
-                    "membrane:alarmEmail": "ops@acme.example.com",
-                    "membrane:alarmRedisMemoryPercent": 70,
-                    "membrane:alarmCdn5xxErrorRatePercent": 2,
-                    "membrane:atlasAlertDiskPercent": 85,
-                },
-            }),
+            evaluate({ stack: "prod", overrides: { "membrane:alarmEmail": "ops@acme.example.com", ...TUNED } }),
             evaluate({ stack: "prod", overrides: { "membrane:alarms": false } }),
             evaluate({
                 stack: "staging",
@@ -235,38 +215,94 @@ describe("monitoring", () => {
         Object.assign(evals, { prod, staging, cluster, tuned, off, external });
     });
 
-    const alarms = (ev: Evaluation) => byType(ev, T.alarm).map(describeAlarm);
+    const alarmed = () => [evals.prod, evals.staging, evals.cluster, evals.tuned];
+    const inputsOf = (a: RegisteredResource) => a.inputs as Record<string, any>;
 
-    it("prod (us-east-1): six alarms on each of the two nodes and CloudFront's, all in us-east-1", () => {
-        const ev = evals.prod;
-        const id = String(one(ev, T.distribution).outputs.arn).split("/").pop();
-        expect(alarms(ev)).to.deep.equal([
-            ...expectedRedis("prod", "us-east-1", ["prod-membrane-001", "prod-membrane-002"], true),
-            expectedCdn("prod", id),
-        ]);
+    it("every alarm watches a metric CloudWatch publishes, with a threshold, over a period CloudWatch accepts", () => {
+        for (const ev of alarmed()) {
+            const all = byType(ev, T.alarm);
+            expect(all, ev.stack).to.have.length.above(0);
+            for (const a of all) {
+                const i = inputsOf(a);
+                expect(PUBLISHED_METRICS[i.namespace], `${a.name}: ${i.namespace}`).to.include(i.metricName);
+                expect(STATISTICS, a.name).to.include(i.statistic);
+                expect(Number.isFinite(i.threshold), a.name).to.equal(true);
+                expect(i.comparisonOperator, a.name).to.match(/^(GreaterThan|LessThan)(OrEqualTo)?Threshold$/);
+                // PutMetricAlarm: a period of 10, 30 or a multiple of 60 s; at most a day of evaluation; M of N datapoints.
+                expect(i.period === 10 || i.period === 30 || i.period % 60 === 0, `${a.name}: period ${i.period}`).to.equal(true);
+                expect(i.period * i.evaluationPeriods, a.name).to.be.at.most(86400);
+                expect(i.datapointsToAlarm, a.name).to.be.within(1, i.evaluationPeriods);
+                // Missing data (a primary's replication lag, an idle CDN) must not alarm.
+                expect(i.treatMissingData, a.name).to.equal("notBreaching");
+            }
+        }
     });
 
-    it("staging (eu-west-1, one node): five alarms on the node in eu-west-1 (no replica, no lag), CloudFront's in us-east-1", () => {
-        const ev = evals.staging;
-        const id = String(one(ev, T.distribution).outputs.arn).split("/").pop();
-        expect(alarms(ev)).to.deep.equal([
-            ...expectedRedis("staging", "eu-west-1", ["staging-membrane-001"], false),
-            expectedCdn("staging", id),
-        ]);
+    it("every alarm's dimensions name a resource of the stack: a member cluster of its replication group, or its distribution", () => {
+        for (const ev of alarmed()) {
+            const members = one(ev, T.replicationGroup).outputs.memberClusters as string[];
+            // CloudFront's ARN ends with the distribution's id (arn:aws:cloudfront::<account>:distribution/<id>).
+            const distributionId = String(one(ev, T.distribution).outputs.arn).split("/").pop();
+            for (const a of byType(ev, T.alarm)) {
+                const { namespace, dimensions, region } = inputsOf(a);
+                if (namespace === "AWS/ElastiCache") {
+                    expect(Object.keys(dimensions), a.name).to.deep.equal(["CacheClusterId"]);
+                    expect(members, a.name).to.include(dimensions.CacheClusterId);
+                    expect(region, a.name).to.equal(ev.outputs.AWS_REGION.value);
+                } else {
+                    // CloudFront publishes its metrics in us-east-1 only, with Region=Global.
+                    expect(dimensions, a.name).to.deep.equal({ DistributionId: distributionId, Region: "Global" });
+                    expect(region, a.name).to.equal("us-east-1");
+                }
+            }
+        }
     });
 
-    it("cluster mode: the alarms follow every member of every shard, as ElastiCache names them", () => {
-        const members = ["0001-001", "0001-002", "0002-001", "0002-002"].map((m) => `staging-membrane-${m}`);
-        const redis = alarms(evals.cluster).filter((a) => a.namespace === "AWS/ElastiCache");
-        expect(redis).to.deep.equal(expectedRedis("staging", "eu-west-1", members, true));
+    it("every member cluster is watched for the same metrics, replication lag only in a group with replicas", () => {
+        for (const ev of alarmed()) {
+            const group = one(ev, T.replicationGroup);
+            const members = group.outputs.memberClusters as string[];
+            const shards = group.inputs.numNodeGroups === undefined ? 1 : Number(group.inputs.numNodeGroups);
+            const watched = (member: string) =>
+                byType(ev, T.alarm)
+                    .filter((a) => inputsOf(a).dimensions.CacheClusterId === member)
+                    .map((a) => inputsOf(a).metricName)
+                    .sort();
+            expect(members, ev.stack).to.have.length.above(0);
+            for (const member of members) {
+                expect(watched(member), member).to.deep.equal(watched(members[0]));
+                expect(watched(member).includes("ReplicationLag"), member).to.equal(members.length > shards);
+            }
+        }
     });
 
-    it("each threshold comes from its key", () => {
-        const tuned = alarms(evals.tuned);
-        expect(tuned.filter((a) => a.metricName === "DatabaseMemoryUsagePercentage").map((a) => a.threshold)).to.deep.equal([70, 70]);
-        expect(tuned.find((a) => a.namespace === "AWS/CloudFront")!.threshold).to.equal(2);
-        const disk = byType(evals.tuned, T.alert).find((a) => a.name === "monitoring-atlas-disk")!;
-        expect((disk.inputs.metricThresholdConfig as any).threshold).to.equal(85);
+    it("every alarm and Atlas alert key of Pulumi.yaml sets a threshold: each key's value is used, and every threshold is a key's", () => {
+        const values = Object.values(TUNED);
+        expect(values, "Pulumi.yaml's threshold keys").to.have.length.above(5);
+        expect(new Set(values).size, "TUNED gives each key its own value").to.equal(values.length);
+        const thresholds = [
+            ...byType(evals.tuned, T.alarm).map((a) => inputsOf(a).threshold),
+            ...byType(evals.tuned, T.alert).flatMap((a) => {
+                const metric = a.inputs.metricThresholdConfig as { threshold: number } | undefined;
+                return metric ? [metric.threshold] : [];
+            }),
+        ];
+        expect([...new Set(thresholds)].sort()).to.deep.equal([...values].sort());
+    });
+
+    it("an alarm's ARN is one that its topic's and its key's policies let CloudWatch publish for", () => {
+        for (const ev of alarmed()) {
+            for (const a of byType(ev, T.alarm)) {
+                const arn = `arn:aws:cloudwatch:${a.inputs.region}:${ACCOUNT_ID}:alarm:${a.inputs.name}`;
+                const topic = byType(ev, T.topic).find((t) => t.inputs.region === a.inputs.region)!;
+                const key = byType(ev, T.key).find((k) => k.inputs.region === a.inputs.region)!;
+                const topicPolicy = byType(ev, T.topicPolicy).find((p) => p.inputs.arn === topic.outputs.arn)!;
+                for (const doc of [JSON.parse(String(topicPolicy.inputs.policy)), JSON.parse(String(key.inputs.policy))]) {
+                    const publish = doc.Statement.find((st: any) => st.Principal?.Service === "cloudwatch.amazonaws.com");
+                    expect(arnLike(arn, publish.Condition.ArnLike["aws:SourceArn"]), `${a.name}: ${arn}`).to.equal(true);
+                }
+            }
+        }
     });
 
     it("every alarm notifies its own region's topic when it fires and when it recovers", () => {
@@ -330,65 +366,40 @@ describe("monitoring", () => {
         expect(byType(evals.prod, T.subscription)).to.deep.equal([]);
     });
 
-    it("configures Atlas's alerts in the project: replication lag on secondaries, disk, connections, a failed snapshot", () => {
-        const ev = evals.prod;
-        const projectId = one(ev, "mongodbatlas:index/advancedCluster:AdvancedCluster").inputs.projectId;
+    it("configures Atlas's alerts in the cluster's project, enabled, to the project owners or the alarm email", () => {
+        const projectId = one(evals.prod, "mongodbatlas:index/advancedCluster:AdvancedCluster").inputs.projectId;
         expect(projectId)
             .to.be.a("string")
-            .and.equal(one(ev, T.project).outputs.id ?? projectId);
-        const order = ["replication-lag", "disk", "connections", "backup-failed", "backup-fallback-failed"].map(
-            (s) => `monitoring-atlas-${s}`,
-        );
-        const alerts = byType(ev, T.alert)
-            .map((a) => ({ name: a.name, ...a.inputs }))
-            .sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-        const owners = atlasNotification(undefined);
-        const metric = (metricName: string, threshold: number, units: string) => ({
-            metricName,
-            operator: "GREATER_THAN",
-            threshold,
-            units,
-            mode: "AVERAGE",
-        });
-        expect(alerts).to.deep.equal([
-            {
-                name: "monitoring-atlas-replication-lag",
-                projectId,
-                eventType: "OUTSIDE_METRIC_THRESHOLD",
-                enabled: true,
-                metricThresholdConfig: metric("OPLOG_SLAVE_LAG_MASTER_TIME", 240, "SECONDS"),
-                matchers: [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }],
-                notifications: [owners],
-            },
-            {
-                name: "monitoring-atlas-disk",
-                projectId,
-                eventType: "OUTSIDE_METRIC_THRESHOLD",
-                enabled: true,
-                metricThresholdConfig: metric("DISK_PARTITION_SPACE_USED_DATA", 90, "RAW"),
-                notifications: [owners],
-            },
-            {
-                name: "monitoring-atlas-connections",
-                projectId,
-                eventType: "OUTSIDE_METRIC_THRESHOLD",
-                enabled: true,
-                metricThresholdConfig: metric("CONNECTIONS_PERCENT", 80, "RAW"),
-                notifications: [owners],
-            },
-            { name: "monitoring-atlas-backup-failed", projectId, eventType: "CPS_SNAPSHOT_FAILED", enabled: true, notifications: [owners] },
-            {
-                name: "monitoring-atlas-backup-fallback-failed",
-                projectId,
-                eventType: "CPS_SNAPSHOT_FALLBACK_FAILED",
-                enabled: true,
-                notifications: [owners],
-            },
-        ]);
-        // With an email, to the same address as the topics.
-        for (const a of byType(evals.tuned, T.alert)) {
-            expect(a.inputs.notifications).to.deep.equal([atlasNotification("ops@acme.example.com")]);
+            .and.equal(one(evals.prod, T.project).outputs.id ?? projectId);
+        for (const [ev, notification] of [
+            [evals.prod, atlasNotification(undefined)],
+            // With an email, to the same address as the topics.
+            [evals.tuned, atlasNotification("ops@acme.example.com")],
+        ] as const) {
+            const alerts = byType(ev, T.alert);
+            expect(alerts, ev.stack).to.have.length.above(0);
+            for (const a of alerts) {
+                expect(a.inputs, a.name).to.deep.include({ projectId, enabled: true, notifications: [notification] });
+            }
         }
+    });
+
+    it("every Atlas alert is a metric above its threshold or a failed snapshot; the replication lag one watches secondaries only", () => {
+        const alerts = byType(evals.prod, T.alert).map((a) => a.inputs as Record<string, any>);
+        for (const a of alerts) {
+            if (a.eventType === "OUTSIDE_METRIC_THRESHOLD") {
+                expect(a.metricThresholdConfig).to.include({ operator: "GREATER_THAN" });
+                expect(a.metricThresholdConfig.units).to.be.a("string");
+            } else {
+                expect(a.eventType).to.match(/^CPS_SNAPSHOT_[A-Z_]*FAILED$/);
+                expect(a).to.not.have.property("metricThresholdConfig");
+            }
+        }
+        expect(alerts.map((a) => a.eventType)).to.include("CPS_SNAPSHOT_FAILED");
+        // A primary reports no replication lag: an alert on every member would never clear on a failover.
+        const lag = alerts.filter((a) => /LAG/.test(a.metricThresholdConfig?.metricName ?? ""));
+        expect(lag).to.have.lengthOf(1);
+        expect(lag[0].matchers).to.deep.equal([{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }]);
     });
 
     it("alarms false: no alarm, topic, key or Atlas alert, and no alarmTopicArns output", () => {
@@ -398,8 +409,10 @@ describe("monitoring", () => {
         expect(ev.outputs).to.not.have.property("alarmTopicArns");
     });
 
-    it("an external database: CloudWatch alarms still, but no Atlas alert", () => {
+    it("an external database: the same CloudWatch alarms, but no Atlas alert", () => {
         expect(byType(evals.external, T.alert)).to.deep.equal([]);
-        expect(byType(evals.external, T.alarm)).to.have.lengthOf(6);
+        const names = (ev: Evaluation) => byType(ev, T.alarm).map((a) => a.inputs.name);
+        expect(names(evals.staging)).to.have.length.above(0);
+        expect(names(evals.external)).to.deep.equal(names(evals.staging));
     });
 });

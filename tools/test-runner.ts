@@ -1,0 +1,201 @@
+// `npm test`: the type-check, the lint, the format check and the tests (the program's and the policy
+// pack's), all of them, at once. On two cores they were a queue: three single-threaded checks (17 s of
+// one core) before mocha started. Now every TypeScript file not transpiled yet goes into tools/register.js's
+// cache first, on both cores (in a fresh clone each of mocha's workers would otherwise transpile most of
+// them again), then mocha and the checks start together, mocha's output shown as it comes. The checks'
+// verdicts and output follow mocha's; the exit code is the first failed step's, or 0 when every step passed.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+/** The script of a package's command (its package.json's `bin`), as npm links it into node_modules/.bin. */
+function bin(pkg: string, command = pkg): string {
+    const manifest = require.resolve(`${pkg}/package.json`, { paths: [ROOT] });
+    const bins: string | Record<string, string> = JSON.parse(fs.readFileSync(manifest, "utf8")).bin;
+    return path.join(path.dirname(manifest), typeof bins === "string" ? bins : bins[command]);
+}
+
+export interface Step {
+    readonly name: string;
+    readonly argv: readonly string[];
+    /** Its output, shown as it comes; otherwise kept until the step ends. */
+    readonly live?: boolean;
+}
+
+// Where the checks keep what they learnt of unchanged files, so that a second run redoes only what changed:
+// tsc's build info, eslint's and prettier's caches by content. A fresh clone has none of them.
+const CACHE = path.join("node_modules", ".cache");
+
+/** The type-check `npm test` runs: the whole project, as tsconfig.json includes it. Every step runs in the project's folder. */
+export const TYPE_CHECK: Step = {
+    name: "tsc --noEmit",
+    argv: [
+        bin("typescript", "tsc"),
+        "--noEmit",
+        "-p",
+        ".",
+        "--incremental",
+        "--tsBuildInfoFile",
+        path.join(CACHE, "membrane-tsc", "tsbuildinfo"),
+    ],
+};
+
+export const CHECKS: readonly Step[] = [
+    TYPE_CHECK,
+    {
+        name: "eslint",
+        argv: [
+            bin("eslint"),
+            "--cache",
+            "--cache-strategy",
+            "content",
+            "--cache-location",
+            path.join(CACHE, "membrane-eslint") + path.sep,
+            ".",
+        ],
+    },
+    {
+        name: "prettier --check",
+        argv: [
+            bin("prettier"),
+            "--check",
+            "--log-level",
+            "warn",
+            "--cache",
+            "--cache-strategy",
+            "content",
+            "--cache-location",
+            path.join(CACHE, "membrane-prettier"),
+            ".",
+        ],
+    },
+];
+
+/**
+ * Both suites' test files, in their folders at any depth (`cd policy && npm test` runs the pack's alone), largest first: mocha's workers
+ * take them in order, and the long ones taken last left one worker running alone at the end.
+ */
+export function testFiles(): string[] {
+    const files = ["test", path.join("policy", "test")].flatMap((dir) =>
+        typeScriptFiles(path.join(ROOT, dir))
+            .filter((f) => f.endsWith(".test.ts"))
+            .map((f) => path.relative(ROOT, f)),
+    );
+    const size = (f: string) => fs.statSync(path.join(ROOT, f)).size;
+    return files.sort((a, b) => size(b) - size(a) || a.localeCompare(b));
+}
+
+/** Both suites in one mocha run, on two workers. */
+export const TESTS: Step = {
+    name: "mocha",
+    argv: [bin("mocha"), "--parallel", "--jobs", "2", ...testFiles()],
+    live: true,
+};
+
+/** Every .ts file of the project (not node_modules): what the tests, the tools and the programs load. */
+export function typeScriptFiles(dir = ROOT): string[] {
+    const out: string[] = [];
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) {
+            out.push(...typeScriptFiles(file));
+        } else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+            out.push(file);
+        }
+    }
+    return out;
+}
+
+interface Finished {
+    readonly step: Step;
+    readonly code: number;
+    readonly output: string;
+    readonly seconds: number;
+}
+
+function start(step: Step): Promise<Finished> {
+    const began = Date.now();
+    const child: ChildProcess = spawn(process.execPath, step.argv, {
+        cwd: ROOT,
+        stdio: step.live ? "inherit" : ["ignore", "pipe", "pipe"],
+        env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : (process.env.FORCE_COLOR ?? "0") },
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    return new Promise((resolve) => {
+        child.once("error", (e) => resolve({ step, code: 1, output: `${output}${e.message}\n`, seconds: (Date.now() - began) / 1000 }));
+        child.once("exit", (code, signal) =>
+            resolve({
+                step,
+                code: code ?? (signal ? 1 : 0),
+                output: output + (signal ? `killed by ${signal}\n` : ""),
+                seconds: (Date.now() - began) / 1000,
+            }),
+        );
+    });
+}
+
+/**
+ * Transpiles the files not in the cache yet, half in this process and half in another: in a fresh clone,
+ * 190 files that every mocha worker would otherwise transpile again. Returns how many it transpiled.
+ */
+async function warmCache(): Promise<number> {
+    const { warm, untranspiled } = require("./register.js") as {
+        warm(files: readonly string[]): number;
+        untranspiled(files: readonly string[]): string[];
+    };
+    const files = untranspiled(typeScriptFiles());
+    const half = files.slice(Math.ceil(files.length / 2));
+    const other =
+        half.length === 0
+            ? Promise.resolve(undefined)
+            : start({
+                  name: "transpile",
+                  argv: [
+                      "--require",
+                      path.join(__dirname, "register.js"),
+                      "-e",
+                      `require(${JSON.stringify(path.join(__dirname, "register.js"))}).warm(${JSON.stringify(half)})`,
+                  ],
+              });
+    warm(files.slice(0, files.length - half.length));
+    const done = await other;
+    if (done && done.code !== 0) {
+        throw new Error(`transpiling failed:\n${done.output}`);
+    }
+    return files.length;
+}
+
+export async function main(write: (s: string) => void): Promise<number> {
+    const began = Date.now();
+    const transpiled = await warmCache();
+    if (transpiled > 0) {
+        write(`transpiled ${transpiled} TypeScript files into the cache (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    }
+    const tests = start(TESTS);
+    const checks = CHECKS.map(start);
+    const all = [...(await Promise.all(checks)), await tests];
+    for (const done of all) {
+        const output = done.step.live || !done.output ? "" : `\n${done.output.trimEnd()}`;
+        write(`${done.code === 0 ? "✔" : "✘"} ${done.step.name} (${done.seconds.toFixed(1)} s)${output}`);
+    }
+    const failed = all.filter((d) => d.code !== 0);
+    write(
+        failed.length === 0
+            ? `npm test: every step passed in ${((Date.now() - began) / 1000).toFixed(1)} s`
+            : `npm test: ${failed.map((d) => d.step.name).join(", ")} failed`,
+    );
+    return failed[0]?.code ?? 0;
+}
+
+if (require.main === module) {
+    main((s) => console.log(s)).then(
+        (code) => (process.exitCode = code),
+        (e) => {
+            console.error(`internal error: ${(e as Error).stack ?? e}`);
+            process.exitCode = 3;
+        },
+    );
+}
