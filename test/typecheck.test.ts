@@ -2,6 +2,7 @@
 // are checked by what the compiler makes of the configuration, not by its text: the options as
 // TypeScript resolves them (extends and all), the files the type-check covers, and a type error caught.
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -24,7 +25,7 @@ function parsed(tsconfig: string): TS.ParsedCommandLine {
 }
 
 describe("type-checking", () => {
-    it("Pulumi.yaml runs the program through a tsconfig that skips the check (the SDK's transpileOnly) and is otherwise the checked one", () => {
+    it("Pulumi.yaml runs the program through a tsconfig that skips the check (the SDK's transpileOnly), as CommonJS, and is otherwise the checked one", () => {
         const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
         expect(project.runtime.name).to.equal("nodejs");
         expect(project.runtime.options.typescript).to.equal(true);
@@ -32,8 +33,11 @@ describe("type-checking", () => {
         const run = parsed(path.join(PROJECT_DIR, project.runtime.options.tsconfig)).options;
         const checked = parsed(path.join(PROJECT_DIR, "tsconfig.json")).options;
         expect(run.noCheck).to.equal(true);
-        const { noCheck: _, configFilePath: _run, ...rest } = run;
-        const { configFilePath: _checked, ...checkedRest } = checked;
+        // The program runs as CommonJS (require), which the check models with node20 (Node 22's require of ES modules).
+        expect([run.module, run.moduleResolution]).to.deep.equal([ts.ModuleKind.CommonJS, ts.ModuleResolutionKind.Node10]);
+        expect([checked.module, checked.moduleResolution]).to.deep.equal([ts.ModuleKind.Node20, ts.ModuleResolutionKind.Node16]);
+        const { noCheck: _, configFilePath: _run, module: _m, moduleResolution: _r, ...rest } = run;
+        const { configFilePath: _checked, module: _cm, moduleResolution: _cr, ...checkedRest } = checked;
         expect(rest).to.deep.equal(checkedRest);
     });
 
@@ -47,16 +51,25 @@ describe("type-checking", () => {
         expect(typeScriptFiles().filter((f) => !covered.has(f))).to.deep.equal([]);
     });
 
-    it("the type-check fails on a type error and on an implicit any, with the project's options", function () {
+    it("the type-check npm test runs fails on a type error and on an implicit any, with the project's options", function () {
         this.timeout(30000);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-typecheck-"));
         try {
-            const file = path.join(dir, "broken.ts");
-            fs.writeFileSync(file, 'export const n: number = "text";\nexport function f(x) {\n    return x;\n}\n');
-            // Only the compiler's own library: the project's @types need not be found from a temporary folder.
-            const options = { ...parsed(path.join(PROJECT_DIR, "tsconfig.json")).options, types: [], noEmit: true };
-            const codes = ts.getPreEmitDiagnostics(ts.createProgram([file], options)).map((d) => d.code);
-            expect(codes).to.include(2322).and.include(7006);
+            fs.writeFileSync(path.join(dir, "broken.ts"), 'export const n: number = "text";\nexport function f(x) {\n    return x;\n}\n');
+            // The project's options; only the compiler's own library, since the project's @types are not found from here.
+            fs.writeFileSync(
+                path.join(dir, "tsconfig.json"),
+                JSON.stringify({
+                    extends: path.join(PROJECT_DIR, "tsconfig.json"),
+                    compilerOptions: { types: [] },
+                    include: [],
+                    files: ["broken.ts"],
+                }),
+            );
+            const [compiler] = TYPE_CHECK.argv;
+            const run = spawnSync(process.execPath, [compiler, "--noEmit", "-p", dir], { encoding: "utf8" });
+            expect(run.status, run.stdout + run.stderr).to.not.equal(0);
+            expect(run.stdout).to.include("error TS2322").and.include("error TS7006");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

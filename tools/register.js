@@ -37,8 +37,17 @@ function transpile(source, filename) {
             throw new Error(`${TSCONFIG}: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, "\n")}`);
         }
         const { options } = ts.convertCompilerOptionsFromJson(parsed.config.compilerOptions, ROOT);
-        // Inline maps: for mapStack, and for node --enable-source-maps.
-        compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true, declaration: false, noEmit: false };
+        // Inline maps: for mapStack, and for node --enable-source-maps. CommonJS, as `pulumi up` runs the program
+        // (tsconfig.pulumi.json): tsconfig.json's node20 is the type-check's model of Node 22's require.
+        compilerOptions = {
+            ...options,
+            module: ts.ModuleKind.CommonJS,
+            moduleResolution: ts.ModuleResolutionKind.Node10,
+            sourceMap: false,
+            inlineSourceMap: true,
+            declaration: false,
+            noEmit: false,
+        };
     }
     return ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
 }

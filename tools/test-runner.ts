@@ -27,11 +27,16 @@ export interface Step {
 // tsc's build info, eslint's and prettier's caches by content. A fresh clone has none of them.
 const CACHE = path.join("node_modules", ".cache");
 
-/** The type-check `npm test` runs: the whole project, as tsconfig.json includes it. Every step runs in the project's folder. */
+/**
+ * The type-check `npm test` runs: the whole project, as tsconfig.json includes it, by TypeScript 7's compiler
+ * (the `typescript-7` alias of typescript@7, native: a tenth of 5.9's time on this project). TypeScript 5.9
+ * stays the project's `typescript`, for its JavaScript API (tools/register.js, typescript-eslint), which 7
+ * has not. Every step runs in the project's folder.
+ */
 export const TYPE_CHECK: Step = {
     name: "tsc --noEmit",
     argv: [
-        bin("typescript", "tsc"),
+        bin("typescript-7", "tsc"),
         "--noEmit",
         "-p",
         ".",

@@ -54,6 +54,14 @@ def driver():
     return _driver
 
 
+def fresh_driver():
+    """A driver with a session of its own, reading the service models through the batch's one loader, which
+    keeps each model it has read: a model is read once, however many commands use its service."""
+    fresh = create_clidriver()
+    fresh.session.register_component("data_loader", driver().session.get_component("data_loader"))
+    return fresh
+
+
 def stand_in_files(argv):
     """The files a command reads its parameters from (file://x, fileb://x), as the page's earlier steps write them:
     here, in an empty folder of the batch's own, each a JSON object, so that the parse goes on to the call."""
@@ -73,7 +81,7 @@ def parse(argv):
         try:
             # A driver of its own: a customization's handlers stay registered on the session they ran in,
             # and one command's (modify-vpc-attribute's) break the next command of the same service.
-            rc = create_clidriver().main(argv + ["--endpoint-url", CLOSED, "--cli-connect-timeout", "1"])
+            rc = fresh_driver().main(argv + ["--endpoint-url", CLOSED, "--cli-connect-timeout", "1"])
         except SystemExit as e:
             rc = e.code if isinstance(e.code, int) else 1
     text = err.getvalue()

@@ -343,7 +343,7 @@ describe("npm start -- --price-list", () => {
 
 describe("the SDK's Price List client", () => {
     it("sends GetProducts to the endpoint's region as the API documents it, and reads its PriceList strings", async () => {
-        const { sdkPriceListClient } = await import("../../tools/price-list");
+        const { sdkPriceListClient } = require("../../tools/price-list") as typeof import("../../tools/price-list");
         const sent: any[] = [];
         const entry = recordings().get("awskms")![0];
         const client = await sdkPriceListClient("eu-central-1", {
