@@ -67,7 +67,7 @@ describe("type-checking", () => {
                 }),
             );
             const [compiler] = TYPE_CHECK.argv;
-            const run = spawnSync(process.execPath, [compiler, "--noEmit", "-p", dir], { encoding: "utf8" });
+            const run = spawnSync(process.execPath, [compiler, "--noEmit", "--pretty", "false", "-p", dir], { encoding: "utf8" });
             expect(run.status, run.stdout + run.stderr).to.not.equal(0);
             expect(run.stdout).to.include("error TS2322").and.include("error TS7006");
         } finally {
