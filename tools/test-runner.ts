@@ -92,14 +92,14 @@ export function testFiles(): string[] {
 }
 
 /**
- * Two mocha processes, each running its files one after another, side by side: the whole-stack tests, the
- * deployments program's and the documentation's in one, whose evaluations of the fixture stacks and the
- * deployments fixtures mostly repeat each other (an evaluation is answered once per process); each
- * component's, lib's, the tools' and the policy pack's in the other. mocha --parallel handed files to
+ * Two mocha processes, each running its files one after another, side by side: the whole-stack tests and the
+ * deployments program's in one, whose evaluations of the fixture stacks and the deployments fixtures mostly
+ * repeat each other (an evaluation is answered once per process); each component's, lib's, the tools', the
+ * documentation's and the policy pack's in the other. mocha --parallel handed files to
  * whichever worker was free, so both evaluated the same stacks: about a tenth more CPU.
  */
 export function testGroups(files: readonly string[] = testFiles()): [string[], string[]] {
-    const whole = (f: string) => /^test\/(stacks|deployments)\//.test(f.split(path.sep).join("/")) || path.dirname(f) === "test";
+    const whole = (f: string) => /^test\/(stacks|deployments)\//.test(f.split(path.sep).join("/"));
     return [files.filter(whole), files.filter((f) => !whole(f))];
 }
 
