@@ -9,6 +9,30 @@ import { BUCKET_PURPOSES, BucketPurpose, bucketNameProblems } from "../lib/namin
 import { EXISTING_BUCKET_KEYS } from "./storage/adoption";
 import { ATLAS_ID, POLICY_NAME, ROLE_NAME } from "../lib/patterns";
 
+/**
+ * The keys that each name a resource of an existing install to adopt. Setting one says that a Membrane
+ * already runs, with its own SECRET and ENCRYPTION_SECRET (membrane:existingSecret and
+ * membrane:existingEncryptionSecret, which are not resources and not listed here).
+ */
+export const ADOPTION_KEYS: readonly string[] = [
+    ...Object.values(EXISTING_BUCKET_KEYS),
+    "existingRedisReplicationGroupId",
+    "existingRedisSubnetGroupName",
+    "existingAtlasProjectId",
+    "existingAtlasClusterName",
+    "existingCloudfrontDistributionId",
+    "existingCloudfrontOacId",
+    "existingEcsTaskRoleName",
+    "existingEcsTaskRolePolicyName",
+    "existingK8sRoleName",
+    "existingK8sRolePolicyName",
+];
+
+/** The adoption keys the stack sets, fully qualified: empty when it adopts nothing. */
+export function adoptionKeysSet(r: ConfigReader): string[] {
+    return ADOPTION_KEYS.filter((k) => r.has(k)).map((k) => fullKey(k));
+}
+
 /** An existing IAM role, and optionally its inline policy, that the program adopts. */
 export interface AdoptedRole {
     readonly roleName: string;

@@ -4,7 +4,7 @@
 import { unknownKeyProblems } from "../lib/config-keys";
 import { ConfigError, ConfigReader, NAMESPACE, RawConfig } from "../lib/config-reader";
 import { BUCKET_PURPOSES, bucketNameProblems, bucketNames, ENVIRONMENT, NAME_PREFIX } from "../lib/naming";
-import { AdoptionConfig, readAdoption } from "./adoption-settings";
+import { AdoptionConfig, adoptionKeysSet, readAdoption } from "./adoption-settings";
 import { CdnSettings, readCdn } from "./cdn/settings";
 import { BackupSettings, readBackup } from "./database/backup-settings";
 import type { DatabaseArgs } from "./database/database";
@@ -66,7 +66,7 @@ export function readSettings(raw: RawConfig): Settings {
     const iam = readIam(r, stack, adoption);
     const redis = readRedis(r, stack, network, adoption);
     const database = readDatabase(r, stack, network, adoption);
-    const appSecrets = readAppSecrets(r, stack);
+    const appSecrets = readAppSecrets(r, stack, adoptionKeysSet(r));
     const credentialsStore = readCredentialsStore(r, stack, iam);
     const namesValid = derivedNamesValid(stack);
     const logs = readLogs(r, stack, { namesValid, redis });

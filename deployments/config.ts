@@ -60,6 +60,8 @@ export interface MembraneStackFacts {
     readonly regionInNames?: boolean;
     /** `membrane:ec2InstanceRole`: the stack creates the EC2 instance role and its instance profile. */
     readonly ec2InstanceRole?: boolean;
+    /** `membrane:databaseMode` is external: the stack has no Atlas resource, and needs no Atlas credentials. */
+    readonly externalDatabase?: boolean;
     /** What the stack adopts (`membrane:existing*`): the deploy role manages those names too. */
     readonly adopted?: {
         readonly buckets: readonly string[];
@@ -341,6 +343,7 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         problem(`membrane:eksClusterName in ${fileName} must be an EKS cluster name (got "${eksClusterName}")`);
     }
     const { secretsKmsKeyArn, existingExecutionRoleName } = secretsFacts(get, str);
+    const externalDatabase = str("membrane:databaseMode", "needs Atlas credentials in atlas mode only", false) === "external";
     return {
         stack,
         environment,
@@ -355,6 +358,7 @@ function readFacts(source: MembraneSource, stack: string, problem: (rule: string
         ...(eksClusterName && { eksClusterName }),
         ...(secretsKmsKeyArn && { secretsKmsKeyArn }),
         ...(existingExecutionRoleName && { existingExecutionRoleName }),
+        ...(externalDatabase && { externalDatabase }),
         environments: file.environments,
         ...(typeof file.config["membrane:iamPermissionsBoundaryArn"] === "string" &&
             file.config["membrane:iamPermissionsBoundaryArn"] !== "" && {

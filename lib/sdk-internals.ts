@@ -67,6 +67,27 @@ export function isConfigSecret(key: string): boolean {
     return internalFunction<(k: string) => boolean>("@pulumi/pulumi/runtime/config", "isConfigSecret")(key);
 }
 
+// The SDK's serializeFilteredProperties (runtime/rpc) prefixes `error serializing property "<key>": ` to the
+// message of an error raised while it serialises a resource's inputs, and rethrows the same error object:
+// one failed look-up that feeds several resources' inputs comes back with a prefix per resource and key.
+const SERIALIZATION_WRAPPER = /error serializing property "([^"]*)": /g;
+
+/**
+ * `message` without the SDK's serialization wrappers, the input keys they named said once at the end:
+ * `error serializing property "policy": error serializing property "policy": <error>` reads
+ * `<error> (in the resource input policy)`. Unwrapped messages come back as they are. The public API
+ * reports the wrapped error as it is, and the real CLI prints it so too.
+ */
+export function withoutSerializationWrappers(message: string): string {
+    const keys = [...new Set([...message.matchAll(SERIALIZATION_WRAPPER)].map((m) => m[1]))];
+    if (keys.length === 0) {
+        return message;
+    }
+    const bare = message.replace(SERIALIZATION_WRAPPER, "");
+    const [first, ...rest] = bare.split("\n");
+    return [`${first} (in the resource input${keys.length > 1 ? "s" : ""} ${keys.join(", ")})`, ...rest].join("\n");
+}
+
 // Marks a capturing log.warn with the function it replaced (a symbol of the registry: this module loads afresh per run).
 const REPLACED = Symbol.for("membrane.sdk-internals.replaced-warn");
 

@@ -106,6 +106,15 @@ export const VALID: Record<string, unknown> = {
     atlasAccessCidrs: ["203.0.113.24/32"],
 };
 
+/**
+ * What a stack that adopts an install brings besides the resources' keys: the running Membrane's SECRET and
+ * ENCRYPTION_SECRET, encrypted (docs/adopt.md step 3); without ENCRYPTION_SECRET an adoption is refused.
+ */
+export const ADOPTED_SECRETS: { readonly values: Record<string, unknown>; readonly secretKeys: string[] } = {
+    values: { existingSecret: "s".repeat(40), existingEncryptionSecret: "e".repeat(40) },
+    secretKeys: ["existingSecret", "existingEncryptionSecret"],
+};
+
 export function policyOf(r: RegisteredResource): any {
     const p = r.inputs.policy;
     return typeof p === "string" ? JSON.parse(p) : p;

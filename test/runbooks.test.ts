@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Evaluation, RegisteredResource } from "../tools/engine";
 import { PROJECT_DIR } from "../tools/engine";
+import { vendorSsmParameter } from "../components/secrets/settings";
 import { evaluate, fixtureStack } from "./harness";
 
 const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");
@@ -127,8 +128,65 @@ describe("docs/adopt.md: what stays in the vendor's Terraform after an adoption"
         });
     }
 
-    it("removes only addresses the vendor's aws/ecs and mongo_atlas modules declare", () => {
-        const declared = new Set([...Object.values(vendor.modules["aws/ecs"]), ...Object.values(vendor.modules.mongo_atlas)].flat());
-        expect([...stateRm].filter((a) => !declared.has(a))).to.deep.equal([]);
+    // Each `terraform state rm` command ends with the module it runs in: `# aws/ecs`, `# aws/eks`, `# mongo_atlas`.
+    const commands = [...adoption.replace(/\\\n/g, " ").matchAll(/terraform state rm ([^\n#]+)#\s*(\S+)/g)].map((m) => ({
+        module: m[2],
+        addresses: m[1].trim().split(/\s+/),
+    }));
+    const removedIn = (module: string) => new Set(commands.filter((c) => c.module === module).flatMap((c) => c.addresses));
+
+    it("removes only addresses the vendor's modules declare, each command its own module's (aws/ecs, aws/eks, mongo_atlas)", () => {
+        expect(commands.map((c) => c.module)).to.deep.equal(["aws/ecs", "aws/eks", "mongo_atlas"]);
+        for (const { module, addresses } of commands) {
+            const declared = new Set(Object.values(vendor.modules[module] as Record<string, string[]>).flat());
+            expect(
+                addresses.filter((a) => !declared.has(a)),
+                module,
+            ).to.deep.equal([]);
+        }
+    });
+
+    for (const module of ["aws/ecs", "aws/eks", "mongo_atlas"]) {
+        it(`${module}: its own command removes every resource of a file, or the file is named as staying`, () => {
+            const removed = removedIn(module);
+            for (const [file, addresses] of Object.entries(vendor.modules[module] as Record<string, string[]>)) {
+                if (!addresses.every((a) => removed.has(a))) {
+                    expect(stays, `${module}/${file} (${addresses.filter((a) => !removed.has(a)).join(", ")})`).to.include(`\`${file}\``);
+                }
+            }
+        });
+    }
+
+    it("gives the names the vendor's modules make, as their own variables render them", () => {
+        // The name of `address` in `module`, with the environment and the zone as the page writes them.
+        const rendered = (module: string, address: string) =>
+            String(vendor.names[module][address])
+                .replace(/\$\{var\.environment\}/g, "<env>")
+                .replace(/\$\{var\.project\}/g, vendor.variables[module].project)
+                .replace(/\$\{(var\.hosted_zone_name|aws_route53_zone\.main\.name)\}/g, "<zone>");
+        const named: Array<[string, string]> = [
+            ["aws/ecs", "aws_s3_bucket.tmp"],
+            ["aws/ecs", "aws_elasticache_replication_group.redis"],
+            ["aws/ecs", "aws_elasticache_subnet_group.redis"],
+            ["aws/ecs", "aws_iam_role.ecs_task"],
+            ["aws/ecs", "aws_iam_role_policy.ecs_task"],
+            ["aws/ecs", "aws_route53_record.static"],
+            ["aws/eks", "aws_s3_bucket.tmp"],
+            ["aws/eks", "aws_elasticache_replication_group.redis"],
+            ["aws/eks", "aws_iam_role.integration_app_sa"],
+            ["aws/eks", "aws_iam_role_policy.integration_app_s3"],
+            ["aws/eks", "aws_route53_record.static"],
+        ];
+        for (const [module, address] of named) {
+            expect(adopt, `${module} ${address}`).to.include(`\`${rendered(module, address)}\``);
+        }
+        expect(rendered("aws/eks", "aws_route53_record.static")).to.equal("static.<env>.eks.<zone>");
+        // The SSM parameters the refusal of an adoption without ENCRYPTION_SECRET names.
+        for (const [address, key] of [
+            ["aws_ssm_parameter.secret", "existingSecret"],
+            ["aws_ssm_parameter.encryption_secret", "existingEncryptionSecret"],
+        ] as const) {
+            expect(rendered("aws/ecs", address)).to.equal(vendorSsmParameter("<env>", key));
+        }
     });
 });

@@ -13,6 +13,7 @@ import { stackCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import type { Evaluation, RunOptions } from "./run-program";
 import { defaultedValueWarnings, resolveStackConfig } from "./stack-config";
+import { withoutSerializationWrappers } from "../lib/sdk-internals";
 import { loadProject, readStackFile, StackConfigValue } from "../lib/stack-files";
 
 export type { Evaluation, RegisteredResource, StackOutput } from "./run-program";
@@ -47,7 +48,10 @@ export interface EvaluateOptions {
     readonly cloud?: CloudFixture;
 }
 
-/** The program threw: config validation or any other error, with the program's own message. */
+/**
+ * The program threw: config validation or any other error, with the program's own message, less the SDK's
+ * `error serializing property` wrappers (npm start, npm run check and npm run deployments print it).
+ */
 export class ProgramError extends Error {
     constructor(
         message: string,
@@ -55,7 +59,7 @@ export class ProgramError extends Error {
         /** URNs registered before the program failed. */
         readonly registered: string[] = [],
     ) {
-        super(message);
+        super(withoutSerializationWrappers(message));
         this.name = "ProgramError";
     }
 }

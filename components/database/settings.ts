@@ -229,6 +229,12 @@ function readAccessList(
             `is empty and membrane:atlasPrivateLink is false, so nothing could connect to the cluster: ${VPC_HINT}; or set membrane:atlasPrivateLink: true`,
         );
     }
+    if (privateLink && cidrs.length > 0) {
+        // Both are allowed: the access list keeps existing clients connected while they move to the private endpoint.
+        r.warn(
+            `${fullKey("atlasAccessCidrs")} lists ${cidrs.length} ${cidrs.length === 1 ? "entry" : "entries"} and membrane:atlasPrivateLink is true: the program creates both, so the cluster stays reachable over the internet from ${cidrs.join(", ")} (its public access list), not through PrivateLink alone. Keep them only while clients move to the private endpoint (MONGO_URI already uses it), then set membrane:atlasAccessCidrs to [] and run pulumi up.`,
+        );
+    }
     if (cidrs.length > ACCESS_LIST_MAX) {
         r.problem("atlasAccessCidrs", `lists ${cidrs.length} entries; Atlas allows ${ACCESS_LIST_MAX} per project`);
     }

@@ -8,6 +8,7 @@ import type { AdoptionConfig } from "../adoption-settings";
 import type { Network, Stack } from "../stack-settings";
 import { RedisEngine, replicationGroupIdProblems, ReplicationTopology } from "./group";
 import type { RedisArgs } from "./redis";
+import { nodeTypeWarning } from "./node-types";
 
 /** Redis's args but the log groups, which Logs gives it. */
 export type RedisSettings = Omit<RedisArgs, "logGroups">;
@@ -206,6 +207,11 @@ function readNodeType(r: ConfigReader): string {
             "redisNodeType",
             `r6gd nodes need data tiering, which this program does not enable; choose another family (got "${nodeType}")`,
         );
+    } else if (nodeType) {
+        const warning = nodeTypeWarning(nodeType);
+        if (warning) {
+            r.warn(warning);
+        }
     }
     return nodeType;
 }

@@ -20,12 +20,68 @@ export type CredentialsStoreSettings = Omit<CredentialsStoreArgs, "credentials" 
 // Membrane asks for secrets of at least 32 characters.
 const MIN_SECRET_LENGTH = 32;
 
+/** The SSM parameter where the vendor's aws/ecs module keeps each secret, and its ECS task definitions read it from (ssm.tf, ecs.tf). */
+export function vendorSsmParameter(environment: string, key: "existingSecret" | "existingEncryptionSecret"): string {
+    return `/${environment}/integration-app/${key === "existingSecret" ? "secret" : "encryption-secret"}`;
+}
+
+/** The command that sets `key` to the value the vendor's install keeps in SSM, the value never on a command line of its own. */
+export function setFromSsmCommand(environment: string, key: "existingSecret" | "existingEncryptionSecret"): string {
+    return `pulumi config set --secret ${fullKey(key)} "$(aws ssm get-parameter --with-decryption --name ${vendorSsmParameter(environment, key)} --query Parameter.Value --output text)"`;
+}
+
+/**
+ * An adoption (`adopting`: the adoption keys the stack sets) takes over a running Membrane, which encrypted
+ * every credential it stored with its ENCRYPTION_SECRET: generating a new one would make all of them
+ * unreadable, so an adoption without existingEncryptionSecret is refused unless adoptNoStoredCredentials says
+ * there is nothing to lose. A new SECRET only signs every user out: a warning.
+ */
+function checkAdoptedSecrets(
+    r: ConfigReader,
+    environment: string,
+    adopting: readonly string[],
+    given: { existingSecret: boolean; existingEncryptionSecret: boolean },
+): void {
+    const noStored = r.boolean("adoptNoStoredCredentials");
+    if (adopting.length === 0) {
+        if (noStored) {
+            r.warn(
+                "membrane:adoptNoStoredCredentials is true but the stack adopts nothing (no membrane:existing* resource key is set): it has no effect; set it back to false.",
+            );
+        }
+        return;
+    }
+    const keys = adopting.length > 2 ? `${adopting.slice(0, 2).join(", ")} and ${adopting.length - 2} more` : adopting.join(" and ");
+    const env = environment || "<env>";
+    const whereVendor = (key: "existingSecret" | "existingEncryptionSecret") =>
+        `The vendor's aws/ecs module keeps it in the SSM parameter ${vendorSsmParameter(env, key)}, which its task definitions read (use the vendor's environment in the name if it is not "${env}"; with its aws/eks chart it is ${key === "existingSecret" ? "SECRET" : "ENCRYPTION_SECRET"} in your Helm values); docs/adopt.md step 1 backs it up`;
+    if (!given.existingEncryptionSecret && !noStored) {
+        r.problem(
+            "existingEncryptionSecret",
+            `is empty but the stack adopts an existing install (${keys}): the program would generate a new ENCRYPTION_SECRET, and every credential the running Membrane stored would become unreadable. ` +
+                `Set the one it uses: ${setFromSsmCommand(env, "existingEncryptionSecret")}. ${whereVendor("existingEncryptionSecret")}. ` +
+                "If that install has stored no credentials yet, set membrane:adoptNoStoredCredentials: true instead",
+        );
+    } else if (given.existingEncryptionSecret && noStored) {
+        r.warn(
+            "membrane:adoptNoStoredCredentials is true but membrane:existingEncryptionSecret is set: the value is kept, and adoptNoStoredCredentials has no effect; set it back to false.",
+        );
+    }
+    if (!given.existingSecret) {
+        r.warn(
+            `membrane:existingSecret is empty but the stack adopts an existing install (${keys}): the program generates a new SECRET, which signs every user of the running Membrane out once. ` +
+                `To keep their sessions: ${setFromSsmCommand(env, "existingSecret")}. ${whereVendor("existingSecret")}.`,
+        );
+    }
+}
+
 /**
  * SECRET and ENCRYPTION_SECRET to keep, as secrets; absent: generate. A value under 32 characters is refused,
  * unless `acceptShortExistingSecrets` says it is the one a running Membrane already uses: replacing
- * ENCRYPTION_SECRET would make every stored credential unreadable. The values are never repeated.
+ * ENCRYPTION_SECRET would make every stored credential unreadable. The values are never repeated. `adopting`:
+ * the adoption keys the stack sets, which make an empty existingEncryptionSecret a problem.
  */
-export function readAppSecrets(r: ConfigReader, stack: Stack): AppSecretsArgs {
+export function readAppSecrets(r: ConfigReader, stack: Stack, adopting: readonly string[] = []): AppSecretsArgs {
     const acceptShort = r.boolean("acceptShortExistingSecrets");
     const short: string[] = [];
     const read = (key: string) => {
@@ -48,6 +104,10 @@ export function readAppSecrets(r: ConfigReader, stack: Stack): AppSecretsArgs {
     };
     const existingSecret = read("existingSecret");
     const existingEncryptionSecret = read("existingEncryptionSecret");
+    checkAdoptedSecrets(r, stack.environment, adopting, {
+        existingSecret: existingSecret !== "",
+        existingEncryptionSecret: existingEncryptionSecret !== "",
+    });
     if (acceptShort && short.length === 0) {
         r.warn(
             `membrane:acceptShortExistingSecrets is true but neither membrane:existingSecret nor membrane:existingEncryptionSecret is shorter than ${MIN_SECRET_LENGTH} characters: it has no effect; set it back to false.`,

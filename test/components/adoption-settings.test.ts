@@ -2,10 +2,16 @@
 // key, and the names the program then registers.
 import { expect } from "chai";
 import { readSettings, Settings } from "../../components/settings";
-import { VALID, problemsOf, raw } from "../harness";
+import { ADOPTED_SECRETS, VALID, problemsOf as problemsOfStack, raw } from "../harness";
 
+// Every stack here brings the install's secrets, as an adoption must (the refusal without them is
+// test/components/secrets/settings.test.ts's): the rules below are the resources' own.
 function parse(values: Record<string, unknown>, secretKeys: string[] = []): Settings {
-    return readSettings(raw({ ...VALID, ...values }, secretKeys));
+    return readSettings(raw({ ...VALID, ...ADOPTED_SECRETS.values, ...values }, [...ADOPTED_SECRETS.secretKeys, ...secretKeys]));
+}
+
+function problemsOf(values: Record<string, unknown>): string[] {
+    return problemsOfStack({ ...ADOPTED_SECRETS.values, ...values }, ADOPTED_SECRETS.secretKeys);
 }
 
 describe("config: adopting an existing install", () => {

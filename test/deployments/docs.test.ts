@@ -9,7 +9,7 @@ import { runCommand } from "../harness";
 import { PROJECT_DIR } from "../../tools/engine";
 import { loadProject } from "../../lib/stack-files";
 import * as os from "os";
-import { PULUMI_OIDC_URL } from "../../deployments/config";
+import { PULUMI_OIDC_URL, stateKeyAlias } from "../../deployments/config";
 import { missingAudiences } from "../../deployments/trust";
 import { WORKFLOW_PATH } from "../../deployments/workflow";
 import { loadCloudFixture } from "../../tools/cloud-file";
@@ -106,5 +106,60 @@ describe("docs/ci-self-managed.md", () => {
             expect(table).to.include(`\`${runner}\``);
         }
         expect(fs.existsSync(path.join(PROJECT_DIR, "docs", "examples", "membrane-infrastructure-self-managed.yml"))).to.equal(true);
+    });
+});
+
+describe("the self-managed backend's bucket and keys, as every page names them", () => {
+    const pages = ["README.md", "docs/ci-self-managed.md", "docs/deployments.md"].map((f) => ({
+        file: f,
+        text: fs.readFileSync(path.join(PROJECT_DIR, f), "utf8"),
+    }));
+
+    it("one alias scheme: every awskms:// key is the one the deployments program makes for the stack", () => {
+        const aliases = pages.flatMap(({ file, text }) =>
+            [...text.matchAll(/awskms:\/\/(alias\/[^?'"\s`)]+)/g)].map((m) => ({ file, alias: m[1] })),
+        );
+        expect(aliases.map((a) => a.file)).to.include.members(["README.md", "docs/ci-self-managed.md", "docs/deployments.md"]);
+        for (const { file, alias } of aliases.filter((a) => a.alias !== "alias/...")) {
+            const stack = alias.replace(/^alias\/membrane-state-/, "");
+            expect(alias, file).to.equal(stateKeyAlias(stack));
+            expect(stack, file).to.match(/^(<stack>|[a-z][a-z0-9-]*)$/);
+        }
+        // The README's bucket is the one the self-managed page's deployments stack creates.
+        const readmeBucket = /pulumi login 's3:\/\/([^?]+)\?/.exec(pages[0].text)?.[1];
+        expect(pages[1].text).to.include(`pulumi config set stateBucket ${readmeBucket}`);
+    });
+
+    it("the README says what creates the bucket and the keys before the first stack, and where stacks made earlier go", () => {
+        const step2 = pages[0].text.slice(pages[0].text.indexOf("### 2. "), pages[0].text.indexOf("### 3. "));
+        expect(step2).to.include("alias/membrane-state-<stack>").and.include("](docs/ci-self-managed.md)");
+        expect(step2).to.include("](docs/ci-self-managed.md#already-have-stacks)");
+    });
+
+    it("both bootstrap pages have a branch for stacks that exist already: a new key in place, or export and import", () => {
+        const branch = (text: string, heading: string) => {
+            expect(text, heading).to.include(heading);
+            return text.slice(text.indexOf(heading), text.indexOf(heading) + 3000);
+        };
+        const selfManaged = branch(pages[1].text, "## Already have stacks?");
+        expect(selfManaged).to.include(
+            "pulumi stack change-secrets-provider --stack prod 'awskms://alias/membrane-state-prod?region=us-east-1'",
+        );
+        const order = [
+            "pulumi stack export --stack prod --file prod.checkpoint.json",
+            "pulumi login 's3://acme-pulumi-state?region=us-east-1'",
+            "pulumi stack init prod --secrets-provider 'awskms://alias/membrane-state-prod?region=us-east-1'",
+            "pulumi stack import --stack prod --file prod.checkpoint.json",
+        ].map((c) => selfManaged.indexOf(c));
+        expect(order.every((i) => i > 0)).to.equal(true);
+        expect([...order].sort((a, b) => a - b)).to.deep.equal(order);
+        // Part 2 of the setup commands points there rather than creating an existing stack again.
+        expect(pages[1].text).to.match(/A stack that already exists[^\n]*\(#already-have-stacks\)/);
+        const cloud = branch(pages[2].text, "**Already have the stacks**");
+        expect(cloud).to.include("pulumi stack export --stack prod").and.include("pulumi stack import --stack acme/prod");
+        expect(cloud).to.include("pulumi stack change-secrets-provider --stack acme/prod default");
+        expect(pages[2].text.indexOf("**Already have the stacks**")).to.be.lessThan(
+            pages[2].text.indexOf("npm --prefix .. run deployments -- --stack platform --cloud"),
+        );
     });
 });

@@ -446,6 +446,22 @@ describe("npm run deployments", () => {
         expect(types.filter((t) => t === "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length).to.be.greaterThan(2);
     });
 
+    // A look-up that fails inside resource inputs (the EKS cluster's issuer, in the deploy policies) came back
+    // as `error serializing property "policyArn": ` seven times and `"policy"` seven times before the cause.
+    it("a look-up that fails inside resource inputs: its message once, first, without the SDK's serialization wrappers", async function () {
+        this.timeout(60000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloud-"));
+        const file = path.join(dir, "no-cluster.cloud.yaml");
+        fs.writeFileSync(file, "hostedZones:\n  - name: acme.example.com\n    id: Z0123456789ABCDEFGHIJ\n");
+        const { code, out, err } = await run(["--stack", "acme", "--cloud", file]);
+        expect([code, out]).to.deep.equal([2, ""]);
+        expect(err).to.not.include("error serializing");
+        expect(err).to.match(/^error: stack acme: reading EKS Cluster \(acme-prod\): couldn't find resource/);
+        expect(err.match(/reading EKS Cluster/g)).to.have.lengthOf(1);
+        expect(err).to.include("add eksClusters: [{ name: acme-prod, region: us-east-1, oidcIssuer: <its issuer URL> }]");
+        expect(err).to.match(/\(in the resource inputs [a-zA-Z, ]*policy/);
+    });
+
     it("prints the workflow with --workflow, and refuses unknown stacks and arguments with exit 2", async function () {
         this.timeout(60000);
         const wf = await run(["--stack", "acme", "--workflow"]);

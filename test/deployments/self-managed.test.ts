@@ -10,6 +10,7 @@ import { parseDeploymentsConfig } from "../../deployments/config";
 import { ConfigError } from "../../lib/config-reader";
 import { DEPLOY_PERMISSIONS, deployPolicies, DeployScope } from "../../deployments/permissions";
 import { readOnlyTable, stateKeys } from "../../deployments/self-managed";
+import { setupCommands } from "../../deployments/setup-commands";
 import { stateKeyTags } from "../../deployments/self-managed-stack";
 import { PINNED_ACTIONS, ACTIONS, RUNNER_VARIABLE } from "../../deployments/workflow";
 import { iamGlobMatches } from "../../lib/glob";
@@ -784,6 +785,37 @@ describe("self-managed path: its config, refused before anything is registered",
         expect(problems({ stacks: ["staging.eu"] }, dotted)).to.deep.equal([
             'membrane-deployments:stacks: stack "staging.eu" cannot name its secrets key alias/membrane-state-staging.eu: KMS aliases allow letters, digits, "/", "_" and "-"',
         ]);
+    });
+
+    it("setup commands store Atlas service accounts for the stacks that have Atlas only: none for databaseMode external", () => {
+        const source = fakeSource({
+            staging: { config: { ...STAGING_FILE, ...boundary("staging"), "membrane:databaseMode": "external" }, environments: [] },
+            prod: { config: { ...PROD_FILE, ...boundary("prod") }, environments: [] },
+        });
+        const c = parse({}, source);
+        expect(c.stacks.map((s) => [s.stack, s.facts.externalDatabase ?? false])).to.deep.equal([
+            ["staging", true],
+            ["prod", false],
+        ]);
+        const arns = (kind: string) => Object.fromEntries(["staging", "prod"].map((s) => [s, `arn:aws:iam::111122223333:${kind}-${s}`]));
+        const text = setupCommands(c, { deploymentsStack: "platform", boundaryArns: arns("policy/b"), deployRoleArns: arns("role/d") });
+        const secrets = text.split("\n").filter((l) => l.startsWith("gh secret set "));
+        expect(secrets).to.deep.equal(
+            ["prod", "prod-read"].flatMap((e) =>
+                ["MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET"].map(
+                    (k) => `gh secret set ${k} --env ${e} --repo acme/membrane-infra`,
+                ),
+            ),
+        );
+        expect(text).to.include("#    None for staging (membrane:databaseMode external: no Atlas resource).");
+        // Both Atlas stacks: every environment gets them, and no such line.
+        const both = setupCommands(parse(), {
+            deploymentsStack: "platform",
+            boundaryArns: arns("policy/b"),
+            deployRoleArns: arns("role/d"),
+        });
+        expect(both.split("\n").filter((l) => l.startsWith("gh secret set "))).to.have.lengthOf(8);
+        expect(both).to.not.include("None for");
     });
 });
 

@@ -16,4 +16,7 @@ export const fromEnv = process.env.MEMBRANE_ENGINE_TEST ?? "";
 if (process.env.MEMBRANE_ENGINE_TEST === "failed-input") {
     const zone = pulumi.output(Promise.reject(new Error("the look-up found nothing")));
     new s3.BucketObjectv2("depends-on-the-look-up", { bucket: "engine-test", key: "zone.txt", content: zone });
+    // The same look-up in the inputs of two more resources: the SDK wraps its one error once per resource and key.
+    new s3.BucketObjectv2("depends-on-it-too", { bucket: "engine-test", key: "zone-2.txt", content: zone });
+    new s3.BucketPolicy("policy-from-the-look-up", { bucket: "engine-test", policy: zone });
 }

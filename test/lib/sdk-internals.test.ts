@@ -14,6 +14,7 @@ import {
     sdkVersion,
     setMocksWithRegistrations,
     withOwnRuntimeState,
+    withoutSerializationWrappers,
 } from "../../lib/sdk-internals";
 import { PROJECT_DIR } from "../../tools/engine";
 
@@ -45,6 +46,33 @@ describe(`SDK internals (lib/sdk-internals.ts, checked with @pulumi/pulumi ${CHE
         expect(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] })).to.equal(
             require.resolve("google-protobuf/google/protobuf/struct_pb"),
         );
+    });
+
+    it("runtime/rpc serializeProperties: one failed look-up in two resources' inputs comes back wrapped per key, and unwrapped here", async () => {
+        const { serializeProperties } = require("@pulumi/pulumi/runtime/rpc") as {
+            serializeProperties: (label: string, props: Record<string, unknown>) => Promise<unknown>;
+        };
+        const lookUp = new Error("reading EKS Cluster (acme-prod): couldn't find resource");
+        const failed = () => Promise.reject(lookUp);
+        for (const [label, key] of [
+            ["role-policy", "policyArn"],
+            ["role-policy-2", "policyArn"],
+            ["policy", "policy"],
+        ]) {
+            const err = await serializeProperties(label, { [key]: failed() }).then(
+                () => undefined,
+                (e: unknown) => e,
+            );
+            expect(err, "the same error object, rethrown").to.equal(lookUp);
+        }
+        expect(lookUp.message).to.equal(
+            'error serializing property "policy": error serializing property "policyArn": error serializing property "policyArn": reading EKS Cluster (acme-prod): couldn\'t find resource',
+        );
+        expect(withoutSerializationWrappers(lookUp.message)).to.equal(
+            "reading EKS Cluster (acme-prod): couldn't find resource (in the resource inputs policy, policyArn)",
+        );
+        expect(withoutSerializationWrappers('error serializing property "content": a\nb')).to.equal("a (in the resource input content)\nb");
+        expect(withoutSerializationWrappers("membrane:vpcId: is required")).to.equal("membrane:vpcId: is required");
     });
 
     it("runtime/state withLocalStorage: a run's config is its own, and gone once the run ends", async () => {

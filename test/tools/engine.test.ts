@@ -53,6 +53,10 @@ describe("the engine", () => {
         ];
         for (const o of [here, fresh]) {
             expect("error" in o && o.error.message).to.match(/the look-up found nothing/);
+            // Once, without the SDK's `error serializing property` wrappers, naming the inputs it was in.
+            expect("error" in o && o.error.message).to.match(
+                /^the look-up found nothing \(in the resource inputs (content, policy|policy, content)\)$/,
+            );
         }
         // The failure stays with its run: the next evaluation is not touched by it.
         expect("evaluation" in next).to.equal(true);

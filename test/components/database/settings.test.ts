@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { loadProject } from "../../../lib/stack-files";
+import { PROJECT_DIR } from "../../../tools/engine";
 import { readSettings, Settings } from "../../../components/settings";
 import { atlasRegion } from "../../../components/database/atlas";
 import type { AtlasDatabaseArgs, DatabaseArgs } from "../../../components/database/database";
@@ -91,6 +95,25 @@ describe("config: database", () => {
     it("PrivateLink needs no access list; both together are allowed", () => {
         expect(atlasOf(parse({ atlasPrivateLink: true, atlasAccessCidrs: [] }).database).accessCidrs).to.deep.equal([]);
         expect(problemsOf({ atlasPrivateLink: true })).to.deep.equal([]);
+    });
+
+    it("PrivateLink with an access list keeps both, and warns that the public path stays open, naming the entries", () => {
+        const open = (c: Settings) => c.warnings.filter((w) => w.startsWith("membrane:atlasAccessCidrs lists"));
+        const both = parse({ atlasPrivateLink: true, atlasAccessCidrs: ["203.0.113.24/32", "198.51.100.7/32"], production: true });
+        expect(atlasOf(both.database).accessCidrs).to.deep.equal(["203.0.113.24/32", "198.51.100.7/32"]);
+        expect(atlasOf(both.database).privateLink).to.not.equal(undefined);
+        expect(open(both)).to.deep.equal([
+            "membrane:atlasAccessCidrs lists 2 entries and membrane:atlasPrivateLink is true: the program creates both, so the cluster stays reachable over the internet from 203.0.113.24/32, 198.51.100.7/32 (its public access list), not through PrivateLink alone. Keep them only while clients move to the private endpoint (MONGO_URI already uses it), then set membrane:atlasAccessCidrs to [] and run pulumi up.",
+        ]);
+        expect(open(parse({ atlasPrivateLink: true, atlasAccessCidrs: [] }))).to.deep.equal([]);
+        expect(open(parse({}))).to.deep.equal([]);
+        // The key's description and docs/resources.md say the same: both kept, with the warning.
+        const description = String(loadProject(PROJECT_DIR).config["membrane:atlasAccessCidrs"].description);
+        expect(description).to.include("With atlasPrivateLink they are created too, with a warning").and.not.include("Unused");
+        const resources = fs.readFileSync(path.join(PROJECT_DIR, "docs", "resources.md"), "utf8");
+        expect(resources)
+            .to.include("An access list can be kept alongside")
+            .and.include("warns, naming them, that the cluster stays reachable");
     });
 
     // The program lets a test stack choose; the pack still refuses the entry unless its config lowers the policy.

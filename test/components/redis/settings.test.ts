@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { ELASTICACHE_NODE_TYPES, NODE_TYPES_SOURCE, nodeTypeWarning } from "../../../components/redis/node-types";
+import { PROJECT_DIR } from "../../../tools/engine";
 import { readSettings } from "../../../components/settings";
 import { replicationGroupIdProblems } from "../../../components/redis/group";
 import {
@@ -476,4 +480,49 @@ describe("config: redis helpers", () => {
             expect(replicationGroupIdProblems(id)).to.deep.equal(expected);
         });
     }
+});
+
+describe("config: redisNodeType against AWS's published list of node types", () => {
+    /** Every `cache.<family>.<size>` of each CacheNodeType description in the SDK's models: AWS's API reference text. */
+    const published = (() => {
+        const dir = path.join(path.dirname(require.resolve("@aws-sdk/client-elasticache/package.json")), "dist-types", "models");
+        const lists = fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".d.ts"))
+            .flatMap((f) => fs.readFileSync(path.join(dir, f), "utf8").split("/**").slice(1))
+            .filter((comment) => comment.includes("The following node types are supported by ElastiCache"))
+            .map((comment) => [...new Set([...comment.matchAll(/<code>(cache\.[a-z0-9]+\.[a-z0-9]+)<\/code>/g)].map((m) => m[1]))].sort());
+        return lists;
+    })();
+
+    it("is the list every CacheNodeType description of @aws-sdk/client-elasticache names, exactly", () => {
+        expect(published.length).to.be.greaterThan(3);
+        for (const list of published) {
+            expect(list).to.deep.equal([...ELASTICACHE_NODE_TYPES].sort());
+        }
+        expect(require("@aws-sdk/client-elasticache/package.json").version).to.equal("3.1127.0");
+        expect(NODE_TYPES_SOURCE).to.include("@aws-sdk/client-elasticache 3.1127.0");
+    });
+
+    it("holds every node type the offline price table prices (tools/prices.json, from AWS's Price List)", () => {
+        const prices = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tools", "prices.json"), "utf8"));
+        const priced = Object.values(prices.tables.elastiCacheNode.regions as Record<string, Record<string, number>>).flatMap(Object.keys);
+        expect(priced.filter((t) => !ELASTICACHE_NODE_TYPES.includes(t))).to.deep.equal([]);
+    });
+
+    it("a typo passes the rules of the name's form but is warned about, with the nearest listed type and the source", () => {
+        const warned = (nodeType: string) =>
+            readSettings(raw({ ...VALID, redisNodeType: nodeType })).warnings.filter((w) => w.includes("redisNodeType"));
+        expect(warned("cache.t3.mediun")).to.deep.equal([
+            `membrane:redisNodeType "cache.t3.mediun" is not among the 78 node types of ${NODE_TYPES_SOURCE}: did you mean cache.t3.medium? If it is a type newer than that list, ignore this; otherwise ElastiCache refuses it when pulumi up creates the replication group (InvalidParameterValue).`,
+        ]);
+        expect(warned("cache.r7g.xlarg")[0]).to.include("did you mean cache.r7g.xlarge?");
+        expect(warned("cache.zz99.huge")[0]).to.match(
+            /of the ElastiCache API reference.s CacheNodeType list \(as @aws-sdk\/client-elasticache 3.1127.0 ships it\)\. If it is/,
+        );
+        for (const listed of ["cache.t3.medium", "cache.m7g.2xlarge", "cache.r6g.large", "cache.t4g.micro"]) {
+            expect(warned(listed), listed).to.deep.equal([]);
+        }
+        expect(nodeTypeWarning("cache.t3.medium")).to.equal(undefined);
+    });
 });

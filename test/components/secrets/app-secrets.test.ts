@@ -1,7 +1,11 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { ADOPTION_KEYS } from "../../../components/adoption-settings";
+import { setFromSsmCommand, vendorSsmParameter } from "../../../components/secrets/settings";
 import { readSettings, Settings } from "../../../components/settings";
 import { ConfigError } from "../../../lib/config-reader";
-import { Evaluation } from "../../../tools/engine";
+import { Evaluation, PROJECT_DIR } from "../../../tools/engine";
 import { byType, evaluate, one, raw, VALID } from "../../harness";
 import { resolved } from "../../support/settings";
 
@@ -152,5 +156,119 @@ describe("config: existing application secrets", () => {
         expect(c.warnings).to.include(
             "membrane:acceptShortExistingSecrets is true but neither membrane:existingSecret nor membrane:existingEncryptionSecret is shorter than 32 characters: it has no effect; set it back to false.",
         );
+    });
+});
+
+describe("AppSecrets of an adopted install: the running Membrane's secrets, or a refusal", () => {
+    const adopted = raw(VALID)
+        .declaredKeys.map((k) => k.replace(/^membrane:/, ""))
+        .filter((k) => k.startsWith("existing"));
+    // Each adoption key with what it needs besides itself, so that the refusal below is the only problem.
+    const ALONE: Record<string, Record<string, unknown>> = {
+        existingTmpBucket: { existingTmpBucket: "prod-integration-app-tmp" },
+        existingConnectorsBucket: { existingConnectorsBucket: "prod-integration-app-connectors" },
+        existingStaticBucket: { existingStaticBucket: "prod-integration-app-static" },
+        existingRedisReplicationGroupId: { existingRedisReplicationGroupId: "prod-redis-new" },
+        existingRedisSubnetGroupName: {
+            existingRedisReplicationGroupId: "prod-redis-new",
+            existingRedisSubnetGroupName: "prod-redis-subnet-group",
+        },
+        existingAtlasProjectId: { existingAtlasProjectId: "65f1a2b3c4d5e6f708192a3b" },
+        existingAtlasClusterName: { atlasProjectId: "65f1a2b3c4d5e6f708192a3b", existingAtlasClusterName: "integration-app-cluster" },
+        existingCloudfrontDistributionId: { existingCloudfrontDistributionId: "E2QWRUHEXAMPLE" },
+        existingCloudfrontOacId: { existingCloudfrontOacId: "E1OACEXAMPLE12" },
+        existingEcsTaskRoleName: { existingEcsTaskRoleName: "prod-ecs-task-role" },
+        existingEcsTaskRolePolicyName: {
+            existingEcsTaskRoleName: "prod-ecs-task-role",
+            existingEcsTaskRolePolicyName: "prod-ecs-task-policy",
+        },
+        existingK8sRoleName: { eksClusterName: "acme-prod", ecsTaskRole: false, existingK8sRoleName: "membrane-prod-sa-role" },
+        existingK8sRolePolicyName: {
+            eksClusterName: "acme-prod",
+            ecsTaskRole: false,
+            existingK8sRoleName: "membrane-prod-sa-role",
+            existingK8sRolePolicyName: "membrane-prod-s3-policy",
+        },
+    };
+    const encryption = { existingEncryptionSecret: "e".repeat(32) };
+    const both = { ...encryption, existingSecret: "s".repeat(32) };
+    const settingsOf = (values: Record<string, unknown>) =>
+        readSettings(
+            raw(
+                { ...VALID, ...values },
+                Object.keys(values).filter((k) => k in both),
+            ),
+        );
+    const problems = (values: Record<string, unknown>) => {
+        try {
+            settingsOf(values);
+            return [];
+        } catch (e) {
+            expect(e).to.be.instanceOf(ConfigError);
+            return [...(e as ConfigError).problems];
+        }
+    };
+
+    it("every existing* key of Pulumi.yaml but the secrets names a resource to adopt", () => {
+        expect([...ADOPTION_KEYS].sort()).to.deep.equal(adopted.filter((k) => !/Secret$/.test(k)).sort());
+        expect(Object.keys(ALONE).sort()).to.deep.equal([...ADOPTION_KEYS].sort());
+    });
+
+    for (const key of ADOPTION_KEYS) {
+        it(`${key} without membrane:existingEncryptionSecret is refused, naming both keys, the command and the vendor's SSM parameter`, () => {
+            const [problem, ...others] = problems(ALONE[key]);
+            expect(others).to.deep.equal([]);
+            expect(problem).to.match(/^membrane:existingEncryptionSecret: is empty but the stack adopts an existing install \(/);
+            expect(problem).to.include(`membrane:${key}`);
+            expect(problem).to.include(
+                'pulumi config set --secret membrane:existingEncryptionSecret "$(aws ssm get-parameter --with-decryption --name /prod/integration-app/encryption-secret --query Parameter.Value --output text)"',
+            );
+            expect(problem).to.include("every credential the running Membrane stored would become unreadable");
+            expect(problem).to.include("membrane:adoptNoStoredCredentials: true");
+            // With the install's value the same stack passes, and a missing SECRET is only a warning.
+            const kept = settingsOf({ ...ALONE[key], ...encryption });
+            const warned = kept.warnings.filter((w) => w.startsWith("membrane:existingSecret is empty"));
+            expect(warned).to.have.lengthOf(1);
+            expect(warned[0])
+                .to.include(`membrane:${key}`)
+                .and.include("signs every user of the running Membrane out once")
+                .and.include(
+                    'pulumi config set --secret membrane:existingSecret "$(aws ssm get-parameter --with-decryption --name /prod/integration-app/secret --query Parameter.Value --output text)"',
+                );
+        });
+    }
+
+    it("adoptNoStoredCredentials lets an install with nothing stored get a new ENCRYPTION_SECRET; the SECRET warning stays", () => {
+        const c = settingsOf({ ...ALONE.existingTmpBucket, adoptNoStoredCredentials: true });
+        expect(c.appSecrets.existingEncryptionSecret).to.equal(undefined);
+        expect(c.warnings.filter((w) => w.startsWith("membrane:existingSecret is empty"))).to.have.lengthOf(1);
+    });
+
+    it("both secrets kept: no refusal, no warning; a stack that adopts nothing needs neither", () => {
+        const c = settingsOf({ ...ALONE.existingRedisReplicationGroupId, ...both });
+        expect(c.warnings.filter((w) => /existingSecret|existingEncryptionSecret|adoptNoStoredCredentials/.test(w))).to.deep.equal([]);
+        expect(problems({})).to.deep.equal([]);
+        expect(settingsOf({}).warnings.filter((w) => w.includes("existingSecret"))).to.deep.equal([]);
+    });
+
+    it("adoptNoStoredCredentials says when it has no effect", () => {
+        expect(settingsOf({ adoptNoStoredCredentials: true }).warnings).to.include(
+            "membrane:adoptNoStoredCredentials is true but the stack adopts nothing (no membrane:existing* resource key is set): it has no effect; set it back to false.",
+        );
+        expect(settingsOf({ ...ALONE.existingTmpBucket, ...both, adoptNoStoredCredentials: true }).warnings).to.include(
+            "membrane:adoptNoStoredCredentials is true but membrane:existingEncryptionSecret is set: the value is kept, and adoptNoStoredCredentials has no effect; set it back to false.",
+        );
+    });
+
+    it("docs/adopt.md step 3 gives both commands the refusal and the warning give, from step 1's parameters", () => {
+        const page = fs.readFileSync(path.join(PROJECT_DIR, "docs", "adopt.md"), "utf8");
+        const step = (n: number) => page.split(/\n(?=\d\. \*\*)/).find((s) => s.startsWith(`${n}. **`)) ?? "";
+        for (const key of ["existingSecret", "existingEncryptionSecret"] as const) {
+            expect(step(3)).to.include(setFromSsmCommand("<env>", key));
+            expect(step(1)).to.include(
+                `aws ssm get-parameter --with-decryption --name ${vendorSsmParameter("<env>", key)} --query Parameter.Value --output text`,
+            );
+        }
+        expect(step(3)).to.include("adoptNoStoredCredentials");
     });
 });
