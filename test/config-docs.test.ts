@@ -2,13 +2,13 @@
 // what the generator writes from the current Pulumi.yaml, and hold every key with its type and default.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { CONFIGURATION_DOC, configSections, generatedConfigurationDoc, main as docsMain, markdownOf } from "../tools/config-docs";
 import { PROJECT_DIR } from "../tools/engine";
 import { main as plan } from "../tools/plan";
 import { loadProject } from "../lib/stack-files";
 import { FIXTURES } from "./harness";
+import { tempDir } from "./support/tmp";
 
 const doc = fs.readFileSync(CONFIGURATION_DOC, "utf8");
 
@@ -100,7 +100,7 @@ describe("npm run docs", () => {
     });
 
     it("rewrites only the part between its markers, and refuses a page without them", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-docs-"));
+        const dir = tempDir("config-docs-");
         fs.writeFileSync(
             path.join(dir, "Pulumi.yaml"),
             yaml("  # section: General\n  a:\n    type: string\n    default: x\n    description: The a.\n"),

@@ -2,7 +2,6 @@
 // environment of docs/first-deploy.md, and the cloud file and assumptions of docs/cloud-file.md.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { loadCloudFixture } from "../tools/cloud-file";
 import { evaluate as evaluateIn, PROJECT_DIR } from "../tools/engine";
@@ -10,6 +9,7 @@ import { estimateCost, estimateDuration, stackRegion } from "../tools/estimate";
 import { renderAssumptions } from "../tools/plan";
 import { assetText, deploymentsStack } from "./deployments/harness";
 import { evaluate, FIXTURES } from "./harness";
+import { tempDir } from "./support/tmp";
 
 const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");
 const blocks = (md: string, lang: string) => [...md.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
@@ -59,7 +59,7 @@ describe("docs/cloud-file.md", () => {
 
     it("gives a cloud file that answers every look-up of a stack like the example production stack", async function () {
         this.timeout(60000);
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-doc-")), "prod.cloud.yaml");
+        const file = path.join(tempDir("cloud-doc-"), "prod.cloud.yaml");
         fs.writeFileSync(file, blocks(doc, "yaml")[0]);
         const ev = await evaluate({ stack: "prod", cloud: loadCloudFixture(file) });
         expect(ev.assumptions ?? []).to.deep.equal([]);
@@ -68,7 +68,7 @@ describe("docs/cloud-file.md", () => {
 
     it("lists the assumptions the plan prints for that stack without a cloud file", async function () {
         this.timeout(60000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloud-doc-"));
+        const dir = tempDir("cloud-doc-");
         fs.copyFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
         const ev = await evaluateIn({ stack: "prod", stackDir: dir });
         const shown = blocks(doc, "").find((b) => b.startsWith("Assumed to exist"));

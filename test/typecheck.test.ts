@@ -4,12 +4,12 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import type * as TS from "typescript";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../tools/engine";
 import { TYPE_CHECK, typeScriptFiles } from "../tools/test-runner";
+import { tempDir } from "./support/tmp";
 
 const ts = require("typescript") as typeof TS;
 
@@ -53,7 +53,7 @@ describe("type-checking", () => {
 
     it("the type-check npm test runs fails on a type error and on an implicit any, with the project's options", function () {
         this.timeout(30000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-typecheck-"));
+        const dir = tempDir("membrane-typecheck-");
         try {
             fs.writeFileSync(path.join(dir, "broken.ts"), 'export const n: number = "text";\nexport function f(x) {\n    return x;\n}\n');
             // The project's options; only the compiler's own library, since the project's @types are not found from here.

@@ -8,11 +8,11 @@ import { DEPLOYMENTS_FIXTURES } from "./harness";
 import { runCommand } from "../harness";
 import { PROJECT_DIR } from "../../tools/engine";
 import { loadProject } from "../../lib/stack-files";
-import * as os from "os";
 import { PULUMI_OIDC_URL, stateKeyAlias } from "../../deployments/config";
 import { missingAudiences } from "../../deployments/trust";
 import { WORKFLOW_PATH } from "../../deployments/workflow";
 import { loadCloudFixture } from "../../tools/cloud-file";
+import { tempDir } from "../support/tmp";
 
 const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "deployments.md"), "utf8");
 const project = loadProject(DEPLOYMENTS_DIR);
@@ -63,7 +63,7 @@ describe("docs/deployments.md", () => {
         this.timeout(60000);
         const m = /^printf '%s\\n' ((?:'[^']+' )+)> (\S+)$/m.exec(doc);
         expect(m, "the printf line that writes the cloud file").to.not.equal(null);
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-")), m![2]);
+        const file = path.join(tempDir("cloud-"), m![2]);
         fs.writeFileSync(file, [...m![1].matchAll(/'([^']+)'/g)].map((l) => `${l[1]}\n`).join(""));
         const cloud = loadCloudFixture(file);
         // The custom domain's zone too: the deploy role's Route 53 grants name it, and a look-up the file does not answer is an error.

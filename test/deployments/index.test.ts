@@ -3,7 +3,6 @@
 // environments, and bad input refused before anything is registered.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { runPolicies } from "../../policy/runner";
@@ -17,6 +16,7 @@ import { githubSubjects } from "../../deployments/github-actions";
 import { pathGlobs, programFiles } from "../../deployments/program-files";
 import { assetText, DEPLOYMENTS_FIXTURES, deploymentsError, deploymentsStack, evaluateDeployments, json, named } from "./harness";
 import { runCommand } from "../harness";
+import { tempDir } from "../support/tmp";
 
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/api.pulumi.com/oidc`;
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
@@ -422,7 +422,7 @@ describe("npm run deployments", () => {
     // policies' inputs, the engine reported success, and 8 resources came out instead of 41 (issue 20).
     it("a cloud file without a look-up the program needs: exit 2 naming the entry to add, never a shorter plan", async function () {
         this.timeout(60000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloud-"));
+        const dir = tempDir("cloud-");
         const oidc = "oidcProviders:\n  - url: https://api.pulumi.com/oidc\n    clientIds: [acme, aws:acme]\n";
         fs.writeFileSync(path.join(dir, "oidc-only.cloud.yaml"), oidc);
         fs.writeFileSync(
@@ -450,7 +450,7 @@ describe("npm run deployments", () => {
     // as `error serializing property "policyArn": ` seven times and `"policy"` seven times before the cause.
     it("a look-up that fails inside resource inputs: its message once, first, without the SDK's serialization wrappers", async function () {
         this.timeout(60000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cloud-"));
+        const dir = tempDir("cloud-");
         const file = path.join(dir, "no-cluster.cloud.yaml");
         fs.writeFileSync(file, "hostedZones:\n  - name: acme.example.com\n    id: Z0123456789ABCDEFGHIJ\n");
         const { code, out, err } = await run(["--stack", "acme", "--cloud", file]);

@@ -2,7 +2,6 @@
 // `policyGroup` is set (@pulumi/pulumiservice 1.3's PolicyPack and PolicyGroup), off by default.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { POLICY_PACK_NAME, policyPackVersionTag } from "../../deployments/policy-group";
 import { POLICY_PACK_DIR } from "../../deployments/workflow";
@@ -10,6 +9,7 @@ import { runPolicies } from "../../policy/runner";
 import { Evaluation, PROJECT_DIR, ProgramError } from "../../tools/engine";
 import { plannedResources } from "../../tools/plan";
 import { deploymentsError, deploymentsStack, evaluateDeployments, named } from "./harness";
+import { tempDir } from "../support/tmp";
 
 const PACK = path.join(PROJECT_DIR, POLICY_PACK_DIR);
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
@@ -79,7 +79,7 @@ describe("deployments program: the policy pack enforced by a Pulumi Cloud policy
 describe("the policy pack's version tag", () => {
     let copy: string;
     beforeEach(() => {
-        copy = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-pack-"));
+        copy = tempDir("membrane-pack-");
         fs.cpSync(PACK, copy, { recursive: true, filter: (src) => !src.split(path.sep).includes("node_modules") });
     });
     afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));

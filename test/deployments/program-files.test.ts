@@ -4,13 +4,13 @@
 // deploying it; the filters are derived from the imports, so a moved file or a new folder follows.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { filterCovers, importedFiles, pathGlobs, programFiles } from "../../deployments/program-files";
 import { Evaluation, PROJECT_DIR } from "../../tools/engine";
 import { deploymentsStack, named } from "./harness";
 import { evaluate } from "../harness";
+import { tempDir } from "../support/tmp";
 
 const uncovered = (files: readonly string[], filters: readonly string[]) => files.filter((f) => !filters.some((g) => filterCovers(g, f)));
 
@@ -94,7 +94,7 @@ describe("deployments path filters: derived again when the code moves", () => {
         fs.writeFileSync(path.join(root, file), text);
     };
     beforeEach(() => {
-        root = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-paths-"));
+        root = tempDir("membrane-paths-");
     });
     afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

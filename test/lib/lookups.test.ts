@@ -3,7 +3,6 @@
 // names the setting and the fix; without a fixture, every answer is an assumption the evaluation lists.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
     endpointSubnetProblems,
@@ -20,6 +19,7 @@ import { evaluate as evaluateIn, ProgramError } from "../../tools/engine";
 import { Account, CloudFixture, invoke } from "../../tools/mock-cloud";
 import { listStacks } from "../../lib/stack-files";
 import { evaluate, FIXTURES, programError } from "../harness";
+import { tempDir } from "../support/tmp";
 
 const PROD_ACCOUNT = loadCloudFixture(path.join(FIXTURES, "prod.cloud.yaml"));
 const ISSUER = PROD_ACCOUNT.eksClusters![0].oidcIssuer;
@@ -330,7 +330,7 @@ describe("cloud files", () => {
     });
 
     it("refuses a kind the engine does not know, rather than describe nothing", () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-")), "x.cloud.yaml");
+        const file = path.join(tempDir("cloud-"), "x.cloud.yaml");
         fs.writeFileSync(file, "hostedZone:\n  - name: acme.example.com\n");
         expect(() => loadCloudFixture(file)).to.throw(
             /"hostedZone" is not a kind a cloud file describes \(did you mean hostedZones\?\): hostedZones, /,
@@ -338,7 +338,7 @@ describe("cloud files", () => {
     });
 
     it("a user's stack without one is evaluated with every look-up listed as an assumption", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        const dir = tempDir("stack-");
         fs.copyFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
         const ev = await evaluateIn({ stack: "prod", stackDir: dir });
         expect(ev.assumptions).to.have.members([
@@ -353,7 +353,7 @@ describe("cloud files", () => {
     });
 
     it("with its cloud file beside it, the same stack assumes nothing", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+        const dir = tempDir("stack-");
         fs.copyFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
         fs.copyFileSync(path.join(FIXTURES, "prod.cloud.yaml"), path.join(dir, "prod.cloud.yaml"));
         const ev = await evaluateIn({ stack: "prod", stackDir: dir });

@@ -4,7 +4,6 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { formatDotenv } from "../../components/outputs/dotenv";
 import { main as checkMain, plainTextSecrets } from "../../tools/check";
@@ -13,13 +12,14 @@ import { evaluate as evaluateIn, PROJECT_DIR } from "../../tools/engine";
 import { main as planMain, parseArgs, plannedResources } from "../../tools/plan";
 import { runPolicies } from "../../policy/runner";
 import { FIXTURES, problemsOf, runCommand } from "../harness";
+import { tempDir } from "../support/tmp";
 
 const STAGING = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
 const HOOK = path.join(PROJECT_DIR, "tools", "register.js");
 
 /** A folder of stack files (and the staging fixture's cloud file for each): `stacks` maps a stack's name to its text. */
 function stackDir(stacks: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-hostile-"));
+    const dir = tempDir("membrane-hostile-");
     for (const [stack, text] of Object.entries(stacks)) {
         fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
         fs.copyFileSync(path.join(FIXTURES, "staging.cloud.yaml"), path.join(dir, `${stack}.cloud.yaml`));
@@ -315,7 +315,7 @@ describe("hostile input: leaks and output that breaks its reader", () => {
     const quoted = { ...outputs, ENCRYPTION_SECRET: `it's "quoted" \\ and $HOME # not a comment  ` };
 
     it("--out a folder: exit 2, and no temporary file left with the secrets", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-out-"));
+        const dir = tempDir("membrane-out-");
         const folder = path.join(dir, "o1");
         fs.mkdirSync(folder);
         let err = "";
@@ -336,7 +336,7 @@ describe("hostile input: leaks and output that breaks its reader", () => {
 
     it("a signal during the write ends the process only after the rename, and leaves no temporary file: a real process", function () {
         this.timeout(30_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-signal-"));
+        const dir = tempDir("membrane-signal-");
         const file = path.join(dir, ".env");
         const script = `require("./tools/dotenv").writeDotenv(${JSON.stringify(file)}, "X=1\\n", () => { process.kill(process.pid, "SIGTERM"); const t = Date.now(); while (Date.now() - t < 200); }); setTimeout(() => process.exit(0), 2000);`;
         const run = spawnSync(process.execPath, ["--require", HOOK, "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
@@ -348,7 +348,7 @@ describe("hostile input: leaks and output that breaks its reader", () => {
 
     it("a plan bigger than a pipe's buffer reaches a slow reader whole: a real process", function () {
         this.timeout(60_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-pipe-"));
+        const dir = tempDir("membrane-pipe-");
         const marker = path.join(dir, "stderr");
         const out = path.join(dir, "stdout");
         // The reader waits until the command has written everything (it says so on stderr), and half a second
@@ -376,7 +376,7 @@ describe("hostile input: leaks and output that breaks its reader", () => {
     });
 
     it("the shell format survives bash: &, $(…), backticks and ; are text; the raw format would run them", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-bash-"));
+        const dir = tempDir("membrane-bash-");
         const shell = path.join(dir, "env.sh");
         const raw = path.join(dir, ".env");
         fs.writeFileSync(shell, formatDotenv(outputs, "shell"));
@@ -471,7 +471,7 @@ describe("the first day's rough edges (issue 24)", () => {
             "membrane:alarmEmail is set but membrane:alarms is false, so no alarm or Atlas alert is made for it to receive: set membrane:alarms: true, or remove membrane:alarmEmail.",
         );
         const prod = fs.readFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), "utf8").replace(/^ {2}membrane:ecsTaskRole: .*\n/m, "");
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-eks-"));
+        const dir = tempDir("membrane-eks-");
         fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), prod);
         fs.copyFileSync(path.join(FIXTURES, "prod.cloud.yaml"), path.join(dir, "prod.cloud.yaml"));
         const eks = await evaluateIn({ stack: "prod", stackDir: dir });

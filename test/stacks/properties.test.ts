@@ -7,7 +7,6 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import fc from "fast-check";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DotenvFormatError, formatDotenv } from "../../components/outputs/dotenv";
 import { SECRET_KEYS } from "../../lib/config-reader";
@@ -34,6 +33,7 @@ import {
     toYaml,
     trickFile,
 } from "../fuzz";
+import { tempDir } from "../support/tmp";
 
 /** The number of generated cases each property ran, for the suite's report. */
 const ran: Record<string, number> = {};
@@ -228,7 +228,7 @@ describe("generated .env variables", function () {
     });
 
     it("npm run dotenv --out: the file holds exactly the variables, or nothing is written; no temporary file either way", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-out-"));
+        const dir = tempDir("membrane-out-");
         const required = Object.fromEntries(REQUIRED_VARIABLES.map((group) => [group[0], "v"]));
         try {
             check("dotenv --out", variables, 100, (vars) => {
@@ -258,7 +258,7 @@ describe("generated .env variables", function () {
 
     it("shell: a real bash sourcing the file (set -a; . file) reads back exactly, or the writer refuses naming the variable", function () {
         // One bash for all the cases of a run: each case is a file, and bash prints every variable NUL-separated.
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-shell-"));
+        const dir = tempDir("membrane-shell-");
         try {
             check(".env shell (batches of 40)", fc.array(variables, { minLength: 40, maxLength: 40 }), 4, (batch) => {
                 const cases: Array<{ file: string; vars: Record<string, string> }> = [];

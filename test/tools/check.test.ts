@@ -1,17 +1,17 @@
 // `npm run check`: the user's stacks get a fast validity check (CI, Deployments pre-run), not the test suite.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkStack, HELP, main, plainTextSecrets, renderVerdict } from "../../tools/check";
 import { PROJECT_DIR } from "../../tools/engine";
 import { FIXTURES } from "../harness";
+import { tempDir } from "../support/tmp";
 
 const STAGING = fs.readFileSync(path.join(FIXTURES, "Pulumi.staging.yaml"), "utf8");
 
 /** A folder with one stack file `Pulumi.<stack>.yaml` holding `text`. */
 function stackDirWith(stack: string, text: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-check-"));
+    const dir = tempDir("membrane-check-");
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
     return dir;
 }
@@ -134,6 +134,6 @@ describe("npm run check", () => {
         expect(code).to.equal(2);
         expect(out).to.match(/^✘ staging: invalid\n {4}- membrane:environment: must be 2 or more lowercase/);
         expect(await main(["--bogus"], () => undefined, dir)).to.equal(2);
-        expect(await main([], () => undefined, fs.mkdtempSync(path.join(os.tmpdir(), "membrane-empty-")))).to.equal(2);
+        expect(await main([], () => undefined, tempDir("membrane-empty-"))).to.equal(2);
     });
 });

@@ -2,9 +2,9 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { dotenv, DotenvError, dotenvWarnings, main, readDockerEnvFile } from "../../tools/dotenv";
+import { tempDir } from "../support/tmp";
 
 const outputs = {
     STORAGE_PROVIDER: "s3",
@@ -62,7 +62,7 @@ describe(".env writer", () => {
     });
 
     it("is read back exactly by a POSIX shell, line by line", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-dotenv-"));
+        const dir = tempDir("membrane-dotenv-");
         try {
             const file = path.join(dir, ".env");
             fs.writeFileSync(file, dotenv(outputs));
@@ -137,7 +137,7 @@ describe(".env writer", () => {
     });
 
     it("writes the file given with --out readable by its owner only, even over an existing file", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-dotenv-"));
+        const dir = tempDir("membrane-dotenv-");
         try {
             const file = path.join(dir, ".env");
             fs.writeFileSync(file, "OLD=1\n", { mode: 0o644 });

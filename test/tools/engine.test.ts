@@ -2,10 +2,10 @@
 // when started together; secrets propagate as the Pulumi engine propagates them.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { EvaluateOptions, Evaluation, ProgramError, programRuns } from "../../tools/engine";
 import { evaluate, one } from "../harness";
+import { tempDir } from "../support/tmp";
 
 type Outcome = { evaluation: Evaluation } | { error: { message: string; registered: string[] } };
 
@@ -64,7 +64,7 @@ describe("the engine", () => {
 
     it("answers an evaluation it already ran with a copy of its result, and runs an edited program again", async function () {
         this.timeout(60000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-engine-"));
+        const dir = tempDir("membrane-engine-");
         const program = path.join(dir, "program.ts");
         try {
             const opts: EvaluateOptions = { stack: "staging", program };

@@ -2,13 +2,13 @@
 // must give the CLI the URN the program registers, or the first `pulumi up` would create a second resource.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Evaluation } from "../../tools/engine";
 import { importedUrn, importFile } from "../../tools/import-file";
 import { UsageError } from "../../tools/cli";
 import { main, parseArgs } from "../../tools/plan";
 import { FIXTURES, fixtureStack } from "../harness";
+import { tempDir } from "../support/tmp";
 
 describe("the pulumi import file", () => {
     let ev: Evaluation;
@@ -67,7 +67,7 @@ describe("the pulumi import file", () => {
     });
 
     it("npm start -- --import-file writes it, and says how to import it", async () => {
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "import-")), "import.json");
+        const file = path.join(tempDir("import-"), "import.json");
         const out: string[] = [];
         const code = await main(
             ["--stack", "legacy", "--import-file", file],

@@ -2,12 +2,12 @@
 import { expect } from "chai";
 import { FIXTURES, fixtureStack, runCommand } from "../harness";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../../tools/engine";
 import { COMPONENT_DESCRIPTIONS, mermaid } from "../../tools/mermaid";
 import { UsageError } from "../../tools/cli";
 import { defaultStack, HELP, main, parseArgs } from "../../tools/plan";
+import { tempDir } from "../support/tmp";
 
 const runPlan = (argv: string[]) => runCommand(main, argv, FIXTURES);
 
@@ -38,7 +38,7 @@ describe("npm start: arguments", () => {
     });
 
     it("without --stack in a folder of several stacks but no staging, asks which", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-plan-"));
+        const dir = tempDir("membrane-plan-");
         for (const s of ["dev", "prod"]) {
             fs.copyFileSync(path.join(FIXTURES, "Pulumi.prod.yaml"), path.join(dir, `Pulumi.${s}.yaml`));
         }

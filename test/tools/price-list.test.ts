@@ -3,7 +3,6 @@
 // fixture stacks in several regions, every AWS line of which the Price List prices.
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { cloudInRegion, evaluate } from "../harness";
@@ -22,6 +21,7 @@ import {
     queryKey,
     selectPrice,
 } from "../../tools/price-list";
+import { tempDir } from "../support/tmp";
 
 const NOW = new Date("2026-12-07T09:30:00Z");
 const DAY = 24 * 3600 * 1000;
@@ -135,7 +135,7 @@ describe("the Price List: the cache and its refresh rules", () => {
     const sel = PRICE_LIST.kmsKey("us-east-2");
     let dir: string;
     beforeEach(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-prices-"));
+        dir = tempDir("membrane-prices-");
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -3,16 +3,16 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../../tools/engine";
 import { parseArgs } from "../../tools/plan";
+import { tempDir } from "../support/tmp";
 
 const { mapStack } = require("../../tools/register.js") as { mapStack(stack: string): string };
 
 describe("tools/register.js", () => {
     it("runs a file as it is now, never an earlier translation of it", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-register-"));
+        const dir = tempDir("membrane-register-");
         const file = path.join(dir, "value.ts");
         try {
             for (const value of [1, 2, 1]) {
@@ -55,7 +55,7 @@ describe("tools/register.js", () => {
 describe("tools/register.js across processes", () => {
     it("maps a stack trace from a file only another process ran (mocha's parallel workers), by its content", function () {
         this.timeout(30000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-register-"));
+        const dir = tempDir("membrane-register-");
         const file = path.join(dir, "thrower.ts");
         try {
             // Type annotations and an interface shift the JavaScript's lines away from the TypeScript's.

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { resolveStackConfig } from "../../tools/stack-config";
 import { listStacks, loadProject, Project, readStackFile, StackConfigError, UnknownStackError, loadStackFile } from "../../lib/stack-files";
 import { PROJECT_DIR } from "../../tools/engine";
 import { FIXTURES } from "../harness";
+import { tempDir } from "../support/tmp";
 
 const project: Project = {
     name: "demo",
@@ -129,7 +129,7 @@ describe("stack config, resolved as the CLI resolves it", () => {
     // The CLI decodes a config value into a Go string first (config/value.go), and go-yaml sets a scalar's
     // text as written: an unquoted 8.0 is "8.0" to the program, never a number to be refused or rounded.
     it("reads every scalar of a stack file as its text, as the CLI does: 8.0 stays 8.0, a null is empty", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-stack-"));
+        const dir = tempDir("membrane-stack-");
         fs.writeFileSync(
             path.join(dir, "Pulumi.dev.yaml"),
             'config:\n  membrane:redisEngineVersion: 8.0\n  membrane:vpcId: "vpc-1"\n  membrane:production: true\n  membrane:alarmEmail:\n  membrane:n: 9007199254740993\n',
