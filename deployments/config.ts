@@ -4,6 +4,7 @@
 import { ConfigError, ConfigReader, fullKey, RawConfig as MembraneRawConfig } from "../lib/config-reader";
 import { iamGlobMatches } from "../lib/glob";
 import { bucketNameProblems, defaultStaticDomainName, ENVIRONMENT } from "../lib/naming";
+import type { DeployScope } from "./permissions";
 import { EKS_CLUSTER_NAME, ROLE_NAME, SUBNET_ID, VPC_ID } from "../lib/patterns";
 
 export const PROJECT = "membrane-deployments";
@@ -271,6 +272,39 @@ function secretsFacts(
             get("membrane:ecsExecutionRole") === "existing"
                 ? str("membrane:ecsExecutionRoleName", "may give this existing role its read policy", true)
                 : "",
+    };
+}
+
+/** What the account answered for a stack: where its deploy role's grants point. */
+export interface AccountAnswers {
+    readonly partition: string;
+    readonly accountId: string;
+    /** The hosted zone's id; ignored without DNS. */
+    readonly zoneId: string;
+    readonly boundaryArn: string;
+    /** The EKS cluster's OIDC issuer without `https://`; "" or absent: none. */
+    readonly eksOidcIssuer?: string;
+}
+
+/** The scope a stack's deploy role is confined to: its facts and the account's answers. Pure. */
+export function deployScope(facts: MembraneStackFacts, a: AccountAnswers): DeployScope {
+    return {
+        partition: a.partition,
+        accountId: a.accountId,
+        region: facts.region,
+        environment: facts.environment,
+        namePrefix: facts.namePrefix,
+        vpcId: facts.vpcId,
+        privateSubnetIds: facts.privateSubnetIds,
+        ...(facts.dns && { dns: { zoneId: a.zoneId, staticDomainName: facts.dns.staticDomainName } }),
+        ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
+        ...(a.eksOidcIssuer && { eksOidcIssuer: a.eksOidcIssuer }),
+        ...(facts.adopted && { adopted: facts.adopted }),
+        ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
+        ...(facts.ec2InstanceRole && { ec2InstanceRole: true }),
+        ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
+        ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
+        boundaryArn: a.boundaryArn,
     };
 }
 

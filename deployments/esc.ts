@@ -10,12 +10,15 @@ export const BOUNDARY_CONFIG_KEY = "membrane:iamPermissionsBoundaryArn";
 export const KEY_ADMINISTRATOR_CONFIG_KEY = "membrane:kmsKeyAdministratorArn";
 
 export interface EscEnvironmentArgs {
+    /** The deploy role the environment's `aws-login` assumes. */
     readonly roleArn: string;
     /** The assume-role session's name; shows in CloudTrail. */
     readonly sessionName: string;
     /** "XhYmZs". */
     readonly duration: string;
+    /** The permissions boundary, given to the stack as `membrane:iamPermissionsBoundaryArn`. */
     readonly boundaryArn: string;
+    /** The Atlas service account the stack's Atlas provider logs in with; absent: none. */
     readonly atlas?: { readonly clientId: string; readonly clientSecret: string };
 }
 

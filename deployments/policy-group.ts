@@ -49,6 +49,7 @@ export interface PolicyEnforcementArgs {
     readonly groupName: string;
     /** The Membrane project, the stacks' routing project. */
     readonly project: string;
+    /** The Membrane stacks the group enforces the pack on. */
     readonly stacks: readonly string[];
     /** The pack's folder (absolute: the provider runs it to read its policies, then uploads it). */
     readonly sourcePath: string;

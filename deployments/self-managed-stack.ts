@@ -19,6 +19,7 @@ export interface SelfManagedStackArgs {
     readonly plan: StackPlan;
     /** GitHub's IAM OIDC provider. */
     readonly providerArn: pulumi.Input<string>;
+    /** The account and partition of the roles' ARNs. */
     readonly account: AccountFacts;
     /** The longest AWS session a role hands out, in seconds. */
     readonly sessionSeconds: number;

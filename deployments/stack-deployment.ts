@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { lookup, missingZoneMessage } from "../lib/lookups";
 import { childName, tags } from "../lib/naming";
-import { DeploymentsConfig, PROJECT, StackPlan } from "./config";
+import { deployScope, DeploymentsConfig, PROJECT, StackPlan } from "./config";
 import { renderEscEnvironment } from "./esc";
 import { boundaryPolicy, DeployScope, deployPolicies, TypePermissions } from "./permissions";
 import { deploymentSettingsArgs, driftScheduleArgs, escSessionName, stackTags } from "./settings";
@@ -163,14 +163,19 @@ export function permissionsBoundary(name: string, parent: pulumi.Resource, plan:
 }
 
 export interface StackPoliciesArgs {
+    /** The stack whose resources the policies reach. */
     readonly plan: StackPlan;
+    /** The account and partition of the policies' ARNs. */
     readonly account: AccountFacts;
+    /** The permissions boundary every role the deploy creates must carry. */
     readonly boundaryArn: pulumi.Output<string>;
+    /** The role the policies are attached to. */
     readonly role: aws.iam.Role;
     /** The child names' infix: `<name>-<kind>-<family>`. */
     readonly kind: string;
     /** Managed policies are `<policyNamePrefix>-<family>`. */
     readonly policyNamePrefix: string;
+    /** Each managed policy's description. */
     readonly description: (family: string) => string;
     /** The permission table, or a part of it (the read-only role's); default: all of DEPLOY_PERMISSIONS. */
     readonly table?: Readonly<Record<string, TypePermissions>>;
@@ -198,24 +203,8 @@ export function attachStackPolicies(name: string, parent: pulumi.Resource, a: St
               .identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? "")
               .apply((issuer) => issuer.replace(/^https:\/\//, ""))
         : pulumi.output("");
-    const scopeOf = (partition: string, accountId: string, zone: string, boundaryArn: string, issuer = ""): DeployScope => ({
-        partition,
-        accountId,
-        region: facts.region,
-        environment: facts.environment,
-        namePrefix: facts.namePrefix,
-        vpcId: facts.vpcId,
-        privateSubnetIds: facts.privateSubnetIds,
-        ...(facts.dns && { dns: { zoneId: zone, staticDomainName: facts.dns.staticDomainName } }),
-        ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
-        ...(issuer && { eksOidcIssuer: issuer }),
-        ...(facts.adopted && { adopted: facts.adopted }),
-        ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
-        ...(facts.ec2InstanceRole && { ec2InstanceRole: true }),
-        ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
-        ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
-        boundaryArn,
-    });
+    const scopeOf = (partition: string, accountId: string, zoneId: string, boundaryArn: string, eksOidcIssuer = ""): DeployScope =>
+        deployScope(facts, { partition, accountId, zoneId, boundaryArn, eksOidcIssuer });
     const documents = pulumi
         .all([a.account.partition, a.account.accountId, zoneId, a.boundaryArn, eksOidcIssuer])
         .apply(([partition, accountId, zone, boundaryArn, issuer]) =>

@@ -14,7 +14,9 @@ import { stateKeyTags } from "./self-managed-stack";
 export const STATE_VERSION_DAYS = 365;
 
 export interface StateBackendArgs {
+    /** The state bucket's name. */
     readonly bucketName: string;
+    /** The account and partition the bucket and keys are in. */
     readonly account: AccountFacts;
     /** Who administers this deployments stack's key and uses it. */
     readonly administrators: readonly string[];

@@ -13,7 +13,9 @@ import { StackConfigError, UnknownStackError } from "../lib/stack-files";
 export const DEPLOYMENTS_DIR = path.join(PROJECT_DIR, "deployments");
 
 export interface DeploymentsPlanArgs {
+    /** The deployments stack's name. */
     readonly stack: string;
+    /** What to print: the plan as text or JSON, or the generated GitHub workflow. */
     readonly format: "text" | "json" | "workflow";
     /** A YAML file describing what already exists in the account (an IAM OIDC provider, ...). */
     readonly cloudFile?: string;

@@ -8,12 +8,17 @@ export { Account, ACCOUNT_ID, eksIssuer, HOSTED_ZONE_ID } from "./mock-account";
 export type { CloudFixture, State } from "./mock-account";
 
 export interface NewResourceArgs {
+    /** The resource's type token. */
     readonly type: string;
+    /** Its logical name. */
     readonly name: string;
+    /** The inputs the program gave it. */
     readonly inputs: State;
+    /** The region of its provider. */
     readonly region: string;
     /** The `import` option: the resource exists, and the account says what it holds. */
     readonly importId?: string;
+    /** What the stack's cloud file says exists; absent: no cloud file. */
     readonly account?: Account;
     /** For an import: the existing resource's own values, from the account. */
     readonly existing?: State;

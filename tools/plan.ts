@@ -31,6 +31,7 @@ import { readYaml } from "../lib/yaml";
 export interface PlanArgs {
     /** Absent: the default stack of the folder (see `defaultStack`). */
     readonly stack?: string;
+    /** What to print: the plan as text or JSON, a Mermaid diagram, or the outputs as a .env. */
     readonly format: "text" | "json" | "mermaid" | "dotenv";
     /** With `--dotenv[=shell]`: the .env format to print. */
     readonly dotenvFormat?: DotenvFormat;

@@ -36,6 +36,7 @@ export interface MonitoringArgs {
     readonly topicName: string;
     /** Subscribed to every topic and given Atlas's alerts; absent: no subscription, Atlas mails the project owners. */
     readonly email?: string;
+    /** The level each alarm fires at. */
     readonly thresholds: AlarmThresholds;
     /**
      * The replication group, its member clusters (`<replicationGroupId>-001`, …) and whether it has

@@ -36,9 +36,11 @@ export interface IamReaders {
 export interface EsoPodIdentityArgs {
     /** The controller's service account: namespace and name. */
     readonly namespace: string;
+    /** The controller's service account's name. */
     readonly serviceAccount: string;
     /** The role's name and the name of its inline policy. */
     readonly roleName: string;
+    /** The name of the role's inline policy. */
     readonly policyName: string;
 }
 

@@ -52,6 +52,7 @@ export interface ReplicationArgs {
     readonly replicateDeleteMarkers: boolean;
     /** The replication role's name and its inline policy's. */
     readonly roleName: string;
+    /** The name of the replication role's inline policy. */
     readonly policyName: string;
     /** Permissions boundary of the replication role; absent: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;

@@ -3,7 +3,7 @@
 // of the Membrane program the permission tests evaluate. Shared by the permission and escalation tests.
 import * as fs from "fs";
 import * as path from "path";
-import { parseDeploymentsConfig } from "../../deployments/config";
+import { deployScope, parseDeploymentsConfig } from "../../deployments/config";
 import { membraneSource } from "../../deployments/membrane-source";
 import { DeployScope } from "../../deployments/permissions";
 import { loadCloudFixture } from "../../tools/cloud-file";
@@ -36,24 +36,13 @@ function eksIssuerOf(stack: string, cluster: string): string | undefined {
 export function scopeOf(stack: string): DeployScope {
     const { facts } = config.stacks.find((s) => s.stack === stack)!;
     const issuer = facts.eksClusterName && eksIssuerOf(stack, facts.eksClusterName);
-    return {
+    return deployScope(facts, {
         partition: "aws",
         accountId: ACCOUNT_ID,
-        region: facts.region,
-        environment: facts.environment,
-        namePrefix: facts.namePrefix,
-        vpcId: facts.vpcId,
-        privateSubnetIds: facts.privateSubnetIds,
-        ...(facts.dns && { dns: { zoneId: HOSTED_ZONE_ID, staticDomainName: facts.dns.staticDomainName } }),
-        ...(facts.eksClusterName && { eksClusterName: facts.eksClusterName }),
-        ...(issuer && { eksOidcIssuer: issuer }),
-        ...(facts.adopted && { adopted: facts.adopted }),
-        ...(facts.regionInNames && { nameSuffix: `-${facts.region}` }),
-        ...(facts.ec2InstanceRole && { ec2InstanceRole: true }),
-        ...(facts.secretsKmsKeyArn && { secretsKmsKeyArn: facts.secretsKmsKeyArn }),
-        ...(facts.existingExecutionRoleName && { existingExecutionRoleName: facts.existingExecutionRoleName }),
+        zoneId: HOSTED_ZONE_ID,
         boundaryArn: BOUNDARY(stack),
-    };
+        ...(issuer && { eksOidcIssuer: issuer }),
+    });
 }
 
 export interface Variant {
