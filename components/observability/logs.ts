@@ -7,7 +7,7 @@ import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../../lib/policy-document";
 import { CLOUDFRONT_CERTIFICATE_REGION } from "../cdn/cdn";
-import { HardenedBucket } from "../../lib/bucket";
+import { HardenedBucket, HardenedBucketArgs } from "../../lib/bucket";
 import { childName, tags } from "../../lib/naming";
 
 /** A bucket whose server access logs go to the log bucket. */
@@ -100,6 +100,41 @@ export function logBucketStatements(p: {
     return statements;
 }
 
+/**
+ * A log bucket: hardened, unversioned (logs are written once), expiring after the retention, writable by S3
+ * server access logging of `sources` (and CloudFront's log delivery with `cloudfront`); it does not log itself.
+ */
+export function logBucketArgs(p: {
+    readonly bucketName: pulumi.Input<string>;
+    /** Absent: the provider's. */
+    readonly region?: string;
+    readonly environment: string;
+    readonly production: boolean;
+    readonly retentionDays: number;
+    readonly account: pulumi.Input<string>;
+    readonly partition: pulumi.Input<string>;
+    readonly sources: readonly pulumi.Input<string>[];
+    readonly cloudfront: boolean;
+}): HardenedBucketArgs {
+    return {
+        bucketName: p.bucketName,
+        ...(p.region !== undefined && { region: p.region }),
+        environment: p.environment,
+        purpose: "access-logs",
+        retain: p.production,
+        // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
+        forceDestroy: !p.production,
+        versioned: false,
+        lifecycle: { id: "expire-logs", expirationDays: p.retentionDays },
+        policy: (bucketArn) =>
+            pulumi
+                .all([bucketArn, p.account, p.partition, p.sources])
+                .apply(([arn, accountId, partition, sourceBucketArns]) =>
+                    logBucketStatements({ bucketArn: arn, accountId, partition, sourceBucketArns, cloudfront: p.cloudfront }),
+                ),
+    };
+}
+
 export class Logs extends pulumi.ComponentResource {
     /** The log bucket's name; undefined without one. */
     readonly logBucketName?: pulumi.Output<string>;
@@ -151,26 +186,16 @@ export class Logs extends pulumi.ComponentResource {
         const sources = Object.values(logged).map((b) => b.arn);
         return new HardenedBucket(
             childName(name, "bucket"),
-            {
+            logBucketArgs({
                 bucketName,
                 environment: args.environment,
-                purpose: "access-logs",
-                retain: args.production ?? false,
-                // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
-                forceDestroy: !args.production,
-                versioned: false,
-                lifecycle: { id: "expire-logs", expirationDays: args.retentionDays },
-                policy: (bucketArn) =>
-                    pulumi.all([bucketArn, account, partition, sources]).apply(([arn, accountId, p, sourceBucketArns]) =>
-                        logBucketStatements({
-                            bucketArn: arn,
-                            accountId,
-                            partition: p,
-                            sourceBucketArns,
-                            cloudfront: args.cdnDeliveryName !== undefined,
-                        }),
-                    ),
-            },
+                production: args.production ?? false,
+                retentionDays: args.retentionDays,
+                account,
+                partition,
+                sources,
+                cloudfront: args.cdnDeliveryName !== undefined,
+            }),
             this,
         );
     }

@@ -8,7 +8,7 @@ import * as aws from "../../lib/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument } from "../../lib/policy-document";
 import { HardenedBucket } from "../../lib/bucket";
-import { logBucketStatements } from "../observability/logs";
+import { logBucketArgs } from "../observability/logs";
 import { childName, tags } from "../../lib/naming";
 
 /** A bucket that may be replicated, as its owner (Storage) gives it. */
@@ -219,23 +219,17 @@ export class Replication extends pulumi.ComponentResource {
         const sources = pairs.map((p) => p.replica.bucket.arn);
         const bucket = new HardenedBucket(
             childName(name, "logs"),
-            {
+            logBucketArgs({
                 bucketName: logs.logBucketName,
                 region: args.replicaRegion,
                 environment: args.environment,
-                purpose: "access-logs",
-                retain: args.production ?? false,
-                // Outside production `pulumi destroy` must succeed, and S3 refuses to delete a non-empty bucket.
-                forceDestroy: !args.production,
-                versioned: false,
-                lifecycle: { id: "expire-logs", expirationDays: logs.retentionDays },
-                policy: (bucketArn) =>
-                    pulumi
-                        .all([bucketArn, account, partition, sources])
-                        .apply(([arn, accountId, p, sourceBucketArns]) =>
-                            logBucketStatements({ bucketArn: arn, accountId, partition: p, sourceBucketArns, cloudfront: false }),
-                        ),
-            },
+                production: args.production ?? false,
+                retentionDays: logs.retentionDays,
+                account,
+                partition,
+                sources,
+                cloudfront: false,
+            }),
             this,
         );
         for (const p of pairs) {
