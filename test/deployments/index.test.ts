@@ -296,7 +296,7 @@ describe("deployments program: run by the GitHub Actions workflow instead", () =
         for (const stack of ["staging", "prod"]) {
             expect(named(ev, `stack-${stack}-settings`).inputs.vcs).to.deep.include({ deployCommits: false, previewPullRequests: false });
         }
-        expect(parse(String(ev.outputs.githubWorkflow.value)).jobs).to.have.all.keys("preview-staging", "up-staging", "up-prod");
+        expect(parse(String(ev.outputs.githubWorkflow.value)).jobs).to.have.all.keys("check", "preview-staging", "up-staging", "up-prod");
     });
 });
 
@@ -466,7 +466,7 @@ describe("npm run deployments", () => {
         this.timeout(60000);
         const wf = await run(["--stack", "acme", "--workflow"]);
         expect(wf.code).to.equal(0);
-        expect(parse(wf.out).jobs).to.have.all.keys("preview-staging", "up-staging", "up-prod");
+        expect(parse(wf.out).jobs).to.have.all.keys("check", "preview-staging", "up-staging", "up-prod");
         const unknown = await run(["--stack", "nope"]);
         expect(unknown.code).to.equal(2);
         expect(unknown.err).to.match(/unknown deployments stack "nope".*Its stacks: acme, self-managed, shared-account/);
