@@ -14,6 +14,7 @@ import { randomBytes } from "crypto";
 import { DOCKER_LINE_MAX_BYTES, DOTENV_FORMATS, DotenvFormat, DotenvFormatError, formatDotenv } from "../components/outputs/dotenv";
 import { isVariableName, REQUIRED_VARIABLES } from "../components/outputs/env";
 import { invalidUtf8Offset } from "../lib/yaml";
+import { userPath } from "./cli";
 
 export class DotenvError extends Error {}
 
@@ -278,7 +279,7 @@ export function main(
             }
         }
         if (out) {
-            writeDotenv(out, text);
+            writeDotenv(userPath(out), text);
         } else {
             write(text);
         }
