@@ -75,3 +75,16 @@ describe("docs/cloud-file.md", () => {
         expect(shown, "the assumptions block").to.equal(`${renderAssumptions(ev.assumptions ?? []).join("\n")}\n`);
     });
 });
+
+describe("docs/development.md", () => {
+    it("states every rule of .gitattributes, as the file writes it", () => {
+        const rules = fs
+            .readFileSync(path.join(PROJECT_DIR, ".gitattributes"), "utf8")
+            .split("\n")
+            .filter((l) => l.trim() !== "" && !l.startsWith("#"));
+        expect(rules).to.have.length.greaterThan(0);
+        for (const rule of rules) {
+            expect(page("development.md"), rule).to.include(`\`${rule}\``);
+        }
+    });
+});
