@@ -1,7 +1,8 @@
 // The same deployments without Pulumi Cloud's Deployments: a GitHub Actions workflow that previews
 // pull requests and runs `pulumi up` on a push to each stack's branch. It logs in to Pulumi Cloud with
 // GitHub's OIDC token (no stored token), and `pulumi up` opens the stack's ESC environment, whose
-// aws-login assumes the same deploy role. Every preview and update runs the policy pack (policy/). Pure.
+// aws-login assumes the same deploy role. Every preview and update runs the policy pack (policy/). Every
+// pull request also gets the offline check of every stack, in a job without any credential. Pure.
 import * as path from "path";
 import { stringify } from "yaml";
 import type { DeploymentsConfig, StackPlan } from "./config";
@@ -52,7 +53,7 @@ export function renderYaml(header: readonly string[], workflow: Record<string, u
     return `${header.join("\n")}\n${body}`;
 }
 
-/** Node 22, without a dependency cache: every job here holds deploy credentials (setup-node's own advice). */
+/** Node 22, without a dependency cache: a deploy job holds credentials, so nothing a pull request wrote may reach it (setup-node's own advice). */
 // A function: a shared object would be written once and aliased (&a1/*a1) in the YAML.
 export const setupNodeStep = () => ({ uses: ACTIONS.setupNode, with: { "node-version": 22, "package-manager-cache": false } });
 
@@ -67,7 +68,42 @@ export function jobId(verb: string, stack: string): string {
     return `${verb}-${stack.replace(/[^A-Za-z0-9_-]/g, "-")}`;
 }
 
-const unique = (xs: readonly string[]) => [...new Set(xs)];
+export const unique = (xs: readonly string[]) => [...new Set(xs)];
+
+/** The id of the credential-free check job of pull requests. */
+export const CHECK_JOB = "check";
+
+/**
+ * `npm run check` of every stack on every pull request that changes the program or a stack file, with no
+ * cloud credential and no OIDC token (`contents: read` only): a config mistake fails the pull request before
+ * any deploy, in either runner's workflow, and also on pull requests from forks and into production's branch,
+ * which get no preview. Holding nothing, it needs no runner variable to keep it from running twice.
+ */
+export function checkJob(c: DeploymentsConfig): Record<string, unknown> {
+    return {
+        name: "npm run check (every stack, offline, no credentials)",
+        if: "github.event_name == 'pull_request'",
+        "runs-on": "ubuntu-latest",
+        permissions: { contents: "read" },
+        concurrency: { group: "membrane-check-${{ github.event.pull_request.number }}", "cancel-in-progress": true },
+        ...(c.repoDir && { defaults: { run: { "working-directory": c.repoDir } } }),
+        steps: [
+            checkoutStep(),
+            setupNodeStep(),
+            { run: "npm ci" },
+            {
+                name: "Check every stack (config, program, policy pack)",
+                run: `npm run check -- ${c.stacks.map((s) => `--stack ${s.stack}`).join(" ")}`,
+            },
+        ],
+    };
+}
+
+/** Pull requests into any stack's branch that change the program or a stack file: the check job's trigger. */
+export const pullRequestTrigger = (c: DeploymentsConfig) => ({
+    branches: unique(c.stacks.map((s) => s.branch)),
+    paths: unique(c.stacks.flatMap((s) => s.paths)),
+});
 
 function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Record<string, unknown> {
     const event =
@@ -113,18 +149,12 @@ function job(c: DeploymentsConfig, s: StackPlan, command: "preview" | "up"): Rec
 /** The workflow for every stack of the deployments config. */
 export function githubWorkflow(c: DeploymentsConfig): Record<string, unknown> {
     const deployed = c.stacks.filter((s) => s.deployCommits);
-    const previewed = c.stacks.filter((s) => s.previewPullRequests);
     const on: Record<string, unknown> = {};
     if (deployed.length > 0) {
         on.push = { branches: unique(deployed.map((s) => s.branch)), paths: unique(deployed.flatMap((s) => s.paths)) };
     }
-    if (previewed.length > 0) {
-        on.pull_request = { branches: unique(previewed.map((s) => s.branch)), paths: unique(previewed.flatMap((s) => s.paths)) };
-    }
-    if (Object.keys(on).length === 0) {
-        on.workflow_dispatch = {};
-    }
-    const jobs: Record<string, unknown> = {};
+    on.pull_request = pullRequestTrigger(c);
+    const jobs: Record<string, unknown> = { [CHECK_JOB]: checkJob(c) };
     for (const s of c.stacks) {
         if (s.previewPullRequests) {
             jobs[jobId("preview", s.stack)] = job(c, s, "preview");
@@ -136,7 +166,7 @@ export function githubWorkflow(c: DeploymentsConfig): Record<string, unknown> {
     return {
         name: "Membrane infrastructure",
         on,
-        // id-token: write lets the job ask GitHub for the OIDC token it exchanges for a Pulumi token.
+        // id-token: write lets a deploy job ask GitHub for the OIDC token it exchanges for a Pulumi token (the check job drops it).
         permissions: { contents: "read", "id-token": "write" },
         jobs,
     };
@@ -147,8 +177,9 @@ export function renderWorkflow(c: DeploymentsConfig, stack: string): string {
     const header = [
         `# Generated from deployments/Pulumi.${stack}.yaml; regenerate it rather than editing it:`,
         `#   npm run --silent deployments -- --stack ${stack} --workflow > ${WORKFLOW_PATH}`,
-        "# Pulumi Deployments' push-to-deploy, run by GitHub Actions instead (docs/deployments.md). It does nothing until",
+        "# Pulumi Deployments' push-to-deploy, run by GitHub Actions instead (docs/deployments.md). It deploys nothing until",
         `# the repository variable ${RUNNER_VARIABLE} is ${RUNNER_VALUE}: never turn on both, or every push deploys twice.`,
+        `# Its ${CHECK_JOB} job (npm run check of every stack, no credentials) runs on every pull request either way.`,
     ];
     return renderYaml(header, githubWorkflow(c));
 }

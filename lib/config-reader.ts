@@ -11,6 +11,8 @@ export interface RawConfig {
     readonly declaredKeys: readonly string[];
     /** The stack's name; its resource names come from `membrane:environment`, which should match it. */
     readonly stack: string;
+    /** Pulumi.yaml's defaults, fully qualified, which `values` already holds where the stack sets nothing. */
+    readonly defaults?: Readonly<Record<string, unknown>>;
 }
 
 export class ConfigError extends Error {
@@ -85,7 +87,7 @@ export class ConfigReader {
     private readonly garbled = new Set<string>();
 
     constructor(
-        private readonly raw: Pick<RawConfig, "values" | "secretKeys">,
+        private readonly raw: Pick<RawConfig, "values" | "secretKeys" | "defaults">,
         /** The project's namespace: a bare key is read as `<namespace>:<key>`. */
         readonly namespace = NAMESPACE,
     ) {}
@@ -127,6 +129,33 @@ export class ConfigReader {
     has(key: string): boolean {
         const v = this.raw.values[this.key(key)];
         return v !== undefined && v !== "";
+    }
+
+    /**
+     * Whether the stack gives `key` a value other than Pulumi.yaml's default (the CLI hands the program both
+     * alike). Without the defaults: whether it holds anything but "", [] or false.
+     */
+    changed(key: string): boolean {
+        if (!this.has(key)) {
+            return false;
+        }
+        const value = this.raw.values[this.key(key)];
+        const defaults = this.raw.defaults;
+        if (defaults === undefined) {
+            return !["[]", "false"].includes(value.trim());
+        }
+        const def = defaults[this.key(key)];
+        if (def === undefined) {
+            return true;
+        }
+        if (typeof def === "string") {
+            return value !== def;
+        }
+        try {
+            return JSON.stringify(JSON.parse(value)) !== JSON.stringify(def);
+        } catch {
+            return true;
+        }
     }
 
     isSecret(key: string): boolean {

@@ -11,6 +11,15 @@ export function declaredKeys(projectDir = path.join(__dirname, "..")): string[] 
     return Object.keys(loadProject(projectDir).config);
 }
 
+/** Pulumi.yaml's defaults, by fully qualified key. */
+export function declaredDefaults(projectDir = path.join(__dirname, "..")): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(loadProject(projectDir).config)
+            .filter(([, entry]) => entry.default !== undefined)
+            .map(([key, entry]) => [key, entry.default]),
+    );
+}
+
 /** All of the running program's config, with the keys that are secret. */
 export function readRuntimeConfig(): Pick<RawConfig, "values" | "secretKeys"> {
     const values = pulumi.runtime.allConfig();
@@ -19,5 +28,5 @@ export function readRuntimeConfig(): Pick<RawConfig, "values" | "secretKeys"> {
 
 /** The Membrane program's config: the runtime's, the keys Pulumi.yaml declares, and the stack's name. */
 export function readStackConfig(): RawConfig {
-    return { ...readRuntimeConfig(), declaredKeys: declaredKeys(), stack: pulumi.getStack() };
+    return { ...readRuntimeConfig(), declaredKeys: declaredKeys(), stack: pulumi.getStack(), defaults: declaredDefaults() };
 }

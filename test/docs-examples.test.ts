@@ -1,6 +1,7 @@
 // What the user pages show as the programs' output or input is what the programs make and accept: the ESC
 // environment of docs/first-deploy.md, and the cloud file and assumptions of docs/cloud-file.md.
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { loadCloudFixture } from "../tools/cloud-file";
@@ -12,6 +13,25 @@ import { evaluate, FIXTURES } from "./harness";
 import { tempDir } from "./support/tmp";
 
 const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");
+/**
+ * `query` on each document, with the JMESPath the AWS CLI evaluates --query with (its Python's jmespath);
+ * undefined where there is none, except in CI, which installs the AWS CLI (.ci/run).
+ */
+function jmespathSearch(query: string, documents: object[]): unknown[] | undefined {
+    const run = spawnSync(
+        "python3",
+        ["-c", "import json, sys, jmespath\nq, ds = json.load(sys.stdin)\nprint(json.dumps([jmespath.search(q, d) for d in ds]))"],
+        { input: JSON.stringify([query, documents]), encoding: "utf8" },
+    );
+    if (run.status !== 0) {
+        if (process.env.CI) {
+            throw new Error(`jmespath: ${run.stderr}`);
+        }
+        return undefined;
+    }
+    return JSON.parse(run.stdout) as unknown[];
+}
+
 const blocks = (md: string, lang: string) => [...md.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
 
 describe("docs/first-deploy.md", () => {
@@ -66,6 +86,41 @@ describe("docs/cloud-file.md", () => {
         expect(ev.resources.length).to.be.greaterThan(50);
     });
 
+    it("gives the AWS CLI query that prints the public zone's id, in a form the cloud file takes", async function () {
+        this.timeout(60000);
+        const line = blocks(doc, "sh")
+            .flatMap((b) => b.split("\n"))
+            .find((l) => l.startsWith("aws route53 list-hosted-zones-by-name"));
+        expect(line, "the hosted zone's command").to.not.equal(undefined);
+        expect(line).to.match(/ --output text$/);
+        const query = /--query '([^']+)'/.exec(line!)![1];
+        // ListHostedZonesByName from --dns-name on: a private zone of the same name, the public one, then the next name.
+        const zone = (name: string, id: string, privateZone: boolean) => ({
+            Id: `/hostedzone/${id}`,
+            Name: name,
+            Config: { PrivateZone: privateZone },
+        });
+        const page = (zones: object[]) => ({ HostedZones: zones, DNSName: "acme.example.com", IsTruncated: false, MaxItems: "100" });
+        const found = jmespathSearch(query, [
+            page([
+                zone("acme.example.com.", "Z09PRIVATE0000000000", true),
+                zone("acme.example.com.", "Z0123456789ABCDEFGHIJ", false),
+                zone("b.example.com.", "Z0NEXT00000000000000", false),
+            ]),
+            page([zone("b.example.com.", "Z0NEXT00000000000000", false)]),
+        ]);
+        if (found === undefined) {
+            this.skip();
+        }
+        expect(found).to.deep.equal(["/hostedzone/Z0123456789ABCDEFGHIJ", null]);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-doc-")), "prod.cloud.yaml");
+        fs.writeFileSync(file, blocks(doc, "yaml")[0].replace("id: Z0123456789ABCDEFGHIJ", `id: ${found![0]}`));
+        const ev = await evaluate({ stack: "prod", cloud: loadCloudFixture(file) });
+        const records = ev.resources.filter((r) => r.type === "aws:route53/record:Record");
+        expect(records.length).to.be.greaterThan(0);
+        expect([...new Set(records.map((r) => r.inputs.zoneId))]).to.deep.equal(["Z0123456789ABCDEFGHIJ"]);
+    });
+
     it("lists the assumptions the plan prints for that stack without a cloud file", async function () {
         this.timeout(60000);
         const dir = tempDir("cloud-doc-");
@@ -73,5 +128,18 @@ describe("docs/cloud-file.md", () => {
         const ev = await evaluateIn({ stack: "prod", stackDir: dir });
         const shown = blocks(doc, "").find((b) => b.startsWith("Assumed to exist"));
         expect(shown, "the assumptions block").to.equal(`${renderAssumptions(ev.assumptions ?? []).join("\n")}\n`);
+    });
+});
+
+describe("docs/development.md", () => {
+    it("states every rule of .gitattributes, as the file writes it", () => {
+        const rules = fs
+            .readFileSync(path.join(PROJECT_DIR, ".gitattributes"), "utf8")
+            .split("\n")
+            .filter((l) => l.trim() !== "" && !l.startsWith("#"));
+        expect(rules).to.have.length.greaterThan(0);
+        for (const rule of rules) {
+            expect(page("development.md"), rule).to.include(`\`${rule}\``);
+        }
     });
 });

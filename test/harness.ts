@@ -89,6 +89,7 @@ export function raw(values: Record<string, unknown>, secretKeys: string[] = []):
         secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `membrane:${k}`)),
         declaredKeys: DECLARED_KEYS,
         stack: out["membrane:environment"] ?? "",
+        defaults,
     };
 }
 
@@ -175,3 +176,25 @@ export async function runCommand(
     );
     return { code, out, err };
 }
+
+/** A valid value other than Pulumi.yaml's default for each key only Atlas reads (ATLAS_ONLY_KEYS), in a non-production stack. */
+export const ATLAS_KEYS_CHANGED: Record<string, unknown> = {
+    atlasOrgId: "5f1e2d3c4b5a697887766554",
+    atlasProjectId: "6a1b2c3d4e5f607182930a4b",
+    atlasInstanceSize: "M20",
+    mongoVersion: "7.0",
+    mongoDatabase: "app",
+    mongoUsername: "app-user",
+    atlasAccessCidrs: ["198.51.100.7/32"],
+    atlasAllowAnywhere: true,
+    atlasPrivateLink: true,
+    atlasPrivateEndpointWaitMinutes: 5,
+    atlasBackupHourlyRetentionDays: 3,
+    atlasBackupDailyRetentionDays: 8,
+    atlasBackupWeeklyRetentionWeeks: 5,
+    atlasBackupMonthlyRetentionMonths: 13,
+    atlasPitWindowDays: 5,
+    atlasAlertReplicationLagSeconds: 300,
+    atlasAlertDiskPercent: 85,
+    atlasAlertConnectionsPercent: 75,
+};

@@ -8,6 +8,7 @@ import * as path from "path";
 import type { Evaluation, RegisteredResource } from "../tools/engine";
 import { PROJECT_DIR } from "../tools/engine";
 import { vendorSsmParameter } from "../components/secrets/settings";
+import { SECRET_KEYS } from "../lib/config-reader";
 import { evaluate, fixtureStack } from "./harness";
 
 const page = (name: string) => fs.readFileSync(path.join(PROJECT_DIR, "docs", name), "utf8");
@@ -104,6 +105,32 @@ describe("docs/operate.md: tearing down", () => {
         expect(window(await fixtureStack("prod"))).to.equal(30);
         expect(window(created)).to.equal(7);
         expect(section(operate, "## Tearing down")).to.include("from production's 30 days to 7");
+    });
+});
+
+describe("docs/operate.md: rolling back a config change", () => {
+    const rollback = () => section(operate, "## Rolling back a config change");
+
+    it("names every key the program takes only as a secret as restored by the file's revert", () => {
+        const paragraph = section(rollback(), "**Secrets set with `pulumi config set --secret`**", "\n\n");
+        const named = [...paragraph.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]);
+        expect(named).to.have.members([...SECRET_KEYS]);
+    });
+
+    it("names every secret the program generates as one a revert cannot bring back", async () => {
+        // What the page calls each generated secret, by the logical name of its RandomPassword.
+        const called: Record<string, string> = {
+            "app-secrets-secret": "`SECRET`",
+            "app-secrets-encryption-secret": "`ENCRYPTION_SECRET`",
+            "redis-auth-token": "the Redis AUTH token",
+            "database-user-password": "the Atlas password",
+        };
+        const generated = (await fixtureStack("prod")).resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+        expect(generated.map((r) => r.name)).to.have.members(Object.keys(called));
+        const bullet = section(rollback(), "- **A generated secret that was replaced**", "\n- ");
+        for (const phrase of Object.values(called)) {
+            expect(bullet, phrase).to.include(phrase);
+        }
     });
 });
 

@@ -7,7 +7,7 @@
 // their user and system time. npm test runs twice, as a fresh clone runs it (its transpile cache removed)
 // and transpiled, each against the suite's target (SUITE_TARGET_SECONDS), with the load average: the
 // performance targets live here, never in a timed test.
-import { exitAfterFlush } from "./cli";
+import { exitAfterFlush, userPath } from "./cli";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -43,7 +43,7 @@ export function parseArgs(argv: readonly string[]): Args {
         if (argv[i] === "--runs") {
             runs = Number(value());
         } else if (argv[i] === "--dir") {
-            dir = path.resolve(value());
+            dir = userPath(value());
         } else if (argv[i] === "--no-suite") {
             suite = false;
         } else if (argv[i] === "--file") {

@@ -1,6 +1,7 @@
 // How every command of tools/ ends: its own exit code (0 clean, 1 a mandatory policy violation, 2 bad
 // input), or 3 with the stack trace when something the command did not foresee went wrong. Output is
 // flushed first: stdout into a pipe is asynchronous in Node.js, and process.exit would cut it short.
+import * as path from "path";
 
 /** Resolves once everything written to `stream` so far has been handed to the OS. */
 export function drained(stream: NodeJS.WritableStream): Promise<void> {
@@ -31,6 +32,14 @@ export function runMain(main: () => Promise<number>): void {
             return exitAfterFlush(3);
         },
     );
+}
+
+/**
+ * A path the user gave on the command line, made absolute from the folder they typed the command in: npm runs
+ * a script in the package's folder, and says in INIT_CWD where it was started.
+ */
+export function userPath(file: string): string {
+    return path.resolve(process.env.INIT_CWD || process.cwd(), file);
 }
 
 /** An argument the command does not take: exit 2 with the usage. */

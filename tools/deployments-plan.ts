@@ -6,7 +6,7 @@ import * as path from "path";
 import { CloudFileError, loadCloudFixture } from "./cloud-file";
 import type { CloudFixture } from "./mock-cloud";
 import { evaluate, Evaluation, PROJECT_DIR, ProgramError } from "./engine";
-import { HelpRequested, runMain, UsageError } from "./cli";
+import { HelpRequested, runMain, UsageError, userPath } from "./cli";
 import { exitCode, plan, Plan, renderAssumptions, renderPolicyFindings, renderResources } from "./plan";
 import { StackConfigError, UnknownStackError } from "../lib/stack-files";
 
@@ -95,8 +95,7 @@ export async function main(
     let cloud: CloudFixture | undefined;
     try {
         args = parseArgs(argv);
-        // Relative to where the user typed the command: npm runs scripts in the package's folder and says where it was started in INIT_CWD.
-        cloud = args.cloudFile ? loadCloudFixture(path.resolve(process.env.INIT_CWD ?? process.cwd(), args.cloudFile)) : undefined;
+        cloud = args.cloudFile ? loadCloudFixture(userPath(args.cloudFile)) : undefined;
     } catch (e) {
         if (e instanceof HelpRequested) {
             write(HELP);

@@ -14,6 +14,7 @@ import { randomBytes } from "crypto";
 import { DOCKER_LINE_MAX_BYTES, DOTENV_FORMATS, DotenvFormat, DotenvFormatError, formatDotenv } from "../components/outputs/dotenv";
 import { isVariableName, REQUIRED_VARIABLES } from "../components/outputs/env";
 import { invalidUtf8Offset } from "../lib/yaml";
+import { userPath } from "./cli";
 
 export class DotenvError extends Error {}
 
@@ -198,8 +199,39 @@ as a .env: to standard output, or with --out to a file readable by you only (mod
 
 Exit codes: 0 written; 2 bad input or arguments (nothing written).`;
 
-/** The CLI: stdin JSON -> stdout, or `--out <file>` (mode 600). Returns the exit code. */
-export function main(argv: readonly string[], input: string, write: (s: string) => void, writeError: (s: string) => void): number {
+/**
+ * A hint when the shell format goes to a file named as Docker's env files are (`.env`, `prod.env`): Docker's
+ * `--env-file` and compose's `env_file` would keep its quotes as part of each value. `file` is --out, or the
+ * file standard output was redirected to.
+ */
+export function shellFormatFileWarning(file: string): string | undefined {
+    const name = path.basename(file);
+    return name === ".env" || name.endsWith(".env")
+        ? `--format shell writes NAME='value' lines for a shell's source; ${name} is the name Docker's --env-file and compose's env_file read, and they would keep the quotes in every value: write it to --out ${path.join(path.dirname(file), `${name}.sh`)}, and the raw format (the default) to ${name} (docs/env-file.md)`
+        : undefined;
+}
+
+/** Where standard output was redirected to, when the system tells (Linux's /proc); undefined otherwise. */
+export function stdoutFile(): string | undefined {
+    try {
+        const target = fs.readlinkSync("/proc/self/fd/1");
+        return path.isAbsolute(target) && fs.statSync(target).isFile() ? target : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The CLI: stdin JSON -> stdout, or `--out <file>` (mode 600). Returns the exit code. `redirectedTo`: the file
+ * standard output goes to, if known (for the shell format's hint).
+ */
+export function main(
+    argv: readonly string[],
+    input: string,
+    write: (s: string) => void,
+    writeError: (s: string) => void,
+    redirectedTo?: string,
+): number {
     let out: string | undefined;
     let format: DotenvFormat = "raw";
     for (let i = 0; i < argv.length; i++) {
@@ -240,9 +272,14 @@ export function main(argv: readonly string[], input: string, write: (s: string) 
         const text = dotenv(outputs, format);
         if (format === "raw") {
             dotenvWarnings(outputs).forEach((w) => writeError(`dotenv: warning: ${w}`));
+        } else {
+            const hint = shellFormatFileWarning(out ?? redirectedTo ?? "");
+            if (hint) {
+                writeError(`dotenv: warning: ${hint}`);
+            }
         }
         if (out) {
-            writeDotenv(out, text);
+            writeDotenv(userPath(out), text);
         } else {
             write(text);
         }
@@ -267,6 +304,7 @@ if (require.main === module) {
                 input,
                 (s) => process.stdout.write(s),
                 (s) => console.error(s),
+                stdoutFile(),
             );
         } catch (e) {
             console.error(`internal error: ${(e as Error).stack ?? e}`);

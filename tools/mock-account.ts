@@ -12,6 +12,7 @@ type Tags = Readonly<Record<string, string>>;
 
 export interface FixtureZone {
     readonly name: string;
+    /** `Z…`, or as Route 53 prints it, `/hostedzone/Z…`. */
     readonly id: string;
     /** Default false: a public zone. */
     readonly private?: boolean;
@@ -263,11 +264,14 @@ const networkInvokes: Record<string, AccountInvoke> = {
                 example: `{ name: ${name}, id: <its zone id>${wantPrivate ? ", private: true" : ""} }`,
             });
         }
+        // Route 53 prints a zone's id as /hostedzone/<id>; the provider strips the prefix (cleanZoneID in
+        // terraform-provider-aws internal/service/route53), so the cloud file takes either.
+        const zoneId = zone.id.replace(/^\/hostedzone\//, "");
         return {
-            id: zone.id,
-            zoneId: zone.id,
+            id: zoneId,
+            zoneId,
             name,
-            arn: `arn:aws:route53:::hostedzone/${zone.id}`,
+            arn: `arn:aws:route53:::hostedzone/${zoneId}`,
             privateZone: wantPrivate,
             nameServers: [`<${name}.nameServers>`],
         };

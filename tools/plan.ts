@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { DOTENV_FORMATS, DotenvFormat, formatDotenv } from "../components/outputs/dotenv";
 import { isVariableName } from "../components/outputs/env";
 import { PlannedResource, PolicyFinding, runPolicies } from "../policy/runner";
-import { HelpRequested, runMain, UsageError } from "./cli";
+import { HelpRequested, runMain, UsageError, userPath } from "./cli";
 import { allConfigProblems } from "./config-problems";
 import { evaluate, Evaluation, ProgramError, PROJECT_DIR, RegisteredResource } from "./engine";
 import { UNKNOWN_MARKER, UNKNOWN_TEXT } from "./run-program";
@@ -185,7 +185,7 @@ function writeImportFile(ev: Evaluation, file: string, write: (s: string) => voi
         writeError(`error: stack ${ev.stack} adopts nothing: set the membrane:existing* keys of the resources it should adopt`);
         return 2;
     }
-    fs.writeFileSync(file, `${JSON.stringify(spec, null, 2)}\n`);
+    fs.writeFileSync(userPath(file), `${JSON.stringify(spec, null, 2)}\n`);
     write(
         [
             `Wrote ${adopted.length} resources to adopt (and their ${spec.resources.length - adopted.length} components) to ${file}:`,

@@ -31,7 +31,7 @@ const FLOOR_REASONS: Readonly<Record<keyof BackupPolicy, string>> = {
     pitWindowDays: "a bad script or migration run yesterday can be rewound to the second",
 };
 
-const KEYS: Readonly<Record<keyof BackupPolicy, string>> = {
+export const BACKUP_KEYS: Readonly<Record<keyof BackupPolicy, string>> = {
     hourlyRetentionDays: "atlasBackupHourlyRetentionDays",
     dailyRetentionDays: "atlasBackupDailyRetentionDays",
     weeklyRetentionWeeks: "atlasBackupWeeklyRetentionWeeks",
@@ -58,7 +58,7 @@ const RANGES: Readonly<Record<keyof BackupPolicy, { min: number; max: number }>>
 export function backupPolicyProblems(b: BackupPolicy): Array<{ key: string; rule: string }> {
     const problems: Array<{ key: string; rule: string }> = [];
     // A rule between two keys names both: either may be the one to change.
-    const both = (a: keyof BackupPolicy, other: keyof BackupPolicy) => `${fullKey(KEYS[a])} and ${fullKey(KEYS[other])}`;
+    const both = (a: keyof BackupPolicy, other: keyof BackupPolicy) => `${fullKey(BACKUP_KEYS[a])} and ${fullKey(BACKUP_KEYS[other])}`;
     if (b.dailyRetentionDays < b.hourlyRetentionDays) {
         problems.push({
             key: both("dailyRetentionDays", "hourlyRetentionDays"),
@@ -96,7 +96,7 @@ export function readBackup(r: ConfigReader, stack: Stack, atlas: boolean): Backu
 }
 
 function readPolicy(r: ConfigReader, production: boolean): BackupPolicy {
-    const read = (field: keyof BackupPolicy) => r.integer(KEYS[field], RANGES[field]);
+    const read = (field: keyof BackupPolicy) => r.integer(BACKUP_KEYS[field], RANGES[field]);
     const b: BackupPolicy = {
         hourlyRetentionDays: read("hourlyRetentionDays"),
         dailyRetentionDays: read("dailyRetentionDays"),
@@ -114,7 +114,7 @@ function readPolicy(r: ConfigReader, production: boolean): BackupPolicy {
         for (const field of Object.keys(PRODUCTION_BACKUP_FLOORS) as Array<keyof BackupPolicy>) {
             if (b[field] < PRODUCTION_BACKUP_FLOORS[field]) {
                 r.problem(
-                    KEYS[field],
+                    BACKUP_KEYS[field],
                     `must be at least ${PRODUCTION_BACKUP_FLOORS[field]} in production (membrane:production is true; ${FLOOR_REASONS[field]}) (got ${b[field]})`,
                 );
             }

@@ -9,6 +9,7 @@ import { ATLAS_ID } from "../../lib/patterns";
 import type { AdoptionConfig } from "../adoption-settings";
 import type { Network, Stack } from "../stack-settings";
 import { ATLAS_AWS_REGIONS, ATLAS_AWS_TIERS, atlasRegion } from "./atlas";
+import { BACKUP_KEYS } from "./backup-settings";
 import type { AtlasDatabaseArgs, DatabaseArgs } from "./database";
 
 /** The project and cluster names, and the project to use or create. */
@@ -282,7 +283,27 @@ function checkAccessCidr(r: ConfigReader, cidr: string, allowAnywhere: boolean):
     return false;
 }
 
-const ATLAS_ONLY_KEYS = ["atlasOrgId", "atlasProjectId"];
+/**
+ * The keys only Atlas's resources read: with databaseMode external nothing in Atlas exists, and a warning names
+ * those the stack sets. Pulumi.yaml's Database section lists them for the users (a test keeps the two equal),
+ * with the adoption's existingAtlasProjectId and existingAtlasClusterName, which the adoption reader warns about.
+ */
+export const ATLAS_ONLY_KEYS: readonly string[] = [
+    "atlasOrgId",
+    "atlasProjectId",
+    "atlasInstanceSize",
+    "mongoVersion",
+    "mongoDatabase",
+    "mongoUsername",
+    "atlasAccessCidrs",
+    "atlasAllowAnywhere",
+    "atlasPrivateLink",
+    "atlasPrivateEndpointWaitMinutes",
+    ...Object.values(BACKUP_KEYS),
+    "atlasAlertReplicationLagSeconds",
+    "atlasAlertDiskPercent",
+    "atlasAlertConnectionsPercent",
+];
 
 /** What the database reader takes of the adoption keys. */
 type DatabaseAdoption = Pick<AdoptionConfig, "atlasProjectId" | "atlasClusterName" | "keepExistingSettings">;
@@ -308,11 +329,7 @@ export function readDatabase(r: ConfigReader, stack: Stack, network: Network, ad
         // Never echo the value: it holds a password.
         r.problem("externalMongoUri", "must be a mongodb:// or mongodb+srv:// URI with a host (the value is secret and not shown)");
     }
-    const ignored = [
-        ...ATLAS_ONLY_KEYS.filter((k) => r.has(k)),
-        ...(r.list("atlasAccessCidrs").length > 0 ? ["atlasAccessCidrs"] : []),
-        ...["atlasPrivateLink", "atlasAllowAnywhere"].filter((k) => r.boolean(k)),
-    ];
+    const ignored = ATLAS_ONLY_KEYS.filter((k) => r.changed(k));
     if (ignored.length > 0) {
         r.warn(
             `membrane:databaseMode is external, so ${ignored.map((k) => fullKey(k)).join(", ")} ${ignored.length > 1 ? "are" : "is"} ignored.`,

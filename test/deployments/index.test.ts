@@ -296,7 +296,7 @@ describe("deployments program: run by the GitHub Actions workflow instead", () =
         for (const stack of ["staging", "prod"]) {
             expect(named(ev, `stack-${stack}-settings`).inputs.vcs).to.deep.include({ deployCommits: false, previewPullRequests: false });
         }
-        expect(parse(String(ev.outputs.githubWorkflow.value)).jobs).to.have.all.keys("preview-staging", "up-staging", "up-prod");
+        expect(parse(String(ev.outputs.githubWorkflow.value)).jobs).to.have.all.keys("check", "preview-staging", "up-staging", "up-prod");
     });
 });
 
@@ -418,6 +418,24 @@ describe("npm run deployments", () => {
         expect(out).to.match(/\d+ resources in 3 components/);
     });
 
+    it("loads <stack>.cloud.yaml beside the stack file by itself; without one, lists each look-up as an assumption", async function () {
+        this.timeout(60000);
+        // The fixture folder has acme.cloud.yaml beside Pulumi.acme.yaml.
+        const beside = await run(["--stack", "acme"]);
+        expect(beside.code).to.equal(0);
+        expect(beside.out).to.not.include("Assumed to exist");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-cloud-"));
+        try {
+            fs.copyFileSync(path.join(DEPLOYMENTS_FIXTURES, "Pulumi.acme.yaml"), path.join(dir, "Pulumi.acme.yaml"));
+            const alone = await runCommand(main, ["--stack", "acme"], dir);
+            expect(alone.code).to.equal(0);
+            expect(alone.out).to.include("Assumed to exist, verified by pulumi preview");
+            expect(alone.out).to.include("  - public Route 53 hosted zone acme.example.com");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     // The docs' example cloud file listed the OIDC provider only: the zone look-up failed inside the deploy
     // policies' inputs, the engine reported success, and 8 resources came out instead of 41 (issue 20).
     it("a cloud file without a look-up the program needs: exit 2 naming the entry to add, never a shorter plan", async function () {
@@ -466,7 +484,7 @@ describe("npm run deployments", () => {
         this.timeout(60000);
         const wf = await run(["--stack", "acme", "--workflow"]);
         expect(wf.code).to.equal(0);
-        expect(parse(wf.out).jobs).to.have.all.keys("preview-staging", "up-staging", "up-prod");
+        expect(parse(wf.out).jobs).to.have.all.keys("check", "preview-staging", "up-staging", "up-prod");
         const unknown = await run(["--stack", "nope"]);
         expect(unknown.code).to.equal(2);
         expect(unknown.err).to.match(/unknown deployments stack "nope".*Its stacks: acme, self-managed, shared-account/);

@@ -12,7 +12,7 @@ import { DEPLOY_PERMISSIONS, deployPolicies, DeployScope } from "../../deploymen
 import { readOnlyTable, stateKeys } from "../../deployments/self-managed";
 import { setupCommands } from "../../deployments/setup-commands";
 import { stateKeyTags } from "../../deployments/self-managed-stack";
-import { PINNED_ACTIONS, ACTIONS, RUNNER_VARIABLE } from "../../deployments/workflow";
+import { PINNED_ACTIONS, ACTIONS, CHECK_JOB, RUNNER_VARIABLE } from "../../deployments/workflow";
 import { iamGlobMatches } from "../../lib/glob";
 import { runPolicies } from "../../policy/runner";
 import { checkStack } from "../../tools/check";
@@ -424,6 +424,8 @@ describe("self-managed path: the workflow", () => {
         wf = parse(text);
     });
     const stepOf = (job: any, action: string) => (job.steps as any[]).find((s) => s.uses === action);
+    /** The jobs that run pulumi, without the credential-free check job. */
+    const deployJobs = () => Object.entries<any>(wf.jobs).filter(([id]) => id !== CHECK_JOB);
 
     it("GitHub's parser finds no error in it, nor in the committed example", async function () {
         this.timeout(30000);
@@ -432,13 +434,14 @@ describe("self-managed path: the workflow", () => {
     });
 
     it("previews pull requests of non-production stacks, runs up on pushes, checks drift nightly and on demand", () => {
-        expect(Object.keys(wf.jobs)).to.deep.equal(["preview-staging", "up-staging", "drift-staging", "up-prod", "drift-prod"]);
+        expect(Object.keys(wf.jobs)).to.deep.equal([CHECK_JOB, "preview-staging", "up-staging", "drift-staging", "up-prod", "drift-prod"]);
         expect(wf.on.push.branches).to.deep.equal(["main", "release"]);
-        expect(wf.on.pull_request.branches).to.deep.equal(["main"]);
+        // Pull requests into every stack's branch trigger it (the check job); only main's preview staging.
+        expect(wf.on.pull_request.branches).to.deep.equal(["main", "release"]);
         expect(wf.on.schedule).to.deep.equal([{ cron: "0 4 * * *" }]);
         expect(wf.on).to.have.property("workflow_dispatch");
         expect(wf.on.push.paths).to.include("lib/**").and.include("test/fixtures/deployments/self-managed/Pulumi.prod.yaml");
-        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+        for (const [id, job] of deployJobs()) {
             expect(job.if, id).to.match(new RegExp(`^vars\\.${RUNNER_VARIABLE} == 'github-actions-self-managed' && `));
         }
         expect(wf.jobs["up-prod"].if).to.include("github.event_name == 'push' && github.ref == 'refs/heads/release'");
@@ -446,7 +449,7 @@ describe("self-managed path: the workflow", () => {
     });
 
     it("every job names the GitHub environment its role trusts, and nothing else can assume that role", () => {
-        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+        for (const [id, job] of deployJobs()) {
             const roleArn = stepOf(job, ACTIONS.awsCredentials).with["role-to-assume"];
             const role = ev.resources.find(
                 (r) => r.type === "aws:iam/role:Role" && `arn:aws:iam::${ACCOUNT_ID}:role/${r.inputs.name}` === roleArn,
@@ -462,7 +465,7 @@ describe("self-managed path: the workflow", () => {
     });
 
     it("runs pulumi on the S3 backend with the policy pack, after npm ci and the offline check, credentials only after both", () => {
-        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+        for (const [id, job] of deployJobs()) {
             const steps = job.steps as any[];
             const pulumi = stepOf(job, ACTIONS.pulumi);
             const credentials = stepOf(job, ACTIONS.awsCredentials);
@@ -495,7 +498,8 @@ describe("self-managed path: the workflow", () => {
 
     it("pins every action to a release's full commit SHA, keeps no token in .git, caches nothing, and reads no secret but Atlas's", () => {
         const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+) # (\S+)$/gm)];
-        expect(uses.length).to.equal(Object.keys(wf.jobs).length * 4);
+        // Four actions in each deploy job; checkout and setup-node in the check job.
+        expect(uses.length).to.equal(deployJobs().length * 4 + 2);
         for (const [, ref, release] of uses) {
             const pinned = Object.values(PINNED_ACTIONS).find((a) => ref === `${a.repository}@${a.sha}`);
             expect(pinned?.release, ref).to.equal(release);
@@ -508,12 +512,34 @@ describe("self-managed path: the workflow", () => {
             "MONGODB_ATLAS_CLIENT_ID",
             "MONGODB_ATLAS_CLIENT_SECRET",
         ]);
-        for (const job of Object.values<any>(wf.jobs)) {
+        for (const [, job] of deployJobs()) {
             expect(job.steps[0].with["persist-credentials"]).to.equal(false);
             expect(stepOf(job, ACTIONS.setupNode).with).to.deep.equal({ "node-version": 22, "package-manager-cache": false });
             expect(Object.keys(stepOf(job, ACTIONS.pulumi).env)).to.deep.equal(["MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET"]);
         }
         expect(wf.permissions).to.deep.equal({ contents: "read", "id-token": "write" });
+    });
+
+    it("checks every stack on every pull request, before any deploy, with no credential and no OIDC token", () => {
+        const check = wf.jobs[CHECK_JOB];
+        expect(check.if).to.equal("github.event_name == 'pull_request'");
+        // A job's own permissions replace the workflow's: every permission it does not name is none.
+        expect(check.permissions).to.deep.equal({ contents: "read" });
+        expect(check).to.not.have.property("environment");
+        expect(check.steps.map((s: any) => s.uses ?? s.run)).to.deep.equal([
+            ACTIONS.checkout,
+            ACTIONS.setupNode,
+            "npm ci",
+            "npm run check -- --stack staging --stack prod",
+        ]);
+        expect(check.steps[0].with).to.deep.equal({ "persist-credentials": false });
+        expect(JSON.stringify(check)).to.not.match(/secrets\.|vars\.|id-token|pulumi\/actions|configure-aws-credentials/);
+        for (const stack of STACKS) {
+            expect(
+                wf.on.pull_request.paths.some((p: string) => p.endsWith(`Pulumi.${stack}.yaml`)),
+                stack,
+            ).to.equal(true);
+        }
     });
 
     it("the committed example is the one the example deployments stack generates", async function () {

@@ -7,10 +7,21 @@ import * as path from "path";
 import { parse } from "yaml";
 import { DEPLOYMENTS_DIR } from "../../tools/deployments-plan";
 import { evaluate, Evaluation, PROJECT_DIR } from "../../tools/engine";
-import { ACTIONS, PINNED_ACTIONS, policyPackPath, RUNNER_VALUE, RUNNER_VARIABLE, WORKFLOW_PATH } from "../../deployments/workflow";
+import {
+    ACTIONS,
+    CHECK_JOB,
+    PINNED_ACTIONS,
+    policyPackPath,
+    RUNNER_VALUE,
+    RUNNER_VARIABLE,
+    WORKFLOW_PATH,
+} from "../../deployments/workflow";
 import { deploymentsStack } from "./harness";
 import { FIXTURES } from "../harness";
 import { workflowErrors } from "../workflow-parser";
+
+/** The jobs that run pulumi, without the credential-free check job. */
+const deployJobs = (wf: any) => Object.entries<any>(wf.jobs).filter(([id]) => id !== CHECK_JOB);
 
 describe("GitHub Actions workflow", () => {
     let generated: string;
@@ -38,9 +49,10 @@ describe("GitHub Actions workflow", () => {
 
     it("previews pull requests into a previewed stack's branch and runs up on a push to each stack's branch", () => {
         const wf = parse(generated);
-        expect(wf.on.pull_request.branches).to.deep.equal(["main"]);
+        // Pull requests into every stack's branch trigger it (the check job); only main's preview staging.
+        expect(wf.on.pull_request.branches).to.deep.equal(["main", "release"]);
         expect(wf.on.push.branches).to.deep.equal(["main", "release"]);
-        expect(Object.keys(wf.jobs)).to.deep.equal(["preview-staging", "up-staging", "up-prod"]);
+        expect(Object.keys(wf.jobs)).to.deep.equal([CHECK_JOB, "preview-staging", "up-staging", "up-prod"]);
         expect(wf.jobs["preview-staging"].if).to.equal(
             `vars.${RUNNER_VARIABLE} == '${RUNNER_VALUE}' && github.event_name == 'pull_request' && github.base_ref == 'main'`,
         );
@@ -57,7 +69,7 @@ describe("GitHub Actions workflow", () => {
         const wf = parse(generated);
         expect(wf.permissions).to.deep.equal({ contents: "read", "id-token": "write" });
         expect(generated).to.not.match(/secrets\.|AWS_ACCESS_KEY_ID|PULUMI_ACCESS_TOKEN|aws-actions\/configure-aws-credentials/);
-        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+        for (const [id, job] of deployJobs(wf)) {
             const stack = id.replace(/^(preview|up)-/, "");
             const steps = job.steps as any[];
             const auth = steps.find((s) => s.uses === ACTIONS.pulumiAuth);
@@ -82,7 +94,7 @@ describe("GitHub Actions workflow", () => {
 
     it("enforces the policy pack on every real preview and update, after the offline check", () => {
         const wf = parse(generated);
-        for (const [id, job] of Object.entries<any>(wf.jobs)) {
+        for (const [id, job] of deployJobs(wf)) {
             const steps = job.steps as any[];
             const pulumi = steps.find((s) => s.uses === ACTIONS.pulumi);
             // pulumi/actions passes each line of policyPacks as --policy-pack, relative to its work-dir.
@@ -111,6 +123,35 @@ describe("GitHub Actions workflow", () => {
         expect(checkout.with).to.deep.equal({ "persist-credentials": false });
         // Every job holds credentials (a Pulumi token, then the ESC environment's AWS session): no dependency cache.
         expect(setupNode.with).to.deep.equal({ "node-version": 22, "package-manager-cache": false });
+    });
+
+    it("checks every stack on every pull request, before any deploy, with no credential and no OIDC token", async function () {
+        this.timeout(30000);
+        const wf = parse(generated);
+        const check = wf.jobs[CHECK_JOB];
+        expect(check.if).to.equal("github.event_name == 'pull_request'");
+        // A job's own permissions replace the workflow's: every permission it does not name is none.
+        expect(check.permissions).to.deep.equal({ contents: "read" });
+        expect(check.steps.map((s: any) => s.uses ?? s.run)).to.deep.equal([
+            ACTIONS.checkout,
+            ACTIONS.setupNode,
+            "npm ci",
+            "npm run check -- --stack staging --stack prod",
+        ]);
+        expect(check.steps[0].with).to.deep.equal({ "persist-credentials": false });
+        const text = JSON.stringify(check);
+        expect(text).to.not.match(/secrets\.|vars\.|id-token|auth-actions|pulumi\/actions|configure-aws-credentials|environment/);
+        // Its trigger covers every stack's files and branch, production's too.
+        for (const stack of ["staging", "prod"]) {
+            expect(
+                wf.on.pull_request.paths.some((p: string) => p.endsWith(`Pulumi.${stack}.yaml`)),
+                stack,
+            ).to.equal(true);
+        }
+        // GitHub's parser accepts the job-level permissions, and refuses an id-token the check could request.
+        const granted = generated.replace(/(\n {4}permissions:\n {6}contents: read\n)/, "$1      id-token: sometimes\n");
+        expect(granted).to.not.equal(generated);
+        expect((await workflowErrors(granted)).some((e) => /sometimes/.test(e))).to.equal(true);
     });
 
     it("queues updates of a stack and never cancels one", () => {

@@ -158,6 +158,64 @@ describe(".env writer", () => {
         }
     });
 
+    it("warns when the shell format goes to a file named as Docker's env files are, and names a shell's name instead", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-dotenv-"));
+        try {
+            const run = (argv: string[], redirectedTo?: string) => {
+                let err = "";
+                const code = main(
+                    argv,
+                    JSON.stringify(outputs),
+                    () => undefined,
+                    (s) => (err += s),
+                    redirectedTo,
+                );
+                return { code, err };
+            };
+            for (const name of [".env", "prod.env"]) {
+                const file = path.join(dir, name);
+                const { code, err } = run(["--format", "shell", "--out", file]);
+                // A hint, not a refusal: the file is written.
+                expect(code, name).to.equal(0);
+                expect(fs.readFileSync(file, "utf8"), name).to.equal(dotenv(outputs, "shell"));
+                expect(err, name).to.include("dotenv: warning: --format shell").and.include(`--out ${file}.sh`);
+                expect(run(["--format", "shell"], file).err, `> ${name}`).to.include(`--out ${file}.sh`);
+            }
+            for (const argv of [
+                ["--format", "shell", "--out", path.join(dir, ".env.sh")],
+                ["--out", path.join(dir, ".env")],
+                ["--format", "shell"],
+            ]) {
+                expect(run(argv).err, argv.join(" ")).to.equal("");
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("sees where standard output was redirected to, where the system tells (Linux)", function () {
+        if (!fs.existsSync("/proc/self/fd/1")) {
+            this.skip();
+        }
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-dotenv-"));
+        try {
+            const file = path.join(dir, ".env");
+            const fd = fs.openSync(file, "w", 0o600);
+            const hook = path.join(__dirname, "..", "..", "tools", "register.js");
+            const run = spawnSync(
+                process.execPath,
+                ["--require", hook, path.join(__dirname, "..", "..", "tools", "dotenv.ts"), "--format", "shell"],
+                { input: JSON.stringify(outputs), stdio: ["pipe", fd, "pipe"], encoding: "utf8" },
+            );
+            fs.closeSync(fd);
+            expect(run.status).to.equal(0);
+            expect(fs.readFileSync(file, "utf8")).to.equal(dotenv(outputs, "shell"));
+            expect(run.stderr).to.include(`--out ${file}.sh`);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("as a filter: stdout on success; exit 2 with the usage on bad input, and nothing written", () => {
         let out = "";
         expect(

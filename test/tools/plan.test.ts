@@ -1,6 +1,7 @@
 // `npm start`: the offline plan. Exit codes, output, JSON shape, redaction, and the README's diagram.
 import { expect } from "chai";
 import { FIXTURES, fixtureStack, runCommand } from "../harness";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation, PROJECT_DIR } from "../../tools/engine";
@@ -182,6 +183,25 @@ describe("npm start: the plan", () => {
         expect(code).to.equal(2);
         expect(err).to.match(/usage: npm start/);
     });
+});
+
+describe("npm start: its own process", () => {
+    // What a user sees: the program, its SDKs and Node.js print nothing to stderr on a valid stack, so that
+    // a warning there is always one to act on.
+    for (const stack of ["prod", "staging"]) {
+        it(`prints nothing to stderr for the valid fixture stack ${stack}, and exits 0`, function () {
+            this.timeout(60000);
+            const script = `require("./tools/plan").main(["--stack", ${JSON.stringify(stack)}], (s) => console.log(s), (s) => console.error(s), ${JSON.stringify(FIXTURES)}).then((code) => { process.exitCode = code; })`;
+            const run = spawnSync(process.execPath, ["--require", "./tools/register.js", "-e", script], {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+                env: { ...process.env, NODE_OPTIONS: "" },
+            });
+            expect(run.status, run.stderr).to.equal(0);
+            expect(run.stdout).to.include(`Stack membrane/${stack}, evaluated offline`);
+            expect(run.stderr).to.equal("");
+        });
+    }
 });
 
 describe("README diagram", () => {

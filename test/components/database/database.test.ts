@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { derivedPrivateEndpointSrv, mongoUri, privateEndpointSrv } from "../../../components/database/database";
 import { Evaluation, ProgramError, RegisteredResource } from "../../../tools/engine";
-import { byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, oneIn, programError } from "../../harness";
+import { ATLAS_ONLY_KEYS } from "../../../components/database/settings";
+import { ATLAS_KEYS_CHANGED, byType, childrenOf, COMPONENT_ACCOUNT, evaluate, fixtureStack, one, oneIn, programError } from "../../harness";
 
 const T = {
     component: "membrane:database:Database",
@@ -462,6 +463,25 @@ describe("the fixture stacks: database", () => {
         expect(ev.warnings).to.deep.equal([
             "membrane:databaseMode is external, so membrane:atlasOrgId, membrane:atlasAccessCidrs are ignored.",
         ]);
+    });
+
+    it("external mode: every key the warning names as ignored changes no resource and no output", async () => {
+        const uri = "mongodb+srv://app:hunter2@db.example.com/membrane";
+        const external = { "membrane:databaseMode": "external", "membrane:externalMongoUri": { secret: uri } };
+        const shape = (ev: Evaluation) => ({
+            resources: ev.resources.map((r) => `${r.type} ${r.name} ${JSON.stringify(r.inputs)}`).sort(),
+            outputs: JSON.stringify(ev.outputs),
+        });
+        const without = await evaluate({ stack: "staging", overrides: external, unset: ATLAS_ONLY_KEYS.map((k) => `membrane:${k}`) });
+        const withAll = await evaluate({
+            stack: "staging",
+            overrides: { ...external, ...Object.fromEntries(Object.entries(ATLAS_KEYS_CHANGED).map(([k, v]) => [`membrane:${k}`, v])) },
+        });
+        expect(without.warnings).to.deep.equal([]);
+        expect(withAll.warnings).to.deep.equal([
+            `membrane:databaseMode is external, so ${ATLAS_ONLY_KEYS.map((k) => `membrane:${k}`).join(", ")} are ignored.`,
+        ]);
+        expect(shape(withAll)).to.deep.equal(shape(without));
     });
 
     it("external mode: the program hands the URI to the Database component already secret", async () => {

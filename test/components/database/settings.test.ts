@@ -6,8 +6,9 @@ import { PROJECT_DIR } from "../../../tools/engine";
 import { readSettings, Settings } from "../../../components/settings";
 import { atlasRegion } from "../../../components/database/atlas";
 import type { AtlasDatabaseArgs, DatabaseArgs } from "../../../components/database/database";
-import { databaseNameProblems } from "../../../components/database/settings";
-import { VALID, problemsOf, raw } from "../../harness";
+import { ATLAS_ONLY_KEYS, databaseNameProblems } from "../../../components/database/settings";
+import { configSections } from "../../../tools/config-docs";
+import { ATLAS_KEYS_CHANGED, VALID, problemsOf, raw } from "../../harness";
 import { itRefuses, Refusal, resolved } from "../../support/settings";
 
 function parse(values: Record<string, unknown>, secretKeys: string[] = []): Settings {
@@ -373,7 +374,30 @@ describe("config: database", () => {
                 ["externalMongoUri"],
             );
             expect(c.database.mode).to.equal("external");
-            expect(c.warnings).to.deep.equal([]);
+            // A version Atlas would refuse is not refused here, only named as ignored.
+            expect(c.warnings).to.deep.equal(["membrane:databaseMode is external, so membrane:mongoVersion is ignored."]);
+        });
+
+        it("names every Atlas key the stack sets as ignored, and none left at Pulumi.yaml's default", () => {
+            const atlasSet = parse({ databaseMode: "external", externalMongoUri: URI, ...ATLAS_KEYS_CHANGED }, ["externalMongoUri"]);
+            expect(Object.keys(ATLAS_KEYS_CHANGED)).to.have.members([...ATLAS_ONLY_KEYS]);
+            expect(atlasSet.warnings).to.deep.equal([
+                `membrane:databaseMode is external, so ${ATLAS_ONLY_KEYS.map((k) => `membrane:${k}`).join(", ")} are ignored.`,
+            ]);
+            const project = loadProject(PROJECT_DIR);
+            const atDefaults = Object.fromEntries(ATLAS_ONLY_KEYS.map((k) => [k, project.config[`membrane:${k}`].default]));
+            expect(parse({ databaseMode: "external", externalMongoUri: URI, ...atDefaults }, ["externalMongoUri"]).warnings).to.deep.equal(
+                [],
+            );
+        });
+
+        it("Pulumi.yaml's Database section (docs/configuration.md) lists exactly the keys external mode ignores", () => {
+            const intro = configSections(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")).find(
+                (s) => s.title === "Database",
+            )!.intro;
+            const declared = Object.keys(loadProject(PROJECT_DIR).config).map((k) => k.replace(/^membrane:/, ""));
+            const named = [...intro.matchAll(/[A-Za-z]+/g)].map((m) => m[0]).filter((w) => declared.includes(w) && w !== "databaseMode");
+            expect(named).to.have.members([...ATLAS_ONLY_KEYS, "existingAtlasProjectId", "existingAtlasClusterName"]);
         });
 
         it("refuses a missing URI", () => {
