@@ -113,7 +113,7 @@ describe("docs/cloud-file.md", () => {
             this.skip();
         }
         expect(found).to.deep.equal(["/hostedzone/Z0123456789ABCDEFGHIJ", null]);
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cloud-doc-")), "prod.cloud.yaml");
+        const file = path.join(tempDir("cloud-doc-"), "prod.cloud.yaml");
         fs.writeFileSync(file, blocks(doc, "yaml")[0].replace("id: Z0123456789ABCDEFGHIJ", `id: ${found![0]}`));
         const ev = await evaluate({ stack: "prod", cloud: loadCloudFixture(file) });
         const records = ev.resources.filter((r) => r.type === "aws:route53/record:Record");

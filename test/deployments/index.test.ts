@@ -424,7 +424,7 @@ describe("npm run deployments", () => {
         const beside = await run(["--stack", "acme"]);
         expect(beside.code).to.equal(0);
         expect(beside.out).to.not.include("Assumed to exist");
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-cloud-"));
+        const dir = tempDir("no-cloud-");
         try {
             fs.copyFileSync(path.join(DEPLOYMENTS_FIXTURES, "Pulumi.acme.yaml"), path.join(dir, "Pulumi.acme.yaml"));
             const alone = await runCommand(main, ["--stack", "acme"], dir);

@@ -159,7 +159,7 @@ describe(".env writer", () => {
     });
 
     it("warns when the shell format goes to a file named as Docker's env files are, and names a shell's name instead", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-dotenv-"));
+        const dir = tempDir("membrane-dotenv-");
         try {
             const run = (argv: string[], redirectedTo?: string) => {
                 let err = "";
@@ -197,7 +197,7 @@ describe(".env writer", () => {
         if (!fs.existsSync("/proc/self/fd/1")) {
             this.skip();
         }
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "membrane-dotenv-"));
+        const dir = tempDir("membrane-dotenv-");
         try {
             const file = path.join(dir, ".env");
             const fd = fs.openSync(file, "w", 0o600);
