@@ -613,6 +613,33 @@ describe("the deploy role's permission table", () => {
         }
     });
 
+    it("puts a log delivery source only for a CloudFront distribution of its account, never another resource's logs", async () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const source = `arn:aws:logs:us-east-1:${ACCOUNT_ID}:delivery-source:prod-membrane-cdn-access-logs`;
+        const put = (ctx: Context) => allows(prod, "logs:PutDeliverySource", source, ctx);
+        const logsOf = (...arns: string[]): Context => ({ "logs:LogGeneratingResourceArns": arns });
+        expect(await put(logsOf(`arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2QWRUHAPOMQZL`))).to.equal(true);
+        expect(await put(logsOf("arn:aws:cloudfront::444455556666:distribution/E2QWRUHAPOMQZL"))).to.equal(false);
+        expect(await put(logsOf(`arn:aws:elasticache:us-east-1:${ACCOUNT_ID}:replicationgroup:staging-membrane`))).to.equal(false);
+        expect(
+            await put(
+                logsOf(`arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2QWRUHAPOMQZL`, `arn:aws:bedrock:us-east-1:${ACCOUNT_ID}:agent/X`),
+            ),
+        ).to.equal(false);
+        // A request that names no resource matches every ForAllValues condition: it must be refused too.
+        expect(await put({})).to.equal(false);
+    });
+
+    it("creates ElastiCache's service-linked role only, naming the service as well as the role", async () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const role = `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/elasticache.amazonaws.com/AWSServiceRoleForElastiCache`;
+        const create = (service: string) => allows(prod, "iam:CreateServiceLinkedRole", role, { "iam:AWSServiceName": service });
+        expect(await create("elasticache.amazonaws.com")).to.equal(true);
+        expect(await create("ec2.amazonaws.com")).to.equal(false);
+        const other = `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/ec2.amazonaws.com/AWSServiceRoleForEC2`;
+        expect(await allows(prod, "iam:CreateServiceLinkedRole", other, { "iam:AWSServiceName": "ec2.amazonaws.com" })).to.equal(false);
+    });
+
     it("reaches the roles named <environment>-membrane-* and no role of a longer environment name", async () => {
         const prod = Object.values(deployPolicies(scopeOf("prod")));
         const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
