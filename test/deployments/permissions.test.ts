@@ -731,6 +731,28 @@ describe("the deploy role's permission table", () => {
         expect(await allows(withKey, "kms:Decrypt", KMS_KEY)).to.equal(false);
     });
 
+    it("the boundary gives the program's roles the stack's buckets in its own account only: a bucket of that name elsewhere is out of reach", async () => {
+        // S3 ARNs name no account: only s3:ResourceAccount tells our bucket from one of the same name in another account.
+        const boundary = [boundaryPolicy(scopeOf("prod"))];
+        const role = `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`;
+        // The other account's bucket policy invites the role in: the boundary must still keep it out.
+        const invitation = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: role }, Action: "s3:*", Resource: "*" }],
+        };
+        const s3Statements = boundary[0].Statement.filter((st) => st.Action.some((a) => a.startsWith("s3:")));
+        expect(s3Statements).to.have.length.greaterThan(0);
+        for (const st of s3Statements) {
+            for (const action of st.Action) {
+                const resource = st.Resource[0].replace(/\*$/, "x");
+                const ask = (resourceAccount: string, resourcePolicy?: unknown) =>
+                    allowed({ arn: role, identity: boundary }, { action, resource, resourceAccount, resourcePolicy });
+                expect(await ask(ACCOUNT_ID), `${st.Sid} ${action} on ${resource}`).to.equal(true);
+                expect(await ask("444455556666", invitation), `${st.Sid} ${action} on ${resource} in another account`).to.equal(false);
+            }
+        }
+    });
+
     it("lets the deploy role attach AWS's ECS execution policy, and no other managed policy, to its own roles with the boundary", async () => {
         const prod = Object.values(deployPolicies(scopeOf("prod")));
         const role = `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-execution-role`;
