@@ -640,6 +640,18 @@ describe("the deploy role's permission table", () => {
         expect(await allows(prod, "iam:CreateServiceLinkedRole", other, { "iam:AWSServiceName": "ec2.amazonaws.com" })).to.equal(false);
     });
 
+    it("puts an interface endpoint only in the stack's own security groups: never in another stack's or an untagged one", async () => {
+        // An endpoint in a wider group than the stack's own is reachable by whatever that group admits.
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const group = `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group/sg-0123`;
+        const tagged = (environment: string) => tagContext("aws:ResourceTag", { Environment: environment, Service: "membrane" });
+        for (const action of ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"]) {
+            expect(await allows(prod, action, group, tagged("prod")), action).to.equal(true);
+            expect(await allows(prod, action, group, tagged("staging")), `${action} into staging's group`).to.equal(false);
+            expect(await allows(prod, action, group), `${action} into an untagged group`).to.equal(false);
+        }
+    });
+
     it("reaches the roles named <environment>-membrane-* and no role of a longer environment name", async () => {
         const prod = Object.values(deployPolicies(scopeOf("prod")));
         const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
