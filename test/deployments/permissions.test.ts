@@ -652,6 +652,84 @@ describe("the deploy role's permission table", () => {
         }
     });
 
+    it("never changes, retags or reads what carries another stack's tags: rules, endpoints, pod identity associations, certificates", async () => {
+        const scope = scopeOf("prod");
+        const prod = Object.values(deployPolicies(scope));
+        const theirs = tagContext("aws:ResourceTag", { Environment: "staging", Service: "membrane" });
+        const retag = { ...theirs, ...tagContext("aws:RequestTag", { Environment: "prod", Service: "membrane" }) };
+        const ec2 = (kind: string, id: string) => `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:${kind}/${id}`;
+        const denied: Array<[string, string, Context]> = [
+            ["ec2:CreateTags", ec2("security-group-rule", "sgr-0123456789abcdef0"), retag],
+            ["ec2:DeleteVpcEndpoints", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), theirs],
+            ["ec2:ModifyVpcEndpoint", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), theirs],
+            ["ec2:DeleteTags", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), theirs],
+            ["ec2:CreateTags", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), retag],
+            [
+                "eks:TagResource",
+                `arn:aws:eks:us-east-1:${ACCOUNT_ID}:podidentityassociation/${scope.eksClusterName}/a-0123456789abcdef0`,
+                retag,
+            ],
+            ["acm:DescribeCertificate", `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0123-4567`, theirs],
+        ];
+        for (const [action, resource, ctx] of denied) {
+            expect(await allows(prod, action, resource, ctx), `${action} on ${resource}`).to.equal(false);
+        }
+    });
+
+    it("creates a distribution, a pod identity association or an ingress rule only with the stack's tags", async () => {
+        const scope = scopeOf("prod");
+        const prod = Object.values(deployPolicies(scope));
+        const ours = tagContext("aws:RequestTag", { Environment: "prod", Service: "membrane" });
+        const creations: Array<[string, string]> = [
+            ["cloudfront:CreateDistribution", "*"],
+            ["eks:CreatePodIdentityAssociation", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:cluster/${scope.eksClusterName}`],
+            ["ec2:AuthorizeSecurityGroupIngress", `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group-rule/sgr-0123456789abcdef0`],
+        ];
+        for (const [action, resource] of creations) {
+            expect(await allows(prod, action, resource, ours), `${action} with the stack's tags`).to.equal(true);
+            expect(await allows(prod, action, resource), `${action} untagged`).to.equal(false);
+        }
+    });
+
+    it("delivers the CDN's logs into the stack's own buckets only", async () => {
+        const scope = scopeOf("prod");
+        const prod = Object.values(deployPolicies(scope));
+        const destination = `arn:aws:logs:us-east-1:${ACCOUNT_ID}:delivery-destination:prod-membrane-cdn-access-logs`;
+        const into = (bucket: string) =>
+            allows(prod, "logs:PutDeliveryDestination", destination, { "logs:DeliveryDestinationResourceArn": `arn:aws:s3:::${bucket}` });
+        expect(await into(`${scope.namePrefix}prod-integration-app-logs`)).to.equal(true);
+        expect(await into("attacker-log-sink")).to.equal(false);
+        expect(await into(`${scope.namePrefix}staging-integration-app-logs`)).to.equal(false);
+    });
+
+    it("reaches the stack's buckets in its own account only, even where another account's bucket policy invites it", async () => {
+        // S3 ARNs name no account: s3:ResourceAccount alone tells the stack's bucket from a same-named one elsewhere.
+        const role = DEPLOY_ROLE("prod");
+        const invitation = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: role }, Action: "s3:*", Resource: "*" }],
+        };
+        let asked = 0;
+        for (const st of Object.values(deployPolicies(scopeOf("prod"))).flatMap((d) => d.Statement)) {
+            const buckets = st.Resource.filter((r) => r.startsWith("arn:aws:s3:::"));
+            for (const action of st.Action.filter((a) => a.startsWith("s3:"))) {
+                for (const resource of buckets.map((r) => r.replace(/\*$/, "x"))) {
+                    const ctx: Context = { ...(st.Condition?.StringEquals as Context | undefined) };
+                    delete ctx["s3:ResourceAccount"];
+                    const ask = (resourceAccount: string, resourcePolicy?: unknown) =>
+                        allowed(
+                            { arn: role, identity: [{ Version: "2012-10-17", Statement: [st] }] },
+                            { action, resource, context: ctx, resourceAccount, resourcePolicy },
+                        );
+                    expect(await ask(ACCOUNT_ID), `${action} on ${resource}`).to.equal(true);
+                    expect(await ask("444455556666", invitation), `${action} on ${resource} in another account`).to.equal(false);
+                    asked++;
+                }
+            }
+        }
+        expect(asked).to.be.greaterThan(10);
+    });
+
     it("reaches the roles named <environment>-membrane-* and no role of a longer environment name", async () => {
         const prod = Object.values(deployPolicies(scopeOf("prod")));
         const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
