@@ -270,6 +270,16 @@ describe("iam-service-role-trust-scoped", () => {
             /does not pin aws:SourceAccount/,
         ],
         ["EC2 with a pattern instead of an account", ec2({ Condition: { StringLike: { "aws:SourceAccount": "*" } } }), /does not pin/],
+        [
+            "EC2 pinned to an empty account (an unset variable)",
+            ec2({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": "" } } }),
+            /does not pin/,
+        ],
+        [
+            "ECS pinned to a truncated account id",
+            ecs({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT.slice(1) } } }),
+            /does not pin/,
+        ],
         ["ECS with IfExists only", ecs({ Condition: { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } } }), /\(StringEquals\)/],
         ["EC2 for more than AssumeRole", ec2({ Action: ["sts:AssumeRole", "sts:TagSession"] }), /not only sts:AssumeRole/],
         ["EC2 for sts:*", ec2({ Action: "sts:*" }), /not only sts:AssumeRole/],

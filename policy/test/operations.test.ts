@@ -96,6 +96,11 @@ describe("production-data-buckets-logged", () => {
         expect(checkStack(productionDataBucketsLogged, resources)).to.deep.equal({ violations: [] });
     });
 
+    it("recognises the log bucket by its Purpose tag while the loggings' target is unknown (preview)", () => {
+        const resources = [protectedConnectors, logBucket, logging(CONNECTORS, UNKNOWN_STRING)];
+        expect(checkStack(productionDataBucketsLogged, resources)).to.deep.equal({ violations: [] });
+    });
+
     it("asks nothing outside production", () => {
         expect(checkStack(productionDataBucketsLogged, [bucket(CONNECTORS), bucket(TMP)])).to.deep.equal({ violations: [] });
     });

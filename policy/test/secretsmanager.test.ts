@@ -160,6 +160,22 @@ describe("iam-role-secrets-scoped", () => {
         ]);
     });
 
+    it("in a stack with roles of two environments, each role is held to its own Environment tag", () => {
+        // The stack's roles share no one environment, so only the role's own tag can refuse a staging role prod's credentials.
+        const stagingReadsProd = rolePolicy("staging-read", "staging-membrane-task-role", [read(OWN)]);
+        expect(
+            check([role("prod-membrane-task-role", "prod"), role("staging-membrane-task-role", "staging"), stagingReadsProd]),
+        ).to.deep.equal([
+            `policy of staging-read lets a role read secrets beyond membrane/staging/*: ${OWN}. Grant secretsmanager:GetSecretValue on the stack's own secrets only (arn:aws:secretsmanager:<region>:<account>:secret:membrane/staging/*).`,
+        ]);
+        expect(
+            check([
+                role("prod-membrane-task-role", "prod", [read(OWN)]),
+                role("staging-membrane-task-role", "staging", [read(OWN.replace("membrane/prod/", "membrane/staging/"))]),
+            ]),
+        ).to.deep.equal([]);
+    });
+
     it("an existing role outside the stack takes the stack's environment, or the pack's environment setting", () => {
         const policy = rolePolicy("existing-read", "acme-ecs-execution", [read(OWN)]);
         expect(check([role("prod-membrane-task-role", "prod"), policy])).to.deep.equal([]);

@@ -613,6 +613,123 @@ describe("the deploy role's permission table", () => {
         }
     });
 
+    it("puts a log delivery source only for a CloudFront distribution of its account, never another resource's logs", async () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const source = `arn:aws:logs:us-east-1:${ACCOUNT_ID}:delivery-source:prod-membrane-cdn-access-logs`;
+        const put = (ctx: Context) => allows(prod, "logs:PutDeliverySource", source, ctx);
+        const logsOf = (...arns: string[]): Context => ({ "logs:LogGeneratingResourceArns": arns });
+        expect(await put(logsOf(`arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2QWRUHAPOMQZL`))).to.equal(true);
+        expect(await put(logsOf("arn:aws:cloudfront::444455556666:distribution/E2QWRUHAPOMQZL"))).to.equal(false);
+        expect(await put(logsOf(`arn:aws:elasticache:us-east-1:${ACCOUNT_ID}:replicationgroup:staging-membrane`))).to.equal(false);
+        expect(
+            await put(
+                logsOf(`arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2QWRUHAPOMQZL`, `arn:aws:bedrock:us-east-1:${ACCOUNT_ID}:agent/X`),
+            ),
+        ).to.equal(false);
+        // A request that names no resource matches every ForAllValues condition: it must be refused too.
+        expect(await put({})).to.equal(false);
+    });
+
+    it("creates ElastiCache's service-linked role only, naming the service as well as the role", async () => {
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const role = `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/elasticache.amazonaws.com/AWSServiceRoleForElastiCache`;
+        const create = (service: string) => allows(prod, "iam:CreateServiceLinkedRole", role, { "iam:AWSServiceName": service });
+        expect(await create("elasticache.amazonaws.com")).to.equal(true);
+        expect(await create("ec2.amazonaws.com")).to.equal(false);
+        const other = `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/ec2.amazonaws.com/AWSServiceRoleForEC2`;
+        expect(await allows(prod, "iam:CreateServiceLinkedRole", other, { "iam:AWSServiceName": "ec2.amazonaws.com" })).to.equal(false);
+    });
+
+    it("puts an interface endpoint only in the stack's own security groups: never in another stack's or an untagged one", async () => {
+        // An endpoint in a wider group than the stack's own is reachable by whatever that group admits.
+        const prod = Object.values(deployPolicies(scopeOf("prod")));
+        const group = `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group/sg-0123`;
+        const tagged = (environment: string) => tagContext("aws:ResourceTag", { Environment: environment, Service: "membrane" });
+        for (const action of ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"]) {
+            expect(await allows(prod, action, group, tagged("prod")), action).to.equal(true);
+            expect(await allows(prod, action, group, tagged("staging")), `${action} into staging's group`).to.equal(false);
+            expect(await allows(prod, action, group), `${action} into an untagged group`).to.equal(false);
+        }
+    });
+
+    it("never changes, retags or reads what carries another stack's tags: rules, endpoints, pod identity associations, certificates", async () => {
+        const scope = scopeOf("prod");
+        const prod = Object.values(deployPolicies(scope));
+        const theirs = tagContext("aws:ResourceTag", { Environment: "staging", Service: "membrane" });
+        const retag = { ...theirs, ...tagContext("aws:RequestTag", { Environment: "prod", Service: "membrane" }) };
+        const ec2 = (kind: string, id: string) => `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:${kind}/${id}`;
+        const denied: Array<[string, string, Context]> = [
+            ["ec2:CreateTags", ec2("security-group-rule", "sgr-0123456789abcdef0"), retag],
+            ["ec2:DeleteVpcEndpoints", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), theirs],
+            ["ec2:ModifyVpcEndpoint", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), theirs],
+            ["ec2:DeleteTags", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), theirs],
+            ["ec2:CreateTags", ec2("vpc-endpoint", "vpce-0123456789abcdef0"), retag],
+            [
+                "eks:TagResource",
+                `arn:aws:eks:us-east-1:${ACCOUNT_ID}:podidentityassociation/${scope.eksClusterName}/a-0123456789abcdef0`,
+                retag,
+            ],
+            ["acm:DescribeCertificate", `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/0123-4567`, theirs],
+        ];
+        for (const [action, resource, ctx] of denied) {
+            expect(await allows(prod, action, resource, ctx), `${action} on ${resource}`).to.equal(false);
+        }
+    });
+
+    it("creates a distribution, a pod identity association or an ingress rule only with the stack's tags", async () => {
+        const scope = scopeOf("prod");
+        const prod = Object.values(deployPolicies(scope));
+        const ours = tagContext("aws:RequestTag", { Environment: "prod", Service: "membrane" });
+        const creations: Array<[string, string]> = [
+            ["cloudfront:CreateDistribution", "*"],
+            ["eks:CreatePodIdentityAssociation", `arn:aws:eks:us-east-1:${ACCOUNT_ID}:cluster/${scope.eksClusterName}`],
+            ["ec2:AuthorizeSecurityGroupIngress", `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group-rule/sgr-0123456789abcdef0`],
+        ];
+        for (const [action, resource] of creations) {
+            expect(await allows(prod, action, resource, ours), `${action} with the stack's tags`).to.equal(true);
+            expect(await allows(prod, action, resource), `${action} untagged`).to.equal(false);
+        }
+    });
+
+    it("delivers the CDN's logs into the stack's own buckets only", async () => {
+        const scope = scopeOf("prod");
+        const prod = Object.values(deployPolicies(scope));
+        const destination = `arn:aws:logs:us-east-1:${ACCOUNT_ID}:delivery-destination:prod-membrane-cdn-access-logs`;
+        const into = (bucket: string) =>
+            allows(prod, "logs:PutDeliveryDestination", destination, { "logs:DeliveryDestinationResourceArn": `arn:aws:s3:::${bucket}` });
+        expect(await into(`${scope.namePrefix}prod-integration-app-logs`)).to.equal(true);
+        expect(await into("attacker-log-sink")).to.equal(false);
+        expect(await into(`${scope.namePrefix}staging-integration-app-logs`)).to.equal(false);
+    });
+
+    it("reaches the stack's buckets in its own account only, even where another account's bucket policy invites it", async () => {
+        // S3 ARNs name no account: s3:ResourceAccount alone tells the stack's bucket from a same-named one elsewhere.
+        const role = DEPLOY_ROLE("prod");
+        const invitation = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: role }, Action: "s3:*", Resource: "*" }],
+        };
+        let asked = 0;
+        for (const st of Object.values(deployPolicies(scopeOf("prod"))).flatMap((d) => d.Statement)) {
+            const buckets = st.Resource.filter((r) => r.startsWith("arn:aws:s3:::"));
+            for (const action of st.Action.filter((a) => a.startsWith("s3:"))) {
+                for (const resource of buckets.map((r) => r.replace(/\*$/, "x"))) {
+                    const ctx: Context = { ...(st.Condition?.StringEquals as Context | undefined) };
+                    delete ctx["s3:ResourceAccount"];
+                    const ask = (resourceAccount: string, resourcePolicy?: unknown) =>
+                        allowed(
+                            { arn: role, identity: [{ Version: "2012-10-17", Statement: [st] }] },
+                            { action, resource, context: ctx, resourceAccount, resourcePolicy },
+                        );
+                    expect(await ask(ACCOUNT_ID), `${action} on ${resource}`).to.equal(true);
+                    expect(await ask("444455556666", invitation), `${action} on ${resource} in another account`).to.equal(false);
+                    asked++;
+                }
+            }
+        }
+        expect(asked).to.be.greaterThan(10);
+    });
+
     it("reaches the roles named <environment>-membrane-* and no role of a longer environment name", async () => {
         const prod = Object.values(deployPolicies(scopeOf("prod")));
         const boundary = { "iam:PermissionsBoundary": BOUNDARY("prod") };
@@ -702,6 +819,28 @@ describe("the deploy role's permission table", () => {
         );
         expect(await allows(withKey, "kms:Decrypt", KMS_KEY, { "kms:ViaService": "s3.eu-west-1.amazonaws.com" })).to.equal(false);
         expect(await allows(withKey, "kms:Decrypt", KMS_KEY)).to.equal(false);
+    });
+
+    it("the boundary gives the program's roles the stack's buckets in its own account only: a bucket of that name elsewhere is out of reach", async () => {
+        // S3 ARNs name no account: only s3:ResourceAccount tells our bucket from one of the same name in another account.
+        const boundary = [boundaryPolicy(scopeOf("prod"))];
+        const role = `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-task-role`;
+        // The other account's bucket policy invites the role in: the boundary must still keep it out.
+        const invitation = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: role }, Action: "s3:*", Resource: "*" }],
+        };
+        const s3Statements = boundary[0].Statement.filter((st) => st.Action.some((a) => a.startsWith("s3:")));
+        expect(s3Statements).to.have.length.greaterThan(0);
+        for (const st of s3Statements) {
+            for (const action of st.Action) {
+                const resource = st.Resource[0].replace(/\*$/, "x");
+                const ask = (resourceAccount: string, resourcePolicy?: unknown) =>
+                    allowed({ arn: role, identity: boundary }, { action, resource, resourceAccount, resourcePolicy });
+                expect(await ask(ACCOUNT_ID), `${st.Sid} ${action} on ${resource}`).to.equal(true);
+                expect(await ask("444455556666", invitation), `${st.Sid} ${action} on ${resource} in another account`).to.equal(false);
+            }
+        }
     });
 
     it("lets the deploy role attach AWS's ECS execution policy, and no other managed policy, to its own roles with the boundary", async () => {

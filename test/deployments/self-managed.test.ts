@@ -35,6 +35,7 @@ import {
 } from "./harness";
 import { runCommand } from "../harness";
 import { workflowErrors } from "../workflow-parser";
+import { decide } from "../support/iam-sim";
 
 const GITHUB_OIDC_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
 const STACKS = ["staging", "prod"] as const;
@@ -297,6 +298,39 @@ describe("self-managed path: what the deployments program creates", () => {
         // Nor do the keys carry the Environment and Service tags that the table's key grants are scoped by.
         for (const key of ofType(ev, "aws:kms/key:Key")) {
             expect(key.inputs.tags, key.name).to.not.have.any.keys("Environment", "Service");
+        }
+    });
+
+    it("no other principal of the account can use a state key, whatever its IAM policies allow; the account still administers it", async () => {
+        // KMS honours an identity policy only where the key policy delegates to the account: a principal
+        // allowed kms:* by IAM must still be refused every use of a key that holds a stack's secrets.
+        const keyArn = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+        const kmsAdmin = {
+            arn: `arn:aws:iam::${ACCOUNT_ID}:role/ops-kms-admin`,
+            identity: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }],
+        };
+        const administrator = `arn:aws:iam::${ACCOUNT_ID}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef`;
+        const keys = ofType(ev, "aws:kms/key:Key");
+        expect(keys.map((k) => k.name).sort()).to.deep.equal(["stack-prod-state-key", "stack-staging-state-key", "state-key"]);
+        for (const key of keys) {
+            const resourcePolicy = json(key, "policy");
+            const decision = (arn: string, action: string, identity: unknown[] = []) =>
+                decide({ arn, identity }, { action, resource: keyArn, resourcePolicy });
+            for (const action of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:CreateGrant"]) {
+                expect(await decision(kmsAdmin.arn, action, kmsAdmin.identity), `${key.name} ${action}`).to.not.equal("Allowed");
+            }
+            // Never locked out: the account's IAM administrators keep managing it.
+            for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:EnableKeyRotation"]) {
+                expect(await decision(kmsAdmin.arn, action, kmsAdmin.identity), `${key.name} ${action}`).to.equal("Allowed");
+            }
+            expect(await decision(administrator, "kms:Decrypt"), key.name).to.equal("Allowed");
+        }
+    });
+
+    it("every key it creates rotates yearly and outlives the program: the stacks' keys and the deployments stack's own", () => {
+        for (const key of ofType(ev, "aws:kms/key:Key")) {
+            expect(key.inputs, key.name).to.deep.include({ enableKeyRotation: true, deletionWindowInDays: 30 });
+            expect([key.protect, key.retainOnDelete], key.name).to.deep.equal([true, true]);
         }
     });
 
