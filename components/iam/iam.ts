@@ -71,16 +71,27 @@ const document = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version
  */
 export function s3AccessPolicy(arns: Readonly<Record<BucketPurpose, string>>): PolicyDocument {
     const buckets = [arns.tmp, arns.connectors, arns.static];
+    // Bucket names are global: were one deleted and its name taken by another account, the role would read
+    // and write that account's bucket. Every grant holds to buckets of the role's own account (IAM's policy
+    // variable: no account look-up).
+    const own = { StringEquals: { "s3:ResourceAccount": "${aws:PrincipalAccount}" } };
     return document(
-        { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: buckets },
+        { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: buckets, Condition: own },
         {
             Sid: "ReadWriteObjects",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             Resource: buckets.map((b) => `${b}/*`),
+            Condition: own,
         },
-        { Sid: "ReadConnectorVersions", Effect: "Allow", Action: ["s3:GetObjectVersion"], Resource: [`${arns.connectors}/*`] },
-        { Sid: "ListConnectorVersions", Effect: "Allow", Action: ["s3:ListBucketVersions"], Resource: [arns.connectors] },
+        {
+            Sid: "ReadConnectorVersions",
+            Effect: "Allow",
+            Action: ["s3:GetObjectVersion"],
+            Resource: [`${arns.connectors}/*`],
+            Condition: own,
+        },
+        { Sid: "ListConnectorVersions", Effect: "Allow", Action: ["s3:ListBucketVersions"], Resource: [arns.connectors], Condition: own },
     );
 }
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { issuerHost, s3AccessPolicy } from "../../../components/iam/iam";
 import type { PolicyStatement } from "../../../lib/policy-document";
+import { allowed } from "../../support/iam-sim";
 import { ACCOUNT_ID, eksIssuer } from "../../../tools/mock-cloud";
 import { Evaluation, ProgramError, RegisteredResource } from "../../../tools/engine";
 import { runPolicies } from "../../../policy/runner";
@@ -26,18 +27,38 @@ const INVOKE = {
 /** The policy document, written out: what the roles may do with the buckets `<prefix>-{tmp,connectors,static}`. */
 function expectedS3Policy(prefix: string): unknown {
     const arn = (p: string) => `arn:aws:s3:::${prefix}-${p}`;
+    const own = { StringEquals: { "s3:ResourceAccount": "${aws:PrincipalAccount}" } };
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [arn("tmp"), arn("connectors"), arn("static")] },
+            {
+                Sid: "ListBuckets",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [arn("tmp"), arn("connectors"), arn("static")],
+                Condition: own,
+            },
             {
                 Sid: "ReadWriteObjects",
                 Effect: "Allow",
                 Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
                 Resource: [`${arn("tmp")}/*`, `${arn("connectors")}/*`, `${arn("static")}/*`],
+                Condition: own,
             },
-            { Sid: "ReadConnectorVersions", Effect: "Allow", Action: ["s3:GetObjectVersion"], Resource: [`${arn("connectors")}/*`] },
-            { Sid: "ListConnectorVersions", Effect: "Allow", Action: ["s3:ListBucketVersions"], Resource: [arn("connectors")] },
+            {
+                Sid: "ReadConnectorVersions",
+                Effect: "Allow",
+                Action: ["s3:GetObjectVersion"],
+                Resource: [`${arn("connectors")}/*`],
+                Condition: own,
+            },
+            {
+                Sid: "ListConnectorVersions",
+                Effect: "Allow",
+                Action: ["s3:ListBucketVersions"],
+                Resource: [arn("connectors")],
+                Condition: own,
+            },
         ],
     };
 }
@@ -123,14 +144,16 @@ function policyFor(ev: Evaluation, role: RegisteredResource): RegisteredResource
     return found[0];
 }
 
+const B_ARNS = { tmp: "arn:aws:s3:::b-tmp", connectors: "arn:aws:s3:::b-connectors", static: "arn:aws:s3:::b-static" };
+
 describe("Iam: the S3 access policy document", () => {
     it("is exactly: list the three buckets, read/write/delete their objects, read and list connector versions", () => {
-        const doc = s3AccessPolicy({ tmp: "arn:aws:s3:::b-tmp", connectors: "arn:aws:s3:::b-connectors", static: "arn:aws:s3:::b-static" });
+        const doc = s3AccessPolicy(B_ARNS);
         expect(doc).to.deep.equal(expectedS3Policy("b"));
     });
 
     it("names no wildcard action, and gives bucket actions bucket ARNs and object actions object ARNs", () => {
-        const doc = s3AccessPolicy({ tmp: "arn:aws:s3:::b-tmp", connectors: "arn:aws:s3:::b-connectors", static: "arn:aws:s3:::b-static" });
+        const doc = s3AccessPolicy(B_ARNS);
         const bucketLevel = new Set(["s3:ListBucket", "s3:ListBucketVersions"]);
         for (const st of ([] as PolicyStatement[]).concat(doc.Statement ?? [])) {
             const actions = ([] as string[]).concat(st.Action ?? []);
@@ -143,6 +166,28 @@ describe("Iam: the S3 access policy document", () => {
                 st.Sid,
             ).to.equal(true);
             expect(st.Sid).to.match(/^[A-Za-z0-9]+$/);
+        }
+    });
+
+    it("reaches the buckets of its own account only, as AWS decides: a bucket of that name in another account is denied", async () => {
+        const principal = { arn: `arn:aws:iam::${ACCOUNT_ID}:role/membrane-task`, identity: [s3AccessPolicy(B_ARNS)] };
+        const other = "210987654321";
+        // The other account's bucket policy invites every principal: only the role's own policy can refuse.
+        const invite = (resource: string) => ({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: resource }],
+        });
+        const requests = [
+            { action: "s3:PutObject", resource: "arn:aws:s3:::b-tmp/x" },
+            { action: "s3:GetObject", resource: "arn:aws:s3:::b-static/x" },
+            { action: "s3:GetObjectVersion", resource: "arn:aws:s3:::b-connectors/x" },
+            { action: "s3:ListBucket", resource: "arn:aws:s3:::b-tmp" },
+            { action: "s3:ListBucketVersions", resource: "arn:aws:s3:::b-connectors" },
+        ];
+        for (const r of requests) {
+            expect(await allowed(principal, { ...r, resourceAccount: ACCOUNT_ID }), `${r.action} on its own bucket`).to.equal(true);
+            const elsewhere = await allowed(principal, { ...r, resourceAccount: other, resourcePolicy: invite(r.resource) });
+            expect(elsewhere, `${r.action} on another account's bucket`).to.equal(false);
         }
     });
 
