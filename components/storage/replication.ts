@@ -82,6 +82,8 @@ export function replicationTrustPolicy(p: { accountId: string; sourceBucketArns:
  * their ACLs and tags; write replicas, deletes and tags in the replicas only.
  */
 export function replicationPolicy(pairs: ReadonlyArray<{ sourceArn: string; replicaArn: string }>): PolicyDocument {
+    // Sources and replicas are this account's buckets: a name freed and taken by another account is not.
+    const own = { StringEquals: { "s3:ResourceAccount": "${aws:PrincipalAccount}" } };
     return {
         Version: "2012-10-17",
         Statement: [
@@ -90,18 +92,21 @@ export function replicationPolicy(pairs: ReadonlyArray<{ sourceArn: string; repl
                 Effect: "Allow",
                 Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
                 Resource: pairs.map((p) => p.sourceArn),
+                Condition: own,
             },
             {
                 Sid: "ReadSourceVersions",
                 Effect: "Allow",
                 Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
                 Resource: pairs.map((p) => `${p.sourceArn}/*`),
+                Condition: own,
             },
             {
                 Sid: "WriteReplicas",
                 Effect: "Allow",
                 Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
                 Resource: pairs.map((p) => `${p.replicaArn}/*`),
+                Condition: own,
             },
         ],
     };

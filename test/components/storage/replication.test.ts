@@ -4,7 +4,11 @@ import { expect } from "chai";
 import { denyInsecureTransportStatement } from "../../../lib/bucket";
 import { Evaluation, RegisteredResource } from "../../../tools/engine";
 import { ACCOUNT_ID } from "../../../tools/mock-cloud";
+import { replicationPolicy } from "../../../components/storage/replication";
+import { allowed } from "../../support/iam-sim";
 import { byType, descendantsOf, evaluate, fixtureStack, one, oneIn, policyOf } from "../../harness";
+
+const OWN_ACCOUNT = { StringEquals: { "s3:ResourceAccount": "${aws:PrincipalAccount}" } };
 
 const C = "membrane:storage:Replication";
 const T = {
@@ -164,18 +168,21 @@ describe("replication", () => {
                         Effect: "Allow",
                         Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
                         Resource: [source],
+                        Condition: OWN_ACCOUNT,
                     },
                     {
                         Sid: "ReadSourceVersions",
                         Effect: "Allow",
                         Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
                         Resource: [`${source}/*`],
+                        Condition: OWN_ACCOUNT,
                     },
                     {
                         Sid: "WriteReplicas",
                         Effect: "Allow",
                         Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
                         Resource: [`arn:aws:s3:::${replicaName}/*`],
+                        Condition: OWN_ACCOUNT,
                     },
                 ]);
                 expect(role.inputs.permissionsBoundary).to.equal(undefined);
@@ -266,5 +273,28 @@ describe("replication", () => {
             // The source stays versioned: operators restore packages by version id.
             expect(attached(ev, T.versioning, "acme-prod-integration-app-connectors")).to.have.lengthOf(1);
         });
+    });
+});
+
+describe("Replication: the role's policy, as AWS decides", () => {
+    it("replicates between this account's buckets only: a bucket of the same name in another account is denied", async () => {
+        const principal = {
+            arn: `arn:aws:iam::${ACCOUNT_ID}:role/prod-membrane-s3-replication`,
+            identity: [replicationPolicy([{ sourceArn: "arn:aws:s3:::src", replicaArn: "arn:aws:s3:::dst" }])],
+        };
+        const invite = (resource: string) => ({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: resource }],
+        });
+        const requests = [
+            { action: "s3:GetReplicationConfiguration", resource: "arn:aws:s3:::src" },
+            { action: "s3:GetObjectVersionForReplication", resource: "arn:aws:s3:::src/x" },
+            { action: "s3:ReplicateObject", resource: "arn:aws:s3:::dst/x" },
+        ];
+        for (const r of requests) {
+            expect(await allowed(principal, { ...r, resourceAccount: ACCOUNT_ID }), `${r.action} in its account`).to.equal(true);
+            const elsewhere = await allowed(principal, { ...r, resourceAccount: "210987654321", resourcePolicy: invite(r.resource) });
+            expect(elsewhere, `${r.action} in another account`).to.equal(false);
+        }
     });
 });
