@@ -74,7 +74,7 @@ describe("escalation suite: the deploy roles against the public privilege-escala
     it("docs/deployments.md names every near miss and the guard that closes it", () => {
         const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "deployments.md"), "utf8");
         const kinds = new Set(
-            entries.filter((e) => e.attempt.nearMiss).map((e) => e.attempt.id.replace(/^.*\//, "").replace(/@variant$/, "")),
+            entries.filter((e) => e.attempt.nearMiss).map((e) => e.attempt.id.replace(/^.*\//, "").replace(/@(variant|same-region)$/, "")),
         );
         expect([...kinds].filter((k) => !doc.includes(`\`${k}\``))).to.deep.equal([]);
     });

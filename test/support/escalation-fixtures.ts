@@ -54,13 +54,28 @@ export const ATTACKERS: readonly StackView[] = [
 ];
 const STACKS = ATTACKERS.slice(0, 3);
 
+/** The victim's stack as if it were deployed in the attacker's region. */
+function inRegionOf(vic: StackView, att: StackView): StackView {
+    return { stack: vic.stack, scope: { ...vic.scope, region: att.scope.region } };
+}
+
 export function catalogue(): Array<{ attempt: Attempt; att: StackView; vic: StackView }> {
     const all = [
         ...ATTACKERS.flatMap((att) => selfAttempts(att).map((attempt) => ({ attempt, att, vic: att }))),
         ...STACKS.flatMap((att) =>
-            STACKS.filter((vic) => vic.stack !== att.stack).flatMap((vic) =>
-                crossStackAttempts(att, vic).map((attempt) => ({ attempt, att, vic })),
-            ),
+            STACKS.filter((vic) => vic.stack !== att.stack).flatMap((vic) => {
+                const attempts = crossStackAttempts(att, vic);
+                // The fixture stacks are in three regions, so a regional ARN of the victim's is out of the attacker's
+                // reach by its region alone: the attempts on regional resources again, with the victim in the
+                // attacker's region, where only names and tags can refuse.
+                const near = inRegionOf(vic, att);
+                const steps = new Map(attempts.map((a) => [a.id, JSON.stringify(a.steps)]));
+                const regional = crossStackAttempts(att, near).filter((a) => JSON.stringify(a.steps) !== steps.get(a.id));
+                return [
+                    ...attempts.map((attempt) => ({ attempt, att, vic })),
+                    ...regional.map((attempt) => ({ attempt: { ...attempt, id: `${attempt.id}@same-region` }, att, vic: near })),
+                ];
+            }),
         ),
     ];
     // The variant attacker repeats the staging ids: keep them apart.
