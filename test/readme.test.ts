@@ -39,6 +39,7 @@ describe("README", () => {
         const needs: Array<[string, string, string]> = [
             ["pulumi stack init", "pulumi login", "a stack is created in a backend"],
             ["pulumi config set", "pulumi stack init", "config is set on a stack"],
+            ["pulumi config env add", "pulumi stack init", "a stack imports its environment"],
             ["npm run check", "npm ci", "the check runs the installed program"],
             ["npm run check", "pulumi config set", "the check reads the stack's config"],
             ["pulumi up", "npm run check", "the check is the gate before a deploy"],

@@ -7,7 +7,7 @@
 // their user and system time. npm test runs twice, as a fresh clone runs it (its transpile cache removed)
 // and transpiled, each against the suite's target (SUITE_TARGET_SECONDS), with the load average: the
 // performance targets live here, never in a timed test.
-import { exitAfterFlush, userPath } from "./cli";
+import { exitAfterFlush, HelpRequested, userPath } from "./cli";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -48,6 +48,8 @@ export function parseArgs(argv: readonly string[]): Args {
             suite = false;
         } else if (argv[i] === "--file") {
             file = value();
+        } else if (argv[i] === "--help" || argv[i] === "-h") {
+            throw new HelpRequested(USAGE);
         } else {
             throw new Error(`unknown argument "${argv[i]}"; ${USAGE}`);
         }
@@ -242,6 +244,10 @@ if (require.main === module) {
     main(process.argv.slice(2), (s) => console.log(s)).then(
         (code) => exitAfterFlush(code),
         (e) => {
+            if (e instanceof HelpRequested) {
+                console.log(e.message);
+                return exitAfterFlush(0);
+            }
             console.error(`error: ${(e as Error).message}`);
             return exitAfterFlush(2);
         },

@@ -47,6 +47,10 @@ export function secretValues(input: string): string {
 
 /** The CLI: the Secret's JSON on standard input, the values fragment on standard output. Returns the exit code. */
 export function main(argv: readonly string[], input: string, write: (s: string) => void, writeError: (s: string) => void): number {
+    if (wantsHelp(argv)) {
+        write(`${USAGE}\n`);
+        return 0;
+    }
     if (argv.length > 0) {
         writeError(`k8s-secret-values: unknown argument "${argv[0]}"\n${USAGE}`);
         return 2;
@@ -63,7 +67,12 @@ export function main(argv: readonly string[], input: string, write: (s: string) 
     }
 }
 
-if (require.main === module) {
+/** `--help` or `-h` alone: the usage, without waiting for standard input. */
+export const wantsHelp = (argv: readonly string[]) => argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h");
+
+if (require.main === module && wantsHelp(process.argv.slice(2))) {
+    process.exitCode = main(process.argv.slice(2), "", (s) => process.stdout.write(s), console.error);
+} else if (require.main === module) {
     let input = "";
     process.stdin.setEncoding("utf8");
     process.stdin.on("data", (chunk) => (input += chunk));
