@@ -25,7 +25,7 @@ export interface Step {
 
 // Where the checks keep what they learnt of unchanged files, so that a second run redoes only what changed:
 // tsc's build info, eslint's and prettier's caches by content. A fresh clone has none of them.
-const CACHE = path.join("node_modules", ".cache");
+export const CACHE = path.join("node_modules", ".cache");
 
 /**
  * The type-check `npm test` runs: the whole project, as tsconfig.json includes it, by TypeScript 7's compiler
