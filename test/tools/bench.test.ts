@@ -13,7 +13,7 @@ describe("npm run bench", () => {
         const named = CHECKS.flatMap((c) =>
             c.argv.filter((a) => a.startsWith(CACHE)).map((a) => a.slice(CACHE.length + 1).split(path.sep)[0]),
         );
-        expect(named).to.have.length.greaterThan(2);
+        expect(named).to.have.length.greaterThan(1);
         for (const name of [...named, "membrane-ts", "other-tool"]) {
             fs.mkdirSync(path.join(caches, name), { recursive: true });
             fs.writeFileSync(path.join(caches, name, "x"), "cached");
