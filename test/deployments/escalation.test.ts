@@ -11,7 +11,46 @@ import { resourceControlPolicy, serviceControlPolicy } from "../../deployments/g
 import { PROJECT_DIR } from "../../tools/engine";
 import { legitimateAttempts, succeeds } from "../support/escalation-catalogue";
 import { ATTACKERS, catalogue, CURRENT, GUARDS } from "../support/escalation-fixtures";
-import { decide } from "../support/iam-sim";
+import { decide, ORIGINAL_CASE_INSENSITIVE, PATCHED_CASE_INSENSITIVE } from "../support/iam-sim";
+
+describe("the simulator's string comparison, made fast", () => {
+    it("answers as the package's own: case-insensitive, accents kept apart, on IAM strings and others", () => {
+        const words = [
+            "StringEquals",
+            "stringequals",
+            "StringEqualsIfExists",
+            "IfExists",
+            "ifexists",
+            "ForAllValues:StringLike",
+            "s3:PutObject",
+            "S3:putobject",
+            "aws:ResourceTag/Environment",
+            "é",
+            "E",
+            "e",
+            "É",
+            "ß",
+            "SS",
+            "ss",
+            "İ",
+            "i",
+            "",
+            "x",
+            "ArnLike",
+        ];
+        const wrong: string[] = [];
+        for (const a of words) {
+            for (const b of words) {
+                if (PATCHED_CASE_INSENSITIVE.caseInsensitiveEquals(a, b) !== ORIGINAL_CASE_INSENSITIVE.caseInsensitiveEquals(a, b))
+                    wrong.push(`equals(${a}, ${b})`);
+                if (PATCHED_CASE_INSENSITIVE.caseInsensitiveEndsWith(a, b) !== ORIGINAL_CASE_INSENSITIVE.caseInsensitiveEndsWith(a, b))
+                    wrong.push(`endsWith(${a}, ${b})`);
+            }
+        }
+        expect(wrong).to.deep.equal([]);
+        expect(PATCHED_CASE_INSENSITIVE.caseInsensitiveEquals).to.not.equal(ORIGINAL_CASE_INSENSITIVE.caseInsensitiveEquals);
+    });
+});
 
 describe("escalation suite: the deploy roles against the public privilege-escalation catalogue", () => {
     const entries = catalogue();
