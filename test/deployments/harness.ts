@@ -1,5 +1,7 @@
 // Helpers for the deployments program's tests: its fixture stacks (test/fixtures/deployments), each
 // with an optional `<stack>.cloud.yaml` of what already exists in the AWS account.
+import { expect } from "chai";
+import { ACTIONS } from "../../deployments/workflow";
 import * as fs from "fs";
 import * as path from "path";
 import type { MembraneSource, MembraneStackFile, RawConfig } from "../../deployments/config";
@@ -136,3 +138,23 @@ export const PROD_FILE = {
 };
 
 export { ProgramError };
+
+/**
+ * The pull requests' check job of a generated workflow: `npm run check` of `stacks` with no credential (no
+ * secret, variable, OIDC token, environment or login action) and `contents: read` only, since a job's own
+ * permissions replace the workflow's.
+ */
+export function expectCredentialFreeCheck(check: any, stacks: readonly string[]): void {
+    expect(check.if).to.equal("github.event_name == 'pull_request'");
+    expect(check.permissions).to.deep.equal({ contents: "read" });
+    expect(check.steps.map((s: any) => s.uses ?? s.run)).to.deep.equal([
+        ACTIONS.checkout,
+        ACTIONS.setupNode,
+        "npm ci",
+        `npm run check -- ${stacks.map((s) => `--stack ${s}`).join(" ")}`,
+    ]);
+    expect(check.steps[0].with).to.deep.equal({ "persist-credentials": false });
+    expect(JSON.stringify(check)).to.not.match(
+        /secrets\.|vars\.|id-token|auth-actions|pulumi\/actions|configure-aws-credentials|environment/,
+    );
+}

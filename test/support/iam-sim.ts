@@ -104,3 +104,26 @@ async function simulate(p: Principal, r: IamRequest): Promise<Decision> {
 }
 
 export const allowed = async (p: Principal, r: IamRequest) => (await decide(p, r)) === "Allowed";
+
+/**
+ * What a principal's own policies grant beyond its account: each request must be allowed on the fixtures'
+ * account's resource and refused on a resource of the same name in another account, whose policy invites
+ * every principal to everything (a deleted bucket's name, taken there). Returns the requests that are not.
+ */
+export async function reachBeyondAccount(p: Principal, requests: ReadonlyArray<{ action: string; resource: string }>): Promise<string[]> {
+    const other = "210987654321";
+    const invite = (resource: string) => ({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: resource }],
+    });
+    const wrong: string[] = [];
+    for (const r of requests) {
+        if (!(await allowed(p, { ...r, resourceAccount: ACCOUNT_ID }))) {
+            wrong.push(`${r.action} on ${r.resource} in its own account: refused`);
+        }
+        if (await allowed(p, { ...r, resourceAccount: other, resourcePolicy: invite(r.resource) })) {
+            wrong.push(`${r.action} on ${r.resource} in another account: allowed`);
+        }
+    }
+    return wrong;
+}
