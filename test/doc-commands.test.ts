@@ -211,6 +211,18 @@ describe("the documentation's commands", () => {
         ]);
     });
 
+    it("chain no cd after a command that can fail: a failed check would leave the reader in the wrong folder", () => {
+        // Shell blocks and inline spans alike (an inline `cd .. && … && cd back` starts with no CLI's name).
+        const chained = Object.entries(DOCS).flatMap(([file, text]) =>
+            text
+                .split("\n")
+                .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
+                .filter(({ line }) => /&&\s*cd\s/.test(line))
+                .map(({ line, at }) => `${at}: ${line.trim()}`),
+        );
+        expect(chained).to.deep.equal([]);
+    });
+
     it("every shell block is valid shell (bash -n)", () => {
         for (const [file, md] of Object.entries(DOCS)) {
             for (const s of docSnippets(file, md).filter((x) => !x.inline)) {
