@@ -43,6 +43,8 @@ export const TYPE_CHECK: Step = {
         "--incremental",
         "--tsBuildInfoFile",
         path.join(CACHE, "membrane-tsc", "tsbuildinfo"),
+        // Its threads took a third more CPU for the same wall time, on cores that mocha needs.
+        "--singleThreaded",
     ],
 };
 
