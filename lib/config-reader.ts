@@ -133,18 +133,14 @@ export class ConfigReader {
 
     /**
      * Whether the stack gives `key` a value other than Pulumi.yaml's default (the CLI hands the program both
-     * alike). Without the defaults: whether it holds anything but "", [] or false.
+     * alike): any value it holds, for a key without a default.
      */
     changed(key: string): boolean {
         if (!this.has(key)) {
             return false;
         }
         const value = this.raw.values[this.key(key)];
-        const defaults = this.raw.defaults;
-        if (defaults === undefined) {
-            return !["[]", "false"].includes(value.trim());
-        }
-        const def = defaults[this.key(key)];
+        const def = this.raw.defaults?.[this.key(key)];
         if (def === undefined) {
             return true;
         }

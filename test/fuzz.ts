@@ -7,6 +7,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { readSettings } from "../components/settings";
 import { ConfigError } from "../lib/config-reader";
+import { declaredDefaults, declaredKeys } from "../lib/config-source";
 import { allConfigProblems } from "../tools/config-problems";
 import { PROJECT_DIR } from "../tools/engine";
 import { resolveStackConfigLeniently } from "../tools/stack-config";
@@ -136,7 +137,7 @@ export function outcomeOfConfig(config: Record<string, unknown>, overrides: Reco
         return { problems, values: resolved.values };
     }
     try {
-        readSettings({ ...resolved, declaredKeys: Object.keys(PROJECT.config), stack: "fuzz" });
+        readSettings({ ...resolved, declaredKeys: declaredKeys(PROJECT_DIR), stack: "fuzz", defaults: declaredDefaults(PROJECT_DIR) });
         return { problems: [], values: resolved.values };
     } catch (e) {
         if (e instanceof ConfigError) {

@@ -7,15 +7,10 @@ import { evaluate as evaluateIn, EvaluateOptions, Evaluation, PROJECT_DIR, Progr
 import type { RawConfig } from "../lib/config-reader";
 import { loadCloudFixture } from "../tools/cloud-file";
 import type { CloudFixture } from "../tools/mock-cloud";
-import { loadProject } from "../lib/stack-files";
+import { declaredDefaults, declaredKeys } from "../lib/config-source";
 
-const project = loadProject(PROJECT_DIR);
-const DECLARED_KEYS = Object.keys(project.config);
-const defaults: Record<string, unknown> = Object.fromEntries(
-    Object.entries(project.config)
-        .filter(([, entry]) => entry.default !== undefined)
-        .map(([key, entry]) => [key, entry.default]),
-);
+const DECLARED_KEYS = declaredKeys(PROJECT_DIR);
+const defaults = declaredDefaults(PROJECT_DIR);
 
 /** The tests' own stacks: the project's Pulumi.<stack>.yaml files are the user's, and no test reads them. */
 export const FIXTURES = path.join(PROJECT_DIR, "test", "fixtures");
