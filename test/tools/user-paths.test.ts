@@ -3,7 +3,6 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { userPath } from "../../tools/cli";
 import { parseArgs as parseBench } from "../../tools/bench";
@@ -12,6 +11,7 @@ import { PROJECT_DIR } from "../../tools/engine";
 import { main as planMain } from "../../tools/plan";
 import { DEPLOYMENTS_FIXTURES } from "../deployments/harness";
 import { FIXTURES, runCommand } from "../harness";
+import { tempDir } from "../support/tmp";
 
 /** Runs `f` with INIT_CWD set to `dir`, as npm sets it, and restores it after. */
 async function fromFolder<T>(dir: string, f: () => Promise<T> | T): Promise<T> {
@@ -31,9 +31,8 @@ async function fromFolder<T>(dir: string, f: () => Promise<T> | T): Promise<T> {
 describe("relative paths on the command line", () => {
     let dir: string;
     beforeEach(() => {
-        dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "membrane-user-paths-")));
+        dir = fs.realpathSync(tempDir("membrane-user-paths-"));
     });
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("resolve from INIT_CWD, else from the working folder; absolute paths stay", async () => {
         expect(await fromFolder(dir, () => userPath("out/.env"))).to.equal(path.join(dir, "out", ".env"));
